@@ -1,0 +1,101 @@
+"""Shared test helpers: write a vault of files, build it for real, read the pages back."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from trellis.pipeline import BuildResult, build
+
+PUBLISHED = "---\ndg-publish: true\n---\n"
+
+
+def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create `root` with `files` (vault-relative path -> text or bytes). Text is dedented."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def published(body: str, **meta: Any) -> str:
+    """A published note: `dg-publish: true` plus extra YAML keys, then the dedented body."""
+    lines = ["---", "dg-publish: true"]
+    for key, value in meta.items():
+        lines.append(f"{key.replace('_', '-')}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + textwrap.dedent(body)
+
+
+@dataclass
+class BuiltSite:
+    out: Path
+    result: BuildResult
+
+    def path_of(self, url: str) -> Path:
+        inner = url.strip("/")
+        if inner.endswith((".html", ".xml", ".json", ".txt")):
+            return self.out / inner
+        return self.out / inner / "index.html" if inner else self.out / "index.html"
+
+    def html(self, url: str) -> str:
+        return self.path_of(url).read_text(encoding="utf-8")
+
+    def page(self, url: str) -> LexborHTMLParser:
+        return LexborHTMLParser(self.html(url))
+
+    def body(self, url: str) -> LexborNode:
+        """The rendered note text (`.note-body`) of the page at `url`."""
+        node = self.page(url).css_first(".note-body")
+        assert node is not None, f"no .note-body on {url}"
+        return node
+
+    def exists(self, url: str) -> bool:
+        return self.path_of(url).is_file()
+
+    def files(self) -> set[str]:
+        return {p.relative_to(self.out).as_posix() for p in self.out.rglob("*") if p.is_file()}
+
+    @property
+    def warnings(self) -> list[str]:
+        return [str(d) for d in self.result.diagnostics.items]
+
+    def warned(self, *fragments: str) -> bool:
+        return any(all(f in w for f in fragments) for w in self.warnings)
+
+
+def build_vault(
+    root: Path, files: dict[str, str | bytes] | None = None, **overrides: Any
+) -> BuiltSite:
+    """Write `files` under `root/vault`, build into `root/out`, return the built site."""
+    vault = write_vault(root / "vault", files or {})
+    out = root / "out"
+    result = build(vault, out, overrides)
+    return BuiltSite(out, result)
+
+
+def render_note(
+    root: Path, body: str, others: dict[str, str] | None = None, name: str = "Test.md"
+) -> LexborNode:
+    """Build a vault whose note `name` (published) has `body`; return its `.note-body` node.
+
+    `others` are more files (use `published(...)` for notes that should be public).
+    """
+    files: dict[str, str | bytes] = {name: PUBLISHED + textwrap.dedent(body)}
+    files.update(others or {})
+    site = build_vault(root, files)
+    note = next(n for n in site.result.site.notes if n.rel_path == name)  # type: ignore[union-attr]
+    return site.body(note.url)
+
+
+def inner_html(node: LexborNode) -> str:
+    return node.inner_html or ""

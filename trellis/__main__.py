@@ -1,0 +1,7 @@
+"""`python -m trellis` runs the same command line as the `trellis` script."""
+
+import sys
+
+from trellis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,52 @@
+"""Warnings about the vault, collected for the whole build and reported at the end.
+
+Every stage reports problems here instead of raising, so one broken note never stops the
+rest of the garden. A warning names the file (vault-relative) and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+class FatalError(Exception):
+    """A problem that stops the build (no such vault, unwritable output): one clear line."""
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int | None
+    message: str
+    code: str = "warning"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """A thread-safe list of warnings; the same (path, line, message) is kept once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def warn(self, path: str, message: str, line: int | None = None, code: str = "warning") -> None:
+        item = Diagnostic(path, line, message, code)
+        with self._lock:
+            if item not in self._seen:
+                self._seen.add(item)
+                self.items.append(item)
+
+    def extend(self, items: list[Diagnostic]) -> None:
+        for item in items:
+            self.warn(item.path, item.message, item.line, item.code)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def for_path(self, path: str) -> list[Diagnostic]:
+        return [d for d in self.items if d.path == path]

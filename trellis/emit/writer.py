@@ -1,0 +1,110 @@
+"""`OutputWriter`: the only way output reaches the disk.
+
+Files go into a fresh staging folder beside the output folder (`.OUT.trellis-new`); `commit`
+swaps it in with two renames, so a failed or interrupted build leaves the previous site as
+it was and pages of deleted notes vanish. Every path is checked to stay inside the staging
+folder, a second write to one path is refused, and an existing output folder is replaced
+only if a marker file shows Trellis wrote it: Trellis never deletes anything it did not make.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+from pathlib import Path
+
+from trellis.diagnostics import Diagnostics, FatalError
+
+MARKER = ".trellis-site"
+
+
+class OutputWriter:
+    def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
+        self.out = out.absolute()
+        self.diagnostics = diagnostics
+        self.staging = self.out.parent / f".{self.out.name}.trellis-new"
+        self._old = self.out.parent / f".{self.out.name}.trellis-old"
+        self.written: set[str] = set()
+        vault = vault.resolve()
+        real_out = self.out.resolve()
+        if real_out == vault or vault.is_relative_to(real_out):
+            raise FatalError(f"output folder {out} would contain the vault {vault}; choose another")
+        if self.out.exists() and not self.out.is_dir():
+            raise FatalError(f"output {out} exists and is not a folder")
+        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).is_file():
+            raise FatalError(
+                f"output folder {out} is not empty and was not written by Trellis "
+                f"(no {MARKER} file); empty it or choose another folder"
+            )
+
+    @property
+    def own_paths(self) -> list[Path]:
+        """The folders this writer uses (never read as part of a vault)."""
+        return [self.out, self.staging, self._old]
+
+    def start(self) -> None:
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in (self.staging, self._old):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            self.staging.mkdir()
+        except OSError as error:
+            raise FatalError(
+                f"cannot write output folder {self.out}: {error.strerror or error}"
+            ) from None
+
+    def _target(self, rel_path: str) -> Path | None:
+        normal = posixpath.normpath("/" + rel_path.replace("\\", "/")).lstrip("/")
+        if (
+            not normal
+            or normal.startswith("..")
+            or normal != rel_path.replace("\\", "/").lstrip("/")
+        ):
+            self.diagnostics.warn("", f"refused to write outside the output folder: {rel_path!r}")
+            return None
+        if normal in self.written:
+            self.diagnostics.warn("", f"two outputs for one file: {normal} (second one dropped)")
+            return None
+        self.written.add(normal)
+        path = self.staging / normal
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write_text(self, rel_path: str, text: str) -> None:
+        self.write_bytes(rel_path, text.encode("utf-8"))
+
+    def write_bytes(self, rel_path: str, data: bytes) -> None:
+        path = self._target(rel_path)
+        if path is not None:
+            self._guard(lambda: path.write_bytes(data))
+
+    def copy_file(self, rel_path: str, source: Path) -> None:
+        path = self._target(rel_path)
+        if path is not None:
+            self._guard(lambda: shutil.copyfile(source, path))
+
+    def _guard(self, action) -> None:  # type: ignore[no-untyped-def]
+        try:
+            action()
+        except OSError as error:
+            raise FatalError(
+                f"cannot write output folder {self.out}: {error.strerror or error}"
+            ) from None
+
+    def commit(self) -> None:
+        """Swap the staged site in place of the old one."""
+        (self.staging / MARKER).write_text("Written by Trellis; replaced on every build.\n")
+        try:
+            if self.out.exists():
+                os.replace(self.out, self._old)
+            os.replace(self.staging, self.out)
+        except OSError as error:
+            raise FatalError(
+                f"cannot replace output folder {self.out}: {error.strerror or error}"
+            ) from None
+        shutil.rmtree(self._old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,75 @@
+"""The one markdown-it-py instance of a build, with every Obsidian plugin wired to its hooks.
+
+`create_markdown(hooks)` is called once per build; parsing a note fills a `NoteContent`
+passed in `env`, rendering asks `hooks` to resolve links, files, embeds and tag URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from trellis.markdown.plugins.block_ids import block_ids_plugin
+from trellis.markdown.plugins.callouts import callouts_plugin
+from trellis.markdown.plugins.code import code_plugin
+from trellis.markdown.plugins.comments import comments_plugin
+from trellis.markdown.plugins.embeds import embeds_plugin
+from trellis.markdown.plugins.heading_ids import heading_ids_plugin
+from trellis.markdown.plugins.highlights import highlights_plugin
+from trellis.markdown.plugins.inline_fields import inline_fields_plugin
+from trellis.markdown.plugins.links import links_plugin
+from trellis.markdown.plugins.math import math_plugin
+from trellis.markdown.plugins.media import media_plugin
+from trellis.markdown.plugins.tags import tags_plugin
+from trellis.markdown.plugins.tasks import tasks_plugin
+from trellis.markdown.plugins.wikilinks import wikilinks_plugin
+from trellis.model.content import NoteContent
+
+
+class Resolved(Protocol):
+    href: str
+
+
+class MarkdownHooks(Protocol):
+    """What the plugins may ask of the site while rendering one note (`env` says which)."""
+
+    def resolve_link(self, target: str, env: dict[str, Any]) -> Resolved | None: ...
+
+    def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> Resolved | None: ...
+
+    def embed_note(self, target: str, env: dict[str, Any]) -> str: ...
+
+    def tag_href(self, tag: str) -> str: ...
+
+
+def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    # Order matters where rules share a trigger or a core step depends on another's output.
+    md.use(comments_plugin)
+    md.use(wikilinks_plugin, resolve=hooks.resolve_link)
+    md.use(links_plugin, resolve=hooks.resolve_link)
+    md.use(media_plugin, resolve_file=hooks.resolve_file)
+    md.use(embeds_plugin, resolve_file=hooks.resolve_file, embed_note=hooks.embed_note)
+    md.use(footnote_plugin)
+    md.use(highlights_plugin)
+    md.use(tags_plugin, tag_href=hooks.tag_href)
+    md.use(inline_fields_plugin)
+    md.use(tasks_plugin)
+    md.use(math_plugin)
+    md.use(code_plugin)
+    md.use(callouts_plugin)
+    md.use(heading_ids_plugin)
+    md.use(block_ids_plugin)
+    return md
+
+
+def parse_note(md: MarkdownIt, body: str, line_offset: int, note: Any = None) -> NoteContent:
+    """Tokens of a note body plus what it declares (links, headings, block ids, tags)."""
+    content = NoteContent()
+    env: dict[str, Any] = {"content": content, "line_offset": line_offset, "note": note}
+    content.tokens = md.parse(body, env)
+    content.env = env
+    return content

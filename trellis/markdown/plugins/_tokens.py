@@ -1,0 +1,42 @@
+"""Helpers that several plugins share for walking a parsed token stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from markdown_it.token import Token
+
+
+def children_with_lines(tokens: list[Token]) -> Iterator[tuple[Token, Token, int]]:
+    """(inline token, child, 0-based source line) for every inline child of the document.
+
+    markdown-it only maps block tokens to lines; a child's line is its block's first line
+    plus the line breaks before it.
+    """
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map else 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            yield token, child, line
+
+
+def note_line(env: dict[str, Any], line: int) -> int:
+    """A 0-based line of the Markdown body as a 1-based line of the note's file."""
+    return int(env.get("line_offset", 0)) + line + 1
+
+
+def plain_text(children: list[Token] | None) -> str:
+    """The visible text of inline children (what a heading or alias reads as)."""
+    parts: list[str] = []
+    for child in children or []:
+        if child.type in ("text", "code_inline", "math_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.children:
+            parts.append(plain_text(child.children))
+    return "".join(parts)

@@ -1,0 +1,92 @@
+"""Markdown links: `[text](Folder/Note.md)` is a link to a note, anything with a scheme is external.
+
+A link to a `.md` file (percent-encoded or not, with an optional `#Heading`) is resolved like
+a wikilink; when it fails it renders as unresolved text. External links get
+`class="external-link"`, open in a new tab and carry `rel="noopener"`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from trellis.markdown.plugins._tokens import children_with_lines, note_line
+from trellis.markdown.plugins.media import media_kind
+from trellis.markdown.plugins.wikilinks import ResolveLink
+from trellis.model.content import LinkRef
+
+
+def note_target(href: str) -> str | None:
+    """The wikilink-style target of a Markdown href that points into the vault, else None."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if (
+        not path.lower().endswith(".md")
+        and media_kind(path) is None
+        and path.rsplit(".", 1)[-1].lower() != "md"
+    ):
+        return None
+    fragment = unquote(parts.fragment)
+    return path + (f"#{fragment}" if fragment else "")
+
+
+def _record(state: StateCore) -> None:
+    content = state.env.get("content")
+    for _, child, line in children_with_lines(state.tokens):
+        if child.type == "link_open":
+            target = note_target(str(child.attrGet("href") or ""))
+            if target is not None:
+                child.meta["target"] = target
+                child.meta["line"] = note_line(state.env, line)
+                if content is not None:
+                    content.links.append(LinkRef(target, False, child.meta["line"], markdown=True))
+
+
+def links_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:
+    md.core.ruler.after("inline", "markdown_note_links", _record)
+
+    def render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+        token = tokens[idx]
+        target = token.meta.get("target")
+        if target is not None:
+            resolved = resolve(target, env)
+            token.meta["resolved"] = resolved is not None
+            _mark_close(tokens, idx, resolved is not None)
+            if resolved is None:
+                return '<span class="internal-link is-unresolved">'
+            token.attrSet("href", resolved.href)
+            token.attrSet("class", "internal-link")
+            token.attrSet("data-href", target)
+        else:
+            href = str(token.attrGet("href") or "")
+            if urlsplit(href).scheme in ("http", "https") or href.startswith("//"):
+                token.attrSet("class", "external-link")
+                token.attrSet("target", "_blank")
+                token.attrSet("rel", "noopener")
+        return self.renderToken(tokens, idx, options, env)
+
+    def render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+        if tokens[idx].meta.get("unresolved"):
+            return "</span>"
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", render_open)
+    md.add_render_rule("link_close", render_close)
+
+
+def _mark_close(tokens: list[Token], idx: int, resolved: bool) -> None:
+    depth = 0
+    for token in tokens[idx:]:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+            if depth == 0:
+                token.meta["unresolved"] = not resolved
+                return

@@ -1,0 +1,11 @@
+"""Placeholder: the tags syntax is being written; the plugin does nothing yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+
+def tags_plugin(md: MarkdownIt, **options: Any) -> None:
+    return None

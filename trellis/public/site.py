@@ -1,0 +1,270 @@
+"""`PublicSite`: the published notes, their URLs, and every lookup a page may make.
+
+Built once per build from the whole vault; the private notes are dropped here and never
+handed on. Link resolution runs against published notes only (so a link to a private note
+resolves exactly like a link to a missing one), and an attachment becomes public only when
+a published note asks for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from trellis.config import Settings
+from trellis.diagnostics import Diagnostics
+from trellis.model.content import NoteContent
+from trellis.model.index import PathIndex
+from trellis.public.urls import (
+    RESERVED_ROOTS,
+    clean_permalink,
+    href,
+    output_file,
+    path_slug,
+    publication_problem,
+)
+from trellis.vault.records import Attachment, SourceNote, Vault
+
+
+@dataclass(eq=False)
+class PublishedNote:
+    source: SourceNote
+    url: str  # site path: "/a/b/" (the base path is added when writing links)
+    title: str
+    is_home: bool = False
+    aliases: tuple[str, ...] = ()
+    content: NoteContent | None = None
+
+    @property
+    def rel_path(self) -> str:
+        return self.source.rel_path
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.source.meta
+
+    @property
+    def output_path(self) -> str:
+        return output_file(self.url)
+
+
+@dataclass(frozen=True)
+class PublicAttachment:
+    source: Attachment
+    url: str  # "/attachments/<hash>/<name>"
+
+    @property
+    def output_path(self) -> str:
+        return self.url.lstrip("/")
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    """Where a link goes. Only published notes and used attachments ever appear here."""
+
+    href: str
+    note: PublishedNote | None = None
+    attachment: PublicAttachment | None = None
+    fragment: str = ""
+
+
+@dataclass
+class PublicSite:
+    settings: Settings
+    diagnostics: Diagnostics
+    notes: list[PublishedNote] = field(default_factory=list)
+    home: PublishedNote | None = None
+    _notes: PathIndex[PublishedNote] = field(default_factory=PathIndex)
+    _files: PathIndex[Attachment] = field(default_factory=lambda: PathIndex(strip_md=False))
+    _used: dict[str, PublicAttachment] = field(default_factory=dict)
+    by_url: dict[str, PublishedNote] = field(default_factory=dict)
+
+    # -- lookups used while parsing and rendering -------------------------------------------
+
+    def href(self, site_path: str, fragment: str = "") -> str:
+        return href(self.settings.base_path, site_path, fragment)
+
+    def find_note(
+        self, target: str, source: PublishedNote | None, line: int | None = None, warn: bool = False
+    ) -> PublishedNote | None:
+        """The published note a link target (without `#...`) names, or None."""
+        if not target.strip():
+            return source
+        match = self._notes.resolve(target, source.source.folder if source else "")
+        if match is None:
+            return None
+        if match.also and source is not None and warn:
+            others = ", ".join(match.also)
+            self.diagnostics.warn(
+                source.rel_path,
+                f"[[{target}]] fits several notes; using {match.item.rel_path} (also: {others})",
+                line,
+            )
+        return match.item
+
+    def find_attachment(self, target: str, source: PublishedNote | None) -> PublicAttachment | None:
+        """The attachment a published note names; from then on it will be copied."""
+        match = self._files.resolve(target, source.source.folder if source else "")
+        if match is None:
+            return None
+        attachment = match.item
+        public = self._used.get(attachment.rel_path)
+        if public is None:
+            digest = hashlib.blake2b(attachment.rel_path.encode(), digest_size=4).hexdigest()
+            public = PublicAttachment(attachment, f"/attachments/{digest}/{attachment.name}")
+            self._used[attachment.rel_path] = public
+        return public
+
+    def resolve(
+        self, target: str, source: PublishedNote | None, line: int | None = None, warn: bool = False
+    ) -> ResolvedLink | None:
+        """A wikilink or note-link target (`Note`, `Note#Head`, `Note#^id`, `#Head`, `pic.png`).
+
+        With `warn`, ambiguous names and unknown headings or blocks are reported.
+        """
+        path, _, subpath = target.partition("#")
+        path = path.strip()
+        if path and looks_like_file(path):
+            attachment = self.find_attachment(path, source)
+            if attachment is not None:
+                return ResolvedLink(self.href(attachment.url), attachment=attachment)
+        note = self.find_note(path, source, line, warn)
+        if note is None:
+            return None
+        fragment = self.fragment(note, subpath, source if warn else None, line) if subpath else ""
+        return ResolvedLink(self.href(note.url, fragment), note=note, fragment=fragment)
+
+    def fragment(
+        self, note: PublishedNote, subpath: str, source: PublishedNote | None, line: int | None
+    ) -> str:
+        """The element id on `note`'s page for `Heading#Sub` or `^block`, or "" if unknown."""
+        parts = [part.strip() for part in subpath.split("#") if part.strip()]
+        if not parts or note.content is None:
+            return ""
+        if parts[-1].startswith("^"):
+            found = note.content.block_ids.get(parts[-1][1:].lower())
+        else:
+            found = note.content.heading_id(parts)
+        if found is None and source is not None:
+            self.diagnostics.warn(
+                source.rel_path,
+                f"no '#{'#'.join(parts)}' in {note.rel_path}; linking to the page",
+                line,
+            )
+        return found or ""
+
+    @property
+    def attachments(self) -> list[PublicAttachment]:
+        return sorted(self._used.values(), key=lambda a: a.url)
+
+
+def looks_like_file(path: str) -> bool:
+    """`pic.png` names an attachment; `Note`, `Note.md` and `v1.2 notes` name notes."""
+    suffix = posixpath.splitext(path)[1].lower()
+    return (
+        bool(suffix)
+        and suffix != ".md"
+        and suffix[1:].isalnum()
+        and len(suffix) <= 6
+        and not suffix[1:].isdigit()
+    )
+
+
+def _title(note: SourceNote) -> str:
+    title = note.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    if title is not None and not isinstance(title, dict | list) and str(title).strip():
+        return str(title).strip()
+    return note.stem
+
+
+def _aliases(note: SourceNote) -> tuple[str, ...]:
+    value = note.meta.get("aliases", note.meta.get("alias"))
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip()
+    )
+
+
+def _site_path(note: SourceNote, settings: Settings, diagnostics: Diagnostics) -> str:
+    for key in ("dg-permalink", "permalink"):
+        value = note.meta.get(key)
+        if isinstance(value, str) and value.strip():
+            cleaned, changed = clean_permalink(value)
+            if changed:
+                diagnostics.warn(note.rel_path, f"{key} {value!r} cleaned to {cleaned!r}")
+            if cleaned != "/":
+                return cleaned
+            diagnostics.warn(
+                note.rel_path, f"{key} {value!r} is empty once cleaned; using the path"
+            )
+    dg_path = note.meta.get("dg-path")
+    if isinstance(dg_path, str) and dg_path.strip():
+        return path_slug(dg_path.strip())
+    return path_slug(note.rel_path)
+
+
+def _is_true(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> PublicSite:
+    """Select the published notes, give each its URL, index names; drop everything else."""
+    site = PublicSite(settings=settings, diagnostics=diagnostics)
+    for note in sorted(vault.notes, key=lambda n: n.rel_path):
+        if not note.frontmatter_ok:
+            continue
+        published, problem = publication_problem(note.meta, settings)
+        if problem:
+            diagnostics.warn(note.rel_path, problem, 1 if note.body_line > 1 else None)
+        if not published:
+            continue
+        url = _site_path(note, settings, diagnostics)
+        is_home = _is_true(note.meta.get("dg-home"))
+        if is_home:
+            if site.home is None:
+                url = "/"
+            else:
+                diagnostics.warn(
+                    note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
+                )
+                is_home = False
+        root = url.strip("/").split("/", 1)[0].lower()
+        if root in RESERVED_ROOTS and not is_home:
+            fallback = path_slug(note.rel_path)
+            diagnostics.warn(note.rel_path, f"URL {url} is reserved for Trellis; using {fallback}")
+            url = fallback
+        if url == "/" and not is_home:
+            diagnostics.warn(note.rel_path, "URL / belongs to the home page; note not published")
+            continue
+        if url in site.by_url:
+            diagnostics.warn(
+                note.rel_path,
+                f"URL {url} is already taken by {site.by_url[url].rel_path}; note not published",
+            )
+            continue
+        published_note = PublishedNote(
+            source=note, url=url, title=_title(note), is_home=is_home, aliases=_aliases(note)
+        )
+        site.by_url[url] = published_note
+        site.notes.append(published_note)
+        if is_home:
+            site.home = published_note
+    for published_note in site.notes:
+        site._notes.add(published_note.rel_path, published_note, published_note.aliases)
+    site._notes.finish()
+    for attachment in vault.attachments:
+        site._files.add(attachment.rel_path, attachment)
+    site._files.finish()
+    return site
+
+
+def published_paths(site: PublicSite) -> Iterable[str]:
+    return (note.rel_path for note in site.notes)

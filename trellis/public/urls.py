@@ -1,0 +1,91 @@
+"""Publication status and URLs of notes, as the Digital Garden plugin defines them.
+
+A note's site path (always `/.../` with a trailing slash, before the base path is added) is
+`dg-permalink`, else `permalink`, else `dg-path` slugified, else its vault path slugified
+(`Sources/🎙 Podcasts/Foo Bar.md` -> `/sources/podcasts/foo-bar/`). `dg-home` makes it `/`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from typing import Any
+from urllib.parse import quote, unquote
+
+from trellis.config import Settings
+from trellis.slug import slugify
+
+# Top-level site paths that Trellis writes itself; a note may not take them.
+RESERVED_ROOTS = frozenset(
+    {"static", "tags", "episodes", "graph", "search", "pagefind", "_trellis"}
+)
+
+
+def publication_problem(meta: dict[str, Any], settings: Settings) -> tuple[bool, str | None]:
+    """(published?, warning): only the boolean `true` of the publish flag publishes."""
+    if settings.publish_all:
+        return True, None
+    flag = settings.publish_flag
+    if flag not in meta:
+        return False, None
+    value = meta[flag]
+    if value is True:
+        return True, None
+    if value is False or value is None:
+        return False, None
+    return False, (
+        f"{flag} is {type(value).__name__} {value!r}, not the boolean true: note kept private"
+    )
+
+
+def slug_segment(segment: str) -> str:
+    """The slug of one path segment; an all-emoji name is spelled out instead of vanishing."""
+    slug = slugify(segment)
+    if not slug and segment.strip():
+        slug = slugify(" ".join(unicodedata.name(c, "") for c in segment))
+    return slug
+
+
+def path_slug(path: str) -> str:
+    """`Folder/Sub Folder/Note.md` -> `/folder/sub-folder/note/` (empty segments dropped)."""
+    if path.lower().endswith(".md"):
+        path = path[:-3]
+    segments = [slug_segment(part) for part in path.replace("\\", "/").split("/")]
+    segments = [s for s in segments if s]
+    return "/" + "/".join(segments) + "/" if segments else "/"
+
+
+def clean_permalink(permalink: str) -> tuple[str, bool]:
+    """A permalink made safe to write under the output folder: (`/a/b/`, was it changed?).
+
+    Segments are kept as written (gardens use non-slugified permalinks), but `.`, `..`,
+    empty segments, backslashes, control characters and any scheme or host are dropped.
+    """
+    raw = unquote(permalink.strip())
+    text = raw.replace("\\", "/")
+    if "://" in text:
+        text = text.split("://", 1)[1].partition("/")[2]
+    text = text.split("?", 1)[0].split("#", 1)[0]
+    segments = []
+    for part in text.split("/"):
+        part = "".join(c for c in part if unicodedata.category(c)[0] != "C").strip()
+        if part in ("", ".", "..") or ":" in part:
+            continue
+        segments.append(part)
+    cleaned = "/" + "/".join(segments) + "/" if segments else "/"
+    expected = "/" + raw.strip("/") + "/" if raw.strip("/") else "/"
+    return cleaned, cleaned != expected
+
+
+def output_file(site_path: str) -> str:
+    """The file (relative to the output folder) that serves `site_path`."""
+    inner = site_path.strip("/")
+    return posixpath.join(inner, "index.html") if inner else "index.html"
+
+
+def href(base_path: str, site_path: str, fragment: str = "") -> str:
+    """A link to `site_path` under the base path, percent-encoded, with an optional fragment."""
+    url = quote(base_path + site_path.lstrip("/"), safe="/:@!$&'()*+,;=-._~")
+    if fragment:
+        url += "#" + quote(fragment, safe="/:@!$&'()*+,;=-._~^?")
+    return url

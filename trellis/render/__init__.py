@@ -1,0 +1,1 @@
+"""Turning the public site into HTML strings: note bodies, then whole pages. Writes nothing."""

@@ -1,0 +1,185 @@
+"""Parse every published note once, then render bodies on demand.
+
+`NoteRenderer` is the site side of the Markdown hooks: it resolves links and files through
+the `PublicSite` (published notes and used attachments only) and renders note embeds with
+a stack, so cycles and runaway depth end in a placeholder instead of a recursion error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from trellis.diagnostics import Diagnostics
+from trellis.markdown.parser import create_markdown, parse_note
+from trellis.markdown.plugins.media import media_kind
+from trellis.markdown.sanitize import sanitize_html
+from trellis.public.site import PublicSite, PublishedNote, ResolvedLink, looks_like_file
+from trellis.slug import slugify
+
+MAX_EMBED_DEPTH = 5
+
+
+class NoteRenderer:
+    def __init__(self, site: PublicSite, diagnostics: Diagnostics) -> None:
+        self.site = site
+        self.diagnostics = diagnostics
+        self.md = create_markdown(self)
+        # (note, subpath) of the page being rendered and of each embed inside it.
+        self._stack: list[tuple[PublishedNote, str]] = []
+
+    # -- phase 1: parse and check -----------------------------------------------------------
+
+    def parse_all(self) -> None:
+        for note in self.site.notes:
+            self.parse(note)
+        for note in self.site.notes:
+            self.check_links(note)
+
+    def parse(self, note: PublishedNote) -> None:
+        note.content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
+
+    def check_links(self, note: PublishedNote) -> None:
+        """Warn (with file and line) about links and embeds that lead nowhere public."""
+        assert note.content is not None
+        for link in note.content.links:
+            path = link.target.partition("#")[0].strip()
+            if path and (media_kind(path) or looks_like_file(path)):
+                if (
+                    self.site.find_attachment(path, note) is None
+                    and self.site.find_note(path, note) is None
+                ):
+                    self.diagnostics.warn(
+                        note.rel_path, f"attachment {path!r} not found", link.line
+                    )
+                continue
+            resolved = self.site.resolve(link.target, note, link.line, warn=True)
+            if resolved is None:
+                what = "embed" if link.embed else "link"
+                self.diagnostics.warn(
+                    note.rel_path, f"{what} target {path!r} is missing or not published", link.line
+                )
+
+    # -- phase 2: render --------------------------------------------------------------------
+
+    def render_body(self, note: PublishedNote) -> str:
+        assert note.content is not None
+        self._stack = [(note, "")]
+        try:
+            html = self._render_tokens(note, note.content.tokens)
+        finally:
+            self._stack = []
+        return html if self.site.settings.trust_html else sanitize_html(html)
+
+    def _render_tokens(self, note: PublishedNote, tokens: list[Token]) -> str:
+        assert note.content is not None
+        return self.md.renderer.render(tokens, self.md.options, note.content.env)
+
+    # -- hooks called by the Markdown plugins ------------------------------------------------
+
+    def resolve_link(self, target: str, env: dict[str, Any]) -> ResolvedLink | None:
+        return self.site.resolve(target, env.get("note"))
+
+    def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> ResolvedLink | None:
+        attachment = self.site.find_attachment(path, env.get("note"))
+        return (
+            ResolvedLink(self.site.href(attachment.url), attachment=attachment)
+            if attachment
+            else None
+        )
+
+    def tag_href(self, tag: str) -> str:
+        return self.site.href("/tags/" + "/".join(slugify(p) or p for p in tag.split("/")) + "/")
+
+    def embed_note(self, target: str, env: dict[str, Any]) -> str:
+        resolved = self.site.resolve(target, env.get("note"))
+        if resolved is None or resolved.note is None or resolved.note.content is None:
+            return _placeholder("This note is not published.")
+        note = resolved.note
+        frame = (note, target.partition("#")[2].strip().lower())
+        if frame in self._stack:
+            return _placeholder("Embed stopped: it would repeat itself.", resolved.href)
+        if len(self._stack) > MAX_EMBED_DEPTH:
+            return _placeholder("Embed stopped: nested too deep.", resolved.href)
+        tokens = section_tokens(note.content.tokens, resolved.fragment, frame[1])
+        if tokens is None:
+            return _placeholder("That part of the note was not found.", resolved.href)
+        self._stack.append(frame)
+        try:
+            inner = self._render_tokens(note, tokens)
+        finally:
+            self._stack.pop()
+        return (
+            f'<div class="internal-embed markdown-embed" data-src="{escapeHtml(target)}">'
+            f'<div class="markdown-embed-title">{escapeHtml(note.title)}</div>'
+            f'<div class="markdown-embed-content">{inner}</div>'
+            f'<a class="markdown-embed-link" href="{escapeHtml(resolved.href)}"'
+            f' aria-label="Open {escapeHtml(note.title)}">Open ↗</a></div>'
+        )
+
+
+def _placeholder(message: str, href: str | None = None) -> str:
+    link = (
+        f' <a class="markdown-embed-link" href="{escapeHtml(href)}">Open the note</a>'
+        if href
+        else ""
+    )
+    return (
+        '<div class="internal-embed markdown-embed is-unresolved">'
+        f'<p class="embed-placeholder">{escapeHtml(message)}{link}</p></div>'
+    )
+
+
+def section_tokens(tokens: list[Token], element_id: str, subpath: str) -> list[Token] | None:
+    """The tokens an embed shows: everything, one heading's section, or one block."""
+    if not subpath.strip():
+        return tokens
+    if not element_id:
+        return None
+    for index, token in enumerate(tokens):
+        if token.nesting != 1 or token.attrGet("id") != element_id:
+            continue
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            end = index + 1
+            while end < len(tokens):
+                other = tokens[end]
+                if (
+                    other.type == "heading_open"
+                    and int(other.tag[1]) <= level
+                    and other.level == token.level
+                ):
+                    break
+                if other.type == "footnote_block_open":
+                    break
+                end += 1
+            return tokens[index:end]
+        depth, end = 0, index
+        while end < len(tokens):
+            depth += tokens[end].nesting
+            end += 1
+            if depth == 0:
+                break
+        block = tokens[index:end]
+        if token.type == "list_item_open":
+            # A lone list item is rendered inside a list of its own kind.
+            return [_list_open(tokens, index), *block, _list_close(tokens, index)]
+        return block
+    return None
+
+
+def _list_open(tokens: list[Token], index: int) -> Token:
+    for position in range(index - 1, -1, -1):
+        if (
+            tokens[position].type in ("bullet_list_open", "ordered_list_open")
+            and tokens[position].level == tokens[index].level - 1
+        ):
+            return tokens[position]
+    return Token("bullet_list_open", "ul", 1)
+
+
+def _list_close(tokens: list[Token], index: int) -> Token:
+    opener = _list_open(tokens, index)
+    return Token(opener.type.replace("_open", "_close"), opener.tag, -1)

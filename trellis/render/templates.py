@@ -1,0 +1,42 @@
+"""The Jinja2 environment: the theme's templates, overridable from the vault.
+
+A vault overrides any theme template by putting a file of the same name in
+`.trellis/templates/` (and any asset in `.trellis/static/`). Templates only lay out what
+the page context already computed; every decision lives in Python where tests reach it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from trellis.config import OVERRIDES_DIR
+
+THEME_ROOT = Path(__file__).resolve().parent.parent.parent
+THEME_TEMPLATES = THEME_ROOT / "templates"
+THEME_STATIC = THEME_ROOT / "static"
+
+
+def template_dirs(vault: Path) -> list[Path]:
+    """Template folders, the vault's overrides first."""
+    override = vault / OVERRIDES_DIR / "templates"
+    return [p for p in (override, THEME_TEMPLATES) if p.is_dir()]
+
+
+def static_dirs(vault: Path) -> list[Path]:
+    """Asset folders, the vault's overrides first."""
+    override = vault / OVERRIDES_DIR / "static"
+    return [p for p in (override, THEME_STATIC) if p.is_dir()]
+
+
+def create_environment(vault: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_dirs(vault)]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    return env

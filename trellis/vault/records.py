@@ -1,0 +1,59 @@
+"""Plain records for what a vault holds: notes with their frontmatter, and attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+
+@dataclass
+class SourceNote:
+    """One `*.md` file as read from disk, before any decision about publishing it."""
+
+    rel_path: str  # vault-relative, POSIX separators: "Sources/Podcasts/Foo Bar.md"
+    abs_path: Path
+    meta: dict[str, Any]
+    body: str  # the text after the frontmatter, LF line endings
+    body_line: int  # 1-based line of the file on which `body` starts
+    mtime: float = 0.0
+    frontmatter_ok: bool = True
+    content_hash: str = ""
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.rel_path).stem
+
+    @property
+    def folder(self) -> str:
+        parent = str(PurePosixPath(self.rel_path).parent)
+        return "" if parent == "." else parent
+
+    @property
+    def path_without_suffix(self) -> str:
+        return (
+            self.rel_path[: -len(".md")] if self.rel_path.lower().endswith(".md") else self.rel_path
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A non-note file (image, audio, video, PDF, ...) that notes may embed or link."""
+
+    rel_path: str
+    abs_path: Path
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.rel_path).name
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.rel_path).suffix.lower()
+
+
+@dataclass
+class Vault:
+    root: Path
+    notes: list[SourceNote] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
