@@ -34,6 +34,8 @@ class NoteContent:
     block_ids: dict[str, str] = field(default_factory=dict)
     links: list[LinkRef] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # Browser features the page needs ("math", "mermaid", ...): templates load their scripts.
+    features: set[str] = field(default_factory=set)
     # The markdown-it env of the parse (footnotes live there); rendering needs it back.
     env: dict[str, Any] = field(default_factory=dict, repr=False)
 

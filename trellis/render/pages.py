@@ -61,6 +61,7 @@ class PageRenderer:
             "path": note.rel_path,
             "body": Markup(body_html),
             "css_classes": _css_classes(note.meta),
+            "features": sorted(note.content.features) if note.content else [],
         }
         return Page(note.output_path, self._render("note.html", page=page))
 
@@ -78,7 +79,12 @@ class PageRenderer:
         return Page("index.html", self._render("list.html", page=page))
 
     def not_found_page(self) -> Page:
-        page = {"title": "Page not found", "href": self.site.href("/404.html"), "canonical": ""}
+        page = {
+            "title": "Page not found",
+            "href": self.site.href("/404.html"),
+            "canonical": "",
+            "features": [],
+        }
         return Page("404.html", self._render("404.html", page=page))
 
 
