@@ -20,6 +20,7 @@ from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
 from trellis.emit.pages import emit_note_pages
+from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import OutputWriter
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
@@ -88,6 +89,7 @@ def build(
             result.pages_written = _checked(
                 lambda: emit_note_pages(site, notes, pages, writer, progress.advance)
             )
+            result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
         with clock("assets"):
             emit_static(static_dirs(vault), writer)
             result.attachments_copied = emit_attachments(site, writer, diagnostics)

@@ -50,6 +50,31 @@ class PublishedNote:
     def output_path(self) -> str:
         return output_file(self.url)
 
+    @property
+    def tags(self) -> list[str]:
+        """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive)."""
+        seen: dict[str, str] = {}
+        inline = self.content.tags if self.content else []
+        for tag in [*frontmatter_tags(self.meta), *inline]:
+            seen.setdefault(tag.lower(), tag)
+        return list(seen.values())
+
+
+def frontmatter_tags(meta: dict[str, Any]) -> list[str]:
+    """`tags`/`tag` as a list or a comma/space separated string, with or without `#`."""
+    value = meta.get("tags", meta.get("tag"))
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    if not isinstance(value, list):
+        return []
+    tags = []
+    for item in value:
+        if isinstance(item, str | int) and not isinstance(item, bool):
+            tag = str(item).strip().lstrip("#").strip()
+            if tag and not tag.isdigit():
+                tags.append(tag)
+    return tags
+
 
 @dataclass(frozen=True)
 class PublicAttachment:
@@ -236,11 +261,11 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
                     note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
                 )
                 is_home = False
-        root = url.strip("/").split("/", 1)[0].lower()
-        if root in RESERVED_ROOTS and not is_home:
-            fallback = path_slug(note.rel_path)
-            diagnostics.warn(note.rel_path, f"URL {url} is reserved for Trellis; using {fallback}")
-            url = fallback
+        root, _, rest = url.strip("/").partition("/")
+        if root.lower() in RESERVED_ROOTS and not is_home:
+            moved = f"/{root}-note/" + (f"{rest}/" if rest else "")
+            diagnostics.warn(note.rel_path, f"URL {url} is reserved for Trellis; using {moved}")
+            url = moved
         if url == "/" and not is_home:
             diagnostics.warn(note.rel_path, "URL / belongs to the home page; note not published")
             continue

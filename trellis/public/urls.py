@@ -89,3 +89,9 @@ def href(base_path: str, site_path: str, fragment: str = "") -> str:
     if fragment:
         url += "#" + quote(fragment, safe="/:@!$&'()*+,;=-._~^?")
     return url
+
+
+def tag_path(tag: str) -> str:
+    """`#Nested/Tag` -> `/tags/nested/tag/`: one slugged segment per level, emoji spelled out."""
+    segments = [slug_segment(part) for part in tag.lstrip("#").split("/") if part.strip()]
+    return "/tags/" + "/".join(s for s in segments if s) + "/"

@@ -17,7 +17,7 @@ from trellis.markdown.parser import create_markdown, parse_note
 from trellis.markdown.plugins.media import media_kind
 from trellis.markdown.sanitize import sanitize_html
 from trellis.public.site import PublicSite, PublishedNote, ResolvedLink, looks_like_file
-from trellis.slug import slugify
+from trellis.public.urls import tag_path
 
 MAX_EMBED_DEPTH = 5
 
@@ -91,7 +91,7 @@ class NoteRenderer:
         )
 
     def tag_href(self, tag: str) -> str:
-        return self.site.href("/tags/" + "/".join(slugify(p) or p for p in tag.split("/")) + "/")
+        return self.site.href(tag_path(tag))
 
     def embed_note(self, target: str, env: dict[str, Any]) -> str:
         resolved = self.site.resolve(target, env.get("note"))

@@ -12,7 +12,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
+from trellis.model.tags import TagEntry
 from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.urls import output_file, tag_path
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,13 @@ class NoteLink:
     title: str
     href: str
     folder: str
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    href: str
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class PageRenderer:
             "body": Markup(body_html),
             "css_classes": _css_classes(note.meta),
             "features": sorted(note.content.features) if note.content else [],
+            "tags": [TagLink(tag, self.site.href(tag_path(tag))) for tag in note.tags],
         }
         return Page(note.output_path, self._render("note.html", page=page))
 
@@ -77,6 +87,32 @@ class PageRenderer:
             "notes": links,
         }
         return Page("index.html", self._render("list.html", page=page))
+
+    def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
+        """One tag: the notes carrying it or one of its child tags."""
+        notes = sorted(entry.all, key=lambda n: (n.title.lower(), n.rel_path))
+        url = tag_path(entry.name)
+        page = {
+            "title": f"#{entry.name}",
+            "href": self.site.href(url),
+            "canonical": self.site.settings.absolute_url(url),
+            "notes": [self.note_link(n) for n in notes],
+            "features": [],
+        }
+        return Page(output_file(url), self._render("list.html", page=page))
+
+    def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
+        tags = [
+            TagLink(e.name, self.site.href(tag_path(e.name)), len(e.all)) for e in index.values()
+        ]
+        page = {
+            "title": "Tags",
+            "href": self.site.href("/tags/"),
+            "canonical": self.site.settings.absolute_url("/tags/"),
+            "tags": tags,
+            "features": [],
+        }
+        return Page("tags/index.html", self._render("tags.html", page=page))
 
     def not_found_page(self) -> Page:
         page = {

@@ -86,14 +86,10 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
             token = state.push("wikilink_open", "a", 1)
             token.meta = shared
             if alias:
-                # Tokenise the alias in place so emphasis, code and the like work in it.
-                alias_start = src.index("|", start + 2, end) + 1
-                while src[alias_start] in " \t":
-                    alias_start += 1
-                old_max = state.posMax
-                state.pos, state.posMax = alias_start, alias_start + len(alias)
-                state.md.inline.tokenize(state)
-                state.posMax = old_max
+                # Parse the alias on its own, so emphasis, code and the like work in it.
+                # (A nested tokenize over the original source would run past the alias:
+                # markdown-it-py's text rule does not stop at posMax.)
+                state.md.inline.parse(alias, state.md, state.env, state.tokens)
             else:
                 text = state.push("text", "", 0)
                 text.content = display_text(target)

@@ -1,0 +1,42 @@
+"""Tags across the site: which notes carry each tag or one of its children.
+
+Obsidian groups tags case-insensitively; the first spelling met names the group.
+`#a/b` also counts for `#a`, so `/tags/a/` lists notes tagged with `a` or any `a/...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class TagEntry(Generic[T]):
+    name: str  # as first written, without `#`
+    direct: list[T] = field(default_factory=list)  # items tagged exactly this
+    all: list[T] = field(default_factory=list)  # items tagged this or a child tag
+
+
+def build_tag_index(items: Iterable[tuple[T, list[str]]]) -> dict[str, TagEntry[T]]:
+    """Map lowercased tag -> entry, for every tag and every parent of a nested tag."""
+    index: dict[str, TagEntry[T]] = {}
+    seen: set[tuple[str, int, bool]] = set()
+    for item, tags in items:
+        for tag in tags:
+            parts = [p for p in tag.split("/") if p]
+            for depth in range(1, len(parts) + 1):
+                name = "/".join(parts[:depth])
+                key = name.lower()
+                entry = index.setdefault(key, TagEntry(name))
+                exact = depth == len(parts)
+                for bucket, is_direct in ((entry.all, False), (entry.direct, True)):
+                    if is_direct and not exact:
+                        continue
+                    mark = (key, id(item), is_direct)
+                    if mark not in seen:
+                        seen.add(mark)
+                        bucket.append(item)
+    return dict(sorted(index.items()))
