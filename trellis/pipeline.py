@@ -19,9 +19,14 @@ from trellis.config import Settings, load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
+from trellis.emit.feeds import emit_feeds
+from trellis.emit.folders import emit_folder_pages
+from trellis.emit.graph import emit_graph
 from trellis.emit.pages import emit_note_pages
+from trellis.emit.search import emit_search
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import OutputWriter
+from trellis.public.graph import LinkGraph, build_link_graph
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
@@ -49,6 +54,7 @@ class BuildResult:
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
     site: PublicSite | None = None
+    graph: LinkGraph | None = None
 
 
 def build(
@@ -79,8 +85,11 @@ def build(
     with clock("parse"):
         notes = NoteRenderer(site, diagnostics)
         notes.parse_all()
+    with clock("link"):
+        graph = build_link_graph(site, diagnostics)
+    result.graph = graph
     templates = _checked(lambda: create_environment(vault))
-    pages = PageRenderer(site, templates)
+    pages = PageRenderer(site, templates, graph)
 
     writer.start()
     try:
@@ -90,9 +99,15 @@ def build(
                 lambda: emit_note_pages(site, notes, pages, writer, progress.advance)
             )
             result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
+            result.pages_written += _checked(lambda: emit_folder_pages(pages, writer))
+        with clock("graph+feeds"):
+            emit_graph(site, graph, writer)
+            emit_feeds(site, pages, writer)
         with clock("assets"):
             emit_static(static_dirs(vault), writer)
             result.attachments_copied = emit_attachments(site, writer, diagnostics)
+        with clock("search"):
+            emit_search(site, writer, diagnostics)
         writer.commit()
     except BaseException:
         writer.abort()

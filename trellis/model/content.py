@@ -22,6 +22,7 @@ class LinkRef:
     embed: bool
     line: int  # 1-based line in the note's file
     markdown: bool = False  # `[text](path.md)` rather than `[[...]]`
+    context: str = ""  # the plain text of the paragraph or item around the link
 
 
 @dataclass

@@ -18,6 +18,7 @@ from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
 from trellis.model.content import NoteContent
 from trellis.model.index import PathIndex
+from trellis.public.display import NoteDisplay, note_display
 from trellis.public.urls import (
     RESERVED_ROOTS,
     clean_permalink,
@@ -37,6 +38,7 @@ class PublishedNote:
     is_home: bool = False
     aliases: tuple[str, ...] = ()
     content: NoteContent | None = None
+    display: NoteDisplay = field(default_factory=NoteDisplay)
 
     @property
     def rel_path(self) -> str:
@@ -49,6 +51,14 @@ class PublishedNote:
     @property
     def output_path(self) -> str:
         return output_file(self.url)
+
+    @property
+    def tree_folder(self) -> str:
+        """The folder this note sits in on the site: `dg-path`'s folder, else its vault folder."""
+        dg_path = self.meta.get("dg-path")
+        if isinstance(dg_path, str) and dg_path.strip():
+            return posixpath.dirname(dg_path.strip().replace("\\", "/").strip("/"))
+        return self.source.folder
 
     @property
     def tags(self) -> list[str]:
@@ -276,7 +286,12 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
             )
             continue
         published_note = PublishedNote(
-            source=note, url=url, title=_title(note), is_home=is_home, aliases=_aliases(note)
+            source=note,
+            url=url,
+            title=_title(note),
+            is_home=is_home,
+            aliases=_aliases(note),
+            display=note_display(note.meta, settings),
         )
         site.by_url[url] = published_note
         site.notes.append(published_note)

@@ -14,9 +14,8 @@ from markdown_it.token import Token
 
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.parser import create_markdown, parse_note
-from trellis.markdown.plugins.media import media_kind
 from trellis.markdown.sanitize import sanitize_html
-from trellis.public.site import PublicSite, PublishedNote, ResolvedLink, looks_like_file
+from trellis.public.site import PublicSite, PublishedNote, ResolvedLink
 from trellis.public.urls import tag_path
 
 MAX_EMBED_DEPTH = 5
@@ -30,37 +29,14 @@ class NoteRenderer:
         # (note, subpath) of the page being rendered and of each embed inside it.
         self._stack: list[tuple[PublishedNote, str]] = []
 
-    # -- phase 1: parse and check -----------------------------------------------------------
+    # -- phase 1: parse -----------------------------------------------------------
 
     def parse_all(self) -> None:
         for note in self.site.notes:
             self.parse(note)
-        for note in self.site.notes:
-            self.check_links(note)
 
     def parse(self, note: PublishedNote) -> None:
         note.content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
-
-    def check_links(self, note: PublishedNote) -> None:
-        """Warn (with file and line) about links and embeds that lead nowhere public."""
-        assert note.content is not None
-        for link in note.content.links:
-            path = link.target.partition("#")[0].strip()
-            if path and (media_kind(path) or looks_like_file(path)):
-                if (
-                    self.site.find_attachment(path, note) is None
-                    and self.site.find_note(path, note) is None
-                ):
-                    self.diagnostics.warn(
-                        note.rel_path, f"attachment {path!r} not found", link.line
-                    )
-                continue
-            resolved = self.site.resolve(link.target, note, link.line, warn=True)
-            if resolved is None:
-                what = "embed" if link.embed else "link"
-                self.diagnostics.warn(
-                    note.rel_path, f"{what} target {path!r} is missing or not published", link.line
-                )
 
     # -- phase 2: render --------------------------------------------------------------------
 

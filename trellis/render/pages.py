@@ -1,27 +1,38 @@
-"""Page contexts and whole-page HTML: notes, the home list and the 404 page.
+"""Page contexts and whole-page HTML for every kind of page the site has.
 
-Each function returns `(output path, html)`; nothing here writes to disk.
+Every page gets the same base context (title, URLs, description, display switches,
+breadcrumbs, ...) so templates and partials can rely on it; each kind adds its own part.
+All decisions are made here, where tests reach them; templates only lay them out.
+Nothing here writes to disk: each method returns a `Page` (output path and HTML).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
+from trellis.model.dates import note_dates
 from trellis.model.tags import TagEntry
+from trellis.model.tree import Folder, build_tree
+from trellis.public.display import NoteDisplay, note_display
+from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
-from trellis.public.urls import output_file, tag_path
+from trellis.public.urls import output_file, path_slug, tag_path
+
+DESCRIPTION_LENGTH = 200
 
 
 @dataclass(frozen=True)
 class NoteLink:
     title: str
     href: str
-    folder: str
+    folder: str = ""
+    context: str = ""
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,16 +43,39 @@ class TagLink:
 
 
 @dataclass(frozen=True)
+class Crumb:
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
 class Page:
     output_path: str
     html: str
 
 
+@dataclass
+class FolderListing:
+    title: str
+    href: str
+    notes: list[NoteLink] = field(default_factory=list)
+    folders: list[NoteLink] = field(default_factory=list)
+
+
 class PageRenderer:
-    def __init__(self, site: PublicSite, env: Environment) -> None:
+    def __init__(self, site: PublicSite, env: Environment, graph: LinkGraph | None = None) -> None:
         self.site = site
         self.env = env
+        self.graph = graph or LinkGraph()
         settings = site.settings
+        self.site_display = note_display({}, settings)
         self.globals: dict[str, Any] = {
             "site": {
                 "title": settings.title,
@@ -51,77 +85,227 @@ class PageRenderer:
                 "home_href": site.href("/"),
                 "base_path": settings.base_path,
                 "generator": f"Trellis {__version__}",
+                "explorer_href": site.href("/_trellis/explorer.html"),
+                "tags_href": site.href("/tags/"),
             },
             "static": lambda path: site.href("/static/" + path.lstrip("/")),
         }
+        self.tree = build_tree(
+            [
+                (n.tree_folder, n)
+                for n in sorted(site.notes, key=_tree_order)
+                if not n.display.hide_in_file_tree and not n.is_home
+            ]
+        )
 
-    def _render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(**self.globals, **context)
+    # -- shared pieces ------------------------------------------------------------------
 
-    def note_link(self, note: PublishedNote) -> NoteLink:
-        return NoteLink(note.title, self.site.href(note.url), note.source.folder)
+    def _render(self, template: str, page: dict[str, Any]) -> str:
+        return self.env.get_template(template).render(**self.globals, page=page)
+
+    def _base(self, kind: str, title: str, url: str, **extra: Any) -> dict[str, Any]:
+        display: NoteDisplay = extra.pop("display", self.site_display)
+        page: dict[str, Any] = {
+            "kind": kind,
+            "title": title,
+            "url": url,
+            "href": self.site.href(url),
+            "canonical": self.site.settings.absolute_url(url) if url else "",
+            "description": self.site.settings.description,
+            "image": "",
+            "features": [],
+            "show": asdict(display),
+            "searchable": False,
+            "breadcrumbs": [],
+            "meta_tags": {},
+            "created": "",
+            "updated": "",
+            "notes": [],
+            "folders": [],
+            "tags": [],
+            "toc": [],
+            "backlinks": [],
+        }
+        page.update(extra)
+        return page
+
+    def note_link(self, note: PublishedNote, context: str = "") -> NoteLink:
+        return NoteLink(
+            note.title, self.site.href(note.url), note.tree_folder, context, note.display.note_icon
+        )
+
+    def breadcrumbs(self, folder_path: str) -> list[Crumb]:
+        """Home, then each folder up to `folder_path`, each linking to its folder page."""
+        crumbs = [Crumb(self.site.home.title if self.site.home else "Home", self.site.href("/"))]
+        parts = [p for p in folder_path.split("/") if p]
+        for depth in range(1, len(parts) + 1):
+            crumbs.append(
+                Crumb(parts[depth - 1], self.site.href(path_slug("/".join(parts[:depth]))))
+            )
+        return crumbs
+
+    # -- notes --------------------------------------------------------------------------
 
     def note_page(self, note: PublishedNote, body_html: str) -> Page:
-        page = {
-            "title": note.title,
-            "href": self.site.href(note.url),
-            "canonical": self.site.settings.absolute_url(note.url),
-            "is_home": note.is_home,
-            "path": note.rel_path,
-            "body": Markup(body_html),
-            "css_classes": _css_classes(note.meta),
-            "features": sorted(note.content.features) if note.content else [],
-            "tags": [TagLink(tag, self.site.href(tag_path(tag))) for tag in note.tags],
-        }
-        return Page(note.output_path, self._render("note.html", page=page))
+        content = note.content
+        created, updated = note_dates(note.meta, note.source.mtime)
+        display = note.display
+        headings = content.headings if content else []
+        page = self._base(
+            "note",
+            note.title,
+            note.url,
+            display=display,
+            description=note_description(note) or self.site.settings.description,
+            image=self._cover(note),
+            features=sorted(content.features) if content else [],
+            searchable=display.enable_search and not display.hidden,
+            breadcrumbs=[] if note.is_home else self.breadcrumbs(note.tree_folder),
+            meta_tags=_meta_tags(note.meta),
+            created=created.isoformat(),
+            updated=updated.isoformat(),
+            is_home=note.is_home,
+            path=note.rel_path,
+            body=Markup(body_html),
+            css_classes=_css_classes(note.meta),
+            icon=display.note_icon,
+            tags=[TagLink(t, self.site.href(tag_path(t))) for t in note.tags]
+            if display.show_tags
+            else [],
+            toc=[TocEntry(h.level, h.text, h.id) for h in headings] if display.show_toc else [],
+            backlinks=[self.note_link(e.source, e.context) for e in self.graph.backlinks(note)]
+            if display.show_backlinks
+            else [],
+        )
+        return Page(note.output_path, self._render("note.html", page))
+
+    def _cover(self, note: PublishedNote) -> str:
+        """An absolute or rooted URL of the note's cover image (frontmatter `image`/`cover`)."""
+        for key in ("image", "cover", "banner"):
+            value = note.meta.get(key)
+            if isinstance(value, str) and value.strip():
+                value = value.strip().strip("[]!").split("|")[0]
+                if value.startswith(("http://", "https://")):
+                    return value
+                attachment = self.site.find_attachment(value, note)
+                if attachment is not None:
+                    return self.site.settings.absolute_url(attachment.url)
+        return ""
+
+    # -- lists --------------------------------------------------------------------------
+
+    def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
+        visible = [n for n in notes if not n.display.hidden]
+        return [self.note_link(n) for n in sorted(visible, key=_title_order)]
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
-        notes = sorted(self.site.notes, key=lambda n: (n.title.lower(), n.rel_path))
+        links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
-        links = [self.note_link(n) for n in (notes[:limit] if limit else notes)]
-        page = {
-            "title": self.site.settings.title,
-            "href": self.site.href("/"),
-            "canonical": self.site.settings.absolute_url("/"),
-            "notes": links,
-        }
-        return Page("index.html", self._render("list.html", page=page))
+        page = self._base(
+            "list", self.site.settings.title, "/", notes=links[:limit] if limit else links
+        )
+        return Page("index.html", self._render("list.html", page))
 
     def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
         """One tag: the notes carrying it or one of its child tags."""
-        notes = sorted(entry.all, key=lambda n: (n.title.lower(), n.rel_path))
         url = tag_path(entry.name)
-        page = {
-            "title": f"#{entry.name}",
-            "href": self.site.href(url),
-            "canonical": self.site.settings.absolute_url(url),
-            "notes": [self.note_link(n) for n in notes],
-            "features": [],
-        }
-        return Page(output_file(url), self._render("list.html", page=page))
+        page = self._base(
+            "tag",
+            f"#{entry.name}",
+            url,
+            notes=self._listed(entry.all),
+            breadcrumbs=[Crumb("Tags", self.site.href("/tags/"))],
+        )
+        return Page(output_file(url), self._render("list.html", page))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
-        tags = [
-            TagLink(e.name, self.site.href(tag_path(e.name)), len(e.all)) for e in index.values()
-        ]
-        page = {
-            "title": "Tags",
-            "href": self.site.href("/tags/"),
-            "canonical": self.site.settings.absolute_url("/tags/"),
-            "tags": tags,
-            "features": [],
-        }
-        return Page("tags/index.html", self._render("tags.html", page=page))
+        """Every tag with its count, nested tags indented under their parents."""
+        tags = []
+        for entry in index.values():
+            visible = [n for n in entry.all if not n.display.hidden]
+            if visible:
+                tags.append(TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible)))
+        page = self._base("tags", "Tags", "/tags/", tags=tags)
+        return Page("tags/index.html", self._render("tags.html", page))
+
+    def folder_pages(self) -> list[Page]:
+        """`/<folder>/` for each folder of published notes, unless a note owns that URL."""
+        pages = []
+        for folder in self.tree.walk():
+            if not folder.path:
+                continue
+            url = path_slug(folder.path)
+            if url in self.site.by_url or url == "/":
+                continue
+            page = self._base(
+                "folder",
+                folder.name,
+                url,
+                breadcrumbs=self.breadcrumbs(folder.path)[:-1],
+                notes=self._listed(folder.items),
+                folders=[
+                    NoteLink(child.name, self.site.href(path_slug(child.path)))
+                    for child in folder.folders.values()
+                ],
+            )
+            pages.append(Page(output_file(url), self._render("list.html", page)))
+        return pages
+
+    def explorer_fragment(self) -> Page:
+        """The file tree as an HTML fragment, fetched once by the explorer script."""
+        html = self.env.get_template("explorer.html").render(
+            **self.globals, tree=_explorer_tree(self.tree, self)
+        )
+        return Page("_trellis/explorer.html", html)
 
     def not_found_page(self) -> Page:
-        page = {
-            "title": "Page not found",
-            "href": self.site.href("/404.html"),
-            "canonical": "",
-            "features": [],
-        }
-        return Page("404.html", self._render("404.html", page=page))
+        page = self._base("404", "Page not found", "")
+        return Page("404.html", self._render("404.html", page))
+
+
+def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
+    return (not note.display.pinned, note.title.lower(), note.rel_path)
+
+
+def _title_order(note: PublishedNote) -> tuple[str, str]:
+    return (note.title.lower(), note.rel_path)
+
+
+def _explorer_tree(folder: Folder[PublishedNote], pages: PageRenderer) -> dict[str, Any]:
+    return {
+        "name": folder.name,
+        "href": pages.site.href(path_slug(folder.path)) if folder.path else "",
+        "folders": [_explorer_tree(child, pages) for child in folder.folders.values()],
+        "notes": [pages.note_link(note) for note in folder.items],
+    }
+
+
+def note_description(note: PublishedNote) -> str:
+    """Frontmatter `description`, else the start of the note's first paragraph."""
+    value = note.meta.get("description")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if note.content is None:
+        return ""
+    tokens = note.content.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
+            from trellis.markdown.plugins._tokens import plain_text
+
+            text = " ".join(plain_text(tokens[index + 1].children).split())
+            if text:
+                if len(text) > DESCRIPTION_LENGTH:
+                    text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+                return text
+    return ""
+
+
+def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:
+    value = meta.get("dg-metatags")
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str | int | float)}
 
 
 def _css_classes(meta: dict[str, Any]) -> str:

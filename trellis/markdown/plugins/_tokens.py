@@ -24,6 +24,12 @@ def children_with_lines(tokens: list[Token]) -> Iterator[tuple[Token, Token, int
             yield token, child, line
 
 
+def link_context(inline: Token, limit: int = 240) -> str:
+    """The readable text around a link: its block's plain text, shortened to `limit`."""
+    text = " ".join(plain_text(inline.children).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def note_line(env: dict[str, Any], line: int) -> int:
     """A 0-based line of the Markdown body as a 1-based line of the note's file."""
     return int(env.get("line_offset", 0)) + line + 1

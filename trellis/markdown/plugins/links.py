@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from trellis.markdown.plugins._tokens import children_with_lines, note_line
+from trellis.markdown.plugins._tokens import children_with_lines, link_context, note_line
 from trellis.markdown.plugins.media import media_kind
 from trellis.markdown.plugins.wikilinks import ResolveLink
 from trellis.model.content import LinkRef
@@ -38,14 +38,15 @@ def note_target(href: str) -> str | None:
 
 def _record(state: StateCore) -> None:
     content = state.env.get("content")
-    for _, child, line in children_with_lines(state.tokens):
+    for inline, child, line in children_with_lines(state.tokens):
         if child.type == "link_open":
             target = note_target(str(child.attrGet("href") or ""))
             if target is not None:
                 child.meta["target"] = target
                 child.meta["line"] = note_line(state.env, line)
                 if content is not None:
-                    content.links.append(LinkRef(target, False, child.meta["line"], markdown=True))
+                    ref = LinkRef(target, False, child.meta["line"], True, link_context(inline))
+                    content.links.append(ref)
 
 
 def links_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:

@@ -123,14 +123,16 @@ def wikilinks_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:
 
 def record_links(state: Any) -> None:
     """Core rule: note every `[[link]]`/`![[embed]]` with its file line in `env["content"]`."""
-    from trellis.markdown.plugins._tokens import children_with_lines, note_line
+    from trellis.markdown.plugins._tokens import children_with_lines, link_context, note_line
     from trellis.model.content import LinkRef
 
     content = state.env.get("content")
-    for _, child, line in children_with_lines(state.tokens):
+    for inline, child, line in children_with_lines(state.tokens):
         if child.type in ("wikilink_open", "wikiembed"):
             child.meta["line"] = note_line(state.env, line)
             if content is not None:
+                embed = child.type == "wikiembed"
+                context = "" if embed else link_context(inline)
                 content.links.append(
-                    LinkRef(child.meta["target"], child.type == "wikiembed", child.meta["line"])
+                    LinkRef(child.meta["target"], embed, child.meta["line"], context=context)
                 )

@@ -1,0 +1,75 @@
+"""The links between published notes, resolved once: outgoing links and backlinks.
+
+Built after every published note was parsed. Resolving here (not while rendering) gives one
+place that warns about links leading nowhere, and the data backlinks, the graph, link
+previews and incremental rebuilds share. Only published notes can appear on either end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trellis.diagnostics import Diagnostics
+from trellis.markdown.plugins.media import media_kind
+from trellis.public.site import PublicSite, PublishedNote, looks_like_file
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: PublishedNote
+    target: PublishedNote
+    embed: bool
+    context: str  # plain text around the link in the source note ("" for embeds)
+
+
+@dataclass
+class LinkGraph:
+    outgoing: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
+    incoming: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
+
+    def backlinks(self, note: PublishedNote) -> list[Edge]:
+        """One edge per other note linking to or embedding `note`, the first link of each."""
+        seen: set[int] = set()
+        edges = []
+        for edge in self.incoming.get(note, []):
+            if edge.source is note or id(edge.source) in seen:
+                continue
+            seen.add(id(edge.source))
+            edges.append(edge)
+        return sorted(edges, key=lambda e: (e.source.title.lower(), e.source.rel_path))
+
+    def neighbours(self, note: PublishedNote) -> set[PublishedNote]:
+        out = {e.target for e in self.outgoing.get(note, [])}
+        back = {e.source for e in self.incoming.get(note, [])}
+        return (out | back) - {note}
+
+
+def build_link_graph(site: PublicSite, diagnostics: Diagnostics) -> LinkGraph:
+    """Resolve every link and embed of every published note once, warning about dead ends."""
+    graph = LinkGraph()
+    for note in site.notes:
+        graph.outgoing[note] = []
+        graph.incoming.setdefault(note, [])
+    for note in site.notes:
+        assert note.content is not None, "notes are parsed before the graph is built"
+        for link in note.content.links:
+            path = link.target.partition("#")[0].strip()
+            if path and (media_kind(path) or looks_like_file(path)):
+                if site.find_attachment(path, note) is None and site.find_note(path, note) is None:
+                    diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
+                    continue
+                if site.find_note(path, note) is None:
+                    continue
+            resolved = site.resolve(link.target, note, link.line, warn=True)
+            if resolved is None:
+                what = "embed" if link.embed else "link"
+                diagnostics.warn(
+                    note.rel_path, f"{what} target {path!r} is missing or not published", link.line
+                )
+                continue
+            if resolved.note is None:
+                continue
+            edge = Edge(note, resolved.note, link.embed, link.context)
+            graph.outgoing[note].append(edge)
+            graph.incoming[resolved.note].append(edge)
+    return graph
