@@ -36,15 +36,24 @@ class NoteRenderer:
             self.parse(note)
 
     def parse(self, note: PublishedNote) -> None:
-        note.content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
+        """Parse one note; a crash in a plugin costs that note its text, never the build."""
+        try:
+            note.content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
+        except Exception as error:  # any plugin bug stays local to its note
+            self.diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
+            note.content = parse_note(self.md, "", 0, note)
 
     # -- phase 2: render --------------------------------------------------------------------
 
     def render_body(self, note: PublishedNote) -> str:
+        """The note's HTML; a crash while rendering leaves a notice on its page instead."""
         assert note.content is not None
         self._stack = [(note, "")]
         try:
             html = self._render_tokens(note, note.content.tokens)
+        except Exception as error:  # any plugin bug stays local to its note
+            self.diagnostics.warn(note.rel_path, f"could not render this note ({_describe(error)})")
+            html = '<p class="render-error">This note could not be rendered.</p>'
         finally:
             self._stack = []
         return html if self.site.settings.trust_html else sanitize_html(html)
@@ -94,6 +103,17 @@ class NoteRenderer:
             f'<a class="markdown-embed-link" href="{escapeHtml(resolved.href)}"'
             f' aria-label="Open {escapeHtml(note.title)}">Open ↗</a></div>'
         )
+
+
+def _describe(error: Exception) -> str:
+    """A short reason for the terminal: the exception and where in Trellis it was raised."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = ""
+    if frame is not None:
+        where = f" at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}"
+    return f"{type(error).__name__}: {error}{where}"
 
 
 def _placeholder(message: str, href: str | None = None) -> str:

@@ -88,8 +88,14 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
             if alias:
                 # Parse the alias on its own, so emphasis, code and the like work in it.
                 # (A nested tokenize over the original source would run past the alias:
-                # markdown-it-py's text rule does not stop at posMax.)
-                state.md.inline.parse(alias, state.md, state.env, state.tokens)
+                # markdown-it-py's text rule does not stop at posMax.) Its tokens join ours
+                # with empty `tokens_meta`, which must stay aligned with `tokens`.
+                children: list[Token] = []
+                state.md.inline.parse(alias, state.md, state.env, children)
+                for child in children:
+                    child.level += state.level
+                    state.tokens.append(child)
+                    state.tokens_meta.append(None)
             else:
                 text = state.push("text", "", 0)
                 text.content = display_text(target)
