@@ -19,6 +19,7 @@ from trellis.config import Settings, load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
+from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
@@ -26,6 +27,7 @@ from trellis.emit.pages import emit_note_pages
 from trellis.emit.search import emit_search
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import OutputWriter
+from trellis.episodes import attach_episodes
 from trellis.public.graph import LinkGraph, build_link_graph
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
@@ -85,6 +87,7 @@ def build(
     with clock("parse"):
         notes = NoteRenderer(site, diagnostics)
         notes.parse_all()
+        attach_episodes(site, diagnostics)
     with clock("link"):
         graph = build_link_graph(site, diagnostics)
     result.graph = graph
@@ -100,6 +103,7 @@ def build(
             )
             result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
             result.pages_written += _checked(lambda: emit_folder_pages(pages, writer))
+            result.pages_written += _checked(lambda: emit_episodes(site, pages, writer))
         with clock("graph+feeds"):
             emit_graph(site, graph, writer)
             emit_feeds(site, pages, writer)

@@ -39,6 +39,8 @@ class PublishedNote:
     aliases: tuple[str, ...] = ()
     content: NoteContent | None = None
     display: NoteDisplay = field(default_factory=NoteDisplay)
+    # Set for podcast episode notes (trellis.episodes): rendered with templates/episode.html.
+    episode: Any = None
 
     @property
     def rel_path(self) -> str:

@@ -100,10 +100,11 @@ class PageRenderer:
 
     # -- shared pieces ------------------------------------------------------------------
 
-    def _render(self, template: str, page: dict[str, Any]) -> str:
+    def render_template(self, template: str, page: dict[str, Any]) -> str:
         return self.env.get_template(template).render(**self.globals, page=page)
 
-    def _base(self, kind: str, title: str, url: str, **extra: Any) -> dict[str, Any]:
+    def base_context(self, kind: str, title: str, url: str, **extra: Any) -> dict[str, Any]:
+        """The context every page has; `extra` adds or overrides keys."""
         display: NoteDisplay = extra.pop("display", self.site_display)
         page: dict[str, Any] = {
             "kind": kind,
@@ -151,7 +152,7 @@ class PageRenderer:
         created, updated = note_dates(note.meta, note.source.mtime)
         display = note.display
         headings = content.headings if content else []
-        page = self._base(
+        page = self.base_context(
             "note",
             note.title,
             note.url,
@@ -176,8 +177,10 @@ class PageRenderer:
             backlinks=[self.note_link(e.source, e.context) for e in self.graph.backlinks(note)]
             if display.show_backlinks
             else [],
+            episode=note.episode,
         )
-        return Page(note.output_path, self._render("note.html", page))
+        template = "episode.html" if note.episode is not None else "note.html"
+        return Page(note.output_path, self.render_template(template, page))
 
     def _cover(self, note: PublishedNote) -> str:
         """An absolute or rooted URL of the note's cover image (frontmatter `image`/`cover`)."""
@@ -202,22 +205,22 @@ class PageRenderer:
         """The home page when no note has `dg-home: true`: every published note, by title."""
         links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
-        page = self._base(
+        page = self.base_context(
             "list", self.site.settings.title, "/", notes=links[:limit] if limit else links
         )
-        return Page("index.html", self._render("list.html", page))
+        return Page("index.html", self.render_template("list.html", page))
 
     def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
         """One tag: the notes carrying it or one of its child tags."""
         url = tag_path(entry.name)
-        page = self._base(
+        page = self.base_context(
             "tag",
             f"#{entry.name}",
             url,
             notes=self._listed(entry.all),
             breadcrumbs=[Crumb("Tags", self.site.href("/tags/"))],
         )
-        return Page(output_file(url), self._render("list.html", page))
+        return Page(output_file(url), self.render_template("list.html", page))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
         """Every tag with its count, nested tags indented under their parents."""
@@ -226,8 +229,8 @@ class PageRenderer:
             visible = [n for n in entry.all if not n.display.hidden]
             if visible:
                 tags.append(TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible)))
-        page = self._base("tags", "Tags", "/tags/", tags=tags)
-        return Page("tags/index.html", self._render("tags.html", page))
+        page = self.base_context("tags", "Tags", "/tags/", tags=tags)
+        return Page("tags/index.html", self.render_template("tags.html", page))
 
     def folder_pages(self) -> list[Page]:
         """`/<folder>/` for each folder of published notes, unless a note owns that URL."""
@@ -238,7 +241,7 @@ class PageRenderer:
             url = path_slug(folder.path)
             if url in self.site.by_url or url == "/":
                 continue
-            page = self._base(
+            page = self.base_context(
                 "folder",
                 folder.name,
                 url,
@@ -249,7 +252,7 @@ class PageRenderer:
                     for child in folder.folders.values()
                 ],
             )
-            pages.append(Page(output_file(url), self._render("list.html", page)))
+            pages.append(Page(output_file(url), self.render_template("list.html", page)))
         return pages
 
     def explorer_fragment(self) -> Page:
@@ -260,8 +263,8 @@ class PageRenderer:
         return Page("_trellis/explorer.html", html)
 
     def not_found_page(self) -> Page:
-        page = self._base("404", "Page not found", "")
-        return Page("404.html", self._render("404.html", page))
+        page = self.base_context("404", "Page not found", "")
+        return Page("404.html", self.render_template("404.html", page))
 
 
 def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
