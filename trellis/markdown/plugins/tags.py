@@ -1,11 +1,157 @@
-"""Placeholder: the tags syntax is being written; the plugin does nothing yet."""
+"""Inline `#tags`: `#tag`, `#nested/tag`, `#árbol`, `#日本語`, `#📥/🎙`.
+
+A tag is `#` followed by Obsidian's own tag characters: anything but whitespace, the
+General and Supplemental Punctuation blocks (U+2000–U+206F, U+2E00–U+2E7F) and ASCII
+punctuation other than `-`, `_` and `/`. So a tag stops at `,.;:!?()[]"'` and the like,
+and it needs one character that is not an ASCII digit (`#1984` is text, `#y1984` a tag).
+Two choices of ours where Obsidian is vague: a tag neither starts nor ends with `/` (the
+slash stays text, so no tag page is named by an empty segment), and a `#` counts only where
+Obsidian starts a tag: at the start of the text, after whitespace or `(`, right inside an
+emphasis, strikethrough or highlight opener (`**#tag**`), at the start of a link's text, or
+right after a link, code span or HTML tag. Elsewhere (`a#b`, `https://x.org/#frag`,
+`page.html#part`, `C#`) it is text; code, links, URLs and entities are consumed by their own
+rules before this one sees their `#`, and `# Heading` is a heading before inline parsing.
+
+Tokens: `tag_open` (with `meta["tag"]`, the tag as written, no `#`), a text token `#tag`,
+`tag_close`; rendered `<a href="…" class="tag" data-tag="…">#tag</a>` with the href from
+the `tag_href` callback. Inside a link's text a tag cannot be a link: it renders as a
+`<span class="tag">`. After inline parsing, each tag is added to `env["content"].tags`
+once (compared case-insensitively, as Obsidian groups tags; the first spelling is kept).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+TagHref = Callable[[str], str]
+
+# Obsidian's tag body (the character class of its own tag pattern).
+_TAG_BODY = re.compile(r"[^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_OPENING_PUNCTUATION = "("
+# Tokens after which a `#` starts a new stretch of text in Obsidian's reading view.
+_CHUNK_ENDS = frozenset(
+    {
+        "code_inline",
+        "link_open",
+        "link_close",
+        "wikilink_open",
+        "wikilink_close",
+        "wikiembed",
+        "html_inline",
+    }
+)
+_DELIMITER_CHARS = frozenset("*_~=")
 
 
-def tags_plugin(md: MarkdownIt, **options: Any) -> None:
-    return None
+def _starts_chunk(state: StateInline) -> bool:
+    """Whether a `#` at `state.pos` is where Obsidian would look for a tag."""
+    pos = state.pos
+    if pos == 0:
+        return True
+    previous = state.src[pos - 1]
+    if previous.isspace() or previous in _OPENING_PUNCTUATION:
+        return True
+    if state.pending or not state.tokens:
+        return False
+    last = state.tokens[-1]
+    if last.type in _CHUNK_ENDS:
+        return True
+    # `**#tag**`: the `**` is still a text token waiting to become an emphasis opener.
+    if last.type == "text" and last.content and set(last.content) <= _DELIMITER_CHARS:
+        delimiters = state.delimiters
+        return (
+            bool(delimiters)
+            and delimiters[-1].token == len(state.tokens) - 1
+            and delimiters[-1].open
+        )
+    return False
+
+
+def scan_tag(src: str, start: int, end: int) -> str | None:
+    """The tag (without `#`) whose `#` is at `src[start]`, or None if there is none."""
+    match = _TAG_BODY.match(src, start + 1, end)
+    if match is None:
+        return None
+    tag = match.group().rstrip("/")
+    if not tag or tag.startswith("/") or not _NOT_DIGIT.search(tag):
+        return None
+    return tag
+
+
+def _inside_link(state: StateInline) -> bool:
+    """True while the text of a `[link](…)` or `[[link|alias]]` is being tokenised."""
+    if state.linkLevel > 0:
+        return True
+    depth = 0
+    for token in reversed(state.tokens):
+        if token.type in ("link_close", "wikilink_close"):
+            depth += 1
+        elif token.type in ("link_open", "wikilink_open"):
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
+def _tag_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "#" or not _starts_chunk(state):
+        return False
+    tag = scan_tag(state.src, state.pos, state.posMax)
+    if tag is None:
+        return False
+    if not silent:
+        meta = {"tag": tag, "in_link": _inside_link(state)}
+        opener = state.push("tag_open", "a", 1)
+        opener.meta = meta
+        opener.markup = "#"
+        text = state.push("text", "", 0)
+        text.content = "#" + tag
+        closer = state.push("tag_close", "a", -1)
+        closer.meta = meta
+    state.pos += 1 + len(tag)
+    return True
+
+
+def _record_tags(state: StateCore) -> None:
+    """Core rule: list each tag of the note once, in order, in `env["content"].tags`."""
+    content = state.env.get("content")
+    if content is None:
+        return
+    seen = {tag.lower() for tag in content.tags}
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "tag_open":
+                tag = child.meta["tag"]
+                if tag.lower() not in seen:
+                    seen.add(tag.lower())
+                    content.tags.append(tag)
+
+
+def tags_plugin(md: MarkdownIt, tag_href: TagHref, **options: Any) -> None:
+    md.inline.ruler.before("link", "tag", _tag_rule)
+    md.core.ruler.after("inline", "tags_record", _record_tags)
+
+    def render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        data = escapeHtml(meta["tag"])
+        if meta["in_link"]:
+            return f'<span class="tag" data-tag="{data}">'
+        href = escapeHtml(tag_href(meta["tag"]))
+        return f'<a href="{href}" class="tag" data-tag="{data}">'
+
+    def render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        return "</span>" if tokens[idx].meta["in_link"] else "</a>"
+
+    md.add_render_rule("tag_open", render_open)
+    md.add_render_rule("tag_close", render_close)
