@@ -79,8 +79,16 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve":
-            print("trellis: serve is not available yet; use build", file=sys.stderr)
-            return 2
+            from trellis.serve import run_serve
+
+            return run_serve(
+                Path(args.vault),
+                host=args.host,
+                port=args.port,
+                overrides=_overrides(args),
+                verbose=args.verbose,
+                quiet=args.quiet,
+            )
         return _build(args)
     except FatalError as error:
         print(f"trellis: error: {error}", file=sys.stderr)

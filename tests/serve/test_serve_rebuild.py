@@ -1,0 +1,215 @@
+"""Saving, adding, renaming and deleting files rebuilds the served site, and only when needed."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from helpers import published
+
+from trellis.render.templates import THEME_TEMPLATES
+
+BROKEN_TEMPLATE = '{% extends "base.html" %}\n{% block content %}\n<p>{{ page.title </p>\n'
+
+
+def note_override(marker: str) -> str:
+    """A vault override of the note template that shows `marker` on every note page."""
+    return (
+        '{% extends "base.html" %}\n{% block content %}\n'
+        f'<p class="marker">{marker}</p>\n<div class="note-body">{{{{ page.body }}}}</div>\n'
+        "{% endblock %}\n"
+    )
+
+
+def test_an_edited_note_shows_the_edit(garden):
+    live = garden()
+    live.write("Alpha.md", published("Alpha has been EDITED-ONCE."))
+    live.wait_page("/alpha/", "EDITED-ONCE")
+    assert "Alpha text" not in live.get("/alpha/").text
+    live.wait_for(
+        lambda: "build #2 after changes to Alpha.md: " in live.out.getvalue(), "the build line"
+    )
+
+
+def test_a_new_title_shows_on_pages_that_link_to_it(garden):
+    live = garden()
+    assert "Beta Title" in live.get("/").text
+    live.write("Beta.md", published("Beta text.", title="Renamed Beta Title"))
+    home = live.wait_page("/", "Renamed Beta Title")
+    assert ">Beta Title<" not in home.text
+    assert "Renamed Beta Title" in live.get("/beta/").text
+
+
+def test_unpublishing_removes_the_page_and_its_title(garden):
+    live = garden()
+    assert 'href="/beta/"' in live.get("/alpha/").text
+    live.write("Beta.md", "---\ndg-publish: false\ntitle: Beta Title\n---\nBeta text.\n")
+    live.wait_page("/beta/", "Page not found", status=404)
+    for path in ("/", "/alpha/", "/gamma/"):
+        page = live.get(path)
+        assert page.status == 200
+        assert "Beta Title" not in page.text, path
+        assert 'href="/beta/"' not in page.text, path
+
+
+def test_delete_and_rename(garden):
+    live = garden()
+    (live.vault / "Gamma.md").unlink()
+    live.wait_page("/gamma/", "Page not found", status=404)
+
+    os.rename(live.vault / "Alpha.md", live.vault / "Moved Alpha.md")
+    live.wait_page("/moved-alpha/", "Alpha text")
+    assert live.get("/alpha/").status == 404
+
+    (live.vault / "Sub").mkdir()
+    os.rename(live.vault / "Moved Alpha.md", live.vault / "Sub" / "Alpha.md")
+    live.wait_page("/sub/alpha/", "Alpha text")
+    assert live.get("/moved-alpha/").status == 404
+
+
+def test_editor_style_atomic_save(garden):
+    """Write a temp file, then rename it over the note (as many editors do)."""
+    live = garden()
+    temp = live.vault / ".Alpha.md.tmp-1234"
+    temp.write_text(published("Saved ATOMICALLY."), encoding="utf-8")
+    os.replace(temp, live.vault / "Alpha.md")
+    live.wait_page("/alpha/", "Saved ATOMICALLY")
+
+
+def test_a_broken_template_is_reported_and_the_old_site_kept(garden, events):
+    live = garden()
+    stream = events(live)
+    first = stream.wait(lambda s: s["version"] >= 1, "the first version")
+    assert first["error"] is None
+
+    live.write(".trellis/templates/note.html", BROKEN_TEMPLATE)
+    failed = stream.wait(lambda s: s["error"] is not None, "an error")
+    error = failed["error"]
+    assert error["file"].endswith("note.html")
+    assert error["line"] == 3
+    assert "template error" in error["message"]
+    assert failed["version"] == first["version"]  # nothing new is served
+
+    # The server is up and keeps serving the previous site.
+    page = live.get("/alpha/")
+    assert page.status == 200
+    assert "Alpha text" in page.text
+    assert "note.html:3: template error" in live.err.getvalue()
+    assert "still serving the last good build" in live.err.getvalue()
+
+    live.write(".trellis/templates/note.html", note_override("FIXED-TEMPLATE"))
+    fixed = stream.wait(lambda s: s["version"] > first["version"], "a new version")
+    assert fixed["error"] is None
+    assert fixed["reload_version"] == fixed["version"]
+    live.wait_page("/alpha/", "FIXED-TEMPLATE")
+
+
+def test_a_broken_template_at_start_recovers(garden, events):
+    files = {
+        "Alpha.md": published("Alpha text."),
+        ".trellis/templates/note.html": BROKEN_TEMPLATE,
+    }
+    live = garden(files)
+    waiting = live.get("/alpha/")
+    assert waiting.status == 503
+    assert "trellis-livereload" in waiting.text
+    stream = events(live)
+    assert stream.wait(lambda s: s["error"] is not None, "an error")["version"] == 0
+    live.write(".trellis/templates/note.html", note_override("NOW-FIXED"))
+    live.wait_page("/alpha/", "NOW-FIXED")
+
+
+def test_a_template_edit_rerenders_every_page(garden):
+    live = garden()
+    base = (THEME_TEMPLATES / "base.html").read_text(encoding="utf-8")
+    assert "</footer>" in base
+
+    def with_marker(marker: str) -> str:
+        return base.replace("</footer>", f'<p class="marker">{marker}</p></footer>', 1)
+
+    live.write(".trellis/templates/base.html", with_marker("FIRST-MARK"))
+    live.wait_page("/alpha/", "FIRST-MARK")
+    live.write(".trellis/templates/base.html", with_marker("SECOND-MARK"))
+    live.wait_page("/alpha/", "SECOND-MARK")
+    pages = {"/": 200, "/alpha/": 200, "/beta/": 200, "/gamma/": 200, "/nothing/": 404}
+    for path, status in pages.items():
+        page = live.get(path)
+        assert page.status == status, path
+        assert "SECOND-MARK" in page.text, path
+        assert "FIRST-MARK" not in page.text, path
+
+
+def test_a_burst_of_saves_causes_at_most_two_rebuilds(garden):
+    live = garden()
+    live.settle()
+    before = live.preview.builds
+    for number in range(50):
+        live.write("Alpha.md", published(f"Alpha save number SAVE-{number}-END."))
+        time.sleep(0.02)
+    live.wait_page("/alpha/", "SAVE-49-END")
+    live.settle()
+    assert 1 <= live.preview.builds - before <= 2
+
+
+def test_settings_changes_rebuild(garden):
+    live = garden()
+    live.write("trellis.toml", 'title = "Settings Title"\n')
+    live.wait_page("/alpha/", "Settings Title")
+
+
+def test_ignored_paths_cause_no_rebuild(garden):
+    live = garden()
+    live.settle()
+    before = live.preview.builds
+    ignored = {
+        ".obsidian/workspace.json": "{}",
+        ".git/index": "x",
+        ".trash/Old.md": published("trash"),
+        "Alpha.md.swp": "swap",
+        ".Alpha.md.swx": "swap",
+        "Alpha.md~": "backup",
+        ".#Alpha.md": "lock",
+        "4913": "",
+        ".trellis/templates/.note.html.swp": "swap",
+    }
+    for rel, text in ignored.items():
+        live.write(rel, text)
+    live.settle()
+    assert live.preview.builds == before, live.out.getvalue()
+
+    live.write(".trellis/static/extra.css", "body { color: red }")
+    live.wait_builds(before + 1)
+    assert live.get("/static/extra.css").status == 200
+
+
+def test_only_css_changes_do_not_ask_for_a_reload(garden, events):
+    live = garden()
+    stream = events(live)
+    start = stream.wait(lambda s: s["version"] >= 1, "a version")
+    live.write(".trellis/static/extra.css", "body { color: red }")
+    styled = stream.wait(lambda s: s["version"] > start["version"], "a css version")
+    assert styled["reload_version"] == start["reload_version"]
+
+    live.write("Alpha.md", published("Alpha CHANGED."))
+    changed = stream.wait(lambda s: s["version"] > styled["version"], "a note version")
+    assert changed["reload_version"] == changed["version"]
+
+
+def test_new_warnings_are_printed_after_a_rebuild(garden):
+    live = garden()
+    live.write("Broken.md", "---\ndg-publish: true\ntitle: [unclosed\n---\nBody.\n")
+    live.wait_for(lambda: "Broken.md" in live.err.getvalue(), "a warning about Broken.md")
+    assert "warning" in live.err.getvalue()
+    assert "(1 new)" in live.out.getvalue() or "new)" in live.out.getvalue()
+
+
+def test_the_vault_is_never_written(garden):
+    live = garden()
+    before = sorted(p.relative_to(live.vault) for p in live.vault.rglob("*"))
+    live.write("Alpha.md", published("Alpha again."))
+    live.wait_page("/alpha/", "Alpha again")
+    after = sorted(p.relative_to(live.vault) for p in live.vault.rglob("*"))
+    assert after == before
+    root = live.preview.state.current_root
+    assert root is not None
+    assert not root.is_relative_to(live.vault)

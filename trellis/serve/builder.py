@@ -1,0 +1,120 @@
+"""`FullRebuilder.rebuild(changed) -> RebuildOutcome`: the one call the preview loop makes.
+
+For now every rebuild is a full `trellis.pipeline.build` and `changed` is only passed
+along; an incremental builder can replace this class without touching the loop, the
+server or the watcher. Each build goes into a fresh folder of the preview's own temporary
+folder (never the vault); the loop then points the server at it and hands the old folder
+back to `retire`. That way requests wait only for a pointer swap, not for a whole build.
+
+A build never raises out of `rebuild` (except `Cancelled` when the preview stops): a fatal
+error or a bug becomes `outcome.error`, one line with a file and line where we can find one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trellis.diagnostics import FatalError
+from trellis.pipeline import BuildResult, Progress, build
+
+
+class Cancelled(BaseException):
+    """The preview is stopping: abandon the build (the writer removes its staging folder)."""
+
+
+@dataclass(frozen=True)
+class RebuildOutcome:
+    changed: frozenset[Path]
+    # The folder holding the new site, or None when the build failed.
+    root: Path | None
+    result: BuildResult | None
+    error: str | None
+    # The traceback of an unexpected exception (for the terminal), else "".
+    details: str
+    seconds: float
+
+
+class _CancellableProgress(Progress):
+    """The pipeline reports each phase and page; that is where a stop request interrupts it."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self.cancel = cancel
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        if self.cancel.is_set():
+            raise Cancelled
+
+    def advance(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled
+
+
+class FullRebuilder:
+    def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
+        self.vault = vault
+        self.overrides = overrides
+        self.workdir = workdir
+        self._count = 0
+        self._cancel = threading.Event()
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
+        """Build the whole site into a new folder, whatever `changed` holds."""
+        self._count += 1
+        out = self.workdir / f"site-{self._count}"
+        started = time.perf_counter()
+        progress = _CancellableProgress(self._cancel)
+        try:
+            result = build(self.vault, out, self.overrides, progress)
+        except FatalError as error:
+            return RebuildOutcome(
+                changed, None, None, _fatal_line(error), "", time.perf_counter() - started
+            )
+        except Exception as error:
+            return RebuildOutcome(
+                changed,
+                None,
+                None,
+                _bug_line(error),
+                traceback.format_exc(),
+                time.perf_counter() - started,
+            )
+        return RebuildOutcome(changed, out, result, None, "", time.perf_counter() - started)
+
+    def cancel(self) -> None:
+        """Make the running build (if any) and every later one stop at its next step."""
+        self._cancel.set()
+
+    def retire(self, root: Path) -> None:
+        """Remove a site folder the server no longer reads."""
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _fatal_line(error: FatalError) -> str:
+    """The fatal message, with the template file and line when the message lacks them."""
+    message = str(error)
+    if message.startswith("template error:") and error.__context__ is not None:
+        frame = _template_frame(error.__context__)
+        if frame:
+            return f"{frame}: {message}"
+    return message
+
+
+def _template_frame(error: BaseException) -> str:
+    """`file:line` of the innermost template frame (Jinja rewrites tracebacks to show them)."""
+    found = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if not frame.filename.endswith(".py"):
+            found = f"{frame.filename}:{frame.lineno}"
+    return found
+
+
+def _bug_line(error: Exception) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}{type(error).__name__}: {error}"

@@ -1,0 +1,169 @@
+"""`Preview`: the server, the watcher and the rebuild loop wired together in one object.
+
+Tests drive it in-process (`start`, `wait_idle`, `stop`); `run_serve` adds the terminal
+and Ctrl-C. The server comes up first and shows a "building" page that reloads itself, so
+the URL works at once even for a large vault; the first build then runs in the loop like
+any other rebuild.
+
+The loop is: take a settled set of changed paths, `builder.rebuild(changed)`, then either
+publish the new folder (bumping the version that open tabs follow) or report the error
+while the previous site stays served. Changes arriving during a rebuild wait in the queue
+for the next turn, so a burst of saves costs at most one extra rebuild.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from trellis.config import OVERRIDES_DIR
+from trellis.diagnostics import FatalError
+from trellis.render.templates import THEME_STATIC, THEME_TEMPLATES
+from trellis.serve.builder import Cancelled, FullRebuilder, RebuildOutcome
+from trellis.serve.report import TerminalReport
+from trellis.serve.server import PreviewServer, bind_server
+from trellis.serve.state import SiteState
+from trellis.serve.watcher import ChangeFilter, ChangeQueue, Watcher
+
+
+class Preview:
+    def __init__(
+        self,
+        vault: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        overrides: dict[str, Any] | None = None,
+        report: TerminalReport | None = None,
+        quiet_seconds: float = 0.1,
+    ) -> None:
+        self.vault = vault.resolve()
+        self.host = host
+        self.port = port
+        self.overrides = overrides or {}
+        self.report = report or TerminalReport()
+        self.state = SiteState()
+        self.changes = ChangeQueue(quiet=quiet_seconds)
+        self.builds = 0
+        self.failures = 0
+        self.last_outcome: RebuildOutcome | None = None
+        self.workdir: Path | None = None
+        self._server: PreviewServer | None = None
+        self._watcher: Watcher | None = None
+        self._builder: FullRebuilder | None = None
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() first"
+        host, port = self._server.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}/"
+
+    def start(self) -> None:
+        """Bind the port, start watching, serve, and start the first build (in the background)."""
+        if not self.vault.is_dir():
+            raise FatalError(f"no such vault folder: {self.vault}")
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="trellis-serve-")).resolve()
+        if self.workdir.is_relative_to(self.vault):
+            raise FatalError(
+                f"the temporary folder {self.workdir} lies inside the vault; "
+                "set TMPDIR to a folder outside it"
+            )
+        self._builder = FullRebuilder(self.vault, self.overrides, self.workdir)
+        self._server = bind_server(self.host, self.port, self.state)
+        used = self._server.server_address[1]
+        if self.port and used != self.port:
+            self.report.port_busy(self.port, used)
+
+        theme = [THEME_TEMPLATES, THEME_STATIC]
+        changes = ChangeFilter(self.vault, theme, ignored=[self.workdir])
+        self._watcher = Watcher([self.vault, *theme], changes, self.changes)
+        self._watcher.start()
+        self._spawn("trellis-serve-http", lambda: self._server.serve_forever(poll_interval=0.1))
+        self._spawn("trellis-serve-rebuild", self._loop)
+        self.report.serving(self.vault, self.url)
+
+    def _spawn(self, name: str, target: Any) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _loop(self) -> None:
+        changed: frozenset[Path] | None = frozenset()
+        while changed is not None:
+            try:
+                self._rebuild(changed)
+            except Cancelled:
+                return
+            changed = self.changes.take()
+
+    def _rebuild(self, changed: frozenset[Path]) -> None:
+        assert self._builder is not None
+        outcome = self._builder.rebuild(changed)
+        self.builds += 1
+        self.last_outcome = outcome
+        names = sorted(self._shown_name(p) for p in changed)
+        if outcome.root is not None and outcome.result is not None:
+            base_path = outcome.result.settings.base_path
+            old = self.state.publish(outcome.root, base_path, css_only=self.css_only(changed))
+            if old is not None:
+                self._builder.retire(old)
+            self.report.built(self.builds, outcome, names)
+        else:
+            self.failures += 1
+            self.state.fail(outcome.error or "the build failed")
+            served = self.state.snapshot().version > 0
+            self.report.failed(self.builds, outcome, names, served)
+
+    def css_only(self, changed: frozenset[Path]) -> bool:
+        """True when every change is a stylesheet of the theme or of the vault's overrides."""
+        styles = [THEME_STATIC, self.vault / OVERRIDES_DIR / "static"]
+        return bool(changed) and all(
+            path.suffix.lower() == ".css" and any(path.is_relative_to(s) for s in styles)
+            for path in changed
+        )
+
+    def _shown_name(self, path: Path) -> str:
+        for root in (self.vault, THEME_TEMPLATES.parent):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return str(path)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no change is pending and no rebuild runs; False on timeout."""
+        return self.changes.wait_idle(timeout)
+
+    def stop(self) -> None:
+        """Stop watching, cancel any build, end every thread, remove the temporary folder."""
+        self.changes.close()
+        if self._builder is not None:
+            self._builder.cancel()
+        if self._watcher is not None:
+            self._watcher.stop()
+        self.state.close()
+        if self._server is not None:
+            if any(t.name == "trellis-serve-http" for t in self._threads):
+                self._server.shutdown()
+            self._server.server_close()
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Preview:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
