@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of large realistic vaults and a runner timing Trellis against Hugo."""

@@ -1,0 +1,626 @@
+"""Time Trellis on generated vaults of N notes, with Hugo on the same Markdown as the reference.
+
+Why subprocesses: each build runs in a fresh interpreter, so its peak memory and CPU time are
+its own (`os.wait4` gives the child's rusage; a sampler adds up the RSS of the child and any
+workers it starts), and nothing cached by an earlier build helps a later one.
+
+For each N: generate the vault (cached by N, seed and generator source), build it with
+Trellis, build it again with nothing changed, then build the same Markdown with Hugo.
+`--profile` adds a pyinstrument-profiled build of the smallest N and lists the hot spots.
+
+Usage: python benchmarks/run.py [--notes 1000 10000] [--with-50k] [--jobs N] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+try:
+    from benchmarks.generate_vault import MANIFEST_NAME, Manifest, generate_vault
+except ImportError:  # run as a script: benchmarks/ itself is on sys.path
+    from generate_vault import MANIFEST_NAME, Manifest, generate_vault
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+HUGO_SITE = HERE / "hugo"
+CHILD_TAG = "TRELLIS-BENCH-RESULT "
+MIB = 1024 * 1024
+# The goals of issue 8, and the Quartz figure measured on this kind of machine (FIELD-NOTES).
+GOAL_PEAK_MIB = 1.5 * 1024
+GOAL_REBUILD_S = 1.0
+QUARTZ_1000_S = 20.0
+GOAL_QUARTZ_FACTOR = 10.0
+
+
+# -- measuring one process -------------------------------------------------------------------
+
+
+@dataclass
+class ProcessRun:
+    """What one finished child cost: wall and CPU seconds, peak memory, and what it printed."""
+
+    wall_s: float
+    cpu_s: float
+    peak_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+    started_at: float
+    ended_at: float
+
+
+class _TreeSampler(threading.Thread):
+    """Polls the summed RSS of a process and its descendants: workers run at the same time,
+    so their peaks add up, which the rusage maximum (one process at a time) cannot show."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _tree_rss_kib(root: int) -> int:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            continue
+    return total
+
+
+def run_measured(command: list[str], cwd: Path | None = None) -> ProcessRun:
+    """Run `command` to the end; rusage from `wait4` is this child's (and its reaped workers')."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started_at = time.time()
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        sampler = _TreeSampler(process.pid) if Path("/proc").is_dir() else None
+        if sampler:
+            sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        ended_at = time.time()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if sampler:
+            sampler.stop()
+        out.seek(0)
+        err.seek(0)
+        peak_kib = max(usage.ru_maxrss, sampler.peak_kib if sampler else 0)
+        return ProcessRun(
+            wall_s=wall,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            peak_mib=peak_kib / 1024,
+            returncode=process.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+            started_at=started_at,
+            ended_at=ended_at,
+        )
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    """(bytes, files) of everything under `path`."""
+    total = files = 0
+    for folder, _, names in os.walk(path):
+        for name in names:
+            total += os.lstat(os.path.join(folder, name)).st_size
+            files += 1
+    return total, files
+
+
+# -- the Trellis child -----------------------------------------------------------------------
+
+
+def child_build(vault: Path, out: Path, jobs: int | None, profile: Path | None) -> int:
+    """Runs inside the measured subprocess: build once, print the result as one JSON line."""
+    entered = time.time()
+    from trellis.pipeline import build
+
+    imported = time.time()
+    overrides = {"jobs": jobs} if jobs else {}
+    profiler = None
+    if profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+    result = build(vault, out, overrides)
+    finished = time.time()
+    report: dict[str, Any] = {
+        "entered_at": entered,
+        "import_s": imported - entered,
+        "build_s": result.seconds,
+        "finished_at": finished,
+        "phases": result.phases,
+        "notes_published": result.notes_published,
+        "pages_written": result.pages_written,
+        "attachments_copied": result.attachments_copied,
+        "warnings": len(result.diagnostics),
+        "warning_kinds": dict(
+            Counter(d.message.split("'")[0].strip() for d in result.diagnostics.items)
+        ),
+    }
+    if profiler is not None and profile is not None:
+        profiler.stop()
+        session = profiler.last_session
+        assert session is not None
+        profile.write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")
+        report["profile"] = summarise_profile(session.root_frame(), session.duration)
+    print(CHILD_TAG + json.dumps(report), flush=True)
+    return 0
+
+
+def summarise_profile(root: Any, duration: float, top: int = 10) -> dict[str, Any]:
+    """Top functions by self time, modules by self time, Trellis functions by total time."""
+    self_time: Counter[str] = Counter()
+    module_time: Counter[str] = Counter()
+    total_time: Counter[str] = Counter()
+
+    def visit(frame: Any, open_keys: frozenset[str], caller: str) -> None:
+        if frame.is_synthetic:
+            return
+        key = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+        own = frame.time - sum(c.time for c in frame.children if not c.is_synthetic)
+        self_time[key] += own
+        # Built-ins (re, str methods) and generated code count for the module calling them.
+        module = _module_of(frame.file_path or "") or caller
+        module_time[module] += own
+        if key not in open_keys and "trellis" in (frame.file_path or "").split(os.sep):
+            total_time[key] += frame.time
+        for child in frame.children:
+            visit(child, open_keys | {key}, module)
+
+    if root is not None:
+        visit(root, frozenset(), "<top>")
+
+    def rows(counter: Counter[str]) -> list[dict[str, Any]]:
+        return [
+            {"name": name, "seconds": round(seconds, 3), "share": round(seconds / duration, 3)}
+            for name, seconds in counter.most_common(top)
+        ]
+
+    return {
+        "duration_s": round(duration, 3),
+        "functions_self": rows(self_time),
+        "modules_self": rows(module_time),
+        "trellis_total": rows(total_time),
+    }
+
+
+def _module_of(path: str) -> str:
+    """`trellis/markdown/plugins/callouts.py`, a package (`markdown_it`), `stdlib:re`, or ""
+    for built-ins and generated code, which the caller's module stands for."""
+    parts = Path(path).parts
+    if not path or path.startswith("<"):
+        return ""
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1].removesuffix(".py")
+    if "trellis" in parts:
+        return "/".join(parts[len(parts) - parts[::-1].index("trellis") - 1 :])
+    if "templates" in parts:
+        return "Jinja templates"
+    folder = Path(path).parent.name
+    return f"stdlib:{folder if not folder.startswith('python3') else Path(path).stem}"
+
+
+# -- one benchmark size ----------------------------------------------------------------------
+
+
+def _generator_key() -> str:
+    source = (HERE / "generate_vault.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:10]
+
+
+def cached_vault(cache: Path, notes: int, seed: int) -> tuple[Path, Manifest, float | None]:
+    """The vault for (notes, seed), generated unless the cache has it; with generation time."""
+    vault = cache / f"vault-n{notes}-s{seed}-{_generator_key()}"
+    if (vault / MANIFEST_NAME).is_file():
+        return vault, Manifest.read(vault), None
+    if vault.exists():
+        shutil.rmtree(vault)
+    start = time.perf_counter()
+    manifest = generate_vault(vault, notes, seed)
+    return vault, manifest, time.perf_counter() - start
+
+
+def hugo_site(cache: Path, vault: Path, manifest: Manifest) -> Path:
+    """A Hugo site over a copy of the vault's notes, private ones marked `draft: true`.
+
+    JSON frontmatter between `---` fences is also valid YAML, and Hugo 0.111 reads it as
+    YAML, so no conversion is needed. Marking private notes as drafts makes Hugo read every
+    note but render only the published ones, as Trellis does. Attachments are left out.
+    """
+    layout = hashlib.sha256()
+    for path in sorted(HUGO_SITE.rglob("*")):
+        if path.is_file():
+            layout.update(path.relative_to(HUGO_SITE).as_posix().encode() + path.read_bytes())
+    site = cache / f"hugo-{vault.name}-{layout.hexdigest()[:8]}"
+    if (site / ".ready").is_file():
+        return site
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(HUGO_SITE, site)
+    private = set(manifest.private_paths)
+    for note in sorted(vault.rglob("*.md")):
+        rel = note.relative_to(vault).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        text = note.read_text(encoding="utf-8")
+        if rel in private:
+            text = _mark_draft(text)
+        target = site / "content" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (site / ".ready").write_text("ok\n")
+    return site
+
+
+def _mark_draft(text: str) -> str:
+    if text.startswith("---\n{"):
+        return "---\n{" + '"draft":true,' + text[len("---\n{") :]
+    if text.startswith("---\n"):
+        return "---\ndraft: true\n" + text[len("---\n") :]
+    return "---\ndraft: true\n---\n" + text
+
+
+def trellis_run(
+    vault: Path, out: Path, jobs: int | None, profile: Path | None = None
+) -> dict[str, Any]:
+    """One Trellis build in a fresh interpreter, with its own report merged in."""
+    command = [sys.executable, str(HERE / "run.py"), "_build", str(vault), str(out)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    if profile is not None:
+        command += ["--profile", str(profile)]
+    run = run_measured(command, cwd=ROOT)
+    line = next((x for x in run.stdout.splitlines() if x.startswith(CHILD_TAG)), None)
+    if run.returncode != 0 or line is None:
+        raise RuntimeError(f"Trellis build failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    child = json.loads(line[len(CHILD_TAG) :])
+    size, files = folder_size(out)
+    return {
+        "wall_s": round(run.wall_s, 3),
+        "cpu_s": round(run.cpu_s, 3),
+        "peak_mib": round(run.peak_mib, 1),
+        "startup_s": round(child["entered_at"] - run.started_at + child["import_s"], 3),
+        "build_s": round(child["build_s"], 3),
+        "exit_s": round(run.ended_at - child["finished_at"], 3),
+        "phases": {name: round(seconds, 3) for name, seconds in child["phases"].items()},
+        "notes_published": child["notes_published"],
+        "pages_written": child["pages_written"],
+        "attachments_copied": child["attachments_copied"],
+        "warnings": child["warnings"],
+        "warning_kinds": child["warning_kinds"],
+        "output_mb": round(size / 1e6, 1),
+        "output_files": files,
+        **({"profile": child["profile"]} if "profile" in child else {}),
+    }
+
+
+def hugo_run(site: Path, out: Path) -> dict[str, Any]:
+    command = ["hugo", "--source", str(site), "--destination", str(out), "--quiet"]
+    run = run_measured([*command, "--noBuildLock", "--cacheDir", str(site / ".hugo-cache")])
+    if run.returncode != 0:
+        raise RuntimeError(f"Hugo failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    size, files = folder_size(out)
+    return {
+        "wall_s": round(run.wall_s, 3),
+        "cpu_s": round(run.cpu_s, 3),
+        "peak_mib": round(run.peak_mib, 1),
+        "output_mb": round(size / 1e6, 1),
+        "output_files": files,
+    }
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median wall time (the runs' walls are kept beside it)."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    if len(runs) > 1:
+        chosen["walls_s"] = [r["wall_s"] for r in runs]
+    return chosen
+
+
+def bench_size(
+    notes: int, seed: int, cache: Path, jobs: int | None, repeat: int, with_hugo: bool
+) -> dict[str, Any]:
+    vault, manifest, generated_in = cached_vault(cache, notes, seed)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-n{notes}-", dir=cache))
+    try:
+        out = work / "site"
+        full, again = [], []
+        for _ in range(repeat):
+            if out.exists():
+                shutil.rmtree(out)
+            full.append(trellis_run(vault, out, jobs))
+            again.append(trellis_run(vault, out, jobs))
+        trellis = _median_run(full)
+        trellis["notes_per_s"] = round(notes / trellis["wall_s"], 1)
+        rebuild = _median_run(again)
+        row: dict[str, Any] = {
+            "notes": notes,
+            "vault": {
+                "markdown_mb": round(manifest.markdown_bytes / 1e6, 1),
+                "public": manifest.public,
+                "private": manifest.private,
+                "episodes": manifest.episodes,
+                "generated_s": None if generated_in is None else round(generated_in, 2),
+                "path": str(vault),
+            },
+            "trellis": trellis,
+            "trellis_rebuild": {
+                key: rebuild[key]
+                for key in ("wall_s", "cpu_s", "peak_mib", "build_s", "phases", "walls_s")
+                if key in rebuild
+            },
+            "hugo": None,
+            "trellis_over_hugo": None,
+        }
+        if with_hugo:
+            site = hugo_site(cache, vault, manifest)
+            hugo_out = work / "hugo"
+            runs = []
+            for _ in range(repeat):
+                if hugo_out.exists():
+                    shutil.rmtree(hugo_out)
+                runs.append(hugo_run(site, hugo_out))
+            row["hugo"] = _median_run(runs)
+            row["trellis_over_hugo"] = round(trellis["wall_s"] / row["hugo"]["wall_s"], 2)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def profile_size(notes: int, seed: int, cache: Path, jobs: int | None) -> dict[str, Any]:
+    """A separate pyinstrument-profiled build (slower than the timed ones); full text kept."""
+    vault, _, _ = cached_vault(cache, notes, seed)
+    work = Path(tempfile.mkdtemp(prefix=f"profile-n{notes}-", dir=cache))
+    text = cache / f"profile-n{notes}-s{seed}.txt"
+    try:
+        report = trellis_run(vault, work / "site", jobs, profile=text)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"notes": notes, "text_report": str(text), **report["profile"]}
+
+
+# -- the whole run ---------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
+    except (OSError, StopIteration):
+        mem_kib = 0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kib / MIB, 1),
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "hugo": _version(["hugo", "version"]),
+        "trellis_commit": _version(["git", "-C", str(ROOT), "describe", "--always", "--dirty"]),
+    }
+
+
+def _version(command: list[str]) -> str | None:
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return run.stdout.strip().splitlines()[0] if run.returncode == 0 and run.stdout else None
+
+
+def goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each goal of issue 8 that this run can judge, with the figure it was judged on."""
+    by_n = {row["notes"]: row for row in rows}
+    found: list[dict[str, Any]] = []
+    big = by_n.get(10000)
+    if big and big["hugo"]:
+        found.append(
+            {
+                "goal": "10,000 notes: full build no slower than Hugo",
+                "figure": f"{big['trellis']['wall_s']:.1f} s vs {big['hugo']['wall_s']:.1f} s",
+                "met": big["trellis"]["wall_s"] <= big["hugo"]["wall_s"],
+            }
+        )
+    small = by_n.get(1000)
+    if small:
+        limit = QUARTZ_1000_S / GOAL_QUARTZ_FACTOR
+        found.append(
+            {
+                "goal": f"1,000 notes: >= 10x faster than Quartz (~{QUARTZ_1000_S:.0f} s) "
+                f"= under {limit:.1f} s",
+                "figure": f"{small['trellis']['wall_s']:.1f} s",
+                "met": small["trellis"]["wall_s"] < limit,
+            }
+        )
+    peak = max(max(r["trellis"]["peak_mib"], r["trellis_rebuild"]["peak_mib"]) for r in rows)
+    found.append(
+        {
+            "goal": "peak memory < 1.5 GiB (every size run)",
+            "figure": f"{peak:.0f} MiB",
+            "met": peak < GOAL_PEAK_MIB,
+        }
+    )
+    slowest = max(rows, key=lambda r: r["notes"])
+    found.append(
+        {
+            "goal": f"rebuild with nothing changed < 1 s ({slowest['notes']:,} notes)",
+            "figure": f"{slowest['trellis_rebuild']['wall_s']:.1f} s",
+            "met": slowest["trellis_rebuild"]["wall_s"] < GOAL_REBUILD_S,
+        }
+    )
+    return found
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The human-readable tables printed at the end of a run."""
+    m = report["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python {m['python']}, "
+        f"{m['os']}",
+        f"Date: {report['date']}   Trellis: {m['trellis_commit']}   Hugo: {m['hugo'] or 'absent'}",
+        f"Command: {report['command']}",
+        "",
+    ]
+    header = (
+        f"{'notes':>7} {'MB md':>6} | {'Trellis s':>9} {'notes/s':>8} {'CPU s':>7} "
+        f"{'peak MiB':>8} {'out MB':>7} {'files':>7} | {'rebuild s':>9} | "
+        f"{'Hugo s':>7} {'Hugo MiB':>8} | {'T/Hugo':>6}"
+    )
+    lines += [header, "-" * len(header)]
+    for row in report["runs"]:
+        t, r, h = row["trellis"], row["trellis_rebuild"], row["hugo"]
+        hugo = f"{h['wall_s']:>7.2f} {h['peak_mib']:>8.0f}" if h else f"{'-':>7} {'-':>8}"
+        ratio = f"{row['trellis_over_hugo']:>6.2f}" if row["trellis_over_hugo"] else f"{'-':>6}"
+        lines.append(
+            f"{row['notes']:>7} {row['vault']['markdown_mb']:>6.1f} | {t['wall_s']:>9.2f} "
+            f"{t['notes_per_s']:>8.0f} {t['cpu_s']:>7.2f} {t['peak_mib']:>8.0f} "
+            f"{t['output_mb']:>7.1f} {t['output_files']:>7} | {r['wall_s']:>9.2f} | "
+            f"{hugo} | {ratio}"
+        )
+    lines.append("")
+    for row in report["runs"]:
+        t = row["trellis"]
+        phases = "  ".join(f"{name} {seconds:.2f}" for name, seconds in t["phases"].items())
+        lines.append(
+            f"{row['notes']:>7} notes, phases (s): startup {t['startup_s']:.2f}  {phases}  "
+            f"exit {t['exit_s']:.2f}   [{t['notes_published']} published, "
+            f"{t['pages_written']} pages, {t['warnings']} warnings]"
+        )
+    for row in report["runs"]:
+        r = row["trellis_rebuild"]
+        phases = "  ".join(f"{name} {seconds:.2f}" for name, seconds in r["phases"].items())
+        lines.append(
+            f"{row['notes']:>7} notes, rebuild with nothing changed: {r['wall_s']:.2f} s "
+            f"(build() {r['build_s']:.2f} s: {phases})"
+        )
+    if report.get("goals"):
+        lines += ["", "Goals (issue 8):"]
+        for goal in report["goals"]:
+            mark = "met" if goal["met"] else "NOT met"
+            lines.append(f"  [{mark:>7}] {goal['goal']}: {goal['figure']}")
+    profile = report.get("profile")
+    if profile:
+        lines += ["", f"Hot spots, {profile['notes']} notes ({profile['duration_s']:.1f} s):"]
+        for title, key in (
+            ("functions by self time", "functions_self"),
+            ("modules by self time", "modules_self"),
+            ("Trellis functions by total time", "trellis_total"),
+        ):
+            lines.append(f"  {title}:")
+            for item in profile[key]:
+                lines.append(f"    {item['seconds']:7.2f} s {item['share']:6.1%}  {item['name']}")
+        lines.append(f"  full pyinstrument report: {profile['text_report']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_build"]:
+        child = argparse.ArgumentParser(prog="run.py _build")
+        child.add_argument("vault", type=Path)
+        child.add_argument("out", type=Path)
+        child.add_argument("--jobs", type=int)
+        child.add_argument("--profile", type=Path)
+        args = child.parse_args(argv[1:])
+        return child_build(args.vault, args.out, args.jobs, args.profile)
+
+    parser = argparse.ArgumentParser(description="Time Trellis against Hugo on generated vaults.")
+    parser.add_argument("--notes", type=int, nargs="+", default=[1000, 10000], metavar="N")
+    parser.add_argument("--with-50k", action="store_true", help="also run 50,000 notes")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, help="passed to Trellis as the `jobs` setting")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per build; median reported")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo reference")
+    parser.add_argument("--profile", action="store_true", help="profile the smallest N")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "trellis-bench",
+        help="where generated vaults and Hugo sites are kept (default: $TMPDIR/trellis-bench)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.notes + ([50000] if args.with_50k else [])))
+    with_hugo = not args.no_hugo and shutil.which("hugo") is not None
+    if not args.no_hugo and not with_hugo:
+        print("run.py: hugo not found; the Hugo reference is skipped", file=sys.stderr)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python benchmarks/run.py " + " ".join(argv),
+        "machine": machine(),
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "repeat": args.repeat,
+        "runs": [],
+    }
+    for notes in sizes:
+        print(f"... {notes} notes", file=sys.stderr, flush=True)
+        report["runs"].append(
+            bench_size(notes, args.seed, args.cache, args.jobs, max(1, args.repeat), with_hugo)
+        )
+    report["goals"] = goals(report["runs"])
+    if args.profile:
+        print(f"... profiling {sizes[0]} notes", file=sys.stderr, flush=True)
+        report["profile"] = profile_size(sizes[0], args.seed, args.cache, args.jobs)
+    print(format_report(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
