@@ -274,13 +274,14 @@ def test_private_and_hidden_notes_never_reach_feeds_or_sitemap(garden: BuiltSite
     assert (garden.out / "hidden" / "index.html").is_file()  # built, just not listed
 
 
-def test_a_note_taking_the_feed_name_is_kept_and_warned(tmp_path: Path) -> None:
+def test_a_note_taking_the_feed_name_is_moved_aside(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "A.md": published("a", dg_permalink="feed.xml"),
         "B.md": published("b"),
     }
     site = build_vault(tmp_path, files, base_url=BASE)
-    assert (site.out / "feed.xml" / "index.html").is_file()
-    assert site.warned("/feed.xml/", "feed.xml was not written")
+    assert (site.out / "feed.xml-note" / "index.html").is_file()
+    assert (site.out / "feed.xml").is_file()
+    assert site.warned("A.md", "reserved")
     items = xml_root(site, "rss.xml").findall("channel/item")
     assert sorted(i.findtext("title") or "" for i in items) == ["A", "B"]

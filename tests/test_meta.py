@@ -101,11 +101,6 @@ def test_metatags_override_defaults_and_add_new_ones(site: BuiltSite) -> None:
     assert "Plain body text." in metas(page)["description"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base.html still writes <meta name=description> itself; head_meta.html writes it "
-    "once with dg-metatags applied. Remove this mark when that line leaves base.html.",
-)
 def test_description_meta_is_written_once(site: BuiltSite) -> None:
     assert metas(site.page("/described/"))["description"] == ["A note about 'quotes' & <angles>"]
 

@@ -37,6 +37,8 @@ class Settings:
     trust_html: bool = False
     # Notes shown on the home page list when no note has `dg-home: true`.
     home_list_limit: int = 0
+    # Notes in feed.xml / rss.xml, newest first (0 = all).
+    feed_limit: int = 30
     # Per-note display defaults, overridable by the note's own dg-* keys.
     show_backlinks: bool = True
     show_toc: bool = True

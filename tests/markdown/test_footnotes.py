@@ -141,11 +141,6 @@ def test_two_embedded_notes_keep_their_own_footnotes(tmp_path: Path) -> None:
     assert body.css_first("p").text() == "Main[1] text."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="every note numbers its footnotes fn1, fn2...: an embed repeats the page's ids, "
-    "so its references jump to the page's first fn1 (needs a per-note env['docId'])",
-)
 def test_embedded_footnote_ids_are_unique_on_the_page(tmp_path: Path) -> None:
     body = _embedding_site(tmp_path).body("/page/")
     ids = Counter(node.attributes["id"] for node in body.css("[id]"))

@@ -147,10 +147,6 @@ def test_only_pages_with_math_load_katex(tmp_path: Path) -> None:
         assert (site.out / "static/vendor/katex" / shipped).is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="features of an embedded note do not reach the embedding page (render/notes.py)",
-)
 def test_page_embedding_math_loads_katex(tmp_path: Path) -> None:
     site = build_vault(
         tmp_path,

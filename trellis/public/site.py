@@ -130,7 +130,7 @@ class PublicSite:
         """The published note a link target (without `#...`) names, or None."""
         if not target.strip():
             return source
-        match = self._notes.resolve(target, source.source.folder if source else "")
+        match = self._notes.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
         if match is None:
             return None
         if match.also and source is not None and warn:
@@ -144,7 +144,7 @@ class PublicSite:
 
     def find_attachment(self, target: str, source: PublishedNote | None) -> PublicAttachment | None:
         """The attachment a published note names; from then on it will be copied."""
-        match = self._files.resolve(target, source.source.folder if source else "")
+        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
         if match is None:
             return None
         attachment = match.item

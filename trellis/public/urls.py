@@ -17,7 +17,22 @@ from trellis.slug import slugify
 
 # Top-level site paths that Trellis writes itself; a note may not take them.
 RESERVED_ROOTS = frozenset(
-    {"static", "tags", "episodes", "graph", "search", "pagefind", "_trellis"}
+    {
+        "static",
+        "tags",
+        "episodes",
+        "graph",
+        "search",
+        "pagefind",
+        "_trellis",
+        "attachments",
+        "feed.xml",
+        "rss.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "index.html",
+    }
 )
 
 

@@ -7,6 +7,7 @@ a stack, so cycles and runaway depth end in a placeholder instead of a recursion
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_it.common.utils import escapeHtml
@@ -21,6 +22,12 @@ from trellis.public.urls import tag_path
 MAX_EMBED_DEPTH = 5
 
 
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    features: frozenset[str]  # what the page's scripts must support: its own and its embeds'
+
+
 class NoteRenderer:
     def __init__(self, site: PublicSite, diagnostics: Diagnostics) -> None:
         self.site = site
@@ -28,6 +35,8 @@ class NoteRenderer:
         self.md = create_markdown(self)
         # (note, subpath) of the page being rendered and of each embed inside it.
         self._stack: list[tuple[PublishedNote, str]] = []
+        self._features: set[str] = set()  # browser features the page needs, embeds included
+        self._embeds = 0
 
     # -- phase 1: parse -----------------------------------------------------------
 
@@ -45,10 +54,12 @@ class NoteRenderer:
 
     # -- phase 2: render --------------------------------------------------------------------
 
-    def render_body(self, note: PublishedNote) -> str:
+    def render_body(self, note: PublishedNote) -> RenderedBody:
         """The note's HTML; a crash while rendering leaves a notice on its page instead."""
         assert note.content is not None
         self._stack = [(note, "")]
+        self._features = set(note.content.features)
+        self._embeds = 0
         try:
             html = self._render_tokens(note, note.content.tokens)
         except Exception as error:  # any plugin bug stays local to its note
@@ -56,11 +67,15 @@ class NoteRenderer:
             html = '<p class="render-error">This note could not be rendered.</p>'
         finally:
             self._stack = []
-        return html if self.site.settings.trust_html else sanitize_html(html)
+        if not self.site.settings.trust_html:
+            html = sanitize_html(html)
+        return RenderedBody(html, frozenset(self._features))
 
-    def _render_tokens(self, note: PublishedNote, tokens: list[Token]) -> str:
+    def _render_tokens(
+        self, note: PublishedNote, tokens: list[Token], env: dict[str, Any] | None = None
+    ) -> str:
         assert note.content is not None
-        return self.md.renderer.render(tokens, self.md.options, note.content.env)
+        return self.md.renderer.render(tokens, self.md.options, env or note.content.env)
 
     # -- hooks called by the Markdown plugins ------------------------------------------------
 
@@ -92,8 +107,12 @@ class NoteRenderer:
         if tokens is None:
             return _placeholder("That part of the note was not found.", resolved.href)
         self._stack.append(frame)
+        self._embeds += 1
+        self._features |= note.content.features
+        # Footnote ids get a prefix per embed, so two embedded notes' `fn1` never collide.
+        env = {**note.content.env, "docId": f"e{self._embeds}"}
         try:
-            inner = self._render_tokens(note, tokens)
+            inner = self._render_tokens(note, tokens, env)
         finally:
             self._stack.pop()
         return (

@@ -22,6 +22,7 @@ from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import output_file, path_slug, tag_path
+from trellis.render.notes import RenderedBody
 
 DESCRIPTION_LENGTH = 200
 
@@ -111,7 +112,7 @@ class PageRenderer:
             "title": title,
             "url": url,
             "href": self.site.href(url),
-            "canonical": self.site.settings.absolute_url(url) if url else "",
+            "canonical": self.absolute_url(url) if url else "",
             "description": self.site.settings.description,
             "image": "",
             "features": [],
@@ -130,6 +131,10 @@ class PageRenderer:
         page.update(extra)
         return page
 
+    def absolute_url(self, site_path: str) -> str:
+        """A percent-encoded URL for `site_path`: absolute when the base URL has a host."""
+        return self.site.settings.site_origin + self.site.href(site_path)
+
     def note_link(self, note: PublishedNote, context: str = "") -> NoteLink:
         return NoteLink(
             note.title, self.site.href(note.url), note.tree_folder, context, note.display.note_icon
@@ -147,7 +152,7 @@ class PageRenderer:
 
     # -- notes --------------------------------------------------------------------------
 
-    def note_page(self, note: PublishedNote, body_html: str) -> Page:
+    def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
         content = note.content
         created, updated = note_dates(note.meta, note.source.mtime)
         display = note.display
@@ -159,7 +164,7 @@ class PageRenderer:
             display=display,
             description=note_description(note) or self.site.settings.description,
             image=self._cover(note),
-            features=sorted(content.features) if content else [],
+            features=sorted(body.features),
             searchable=display.enable_search and not display.hidden,
             breadcrumbs=[] if note.is_home else self.breadcrumbs(note.tree_folder),
             meta_tags=_meta_tags(note.meta),
@@ -167,7 +172,7 @@ class PageRenderer:
             updated=updated.isoformat(),
             is_home=note.is_home,
             path=note.rel_path,
-            body=Markup(body_html),
+            body=Markup(body.html),
             css_classes=_css_classes(note.meta),
             icon=display.note_icon,
             tags=[TagLink(t, self.site.href(tag_path(t))) for t in note.tags]
@@ -192,7 +197,7 @@ class PageRenderer:
                     return value
                 attachment = self.site.find_attachment(value, note)
                 if attachment is not None:
-                    return self.site.settings.absolute_url(attachment.url)
+                    return self.absolute_url(attachment.url)
         return ""
 
     # -- lists --------------------------------------------------------------------------

@@ -25,9 +25,16 @@ def children_with_lines(tokens: list[Token]) -> Iterator[tuple[Token, Token, int
 
 
 def link_context(inline: Token, limit: int = 240) -> str:
-    """The readable text around a link: its block's plain text, shortened to `limit`."""
-    text = " ".join(plain_text(inline.children).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """The readable text around a link: its block's plain text, shortened to `limit`.
+
+    Computed once per block and kept in the token's meta: a paragraph often holds many links.
+    """
+    cached = inline.meta.get("link_context")
+    if cached is None:
+        text = " ".join(plain_text(inline.children).split())
+        cached = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        inline.meta["link_context"] = cached
+    return cached
 
 
 def note_line(env: dict[str, Any], line: int) -> int:

@@ -9,6 +9,7 @@ The Digital Garden plugin's escaped pipe (`[[path\\|alias]]`) is accepted everyw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -23,6 +24,11 @@ class Resolved(Protocol):
 
 
 ResolveLink = Callable[[str, dict[str, Any]], Resolved | None]
+
+
+# Text with none of the characters that start inline Markdown (emphasis, code, links, HTML,
+# entities, escapes, math, highlights, tags, comments, autolinks).
+_PLAIN_ALIAS = re.compile(r"[^*_`\[\]<>&\\$=~%#!:|^]*")
 
 
 def split_wikilink(inner: str) -> tuple[str, str | None]:
@@ -85,7 +91,11 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
             shared: dict[str, Any] = {"target": target, "alias": alias}
             token = state.push("wikilink_open", "a", 1)
             token.meta = shared
-            if alias:
+            if alias and _PLAIN_ALIAS.fullmatch(alias):
+                # Most aliases are plain words: no need to run the inline parser over them.
+                text = state.push("text", "", 0)
+                text.content = alias
+            elif alias:
                 # Parse the alias on its own, so emphasis, code and the like work in it.
                 # (A nested tokenize over the original source would run past the alias:
                 # markdown-it-py's text rule does not stop at posMax.) Its tokens join ours
