@@ -40,6 +40,7 @@ from typing import Any, NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 
 class InlineField(NamedTuple):
@@ -52,6 +53,7 @@ _KEY_CHAR = r"(?:[\w \t/\-]|[^\x00-\x7f\s])"
 # A full-line key: optional emphasis markers, the key, the same markers, then `::`.
 _LINE_KEY = re.compile(rf"(?P<lead>[*_~=]*)(?P<key>{_KEY_CHAR}+?)(?P<trail>[*_~=]*)")
 _FORMAT_MARKS = "*_~="
+_IN_VALUE = "_trellis_inline_field_value"
 
 
 def _clean_key(key: str) -> str:
@@ -113,13 +115,9 @@ def _has_bracketed(src: str, start: int, end: int) -> bool:
 
 
 def _push_field(state: StateInline, key: str, start: int, end: int, kind: str) -> None:
-    """Push the field's tokens, tokenising `src[start:end]` (trimmed) as its value."""
-    src = state.src
-    while start < end and src[start] in " \t":
-        start += 1
-    while end > start and src[end - 1] in " \t":
-        end -= 1
-    meta = {"key": key, "value": src[start:end], "kind": kind}
+    """Push the field's tokens, with `src[start:end]` (trimmed) parsed as its value."""
+    value = state.src[start:end].strip(" \t")
+    meta = {"key": key, "value": value, "kind": kind}
     opener = state.push("inline_field_open", "span", 1)
     opener.attrSet(
         "class", "inline-field inline-field-hidden-key" if kind == "paren" else "inline-field"
@@ -133,10 +131,19 @@ def _push_field(state: StateInline, key: str, start: int, end: int, kind: str) -
         state.push("inline_field_key_close", "span", -1)
     value_open = state.push("inline_field_value_open", "span", 1)
     value_open.attrSet("class", "inline-field-value")
-    old_max = state.posMax
-    state.pos, state.posMax = start, end
-    state.md.inline.tokenize(state)
-    state.posMax = old_max
+    # The value is parsed on its own (markdown-it-py's text rule can run past `posMax`, so a
+    # nested tokenize could swallow what follows the field); `_IN_VALUE` keeps `a:: b` in a
+    # value from becoming a field of its own.
+    children: list[Token] = []
+    state.env[_IN_VALUE] = True
+    try:
+        state.md.inline.parse(value, state.md, state.env, children)
+    finally:
+        state.env.pop(_IN_VALUE, None)
+    for child in children:
+        child.level += state.level
+        state.tokens.append(child)
+        state.tokens_meta.append(None)
     state.push("inline_field_value_close", "span", -1)
     state.push("inline_field_close", "span", -1).meta = meta
 
@@ -144,7 +151,7 @@ def _push_field(state: StateInline, key: str, start: int, end: int, kind: str) -
 def _line_field_rule(state: StateInline, silent: bool) -> bool:
     """`key:: value` filling a whole line of the inline text."""
     src, pos = state.src, state.pos
-    if not _at_line_start(src, pos):
+    if not _at_line_start(src, pos) or state.env.get(_IN_VALUE):
         return False
     end = _line_end(state, pos)
     separator = src.find("::", pos, end)

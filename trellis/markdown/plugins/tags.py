@@ -87,21 +87,6 @@ def scan_tag(src: str, start: int, end: int) -> str | None:
     return tag
 
 
-def _inside_link(state: StateInline) -> bool:
-    """True while the text of a `[link](…)` or `[[link|alias]]` is being tokenised."""
-    if state.linkLevel > 0:
-        return True
-    depth = 0
-    for token in reversed(state.tokens):
-        if token.type in ("link_close", "wikilink_close"):
-            depth += 1
-        elif token.type in ("link_open", "wikilink_open"):
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
-
-
 def _tag_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != "#" or not _starts_chunk(state):
         return False
@@ -109,7 +94,7 @@ def _tag_rule(state: StateInline, silent: bool) -> bool:
     if tag is None:
         return False
     if not silent:
-        meta = {"tag": tag, "in_link": _inside_link(state)}
+        meta = {"tag": tag, "in_link": False}
         opener = state.push("tag_open", "a", 1)
         opener.meta = meta
         opener.markup = "#"
@@ -121,26 +106,37 @@ def _tag_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _record_tags(state: StateCore) -> None:
-    """Core rule: list each tag of the note once, in order, in `env["content"].tags`."""
+def _link_depth_change(token: Token) -> int:
+    if token.type in ("link_open", "wikilink_open"):
+        return 1
+    if token.type in ("link_close", "wikilink_close"):
+        return -1
+    return 0
+
+
+def _finish_tags(state: StateCore) -> None:
+    """Core rule: mark tags inside link text (they cannot be links themselves), and list
+    each tag of the note once, in order, in `env["content"].tags`."""
     content = state.env.get("content")
-    if content is None:
-        return
-    seen = {tag.lower() for tag in content.tags}
+    seen = {tag.lower() for tag in content.tags} if content is not None else set()
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
+        depth = 0
         for child in token.children:
-            if child.type == "tag_open":
-                tag = child.meta["tag"]
-                if tag.lower() not in seen:
-                    seen.add(tag.lower())
-                    content.tags.append(tag)
+            depth += _link_depth_change(child)
+            if child.type != "tag_open":
+                continue
+            child.meta["in_link"] = depth > 0
+            tag = child.meta["tag"]
+            if content is not None and tag.lower() not in seen:
+                seen.add(tag.lower())
+                content.tags.append(tag)
 
 
 def tags_plugin(md: MarkdownIt, tag_href: TagHref, **options: Any) -> None:
     md.inline.ruler.before("link", "tag", _tag_rule)
-    md.core.ruler.after("inline", "tags_record", _record_tags)
+    md.core.ruler.after("inline", "tags_finish", _finish_tags)
 
     def render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         meta = tokens[idx].meta
