@@ -1,22 +1,67 @@
 """Split a note into frontmatter and body, tolerating everything real vaults contain.
 
-python-frontmatter's YAML handler parses the block (JSON frontmatter, as the Digital Garden
-plugin writes it, is valid YAML). The split is done here because we need what the library
-does not give: the line where the body starts, the line of a YAML error, and a warning for
-an unclosed fence instead of silently treating the block as text.
+The block is parsed with PyYAML's safe loader (JSON frontmatter, as the Digital Garden
+plugin writes it, is valid YAML), narrowed to what Obsidian itself reads, which is YAML 1.2:
+
+- only `true`/`false` are booleans. YAML 1.1's `yes`, `no`, `on`, `off` stay strings, so
+  `dg-publish: yes` does not publish a note (Obsidian shows it as text too);
+- a key given twice makes the block invalid: which value the owner meant is unknown, and
+  guessing wrong could publish a private note;
+- aliases that expand into a huge structure ("billion laughs") make the block invalid, so
+  no later stage can be made to walk it.
+
+The split is done here, not by python-frontmatter, because we need what it does not give:
+the line where the body starts, the line of each key and of a YAML error, and a warning
+for an unclosed fence instead of silently treating the block as text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
-_HANDLER = YAMLHandler()
+# Values (counting each alias expansion again) a frontmatter block may hold.
+MAX_NODES = 10_000
+_MERGE = "tag:yaml.org,2002:merge"
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 booleans and duplicate keys reported."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:  # `<<: *base` may repeat keys on purpose
+                continue
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+for _first in "tTfF":
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list(_first))
 
 
 @dataclass
@@ -27,6 +72,8 @@ class Frontmatter:
     ok: bool = True
     # (line, message) pairs, lines 1-based in the file.
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    # The 1-based file line of each top-level key, so warnings about a value can point at it.
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 def split_frontmatter(text: str) -> Frontmatter:
@@ -45,18 +92,22 @@ def split_frontmatter(text: str) -> Frontmatter:
     )
     body_line = text.count("\n", 0, body_start) + 1
     result = Frontmatter(body=text[body_start:], body_line=body_line)
+    # The block starts right after the opening fence's line break: file line 1 + its line.
+    first_line = 1 + text.count("\n", 0, opening.end())
     try:
-        meta = _HANDLER.load(block) if block.strip() else {}
+        meta, key_lines = _load(block)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 2
+        line = (
+            first_line + _error_line(error, block) if isinstance(error, yaml.MarkedYAMLError) else 2
+        )
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         result.ok = False
         result.problems.append((line, f"invalid frontmatter: {problem}"))
         return result
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         result.ok = False
-        result.problems.append((2, f"invalid frontmatter: {error}"))
+        message = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        result.problems.append((2, f"invalid frontmatter: {message}"))
         return result
     if meta is None:
         meta = {}
@@ -64,5 +115,61 @@ def split_frontmatter(text: str) -> Frontmatter:
         result.ok = False
         result.problems.append((2, "frontmatter is not a mapping of keys to values"))
         return result
+    if _too_big(meta):
+        result.ok = False
+        result.problems.append(
+            (2, f"invalid frontmatter: more than {MAX_NODES} values once aliases are expanded")
+        )
+        return result
     result.meta = {str(key): value for key, value in meta.items()}
+    result.key_lines = {str(key): first_line + line for key, line in key_lines.items()}
     return result
+
+
+def _load(block: str) -> tuple[Any, dict[Any, int]]:
+    """The YAML value of `block` and the 0-based line of each top-level key in it."""
+    if not block.strip():
+        return {}, {}
+    loader = _Loader(block)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        value = loader.construct_document(node)
+        lines: dict[Any, int] = {}
+        if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE:
+                    continue
+                key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                with contextlib.suppress(TypeError):  # an unhashable key was refused above
+                    lines.setdefault(key, key_node.start_mark.line)
+        return value, lines
+    finally:
+        loader.dispose()
+
+
+def _error_line(error: yaml.MarkedYAMLError, block: str) -> int:
+    """The 0-based block line to blame: where the problem is, or where an unclosed thing began."""
+    problem, context = error.problem_mark, error.context_mark
+    if problem is None:
+        return context.line if context is not None else 1
+    at_end = not block[problem.index :].strip()
+    return context.line if at_end and context is not None else problem.line
+
+
+def _too_big(value: Any) -> bool:
+    """Does `value` hold more than `MAX_NODES` values, counting shared ones each time?"""
+    budget = MAX_NODES
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return False

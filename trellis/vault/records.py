@@ -19,6 +19,8 @@ class SourceNote:
     mtime: float = 0.0
     frontmatter_ok: bool = True
     content_hash: str = ""
+    # The 1-based file line of each top-level frontmatter key, for warnings about its value.
+    meta_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
