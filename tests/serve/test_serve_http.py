@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 
 import pytest
 from conftest import CLIP
@@ -232,3 +233,15 @@ def test_a_missing_vault_is_fatal(tmp_path):
     preview = Preview(tmp_path / "nothing", port=0, report=TerminalReport())
     with pytest.raises(FatalError, match="no such vault"):
         preview.start()
+
+
+def test_stop_does_not_wait_for_idle_connections(garden):
+    live = garden()
+    idle = socket.create_connection((live.host, live.port))  # like a browser's pre-connect
+    idle.sendall(b"GET /alpha/ HT")  # a request line that never ends
+    assert live.get("/alpha/").status == 200  # accepted after the idle one, so it is in
+    stopper = threading.Thread(target=live.preview.stop)
+    stopper.start()
+    stopper.join(20)  # far below the handler's 60 s socket timeout
+    assert not stopper.is_alive()
+    idle.close()

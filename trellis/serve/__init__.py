@@ -30,7 +30,7 @@ def run_serve(
     report = TerminalReport(verbose=verbose, quiet=quiet)
     preview = Preview(vault, host, port, overrides, report)
     on_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
+    on_term = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
     try:
         preview.start()  # a FatalError here (no vault, no free port) has cleaned up already
         forever = threading.Event()
@@ -40,12 +40,25 @@ def run_serve(
         except KeyboardInterrupt:
             pass
         finally:
-            preview.stop()
+            _stop(preview, on_main)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     report.stopped()
     return 0
+
+
+def _stop(preview: Preview, on_main: bool) -> None:
+    """Stop the preview; a second, impatient Ctrl-C must not leave threads or files behind."""
+    if not on_main:
+        preview.stop()
+        return
+    handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        preview.stop()
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

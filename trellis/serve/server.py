@@ -12,6 +12,7 @@ HTML responses get the live-reload script; files on disk never do.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import mimetypes
@@ -19,10 +20,11 @@ import os
 import re
 import socket
 import sys
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
 from trellis.diagnostics import FatalError
@@ -117,14 +119,48 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | bool | None:
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """Serves `state`'s current site; `server_close` waits for every request thread."""
+    """Serves `state`'s current site, one daemon thread per connection.
 
-    block_on_close = True
+    Connections and their threads are tracked so that `server_close` can end them all and
+    wait for them: browsers keep idle sockets open (pre-connects, event streams), and their
+    threads would otherwise outlive the preview or hold a stop until the socket timeout.
+    """
+
+    daemon_threads = True
 
     def __init__(self, address: tuple[str, int], state: SiteState) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.state = state
+        self._open: dict[Any, threading.Thread] = {}
+        self._open_lock = threading.Lock()
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name="trellis-serve-request",
+            daemon=True,
+        )
+        with self._open_lock:
+            self._open[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.pop(request, None)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening, end every open connection and wait for its thread."""
+        super().server_close()
+        with self._open_lock:
+            open_now = list(self._open.items())
+        for connection, _ in open_now:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for _, thread in open_now:
+            thread.join()
 
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
