@@ -178,6 +178,9 @@ def child_build(vault: Path, out: Path, jobs: int | None, profile: Path | None) 
         "pages_written": result.pages_written,
         "attachments_copied": result.attachments_copied,
         "warnings": len(result.diagnostics),
+        # Newer pipelines say how much they reused; absent fields are left out.
+        "pages_rendered": getattr(result, "pages_rendered", None),
+        "unchanged": getattr(result, "unchanged", None),
         "warning_kinds": dict(
             Counter(d.message.split("'")[0].strip() for d in result.diagnostics.items)
         ),
@@ -320,6 +323,7 @@ def trellis_run(
         raise RuntimeError(f"Trellis build failed ({run.returncode}):\n{run.stderr[-3000:]}")
     child = json.loads(line[len(CHILD_TAG) :])
     size, files = folder_size(out)
+    beside = [p for p in out.parent.iterdir() if p.is_file() and p.name.startswith(f".{out.name}.")]
     return {
         "wall_s": round(run.wall_s, 3),
         "cpu_s": round(run.cpu_s, 3),
@@ -335,6 +339,10 @@ def trellis_run(
         "warning_kinds": child["warning_kinds"],
         "output_mb": round(size / 1e6, 1),
         "output_files": files,
+        # Files Trellis keeps beside the output folder (its build cache), in MB.
+        "beside_output_mb": round(sum(p.stat().st_size for p in beside) / 1e6, 1),
+        "pages_rendered": child.get("pages_rendered"),
+        "unchanged": child.get("unchanged"),
         **({"profile": child["profile"]} if "profile" in child else {}),
     }
 
@@ -369,11 +377,11 @@ def bench_size(
     vault, manifest, generated_in = cached_vault(cache, notes, seed)
     work = Path(tempfile.mkdtemp(prefix=f"bench-n{notes}-", dir=cache))
     try:
-        out = work / "site"
         full, again = [], []
-        for _ in range(repeat):
-            if out.exists():
-                shutil.rmtree(out)
+        for round_number in range(repeat):
+            # A fresh folder per round: Trellis keeps a cache beside its output folder, and a
+            # full build must not find one.
+            out = work / f"round-{round_number}" / "site"
             full.append(trellis_run(vault, out, jobs))
             again.append(trellis_run(vault, out, jobs))
         trellis = _median_run(full)
@@ -392,7 +400,17 @@ def bench_size(
             "trellis": trellis,
             "trellis_rebuild": {
                 key: rebuild[key]
-                for key in ("wall_s", "cpu_s", "peak_mib", "build_s", "phases", "walls_s")
+                for key in (
+                    "wall_s",
+                    "cpu_s",
+                    "peak_mib",
+                    "build_s",
+                    "phases",
+                    "pages_rendered",
+                    "unchanged",
+                    "beside_output_mb",
+                    "walls_s",
+                )
                 if key in rebuild
             },
             "hugo": None,
@@ -512,6 +530,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{m['os']}",
         f"Date: {report['date']}   Trellis: {m['trellis_commit']}   Hugo: {m['hugo'] or 'absent'}",
         f"Command: {report['command']}",
+        f"Load average (1, 5, 15 min) before: {report.get('load_before')}, "
+        f"after: {report.get('load_after')}",
         "",
     ]
     header = (
@@ -544,7 +564,8 @@ def format_report(report: dict[str, Any]) -> str:
         phases = "  ".join(f"{name} {seconds:.2f}" for name, seconds in r["phases"].items())
         lines.append(
             f"{row['notes']:>7} notes, rebuild with nothing changed: {r['wall_s']:.2f} s "
-            f"(build() {r['build_s']:.2f} s: {phases})"
+            f"(build() {r['build_s']:.2f} s: {phases}; pages rendered again: "
+            f"{r.get('pages_rendered')}; cache beside the output: {r.get('beside_output_mb')} MB)"
         )
     if report.get("goals"):
         lines += ["", "Goals (issue 8):"]
@@ -606,12 +627,15 @@ def main(argv: list[str] | None = None) -> int:
         "jobs": args.jobs,
         "repeat": args.repeat,
         "runs": [],
+        # Other work on the machine slows every build: the load average says how busy it was.
+        "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     for notes in sizes:
         print(f"... {notes} notes", file=sys.stderr, flush=True)
         report["runs"].append(
             bench_size(notes, args.seed, args.cache, args.jobs, max(1, args.repeat), with_hugo)
         )
+    report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     report["goals"] = goals(report["runs"])
     if args.profile:
         print(f"... profiling {sizes[0]} notes", file=sys.stderr, flush=True)
