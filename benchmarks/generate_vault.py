@@ -368,7 +368,8 @@ class _Generator:
             spec = NoteSpec(index, title, folder, private=is_private, episode=episode)
             spec.json_frontmatter = rng.random() < JSON_SHARE
             if episode:
-                spec.headings = ["Episode metadata", "Snips"]
+                # Links go to `#Snips`: Trellis shows `## Episode metadata` in the page header.
+                spec.headings = ["Snips"]
                 spec.tags = ["type/podcast", "snipd"]
             else:
                 spec.headings = rng.sample(HEADINGS, rng.randint(3, 5))
@@ -448,6 +449,8 @@ class _Generator:
             meta["title"] = spec.title
             if spec.tags:
                 meta["tags"] = spec.tags
+            if spec.alias:
+                meta["aliases"] = [spec.alias]
             meta["created"] = f"{created}T{rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}:00"
             meta["updated"] = f"{created}T23:00:00+01:00"
             return "---\n" + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n---\n"
@@ -786,6 +789,8 @@ class _Generator:
         rng = self.rng
         show = spec.folder.rsplit("/", 1)[-1] if spec.folder != PODCASTS else rng.choice(SHOWS)
         head = [
+            f"# {spec.title}",
+            f"![Cover|200](https://example.org/covers/{spec.index}.jpg)",
             "## Episode metadata",
             "\n".join(
                 [
@@ -801,7 +806,7 @@ class _Generator:
         ]
         self.counts["fields"] += 5
         if spec.private:
-            head.insert(0, f"Listened on a walk, {spec.marker}.")
+            head.insert(2, f"Listened on a walk, {spec.marker}.")
         audio = f"https://example.org/podcasts/ep-{spec.index}.mp3"
         long_episode = rng.random() < 0.05
         starts = sorted(rng.sample(range(60, (5400 if long_episode else 3500)), rng.randint(2, 3)))

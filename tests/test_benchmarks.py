@@ -155,7 +155,7 @@ def test_block_links_point_at_existing_block_ids(vault: tuple[Path, object]) -> 
 
 
 def test_a_small_vault_builds_without_leaking_private_notes(tmp_path: Path) -> None:
-    manifest = gen.generate_vault(tmp_path / "vault", 50, seed=1)
+    manifest = gen.generate_vault(tmp_path / "vault", 100, seed=1)
     result = build(tmp_path / "vault", tmp_path / "site")
     assert result.notes_published == manifest.public
     assert result.pages_written >= manifest.public
