@@ -155,7 +155,7 @@ def test_block_links_point_at_existing_block_ids(vault: tuple[Path, object]) -> 
 
 
 def test_a_small_vault_builds_without_leaking_private_notes(tmp_path: Path) -> None:
-    manifest = gen.generate_vault(tmp_path / "vault", 100, seed=1)
+    manifest = gen.generate_vault(tmp_path / "vault", 60, seed=1)
     result = build(tmp_path / "vault", tmp_path / "site")
     assert result.notes_published == manifest.public
     assert result.pages_written >= manifest.public
@@ -185,12 +185,12 @@ def test_hugo_copy_marks_private_notes_as_drafts(tmp_path: Path) -> None:
 
 def test_runner_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report.json"
-    assert runner.main(["--notes", "30", "--cache", str(tmp_path), "--json", str(out)]) == 0
+    assert runner.main(["--notes", "12", "--cache", str(tmp_path), "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     assert {"cpu", "cores", "ram_gib", "python", "hugo", "trellis_commit"} <= set(report["machine"])
     assert report["date"] and report["command"].startswith("python benchmarks/run.py")
     (row,) = report["runs"]
-    assert row["notes"] == 30 and row["vault"]["markdown_mb"] > 0
+    assert row["notes"] == 12 and row["vault"]["markdown_mb"] > 0
     trellis = row["trellis"]
     for key in ("wall_s", "cpu_s", "peak_mib", "notes_per_s", "build_s", "output_mb"):
         assert trellis[key] > 0, key
