@@ -16,6 +16,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +107,17 @@ class Preview:
                 self._rebuild(changed)
             except Cancelled:
                 return
+            except Exception as error:  # a bug here must not end the preview
+                self.state.fail(f"internal error: {type(error).__name__}: {error}")
+                traceback.print_exc()
             changed = self.changes.take()
 
     def _rebuild(self, changed: frozenset[Path]) -> None:
         assert self._builder is not None
         outcome = self._builder.rebuild(changed)
         self.builds += 1
-        self.last_outcome = outcome
+        # Keep the figures, not the whole site model, alive between builds.
+        self.last_outcome = replace(outcome, result=None)
         names = sorted(self._shown_name(p) for p in changed)
         if outcome.root is not None and outcome.result is not None:
             base_path = outcome.result.settings.base_path

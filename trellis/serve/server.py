@@ -21,6 +21,7 @@ import re
 import socket
 import sys
 import threading
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +30,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from trellis.diagnostics import FatalError
 from trellis.serve.livereload import EVENTS_PATH, inject, state_message
-from trellis.serve.state import SiteState, Snapshot
+from trellis.serve.state import Served, SiteState, Snapshot
 
 # Types the platform's mimetypes table may lack or get wrong; text types carry a charset.
 CONTENT_TYPES = {
@@ -204,36 +205,30 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             parts = request_parts(target.path)
         except BadPath:
-            self._plain(HTTPStatus.BAD_REQUEST, "Bad request path.\n", send_body)
+            self._send(_Reply(HTTPStatus.BAD_REQUEST, _TEXT, b"Bad request path.\n"), send_body)
             return
+        # Pick and open under the lock; send after it, so a slow client never holds a build.
         with self.server.state.serving() as served:
-            if served.root is None:
-                self._not_built(served.snapshot, send_body)
-                return
-            base = [p for p in served.base_path.split("/") if p]
-            if parts[: len(base)] != base:
-                if not parts:
-                    self._redirect(served.base_path)
-                else:
-                    self._not_found(served.root, served.snapshot, send_body)
-                return
-            parts = parts[len(base) :]
-            found = _locate(served.root, parts, target.path.endswith("/") or not parts)
-            if isinstance(found, str):
-                query = f"?{target.query}" if target.query else ""
-                self._redirect(quote(served.base_path + found, safe="/") + query)
-                return
-            if found is None:
-                self._not_found(served.root, served.snapshot, send_body)
-                return
-            kind = content_type(found.name)
-            if kind.startswith("text/html"):
-                html = inject(found.read_bytes(), served.snapshot)
-                self._bytes(HTTPStatus.OK, kind, html, send_body)
-                return
-            stream = found.open("rb")
-        with stream:
-            self._file(stream, kind, send_body)
+            reply = _prepare(served, parts, target.path.endswith("/"), target.query)
+        if reply.stream is None:
+            self._send(reply, send_body)
+            return
+        with reply.stream:
+            self._file(reply.stream, reply.kind, send_body)
+
+    def _send(self, reply: _Reply, send_body: bool) -> None:
+        self.send_response(reply.status)
+        if reply.location:
+            self.send_header("Location", reply.location)
+        else:
+            self.send_header("Content-Type", reply.kind)
+            self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Length", str(len(reply.data)))
+        # Always fetch again: the site changes under the preview.
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if send_body and reply.data:
+            self.wfile.write(reply.data)
 
     def _file(self, stream: BinaryIO, kind: str, send_body: bool) -> None:
         size = os.fstat(stream.fileno()).st_size
@@ -242,7 +237,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Content-Length", "0")
-            self._common_headers()
+            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             return
         first, last = wanted if isinstance(wanted, tuple) else (0, size - 1)
@@ -253,7 +248,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(max(0, last - first + 1)))
-        self._common_headers()
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if not send_body:
             return
@@ -265,48 +261,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 break
             self.wfile.write(chunk)
             remaining -= len(chunk)
-
-    def _common_headers(self) -> None:
-        self.send_header("Accept-Ranges", "bytes")
-        # Always fetch again: the site changes under the preview.
-        self.send_header("Cache-Control", "no-store")
-
-    def _bytes(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self._common_headers()
-        self.end_headers()
-        if send_body:
-            self.wfile.write(data)
-
-    def _plain(self, status: HTTPStatus, text: str, send_body: bool) -> None:
-        self._bytes(status, "text/plain; charset=utf-8", text.encode("utf-8"), send_body)
-
-    def _redirect(self, location: str) -> None:
-        # 302, not 301: browsers keep a 301 forever, and the preview's site keeps changing.
-        self.send_response(HTTPStatus.FOUND)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-
-    def _not_found(self, root: Path, snapshot: Snapshot, send_body: bool) -> None:
-        page = root / "404.html"
-        html = page.read_bytes() if page.is_file() else b"<!doctype html><h1>Not found</h1>"
-        kind = "text/html; charset=utf-8"
-        self._bytes(HTTPStatus.NOT_FOUND, kind, inject(html, snapshot), send_body)
-
-    def _not_built(self, snapshot: Snapshot, send_body: bool) -> None:
-        """No good build yet: a page that waits for one (and shows the error, if any)."""
-        text = "The first build failed." if snapshot.error else "Building the site…"
-        html = (
-            '<!doctype html><html><head><meta charset="utf-8"><title>Trellis preview</title>'
-            f"</head><body><p>{text}</p></body></html>"
-        ).encode()
-        kind = "text/html; charset=utf-8"
-        status = HTTPStatus.SERVICE_UNAVAILABLE
-        self._bytes(status, kind, inject(html, snapshot), send_body)
 
     def _events(self, send_body: bool) -> None:
         """Server-Sent Events: the state now, then every change, until the client or we go."""
@@ -333,6 +287,59 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     seen = snapshot
         except (ConnectionError, TimeoutError):
             return
+
+
+@dataclass
+class _Reply:
+    """A response decided under the site lock, sent after it: bytes, an open file or a redirect."""
+
+    status: HTTPStatus
+    kind: str = ""
+    data: bytes = b""
+    stream: BinaryIO | None = None
+    location: str = ""
+
+
+_TEXT = "text/plain; charset=utf-8"
+_HTML = "text/html; charset=utf-8"
+
+
+def _prepare(served: Served, parts: list[str], slash: bool, query: str) -> _Reply:
+    """The reply for a request's path segments against the site being served."""
+    if served.root is None:
+        return _not_built(served.snapshot)
+    base = [p for p in served.base_path.split("/") if p]
+    if parts[: len(base)] != base:
+        if not parts:
+            return _Reply(HTTPStatus.FOUND, location=served.base_path)
+        return _not_found(served.root, served.snapshot)
+    found = _locate(served.root, parts[len(base) :], slash or not parts)
+    if isinstance(found, str):
+        location = quote(served.base_path + found, safe="/") + (f"?{query}" if query else "")
+        # 302, not 301: browsers keep a 301 forever, and the preview's site keeps changing.
+        return _Reply(HTTPStatus.FOUND, location=location)
+    if found is None:
+        return _not_found(served.root, served.snapshot)
+    kind = content_type(found.name)
+    if kind.startswith("text/html"):
+        return _Reply(HTTPStatus.OK, kind, inject(found.read_bytes(), served.snapshot))
+    return _Reply(HTTPStatus.OK, kind, stream=found.open("rb"))
+
+
+def _not_found(root: Path, snapshot: Snapshot) -> _Reply:
+    page = root / "404.html"
+    html = page.read_bytes() if page.is_file() else b"<!doctype html><h1>Not found</h1>"
+    return _Reply(HTTPStatus.NOT_FOUND, _HTML, inject(html, snapshot))
+
+
+def _not_built(snapshot: Snapshot) -> _Reply:
+    """No good build yet: a page that waits for one (and shows the error, if any)."""
+    text = "The first build failed." if snapshot.error else "Building the site…"
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>Trellis preview</title>'
+        f"</head><body><p>{text}</p></body></html>"
+    ).encode()
+    return _Reply(HTTPStatus.SERVICE_UNAVAILABLE, _HTML, inject(html, snapshot))
 
 
 def _locate(root: Path, parts: list[str], folder: bool) -> Path | str | None:

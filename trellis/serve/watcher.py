@@ -38,6 +38,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from trellis.config import OVERRIDES_DIR
+from trellis.diagnostics import FatalError
 
 # Files editors write next to the one being saved (vim, emacs, JetBrains' safe write).
 _TEMP_SUFFIXES = (".swp", ".swx", ".swo", "~", "___jb_tmp___", "___jb_old___")
@@ -166,7 +167,13 @@ class Watcher:
                 )
 
     def start(self) -> None:
-        self.observer.start()
+        try:
+            self.observer.start()
+        except OSError as error:
+            raise FatalError(
+                f"cannot watch the vault for changes: {error.strerror or error} (on Linux, "
+                "raise fs.inotify.max_user_watches or max_user_instances)"
+            ) from None
 
     def stop(self) -> None:
         if self.observer.is_alive():
