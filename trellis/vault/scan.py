@@ -32,8 +32,9 @@ from trellis.diagnostics import Diagnostics
 from trellis.vault.frontmatter import split_frontmatter
 from trellis.vault.records import Attachment, SourceNote, Vault
 
-# A `.md` file is binary when control bytes (NUL and the other C0 controls that text does
-# not use) are more than this share of it, and more than a stray few.
+# A `.md` file is binary when NUL bytes are more than this share of it (and more than a stray
+# few), or when it is not UTF-8 and other C0 control bytes, which text does not use, are.
+# Valid UTF-8 with odd controls is still text: the note is shown, not dropped.
 _BINARY_CONTROL_SHARE = 0.01
 _BINARY_CONTROL_MIN = 2
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1C, 0x20)])
@@ -175,8 +176,17 @@ def looks_binary(data: bytes) -> bool:
     """Is `data` (a file named `.md`) an image, archive or other binary, rather than text?"""
     if data.startswith(_BINARY_MAGIC):
         return True
+    limit = max(_BINARY_CONTROL_MIN, len(data) * _BINARY_CONTROL_SHARE)
+    if data.count(b"\x00") > limit:
+        return True
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    return controls > max(_BINARY_CONTROL_MIN, len(data) * _BINARY_CONTROL_SHARE)
+    if controls <= limit:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def decode_note(data: bytes, rel_path: str, diagnostics: Diagnostics) -> str | None:
