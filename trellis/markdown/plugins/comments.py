@@ -134,7 +134,7 @@ def _comment_block(state: StateBlock, start_line: int, end_line: int, silent: bo
         start = state.bMarks[start_line] + state.tShift[start_line]
         if state.sCount[start_line] - state.blkIndent >= 4:
             return False  # indented code
-        if src.find(MARK, start, state.eMarks[start_line]) != start:
+        if not src.startswith(MARK, start) or start + len(MARK) > state.eMarks[start_line]:
             return False
         search = start + len(MARK)
         markers = 1

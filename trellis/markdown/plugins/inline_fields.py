@@ -54,6 +54,7 @@ _KEY_CHAR = r"(?:[\w \t/\-]|[^\x00-\x7f\s])"
 _LINE_KEY = re.compile(rf"(?P<lead>[*_~=]*)(?P<key>{_KEY_CHAR}+?)(?P<trail>[*_~=]*)")
 _FORMAT_MARKS = "*_~="
 _IN_VALUE = "_trellis_inline_field_value"
+_SEEN = "_trellis_inline_fields_seen"
 
 
 def _clean_key(key: str) -> str:
@@ -118,6 +119,7 @@ def _push_field(state: StateInline, key: str, start: int, end: int, kind: str) -
     """Push the field's tokens, with `src[start:end]` (trimmed) parsed as its value."""
     value = state.src[start:end].strip(" \t")
     meta = {"key": key, "value": value, "kind": kind}
+    state.env[_SEEN] = True
     opener = state.push("inline_field_open", "span", 1)
     opener.attrSet(
         "class", "inline-field inline-field-hidden-key" if kind == "paren" else "inline-field"
@@ -148,10 +150,22 @@ def _push_field(state: StateInline, key: str, start: int, end: int, kind: str) -
     state.push("inline_field_close", "span", -1).meta = meta
 
 
+def _may_hold_fields(state: StateInline) -> bool:
+    """Whether the text has a `::` at all (asked once per inline text: the line rule runs at
+    every position the tokenizer stops at)."""
+    possible: bool | None = state.__dict__.get("_trellis_fields")
+    if possible is None:
+        possible = "::" in state.src
+        state.__dict__["_trellis_fields"] = possible
+    return possible
+
+
 def _line_field_rule(state: StateInline, silent: bool) -> bool:
     """`key:: value` filling a whole line of the inline text."""
     src, pos = state.src, state.pos
-    if not _at_line_start(src, pos) or state.env.get(_IN_VALUE):
+    if pos and src[pos - 1] not in "\n \t":
+        return False
+    if not _may_hold_fields(state) or not _at_line_start(src, pos) or state.env.get(_IN_VALUE):
         return False
     end = _line_end(state, pos)
     separator = src.find("::", pos, end)
@@ -172,7 +186,7 @@ def _line_field_rule(state: StateInline, silent: bool) -> bool:
 def _bracketed_rule(state: StateInline, silent: bool) -> bool:
     """`[key:: value]` or `(key:: value)` within a line."""
     src, pos = state.src, state.pos
-    if src[pos] not in _WRAPPERS:
+    if src[pos] not in _WRAPPERS or not _may_hold_fields(state):
         return False
     found = scan_bracketed(src, pos, _line_end(state, pos))
     if found is None:
@@ -187,13 +201,15 @@ def _bracketed_rule(state: StateInline, silent: bool) -> bool:
 def _record_fields(state: StateCore) -> None:
     """Core rule: every field of the note, in order, into `env["inline_fields"]`."""
     fields: list[InlineField] = []
+    state.env["inline_fields"] = fields
+    if not state.env.pop(_SEEN, False):
+        return
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:
             if child.type == "inline_field_open":
                 fields.append(InlineField(child.meta["key"], child.meta["value"]))
-    state.env["inline_fields"] = fields
 
 
 def inline_fields_plugin(md: MarkdownIt, **options: Any) -> None:

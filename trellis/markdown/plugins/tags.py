@@ -50,6 +50,7 @@ _CHUNK_ENDS = frozenset(
     }
 )
 _DELIMITER_CHARS = frozenset("*_~=")
+_SEEN = "_trellis_tags_seen"  # set in `env` once a tag is found: the core rule can skip notes
 
 
 def _starts_chunk(state: StateInline) -> bool:
@@ -95,6 +96,7 @@ def _tag_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         meta = {"tag": tag, "in_link": False}
+        state.env[_SEEN] = True
         opener = state.push("tag_open", "a", 1)
         opener.meta = meta
         opener.markup = "#"
@@ -117,6 +119,8 @@ def _link_depth_change(token: Token) -> int:
 def _finish_tags(state: StateCore) -> None:
     """Core rule: mark tags inside link text (they cannot be links themselves), and list
     each tag of the note once, in order, in `env["content"].tags`."""
+    if not state.env.pop(_SEEN, False):
+        return
     content = state.env.get("content")
     seen = {tag.lower() for tag in content.tags} if content is not None else set()
     for token in state.tokens:
