@@ -1,39 +1,58 @@
-"""`build()`: the whole path from a vault folder to a written site, in two phases.
+"""Building a site: gather everything, then render and write; again and again, incrementally.
 
-Gather first (settings, every note's frontmatter, the public site, every published note
-parsed once), then render and write through the one `OutputWriter`. Stages only read from
-earlier ones; the `PublicSite` is the only view of the vault that rendering gets.
+`SiteBuilder` runs the stages in order: settings, the vault's notes, the `PublicSite` (the
+only view of the vault that rendering gets), every published note parsed once, the link
+graph, then pages written through the one `OutputWriter`. Kept alive (as `serve` keeps it)
+or reloaded from its cache file (as the command line does), it reuses what did not change:
+
+- a note whose bytes are unchanged keeps its parse (tokens are re-made only if needed);
+- every page has a key, a digest of everything its HTML depends on (its note, the hrefs of
+  its links, the notes it embeds, its backlinks, the templates, the settings, Trellis's
+  version); a page whose key is unchanged is not rendered but linked from the last output;
+- when nothing at all changed (every file's size and time, the templates and settings),
+  the last output is kept as it is.
+
+`build()` is the one-shot form: one builder, its cache kept beside the output folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from trellis.config import Settings, load_settings
-from trellis.diagnostics import Diagnostics, FatalError
+from trellis import __version__
+from trellis.config import SETTINGS_FILE, Settings, load_settings
+from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
-from trellis.emit.pages import emit_note_pages
+from trellis.emit.pages import PageKeys, emit_note_pages
 from trellis.emit.search import emit_search
 from trellis.emit.tags import emit_tag_pages
-from trellis.emit.writer import OutputWriter
+from trellis.emit.writer import MARKER, OutputWriter
 from trellis.episodes import attach_episodes
+from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph, build_link_graph
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import create_environment, static_dirs
+from trellis.render.templates import create_environment, static_dirs, template_dirs
 from trellis.vault.scan import read_vault
+
+CACHE_VERSION = 1
+CACHE_FILE = ".trellis-cache"
 
 
 class Progress:
@@ -52,11 +71,267 @@ class BuildResult:
     diagnostics: Diagnostics
     notes_published: int = 0
     pages_written: int = 0
+    pages_rendered: int = 0  # pages whose HTML was made this time (the rest were reused)
     attachments_copied: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
     site: PublicSite | None = None
     graph: LinkGraph | None = None
+    unchanged: bool = False  # nothing changed since the last build: its output was kept
+
+
+@dataclass
+class _Parsed:
+    content_hash: str
+    content: NoteContent
+    warnings: list[Diagnostic]
+
+
+class SiteBuilder:
+    """Builds one vault into one output folder, as often as asked, redoing only what changed."""
+
+    def __init__(self, vault: Path, out: Path, overrides: dict[str, Any] | None = None) -> None:
+        self.vault = vault
+        self.out = out
+        self.overrides = dict(overrides or {})
+        self._parsed: dict[str, _Parsed] = {}
+        self._page_keys: dict[str, str] = {}
+        self._inputs = ""
+        self._last: BuildResult | None = None
+        self._last_out: Path | None = None
+        # What the last build reported: (notes, pages, attachments, warnings).
+        self._summary: tuple[int, int, int, list[Diagnostic]] | None = None
+        # Write the cache file into the output (the command line); `serve` keeps it in memory.
+        self.keep_cache = True
+
+    # -- the cache file used between command-line runs ----------------------------------
+
+    def load_cache(self) -> None:
+        """Take up the parses and page keys the last build left in the output folder."""
+        try:
+            with (self.out / CACHE_FILE).open("rb") as handle:
+                data = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, __version__):
+            return
+        self._parsed = data["parsed"]
+        self._page_keys = data["page_keys"]
+        if (self.out / MARKER).is_file():
+            self._last_out = self.out
+            self._inputs = data["inputs"]
+            self._summary = data["summary"]
+
+    def _cache_bytes(
+        self,
+        page_keys: dict[str, str],
+        inputs: str,
+        summary: tuple[int, int, int, list[Diagnostic]] | None,
+    ) -> bytes:
+        """Parses (without tokens, which are cheap to re-make) and page keys.
+
+        Only published notes are in it: it is written inside the output folder, with the
+        site, so that it is swapped in with the pages it describes.
+        """
+        parsed = {
+            rel_path: _Parsed(entry.content_hash, entry.content.without_tokens(), entry.warnings)
+            for rel_path, entry in self._parsed.items()
+        }
+        data = {
+            "version": (CACHE_VERSION, __version__),
+            "parsed": parsed,
+            "page_keys": page_keys,
+            "inputs": inputs,
+            "summary": summary,
+        }
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # -- one build ----------------------------------------------------------------------
+
+    def build(self, progress: Progress | None = None, out: Path | None = None) -> BuildResult:
+        """Build into `out` (default: the builder's output folder), reusing the last output.
+
+        Raises `FatalError` only when nothing can be written.
+        """
+        started = time.perf_counter()
+        out = out or self.out
+        progress = progress or Progress()
+        diagnostics = Diagnostics()
+        if not self.vault.is_dir():
+            raise FatalError(f"no such vault folder: {self.vault}")
+        settings = load_settings(self.vault, self.overrides, diagnostics)
+        result = BuildResult(settings=settings, diagnostics=diagnostics)
+        clock = _PhaseClock(result.phases)
+        writer = OutputWriter(out, self.vault, diagnostics)
+
+        progress.phase("Reading the vault")
+        with clock("scan"):
+            inputs = self._input_signature(settings, writer.own_paths)
+            if (
+                inputs == self._inputs
+                and self._summary is not None
+                and self._last_out == out
+                and (out / MARKER).is_file()
+            ):
+                return self._unchanged(result, started)
+            source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
+            site = build_public_site(source, settings, diagnostics)
+        result.site = site
+        result.notes_published = len(site.notes)
+
+        progress.phase("Parsing notes", len(site.notes))
+        with clock("parse"):
+            notes = NoteRenderer(site, diagnostics)
+            self._parse(site, notes, diagnostics, progress)
+            attach_episodes(site, diagnostics)
+        with clock("link"):
+            graph = build_link_graph(site, diagnostics)
+        result.graph = graph
+        templates = _checked(lambda: create_environment(self.vault))
+        pages = PageRenderer(site, templates, graph)
+        theme = _theme_signature(self.vault)
+
+        writer.start()
+        try:
+            progress.phase("Writing pages", len(site.notes))
+            with clock("render+write"):
+                keys = PageKeys(self._page_keys, self._last_out, theme)
+                written = _checked(
+                    lambda: emit_note_pages(
+                        site, notes, pages, graph, writer, keys, progress.advance
+                    )
+                )
+                result.pages_written, result.pages_rendered = written.pages, written.rendered
+                result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
+                result.pages_written += _checked(lambda: emit_folder_pages(pages, writer))
+                result.pages_written += _checked(lambda: emit_episodes(site, pages, writer))
+            with clock("graph+feeds"):
+                emit_graph(site, graph, writer)
+                emit_feeds(site, pages, writer)
+            with clock("assets"):
+                emit_static(static_dirs(self.vault), writer)
+                result.attachments_copied = emit_attachments(site, writer, diagnostics)
+            with clock("search"):
+                emit_search(site, writer, diagnostics)
+            summary = self._summary_of(result, site)
+            if self.keep_cache:
+                writer.write_bytes(CACHE_FILE, self._cache_bytes(keys.current, inputs, summary))
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._last_out = out
+        result.seconds = time.perf_counter() - started
+        self._last = result
+        return result
+
+    @staticmethod
+    def _summary_of(
+        result: BuildResult, site: PublicSite
+    ) -> tuple[int, int, int, list[Diagnostic]] | None:
+        """What an unchanged build may repeat, or None when that would need private data.
+
+        The summary is kept in the output folder, so it may name published notes only: a
+        warning about any other file (a private note's broken frontmatter) means the next
+        build must read the vault again to tell it, rather than keep it here.
+        """
+        public = {note.rel_path for note in site.notes} | {SETTINGS_FILE, ""}
+        warnings = list(result.diagnostics.items)
+        if any(item.path not in public for item in warnings):
+            return None
+        return (result.notes_published, result.pages_written, result.attachments_copied, warnings)
+
+    def _unchanged(self, result: BuildResult, started: float) -> BuildResult:
+        """The last build's report, for a build that found nothing to do."""
+        assert self._summary is not None
+        notes, pages, attachments, warnings = self._summary
+        result.notes_published, result.pages_written = notes, pages
+        result.attachments_copied = attachments
+        result.diagnostics.extend(warnings)
+        if self._last is not None:
+            result.site, result.graph = self._last.site, self._last.graph
+        result.unchanged = True
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> str:
+        """A digest of every input's name, size and time: equal means nothing changed."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr((__version__, settings)).encode())
+        skip = {p.resolve() for p in own_paths}
+        for folder in [self.vault, *template_dirs(self.vault), *static_dirs(self.vault)]:
+            for path, info in _stat_tree(folder, skip):
+                stamp = f"\0{info.st_size}\0{info.st_mtime_ns}\n"
+                digest.update(os.fsencode(path) + stamp.encode())
+        return digest.hexdigest()
+
+    def _parse(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        diagnostics: Diagnostics,
+        progress: Progress,
+    ) -> None:
+        """Parse each published note, or take its parse from the last build if unchanged."""
+        fresh: dict[str, _Parsed] = {}
+        for note in site.notes:
+            key = note.source.content_hash
+            cached = self._parsed.get(note.rel_path)
+            if cached is not None and cached.content_hash == key:
+                note.content = cached.content
+                if note.content.has_tokens:
+                    note.content.env["note"] = note
+                else:
+                    note.content.loader = notes.token_loader(note)
+                diagnostics.extend(cached.warnings)
+                fresh[note.rel_path] = cached
+            else:
+                local = Diagnostics()
+                notes.parse(note, local)
+                diagnostics.extend(local.items)
+                assert note.content is not None
+                fresh[note.rel_path] = _Parsed(key, note.content, local.items)
+            progress.advance()
+        self._parsed = fresh
+
+
+def _stat_tree(folder: Path, skip: set[Path]) -> Iterator[tuple[str, os.stat_result]]:
+    """(path, stat) of every file under `folder`, dot folders and `skip` left out."""
+    if not folder.is_dir():
+        return
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name != ".trellis" and current == folder:
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if path.resolve() not in skip:
+                        stack.append(path)
+                    continue
+                yield entry.path, entry.stat()
+            except OSError:
+                continue
+
+
+def _theme_signature(vault: Path) -> str:
+    """Templates are part of every page: their contents go into each page's key."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in template_dirs(vault):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(os.fsencode(path) + b"\0" + path.read_bytes())
+    settings_file = vault / SETTINGS_FILE
+    if settings_file.is_file():
+        digest.update(settings_file.read_bytes())
+    return digest.hexdigest()
 
 
 def build(
@@ -64,60 +339,14 @@ def build(
     out: Path,
     overrides: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
-    """Build `vault` into `out`; raises `FatalError` only when nothing can be written."""
-    started = time.perf_counter()
-    progress = progress or Progress()
-    diagnostics = Diagnostics()
-    if not vault.is_dir():
-        raise FatalError(f"no such vault folder: {vault}")
-    settings = load_settings(vault, overrides or {}, diagnostics)
-    result = BuildResult(settings=settings, diagnostics=diagnostics)
-    clock = _PhaseClock(result.phases)
-
-    writer = OutputWriter(out, vault, diagnostics)
-    progress.phase("Reading the vault")
-    with clock("scan"):
-        source = read_vault(vault, diagnostics, exclude=writer.own_paths)
-        site = build_public_site(source, settings, diagnostics)
-    result.site = site
-    result.notes_published = len(site.notes)
-
-    progress.phase("Parsing notes", len(site.notes))
-    with clock("parse"):
-        notes = NoteRenderer(site, diagnostics)
-        notes.parse_all()
-        attach_episodes(site, diagnostics)
-    with clock("link"):
-        graph = build_link_graph(site, diagnostics)
-    result.graph = graph
-    templates = _checked(lambda: create_environment(vault))
-    pages = PageRenderer(site, templates, graph)
-
-    writer.start()
-    try:
-        progress.phase("Writing pages", len(site.notes))
-        with clock("render+write"):
-            result.pages_written = _checked(
-                lambda: emit_note_pages(site, notes, pages, writer, progress.advance)
-            )
-            result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
-            result.pages_written += _checked(lambda: emit_folder_pages(pages, writer))
-            result.pages_written += _checked(lambda: emit_episodes(site, pages, writer))
-        with clock("graph+feeds"):
-            emit_graph(site, graph, writer)
-            emit_feeds(site, pages, writer)
-        with clock("assets"):
-            emit_static(static_dirs(vault), writer)
-            result.attachments_copied = emit_attachments(site, writer, diagnostics)
-        with clock("search"):
-            emit_search(site, writer, diagnostics)
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    result.seconds = time.perf_counter() - started
-    return result
+    """Build `vault` into `out` once; with `use_cache`, reuse what the last build left."""
+    builder = SiteBuilder(vault, out, overrides)
+    builder.keep_cache = use_cache
+    if use_cache:
+        builder.load_cache()
+    return builder.build(progress)
 
 
 def _checked(action: Callable[[], Any]) -> Any:
@@ -136,14 +365,10 @@ class _PhaseClock:
     def __init__(self, phases: dict[str, float]) -> None:
         self.phases = phases
 
-    def __call__(self, name: str) -> _PhaseClock:
-        self._name = name
-        return self
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.phases[self._name] = (
-            self.phases.get(self._name, 0.0) + time.perf_counter() - self._start
-        )
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start

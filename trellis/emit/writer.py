@@ -85,6 +85,28 @@ class OutputWriter:
         if path is not None:
             self._guard(lambda: shutil.copyfile(source, path))
 
+    def reuse(self, rel_path: str, previous: Path) -> bool:
+        """Take over `previous/rel_path` (a file an earlier build wrote) unchanged.
+
+        A hard link when the file system allows it (no bytes copied), else a copy. False when
+        there is no such file, and the caller renders the page instead.
+        """
+        source = previous / rel_path
+        if not source.is_file() or source.is_symlink():
+            return False
+        path = self._target(rel_path)
+        if path is None:
+            return True
+        try:
+            os.link(source, path)
+        except OSError:
+            try:
+                shutil.copyfile(source, path)
+            except OSError:
+                self.written.discard(posixpath.normpath(rel_path))
+                return False
+        return True
+
     def _guard(self, action) -> None:  # type: ignore[no-untyped-def]
         try:
             action()

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from trellis.markdown.plugins._tokens import plain_text
 from trellis.markdown.plugins.block_ids import block_ids_plugin
 from trellis.markdown.plugins.callouts import callouts_plugin
 from trellis.markdown.plugins.code import code_plugin
@@ -72,4 +73,17 @@ def parse_note(md: MarkdownIt, body: str, line_offset: int, note: Any = None) ->
     env: dict[str, Any] = {"content": content, "line_offset": line_offset, "note": note}
     content.tokens = md.parse(body, env)
     content.env = env
+    content.description = first_paragraph_text(content.tokens)
     return content
+
+
+def first_paragraph_text(tokens: list[Any], limit: int = 200) -> str:
+    """The plain text of the first visible paragraph, cut at a word before `limit`."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
+            text = " ".join(plain_text(tokens[index + 1].children).split())
+            if text:
+                if len(text) > limit:
+                    text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+                return text
+    return ""

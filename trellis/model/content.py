@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +28,13 @@ class LinkRef:
 
 @dataclass
 class NoteContent:
-    """A parsed note: tokens to render later, and what it declares to the rest of the site."""
+    """A parsed note: tokens to render later, and what it declares to the rest of the site.
 
-    tokens: list[Any] = field(default_factory=list)
+    Everything but the tokens (and the markdown-it env that goes with them) is small and is
+    kept between builds; tokens are made again from the note's text when they are needed
+    (`loader`), so a build that renders only a few pages parses only a few notes.
+    """
+
     headings: list[Heading] = field(default_factory=list)
     # `^id` as written -> the element id it got on the page.
     block_ids: dict[str, str] = field(default_factory=dict)
@@ -37,8 +42,53 @@ class NoteContent:
     tags: list[str] = field(default_factory=list)
     # Browser features the page needs ("math", "mermaid", ...): templates load their scripts.
     features: set[str] = field(default_factory=set)
+    # The start of the first paragraph, as plain text (page descriptions, previews).
+    description: str = ""
+    _tokens: list[Any] | None = field(default=None, repr=False)
     # The markdown-it env of the parse (footnotes live there); rendering needs it back.
-    env: dict[str, Any] = field(default_factory=dict, repr=False)
+    _env: dict[str, Any] | None = field(default=None, repr=False)
+    loader: Callable[[], tuple[list[Any], dict[str, Any]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def tokens(self) -> list[Any]:
+        self._load()
+        return self._tokens or []
+
+    @tokens.setter
+    def tokens(self, value: list[Any]) -> None:
+        self._tokens = value
+
+    @property
+    def env(self) -> dict[str, Any]:
+        self._load()
+        if self._env is None:
+            self._env = {}
+        return self._env
+
+    @env.setter
+    def env(self, value: dict[str, Any]) -> None:
+        self._env = value
+
+    @property
+    def has_tokens(self) -> bool:
+        return self._tokens is not None
+
+    def _load(self) -> None:
+        if self._tokens is None and self.loader is not None:
+            self._tokens, self._env = self.loader()
+
+    def without_tokens(self) -> NoteContent:
+        """A copy holding only what is kept between builds."""
+        return NoteContent(
+            headings=self.headings,
+            block_ids=self.block_ids,
+            links=self.links,
+            tags=self.tags,
+            features=self.features,
+            description=self.description,
+        )
 
     def heading_id(self, path: list[str]) -> str | None:
         """The id of the heading reached by `#H1#H2...` (each later one below the former)."""

@@ -26,6 +26,9 @@ class Edge:
 class LinkGraph:
     outgoing: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
     incoming: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
+    # Every link and embed of a note as written, with the href it resolved to (None: nowhere).
+    # What a rendered body shows of other notes and files is a function of this list.
+    resolved: dict[PublishedNote, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     def backlinks(self, note: PublishedNote) -> list[Edge]:
         """One edge per other note linking to or embedding `note`, the first link of each."""
@@ -52,20 +55,21 @@ def build_link_graph(site: PublicSite, diagnostics: Diagnostics) -> LinkGraph:
         graph.incoming.setdefault(note, [])
     for note in site.notes:
         assert note.content is not None, "notes are parsed before the graph is built"
+        resolutions = graph.resolved[note] = []
         for link in note.content.links:
             path = link.target.partition("#")[0].strip()
-            if path and (media_kind(path) or looks_like_file(path)):
-                if site.find_attachment(path, note) is None and site.find_note(path, note) is None:
-                    diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
-                    continue
-                if site.find_note(path, note) is None:
-                    continue
             resolved = site.resolve(link.target, note, link.line, warn=True)
+            resolutions.append((link.target, resolved.href if resolved else None))
             if resolved is None:
-                what = "embed" if link.embed else "link"
-                diagnostics.warn(
-                    note.rel_path, f"{what} target {path!r} is missing or not published", link.line
-                )
+                if path and (media_kind(path) or looks_like_file(path)):
+                    diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
+                else:
+                    what = "embed" if link.embed else "link"
+                    diagnostics.warn(
+                        note.rel_path,
+                        f"{what} target {path!r} is missing or not published",
+                        link.line,
+                    )
                 continue
             if resolved.note is None:
                 continue

@@ -7,6 +7,7 @@ a stack, so cycles and runaway depth end in a placeholder instead of a recursion
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from markdown_it.token import Token
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.parser import create_markdown, parse_note
 from trellis.markdown.sanitize import sanitize_html
+from trellis.model.content import NoteContent
 from trellis.public.site import PublicSite, PublishedNote, ResolvedLink
 from trellis.public.urls import tag_path
 
@@ -44,13 +46,27 @@ class NoteRenderer:
         for note in self.site.notes:
             self.parse(note)
 
-    def parse(self, note: PublishedNote) -> None:
+    def parse(self, note: PublishedNote, diagnostics: Diagnostics | None = None) -> None:
         """Parse one note; a crash in a plugin costs that note its text, never the build."""
+        note.content = self._parse(note, diagnostics or self.diagnostics)
+
+    def _parse(self, note: PublishedNote, diagnostics: Diagnostics) -> NoteContent:
         try:
-            note.content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
+            return parse_note(self.md, note.source.body, note.source.body_line - 1, note)
         except Exception as error:  # any plugin bug stays local to its note
-            self.diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
-            note.content = parse_note(self.md, "", 0, note)
+            diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
+            return parse_note(self.md, "", 0, note)
+
+    def token_loader(self, note: PublishedNote) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+        """Makes `note`'s tokens again when a page needs them (its kept parse has none)."""
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            fresh = self._parse(note, Diagnostics())
+            env = fresh.env
+            env["content"] = note.content
+            return fresh.tokens, env
+
+        return load
 
     # -- phase 2: render --------------------------------------------------------------------
 

@@ -24,8 +24,6 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import output_file, path_slug, tag_path
 from trellis.render.notes import RenderedBody
 
-DESCRIPTION_LENGTH = 200
-
 
 @dataclass(frozen=True)
 class NoteLink:
@@ -152,19 +150,19 @@ class PageRenderer:
 
     # -- notes --------------------------------------------------------------------------
 
-    def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
+    def note_context(self, note: PublishedNote) -> dict[str, Any]:
+        """Everything a note page shows except its body (and the scripts the body needs)."""
         content = note.content
         created, updated = note_dates(note.meta, note.source.mtime)
         display = note.display
         headings = content.headings if content else []
-        page = self.base_context(
+        return self.base_context(
             "note",
             note.title,
             note.url,
             display=display,
             description=note_description(note) or self.site.settings.description,
             image=self._cover(note),
-            features=sorted(body.features),
             searchable=display.enable_search and not display.hidden,
             breadcrumbs=[] if note.is_home else self.breadcrumbs(note.tree_folder),
             meta_tags=_meta_tags(note.meta),
@@ -172,7 +170,6 @@ class PageRenderer:
             updated=updated.isoformat(),
             is_home=note.is_home,
             path=note.rel_path,
-            body=Markup(body.html),
             css_classes=_css_classes(note.meta),
             icon=display.note_icon,
             tags=[TagLink(t, self.site.href(tag_path(t))) for t in note.tags]
@@ -184,8 +181,14 @@ class PageRenderer:
             else [],
             episode=note.episode,
         )
+
+    def render_note(self, note: PublishedNote, context: dict[str, Any], body: RenderedBody) -> Page:
+        page = {**context, "body": Markup(body.html), "features": sorted(body.features)}
         template = "episode.html" if note.episode is not None else "note.html"
         return Page(note.output_path, self.render_template(template, page))
+
+    def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
+        return self.render_note(note, self.note_context(note), body)
 
     def _cover(self, note: PublishedNote) -> str:
         """An absolute or rooted URL of the note's cover image (frontmatter `image`/`cover`)."""
@@ -294,19 +297,7 @@ def note_description(note: PublishedNote) -> str:
     value = note.meta.get("description")
     if isinstance(value, str) and value.strip():
         return value.strip()
-    if note.content is None:
-        return ""
-    tokens = note.content.tokens
-    for index, token in enumerate(tokens):
-        if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
-            from trellis.markdown.plugins._tokens import plain_text
-
-            text = " ".join(plain_text(tokens[index + 1].children).split())
-            if text:
-                if len(text) > DESCRIPTION_LENGTH:
-                    text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0] + "…"
-                return text
-    return ""
+    return note.content.description if note.content else ""
 
 
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:

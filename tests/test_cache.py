@@ -1,0 +1,147 @@
+"""The build cache: a second build re-renders only what changed, and never goes stale."""
+
+import os
+import time
+from pathlib import Path
+
+from helpers import published, write_vault
+
+from trellis.pipeline import SiteBuilder, build
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != ".trellis-cache"
+    }
+
+
+def touch_later(path: Path, text: str) -> None:
+    """Write `text` and make sure the file's time moves on (some file systems are coarse)."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    if path.stat().st_mtime_ns <= before:
+        os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
+
+
+FILES = {
+    "Home.md": published("Start: [[Alpha]] and [[Beta|b]].", **{"dg-home": "true"}),
+    "Alpha.md": published("# Alpha\nAlpha links to [[Gamma]].\n\n## Part\nalpha part"),
+    "Beta.md": published("Beta embeds ![[Alpha#Part]]"),
+    "Gamma.md": published("Gamma stands alone. #tag"),
+    "Delta.md": published("Delta is unrelated."),
+    "Private.md": "---\ndg-publish: false\n---\nprivate [[Alpha]]\n",
+    "pic.png": b"PNG",
+}
+
+
+def test_cached_build_is_byte_identical_to_a_clean_one(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "cached")
+    touch_later(vault / "Delta.md", published("Delta changed."))
+    second = build(vault, tmp_path / "cached")
+    clean = build(vault, tmp_path / "clean", use_cache=False)
+    assert second.pages_rendered == 1 and clean.pages_rendered == clean.notes_published
+    assert snapshot(tmp_path / "cached") == snapshot(tmp_path / "clean")
+
+
+def test_nothing_changed_keeps_the_output(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    first = build(vault, tmp_path / "out")
+    before = snapshot(tmp_path / "out")
+    second = build(vault, tmp_path / "out")
+    assert second.unchanged
+    assert second.notes_published == first.notes_published
+    assert second.pages_written == first.pages_written
+    assert [str(d) for d in second.diagnostics.items] == [str(d) for d in first.diagnostics.items]
+    assert snapshot(tmp_path / "out") == before
+
+
+def test_editing_a_body_rerenders_that_note_and_what_shows_it(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    builder = SiteBuilder(vault, tmp_path / "out")
+    builder.build()
+    touch_later(
+        vault / "Alpha.md", published("# Alpha\nAlpha now [[Gamma|links]].\n\n## Part\nnew")
+    )
+    result = builder.build()
+    rendered = {p for p, key in builder._page_keys.items()}  # every page still has a key
+    assert len(rendered) == result.notes_published
+    # Alpha itself, Beta (embeds Alpha#Part) and Gamma (its backlink context changed).
+    assert result.pages_rendered == 3
+    assert "new" in (tmp_path / "out" / "beta" / "index.html").read_text()
+    assert "Alpha now links." in (tmp_path / "out" / "gamma" / "index.html").read_text()
+
+
+def test_title_change_reaches_backlinks_and_embeds(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    builder = SiteBuilder(vault, tmp_path / "out")
+    builder.build()
+    touch_later(
+        vault / "Alpha.md",
+        published("# Alpha\nAlpha links to [[Gamma]].\n\n## Part\nalpha part", title="Renamed"),
+    )
+    result = builder.build()
+    gamma = (tmp_path / "out" / "gamma" / "index.html").read_text()
+    beta = (tmp_path / "out" / "beta" / "index.html").read_text()
+    assert "Renamed" in gamma and "Renamed" in beta
+    delta = (tmp_path / "out" / "delta" / "index.html").read_text()
+    assert result.pages_rendered < result.notes_published
+    assert "Renamed" not in delta
+
+
+def test_template_change_rerenders_every_page(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    builder = SiteBuilder(vault, tmp_path / "out")
+    builder.build()
+    override = vault / ".trellis" / "templates" / "note.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "base.html" %}{% block content %}NEW-TEMPLATE{% endblock %}')
+    result = builder.build()
+    assert result.pages_rendered == result.notes_published
+    assert "NEW-TEMPLATE" in (tmp_path / "out" / "delta" / "index.html").read_text()
+
+
+def test_setting_change_invalidates(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "out")
+    touch_later(vault / "trellis.toml", 'base_url = "https://example.org/garden/"\n')
+    result = build(vault, tmp_path / "out")
+    assert not result.unchanged and result.pages_rendered == result.notes_published
+    html = (tmp_path / "out" / "alpha" / "index.html").read_text()
+    assert 'href="/garden/gamma/"' in html
+
+
+def test_publishing_a_note_resolves_links_to_it(tmp_path):
+    vault = write_vault(tmp_path / "vault", {**FILES, "Home.md": published("See [[Private]].")})
+    build(vault, tmp_path / "out")
+    assert 'href="/private/"' not in (tmp_path / "out" / "home" / "index.html").read_text()
+    time.sleep(0.01)
+    touch_later(vault / "Private.md", published("now public"))
+    build(vault, tmp_path / "out")
+    assert 'href="/private/"' in (tmp_path / "out" / "home" / "index.html").read_text()
+    touch_later(vault / "Private.md", "---\ndg-publish: false\n---\nPRIVATE-AGAIN\n")
+    build(vault, tmp_path / "out")
+    everything = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert b"/private/" not in everything and b"PRIVATE-AGAIN" not in everything
+
+
+def test_cache_holds_nothing_of_private_notes(tmp_path):
+    files = {**FILES, "Secret/Hidden Name.md": "---\ntitle: CACHE-SECRET\n---\nCACHE-SECRET-TEXT\n"}
+    vault = write_vault(tmp_path / "vault", files)
+    build(vault, tmp_path / "out")
+    cache = (tmp_path / "out" / ".trellis-cache").read_bytes()
+    assert b"CACHE-SECRET" not in cache and b"Hidden Name" not in cache
+
+
+def test_warnings_about_private_notes_are_not_cached_but_repeated(tmp_path):
+    files = {**FILES, "Secret/Broken Name.md": "---\ntitle: [unclosed\n---\nCACHE-SECRET-TEXT\n"}
+    vault = write_vault(tmp_path / "vault", files)
+    first = build(vault, tmp_path / "out")
+    assert any("Secret/Broken Name.md" in str(d) for d in first.diagnostics.items)
+    cache = (tmp_path / "out" / ".trellis-cache").read_bytes()
+    assert b"Broken Name" not in cache and b"CACHE-SECRET" not in cache
+    second = build(vault, tmp_path / "out")
+    assert not second.unchanged  # it had to read the vault again to repeat the warning
+    assert [str(d) for d in second.diagnostics.items] == [str(d) for d in first.diagnostics.items]
