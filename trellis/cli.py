@@ -9,6 +9,7 @@ Heavy modules are imported only once a command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", default="public", help="output folder (default: public)")
     build.add_argument("--jobs", type=int, help="worker processes (default: number of cores)")
 
+    build.add_argument(
+        "--no-cache", action="store_true", help="render every page, ignoring the last build"
+    )
+    build.add_argument(
+        "--dry-run", action="store_true", help="write nothing; print what `check` prints"
+    )
+
+    check = commands.add_parser(
+        "check", help="list what would be published and links from public to private notes"
+    )
+    vault_options(check)
+
     serve = commands.add_parser("serve", help="build, serve on localhost, rebuild on change")
     vault_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
@@ -89,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                 verbose=args.verbose,
                 quiet=args.quiet,
             )
+        if args.command == "check" or getattr(args, "dry_run", False):
+            return _check(args)
         return _build(args)
     except FatalError as error:
         print(f"trellis: error: {error}", file=sys.stderr)
@@ -96,6 +111,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trellis: interrupted; the previous site was left in place", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `trellis check | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from trellis.check import check_vault, format_report
+
+    report = check_vault(Path(args.vault), _overrides(args))
+    print(format_report(report))
+    warnings = report.diagnostics.items
+    if warnings and not args.quiet:
+        for item in warnings if (args.verbose or args.strict) else warnings[:SHOWN_WARNINGS]:
+            print(str(item), file=sys.stderr)
+    flagged = bool(report.private_links) or bool(warnings)
+    return 1 if args.strict and flagged else 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -103,7 +134,13 @@ def _build(args: argparse.Namespace) -> int:
     from trellis.progress import terminal_progress
 
     with terminal_progress(enabled=not args.quiet) as progress:
-        result = build(Path(args.vault), Path(args.output), _overrides(args), progress)
+        result = build(
+            Path(args.vault),
+            Path(args.output),
+            _overrides(args),
+            progress,
+            use_cache=not args.no_cache,
+        )
     warnings = result.diagnostics.items
     show_all = args.verbose or args.strict
     if warnings and not args.quiet:
