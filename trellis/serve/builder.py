@@ -3,8 +3,8 @@
 For now every rebuild is a full `trellis.pipeline.build` and `changed` is only passed
 along; an incremental builder can replace this class without touching the loop, the
 server or the watcher. Each build goes into a fresh folder of the preview's own temporary
-folder (never the vault); the loop then points the server at it and hands the old folder
-back to `retire`. That way requests wait only for a pointer swap, not for a whole build.
+folder (never the vault); the loop then points the server at it and hands the old one back
+to `retire`. That way requests wait only for a pointer swap, not for a whole build.
 
 A build never raises out of `rebuild` (except `Cancelled` when the preview stops): a fatal
 error or a bug becomes `outcome.error`, one line with a file and line where we can find one.
@@ -66,11 +66,12 @@ class FullRebuilder:
     def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
         """Build the whole site into a new folder, whatever `changed` holds."""
         self._count += 1
-        out = self.workdir / f"site-{self._count}"
+        # Its own folder per build: whatever the writer keeps beside the site goes with it.
+        out = self.workdir / f"build-{self._count}" / "site"
         started = time.perf_counter()
         progress = _CancellableProgress(self._cancel)
         try:
-            result = build(self.vault, out, self.overrides, progress)
+            result = self._build(out, progress)
         except FatalError as error:
             return RebuildOutcome(
                 changed, None, None, _fatal_line(error), "", time.perf_counter() - started
@@ -86,13 +87,22 @@ class FullRebuilder:
             )
         return RebuildOutcome(changed, out, result, None, "", time.perf_counter() - started)
 
+    def _build(self, out: Path, progress: Progress) -> BuildResult:
+        try:
+            return build(self.vault, out, self.overrides, progress)
+        except BaseException:
+            shutil.rmtree(out.parent, ignore_errors=True)
+            raise
+
     def cancel(self) -> None:
         """Make the running build (if any) and every later one stop at its next step."""
         self._cancel.set()
 
     def retire(self, root: Path) -> None:
-        """Remove a site folder the server no longer reads."""
-        shutil.rmtree(root, ignore_errors=True)
+        """Remove a site the server no longer reads, with its build folder."""
+        folder = root.parent
+        if folder.parent == self.workdir:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fatal_line(error: FatalError) -> str:
