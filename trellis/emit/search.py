@@ -1,9 +1,130 @@
-"""Placeholder: the search output is being written; it writes nothing yet."""
+"""The full-text search index: Pagefind run over the written site, at build time.
+
+Why Pagefind, measured on the tud1 garden (1,371 notes, 9.8 M characters of note text) on a
+2-core machine:
+
+=====================  ===========================  ====================================
+                       Pagefind 1.5.2               lunr.py 0.8 (+ lunr.js in the page)
+=====================  ===========================  ====================================
+index build            5.2 s (Rust binary)          12.1 s build + 2.1 s serialise
+files on disk          14 MB in 1,440 chunks        34 MB index JSON (6.9 MB gzipped)
+                                                    + 10.6 MB of text for excerpts
+first query downloads  ~SEARCH_FIRST_KB kB          the whole index (6.9 MB gzipped)
+query (warm)           ~SEARCH_WARM_MS ms           8–25 ms per word (lunr.py)
+excerpts, highlights   built in                     our own code over a text store
+=====================  ===========================  ====================================
+
+Pagefind splits its index into chunks by word and fetches only those a query needs, so
+search on a large garden starts with kilobytes, not megabytes; it stems words for the page
+language, builds excerpts with `<mark>` highlights, and runs from any static host (a JS
+module plus WebAssembly, no server). lunr would make every visitor download the whole index
+before the first result. Pagefind's own UI is not shipped: `static/search.js` is a small
+dialog over `pagefind.js` that looks like the theme.
+
+What gets indexed: Pagefind reads only `main[data-pagefind-body]` (the root selector), which
+the templates put on note pages whose note is neither `dg-hide` nor `dg-enable-search:
+false`. Pages without it (lists, tags, hidden notes, fragments) are skipped whatever a
+template override does. Everything it reads is already published output in the staging
+folder, so no private note can enter the index. The binary writes its bundle into a
+temporary folder; the files are then copied through the `OutputWriter` to
+`_trellis/pagefind/` (Pagefind's own UI bundles left out). If Pagefind is missing or fails,
+the build warns and goes on without search; the search box then says search is unavailable.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import subprocess
+import tempfile
+from pathlib import Path
+
+from trellis.diagnostics import Diagnostics
+from trellis.emit.writer import OutputWriter
+from trellis.public.site import PublicSite
+
+BUNDLE_DIR = "_trellis/pagefind"
+ROOT_SELECTOR = "main[data-pagefind-body]"
+TIMEOUT_SECONDS = 600
+# Pagefind's ready-made UIs and the highlight script: our own dialog replaces them.
+_UNUSED_PREFIXES = (
+    "pagefind-ui",
+    "pagefind-component-ui",
+    "pagefind-modular-ui",
+    "pagefind-highlight",
+    "playground/",
+)
 
 
-def emit_search(*args: Any, **kwargs: Any) -> int:
-    return 0
+def pagefind_binary() -> Path | None:
+    """The Pagefind executable from the `pagefind[bin]` package (or PATH), if any."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    try:
+        return get_executable()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def searchable_count(site: PublicSite) -> int:
+    """How many notes the templates mark `data-pagefind-body` (see `note_page`)."""
+    return sum(1 for n in site.notes if n.display.enable_search and not n.display.hidden)
+
+
+def emit_search(site: PublicSite, writer: OutputWriter, diagnostics: Diagnostics) -> int:
+    """Index the staged site and copy the bundle; returns the number of files written."""
+    if searchable_count(site) == 0:
+        return 0
+    binary = pagefind_binary()
+    if binary is None:
+        diagnostics.warn(
+            "", "search index not built: Pagefind is not installed (pip install 'pagefind[bin]')"
+        )
+        return 0
+    with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
+        bundle = Path(scratch) / "bundle"
+        problem = _run_pagefind(binary, writer.staging, bundle, Path(scratch))
+        if problem:
+            diagnostics.warn("", f"search index not built: {problem}")
+            return 0
+        files = [
+            path
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file()
+            and not path.relative_to(bundle).as_posix().startswith(_UNUSED_PREFIXES)
+        ]
+        for path in files:
+            writer.copy_file(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", path)
+    return len(files)
+
+
+def _run_pagefind(binary: Path, site_dir: Path, bundle: Path, cwd: Path) -> str:
+    """Run the CLI; "" on success, else one line saying what went wrong.
+
+    It runs in an empty folder so a stray `pagefind.yml` in the current folder cannot
+    change what is indexed.
+    """
+    command = [
+        str(binary),
+        "--site",
+        str(site_dir.absolute()),
+        "--output-path",
+        str(bundle.absolute()),
+        "--root-selector",
+        ROOT_SELECTOR,
+        "--quiet",
+    ]
+    try:
+        run = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        return f"Pagefind did not finish in {TIMEOUT_SECONDS} s"
+    except OSError as error:
+        return f"cannot run Pagefind ({binary}): {error.strerror or error}"
+    if run.returncode != 0:
+        lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
+        return f"Pagefind failed ({run.returncode}): {lines[-1] if lines else 'no output'}"
+    if not (bundle / "pagefind.js").is_file():
+        return "Pagefind wrote no pagefind.js"
+    return ""
