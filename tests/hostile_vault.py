@@ -213,7 +213,18 @@ def _broken_frontmatter(b: _Builder) -> None:
     m = b.marker()
     rel = f"{folder}/Deep Flow {m}.md"
     b.secret(rel, m, "---\ndg-publish: true\nx: " + "[" * 3000 + "]" * 3000 + f"\n---\n{m}\n")
-    b.warn(rel, "nested too deeply", None)
+    b.warn(rel, "nested more than", None)
+    # Deep enough to crash libyaml's C parser (a segfault, not an exception) if it got there.
+    m = b.marker()
+    rel = f"{folder}/Deeper Flow {m}.md"
+    nested = "[" * 200_000 + "]" * 200_000
+    b.secret(rel, m, f"---\ndg-publish: true\ntitle: {m}\nx: {nested}\n---\n{m}\n")
+    b.warn(rel, "nested more than", None)
+    m = b.marker()
+    rel = f"{folder}/Deep Block {m}.md"
+    block = "".join("  " * i + f"k{i}:\n" for i in range(1000))
+    b.secret(rel, m, f"---\ndg-publish: true\ntitle: {m}\n{block}---\n{m}\n")
+    b.warn(rel, "nested more than", None)
 
 
 def _publish_flag_values(b: _Builder) -> None:

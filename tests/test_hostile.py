@@ -60,6 +60,14 @@ LONG_NAME_BUG = (
     "Cap URL segments (e.g. 150 bytes, with a short hash to stay unique) and make the writer "
     "turn an OSError on one file into a warning naming the source file"
 )
+CACHE_LEAK_BUG = (
+    "trellis/pipeline.py CACHE_FILE: the build cache `.trellis-cache` (a pickle of parsed "
+    "notes) is written inside the output folder, so it is deployed with the site; it holds "
+    "every link target public notes wrote, including the names of private notes that pages "
+    "deliberately hide (`[[Private Target ...|alias one]]` shows only 'alias one'). Keep the "
+    "cache outside the output folder (e.g. beside it, like the staging folder, or in the "
+    "vault's .trellis/), and never publish pickles"
+)
 NESTING_BUG = (
     "trellis/markdown/parser.py: markdown-it's commonmark preset has maxNesting=20, so text "
     "inside 200 nested quotes or 300 nested list levels is dropped without a warning; warn "
@@ -186,9 +194,16 @@ def test_good_notes_show_their_text(hostile: HostileBuild) -> None:
     assert not absent
 
 
+@pytest.mark.xfail(strict=True, reason=CACHE_LEAK_BUG)
 def test_no_private_marker_in_any_output_byte_or_name(hostile: HostileBuild) -> None:
     assert hostile.out.is_dir()
     assert not marker_hits(hostile.out)
+
+
+def test_no_private_marker_in_any_page_asset_or_name(hostile: HostileBuild) -> None:
+    """The same scan without the build cache (see CACHE_LEAK_BUG), so it guards the rest."""
+    hits = [hit for hit in marker_hits(hostile.out) if not hit.startswith(".trellis-cache:")]
+    assert hostile.out.is_dir() and not hits
 
 
 def test_only_the_attachment_a_public_note_uses_is_copied(hostile: HostileBuild) -> None:
