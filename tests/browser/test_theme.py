@@ -1,0 +1,138 @@
+"""The theme in a real browser, on the sample vault: light and dark, phone and laptop.
+
+Screenshots of the pages with callouts, embeds and a table of links are taken in both
+schemes; set TRELLIS_SCREENSHOTS to a folder to keep them (docs/screenshots was made so).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trellis.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "home": "",
+    "callouts": "guides/callouts/",
+    "embeds": "guides/embeds/",
+    "links": "guides/writing-notes/",
+}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "public"
+    build(ROOT / "site_src", out, use_cache=False)
+    return out
+
+
+@pytest.fixture
+def site_url(sample: Path, serve_site: Any) -> str:
+    return serve_site(sample)
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("TRELLIS_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def background(page: Any, selector: str) -> str:
+    return page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_the_sample_pages(
+    browser: Any, site_url: str, tmp_path: Path, scheme, width
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme, device_scale_factor=1
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    folder = shots_dir(tmp_path)
+    for name, path in PAGES.items():
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        target = folder / f"{name}-{width}-{scheme}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+        # Nothing may stick out sideways on a phone.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than the screen at {width}px"
+    body = background(page, "body")
+    assert body == ("rgb(30, 30, 30)" if scheme == "dark" else "rgb(255, 255, 255)")
+    context.close()
+    assert not errors
+
+
+def test_callouts_have_their_colours_and_fold_without_script(browser: Any, site_url: str):
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(site_url + PAGES["callouts"])
+        note = background(page, '.callout[data-callout="note"]')
+        warning = background(page, '.callout[data-callout="warning"]')
+        assert note != warning and "rgba" in note
+        folded = page.locator('details.callout[data-callout="faq"]').first
+        assert folded.get_attribute("open") is None
+        assert not folded.locator(".callout-content").is_visible()
+        folded.locator("summary").click()
+        assert folded.locator(".callout-content").is_visible()
+        # The embed inside a folded callout stays inside it.
+        embed_box = page.locator('details.callout[data-callout="warning"] .markdown-embed')
+        assert embed_box.count() == 1 and not embed_box.is_visible()
+        context.close()
+
+
+def test_dark_mode_toggle_and_memory(page: Any, site_url: str):
+    page.goto(site_url)
+    light = background(page, "body")
+    page.click(".theme-toggle")
+    dark = background(page, "body")
+    assert light != dark and dark == "rgb(30, 30, 30)"
+    page.goto(site_url + PAGES["links"])
+    assert background(page, "body") == dark  # the choice is remembered across pages
+    page.click(".theme-toggle")
+    assert background(page, "body") == light
+
+
+def test_explorer_folds_and_marks_the_current_page(page: Any, site_url: str):
+    page.goto(site_url + PAGES["links"])
+    current = page.locator('.explorer a[aria-current="page"]')
+    current.wait_for()
+    assert current.inner_text() == "Writing Notes"
+    garden = page.locator(".explorer details", has=page.locator("summary", has_text="Garden")).first
+    assert garden.get_attribute("open") is None
+    garden.locator("summary").first.click()
+    assert garden.get_attribute("open") is not None
+    assert page.locator('.explorer a:has-text("Compost")').is_visible()
+
+
+def test_table_links_and_unresolved_links(page: Any, site_url: str):
+    page.goto(site_url + PAGES["links"])
+    cells = page.locator("table td a.internal-link")
+    assert cells.count() == 4
+    assert cells.nth(0).inner_text() == "tomatoes"
+    unresolved = page.locator("span.internal-link.is-unresolved", has_text="Moon Garden")
+    assert unresolved.count() == 1
+
+
+def test_phone_sidebar_opens_from_the_menu_button(browser: Any, site_url: str):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + PAGES["links"])
+    explorer = page.locator("nav.explorer")
+    assert not explorer.is_visible()
+    page.click(".sidebar-toggle")
+    assert explorer.is_visible()
+    assert page.get_attribute(".sidebar-toggle", "aria-expanded") == "true"
+    context.close()
