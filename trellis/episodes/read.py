@@ -1,0 +1,767 @@
+"""Read one episode note: its `Episode` model, and its tokens rewritten for the episode page.
+
+Why rewrite tokens instead of laying the page out from the model alone: a real note holds
+more than any template foresees (the owner's own notes between snips, extra fields, odd
+variants), and all of it must still be shown, in order, with links resolving exactly as on
+any other page. So the note's own tokens stay the page body; reading only adds to them:
+
+- each snip (`### [27:34] Title` … up to the next snip, a `---` or a higher heading) is
+  framed by a `<section class="snip">` with its time range, duration, a link to the snip's
+  page and one clean `<audio>` whose `#t=` is in seconds; Snipd's play link and raw
+  `<audio>`/`<source>` tags are taken out, the transcript callout is folded;
+- what the page header shows (the `# Title`, the cover image, the `Episode metadata` fields)
+  is taken out of the body, and so is the `---` after each snip;
+- timestamps in the text become links that seek the episode's audio.
+
+Nothing is changed in place: the tokens are copied first, so a note that trips this code
+keeps its ordinary page. Problems (a time that cannot be read, a range that ends before it
+starts, a snip without audio, a missing audio file) are warnings with file and line.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.token import Token
+
+from trellis.diagnostics import Diagnostics
+from trellis.episodes import html as pieces
+from trellis.episodes.detect import SNIPD_SNIP
+from trellis.episodes.fields import first_field, read_fields, web_url
+from trellis.episodes.model import AudioSource, Episode, Snip
+from trellis.episodes.rawhtml import (
+    audio_sources,
+    has_audio,
+    link_times_in_html,
+    strip_audio,
+)
+from trellis.markdown.plugins._tokens import note_line, plain_text
+from trellis.markdown.plugins.media import media_kind
+from trellis.markdown.plugins.timestamps import (
+    TimeRange,
+    find_timestamps,
+    parse_clock,
+    parse_fragment,
+    parse_range,
+)
+from trellis.public.site import PublicSite, PublishedNote
+
+DESCRIPTION_LENGTH = 200
+# `[🎧 Play snip - 1min️ (26:22 - 27:36)](https://share.snipd.com/snip/…)`
+_PLAY_TEXT = re.compile(r"play\s+snip|🎧", re.I)
+_LINK_RANGE = re.compile(r"\(\s*([^()–—-]*?)\s*[-–—]\s*([^()–—-]*?)\s*\)")
+# `[27:34] ` opening a snip heading (something with a digit and a colon in brackets).
+_MARKER = re.compile(r"^\s*\[\s*([^\]\[]*\d[^\]\[]*:[^\]\[]*|[^\]\[]*:[^\]\[]*\d[^\]\[]*)\]\s*")
+# Headings inside a snip that never start one.
+_SUBHEADING = re.compile(r"takeaway|transcript|summary|\bnotes?\b|highlight|quote", re.I)
+
+_TITLE_KEYS = ("episode title", "title")
+_SHOW_KEYS = ("show", "podcast", "show name")
+_HOST_KEYS = ("owner / host", "host", "hosts", "owner", "author")
+_LINK_KEYS = ("episode link", "episode url", "url", "link")
+_DATE_KEYS = ("episode publish date", "publish date", "published", "date published")
+# Fields the header shows, so their lines leave the `Episode metadata` list.
+_HEADER_FIELDS = frozenset(
+    {"episode title", "show", "owner / host", "host", "episode link", "episode publish date"}
+)
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+)
+
+
+@dataclass(frozen=True)
+class ReadEpisode:
+    episode: Episode
+    tokens: list[Token]  # the note's tokens, rewritten for the episode page
+    heading_ids: frozenset[str]  # ids of the headings still on the page
+    description: str = ""  # for meta tags and previews: the show notes' start, or a summary
+
+
+def read_episode(site: PublicSite, note: PublishedNote, diagnostics: Diagnostics) -> ReadEpisode:
+    """The episode in `note`; `note` itself is left untouched."""
+    return _Reader(site, note, diagnostics).read()
+
+
+def _heading_text(tokens: list[Token], index: int) -> str:
+    return " ".join(plain_text(tokens[index + 1].children).split())
+
+
+def _bare(text: str) -> str:
+    """`📚 Transcript` -> `transcript`: a heading's words, for matching."""
+    return " ".join(re.sub(r"[^\w\s/]", " ", text).split()).lower()
+
+
+def _block_end(tokens: list[Token], index: int) -> int:
+    """The index after the block that opens at `index` (its matching close included)."""
+    depth = 0
+    position = index
+    while position < len(tokens):
+        depth += tokens[position].nesting
+        position += 1
+        if depth <= 0:
+            break
+    return position
+
+
+def _html_block(html: str) -> Token:
+    token = Token("html_block", "", 0, content=html, block=True)
+    token.meta = {"episode": True}
+    return token
+
+
+def _is_blank(children: list[Token]) -> bool:
+    return all(
+        c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+        for c in children
+    )
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A publication date as notes write it (`2024-03-14`, `March 14, 2024`, YAML dates)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    candidates = [text, text[:10]]
+    for candidate in candidates:
+        for pattern in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(candidate, pattern).date()
+            except ValueError:
+                continue
+    return None
+
+
+class _Reader:
+    def __init__(self, site: PublicSite, note: PublishedNote, diagnostics: Diagnostics) -> None:
+        assert note.content is not None
+        self.site = site
+        self.note = note
+        self.diagnostics = diagnostics
+        self.env = note.content.env
+        self.tokens: list[Token] = copy.deepcopy(note.content.tokens)
+        self.fields = read_fields(self.tokens)
+        self.show_notes_text = ""
+        self.heading_ids = {
+            str(t.attrGet("id"))
+            for t in self.tokens
+            if t.type == "heading_open" and t.attrGet("id")
+        }
+
+    # -- small helpers ------------------------------------------------------------------
+
+    def warn(self, message: str, line: int | None) -> None:
+        self.diagnostics.warn(self.note.rel_path, message, line)
+
+    def line_of(self, token: Token) -> int | None:
+        return note_line(self.env, token.map[0]) if token.map else None
+
+    def text(self, keys: tuple[str, ...], meta_keys: tuple[str, ...] = ()) -> str:
+        found = first_field(self.fields, *keys)
+        if found is not None and found.text:
+            return found.text
+        for key in meta_keys:
+            value = self.note.meta.get(key)
+            if (
+                isinstance(value, str | int | float)
+                and not isinstance(value, bool)
+                and str(value).strip()
+            ):
+                return str(value).strip()
+        return ""
+
+    def media_url(self, src: str, line: int | None, what: str) -> str:
+        """A public address for a media file the note names, or "" (with a warning)."""
+        src = src.strip()
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            url = web_url(src)
+            if not url:
+                self.warn(f"{what} {src[:80]!r} is not an http(s) address; left out", line)
+            return url
+        path = unquote(parts.path)
+        attachment = self.site.find_attachment(path, self.note) if path else None
+        if attachment is None:
+            self.warn(f"{what} {path!r} was not found in the vault", line)
+            return ""
+        return self.site.href(attachment.url)
+
+    # -- the whole note -----------------------------------------------------------------
+
+    def read(self) -> ReadEpisode:
+        tokens = self.tokens
+        episode = Episode(title=self.text(_TITLE_KEYS, ("episode_title",)) or self.note.title)
+        episode.show = self.text(_SHOW_KEYS, ("show", "podcast"))
+        episode.host = self.text(_HOST_KEYS, ("host", "author"))
+        link = first_field(self.fields, *_LINK_KEYS)
+        episode.link = (link.urls[0] if link and link.urls else "") or self._meta_url("url")
+        date_field = first_field(self.fields, *_DATE_KEYS)
+        raw_date: Any = date_field.text if date_field else None
+        for key in ("episode_publish_date", "publish_date", "published"):
+            if not raw_date and self.note.meta.get(key):
+                raw_date = self.note.meta.get(key)
+        episode.published_on = parse_date(raw_date)
+        episode.published = str(raw_date or "").strip()
+
+        snips = self._find_snips()
+        first_snip = snips[0][0] if snips else len(tokens)
+        drop: dict[int, int] = {}  # start index -> end index of token runs to leave out
+        self._drop_title(drop, episode, first_snip)
+        episode.cover = self._take_cover(drop, first_snip)
+        self._drop_header_fields(drop)
+        episode.has_show_notes = self._mark_show_notes()
+
+        rewritten: dict[int, tuple[int, list[Token]]] = {}
+        for number, (start, end) in enumerate(snips, 1):
+            snip = self._read_snip(number, start, end)
+            episode.snips.append(snip)
+            rewritten[start] = (end, self._rewrite_snip(snip, start, end))
+
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            if index in rewritten:
+                end, replacement = rewritten[index]
+                out.extend(replacement)
+                index = end
+                if index < len(tokens) and tokens[index].type == "hr" and tokens[index].level == 0:
+                    index += 1  # the `---` between snips: sections are framed already
+                continue
+            if index in drop:
+                index = drop[index]
+                continue
+            out.append(tokens[index])
+            index += 1
+
+        episode.audio = next(
+            (s.sources[0].url for s in episode.snips if s.sources), ""
+        ) or self._embedded_audio(out)
+        if episode.audio:
+            _link_timestamps(out, episode.audio)
+        ids = frozenset(
+            str(t.attrGet("id")) for t in out if t.type == "heading_open" and t.attrGet("id")
+        )
+        return ReadEpisode(episode, out, ids, self._description(episode))
+
+    def _description(self, episode: Episode) -> str:
+        """The show notes' first words, else one line saying what the episode is."""
+        text = " ".join(self.show_notes_text.split())
+        if not text:
+            about = [f"An episode of {episode.show}" if episode.show else "A podcast episode"]
+            if episode.host:
+                about.append(f"with {episode.host}")
+            count = episode.snip_count
+            about.append(f"({count} snip{'' if count == 1 else 's'})")
+            text = f"{episode.title}: {' '.join(about)}."
+        if len(text) > DESCRIPTION_LENGTH:
+            text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+        return text
+
+    def _meta_url(self, *keys: str) -> str:
+        for key in keys:
+            value = self.note.meta.get(key)
+            if isinstance(value, str) and web_url(value):
+                return web_url(value)
+        return ""
+
+    def _top_headings(self) -> list[tuple[int, int, str]]:
+        """(index, level, text) of every heading that is not inside a list, quote or callout."""
+        return [
+            (i, int(t.tag[1]), _heading_text(self.tokens, i))
+            for i, t in enumerate(self.tokens)
+            if t.type == "heading_open" and t.level == 0
+        ]
+
+    def _drop_title(self, drop: dict[int, int], episode: Episode, before: int) -> None:
+        """The `# Title` line: the header shows the title."""
+        names = {_bare(episode.title), _bare(self.note.title)}
+        for index, level, text in self._top_headings():
+            if index >= before:
+                return
+            if level == 1 and _bare(text) in names:
+                drop[index] = index + 3
+                return
+
+    def _take_cover(self, drop: dict[int, int], before: int) -> str:
+        """The first paragraph holding only an image, before the snips: the header's cover."""
+        tokens = self.tokens
+        for index in range(before):
+            token = tokens[index]
+            if token.type != "paragraph_open" or token.level != 0 or index in drop:
+                continue
+            children = tokens[index + 1].children or []
+            images = [c for c in children if c.type == "image"]
+            if len(images) != 1 or not _is_blank([c for c in children if c.type != "image"]):
+                continue
+            src = str(images[0].attrGet("src") or "")
+            url = self.media_url(src, self.line_of(token), "cover image") if src else ""
+            if url:
+                drop[index] = index + 3
+                return url
+            break
+        for key in ("cover", "image", "banner"):
+            value = self.note.meta.get(key)
+            if isinstance(value, str) and value.strip():
+                target = value.strip().strip("[]!").split("|")[0]
+                return self.media_url(target, 1, f"frontmatter {key}")
+        return ""
+
+    def _drop_header_fields(self, drop: dict[int, int]) -> None:
+        """`## Episode metadata` and its list: shown in the header, so left out of the body."""
+        tokens = self.tokens
+        for index, _, text in self._top_headings():
+            if _bare(text) != "episode metadata":
+                continue
+            list_start = index + 3
+            if list_start >= len(tokens) or tokens[list_start].type not in (
+                "bullet_list_open",
+                "ordered_list_open",
+            ):
+                return
+            list_end = _block_end(tokens, list_start)
+            items, kept = [], 0
+            position = list_start + 1
+            while position < list_end - 1:
+                item_end = _block_end(tokens, position)
+                if self._is_header_field(position, item_end):
+                    items.append((position, item_end))
+                else:
+                    kept += 1
+                position = item_end
+            if kept == 0:
+                drop[index] = list_end
+            else:
+                for start, end in items:
+                    drop[start] = end
+            return
+
+    def _is_header_field(self, start: int, end: int) -> bool:
+        inline = [t for t in self.tokens[start:end] if t.type == "inline"]
+        if len(inline) != 1 or not inline[0].children:
+            return False
+        children = inline[0].children
+        return (
+            children[0].type == "inline_field_open"
+            and children[-1].type == "inline_field_close"
+            and str(children[0].meta.get("key", "")).lower() in _HEADER_FIELDS
+        )
+
+    def _mark_show_notes(self) -> bool:
+        """Give Snipd's `<details><summary>Show notes</summary>` a class to style it by."""
+        found = False
+        for token in self.tokens:
+            if token.type != "html_block":
+                continue
+            match = re.match(
+                r"\s*<details\b([^>]*)>\s*<summary\b[^>]*>\s*show notes", token.content, re.I
+            )
+            if match and not self.show_notes_text:
+                inner = re.sub(
+                    r"<summary\b.*?</summary>", " ", token.content, count=1, flags=re.I | re.S
+                )
+                self.show_notes_text = html.unescape(re.sub(r"<[^>]*>", " ", inner))
+            if match and "class=" not in match.group(1):
+                token.content = re.sub(
+                    r"<details\b", '<details class="episode-show-notes"', token.content, count=1
+                )
+                found = True
+            elif match:
+                found = True
+        return found
+
+    # -- snips --------------------------------------------------------------------------
+
+    def _find_snips(self) -> list[tuple[int, int]]:
+        """(start, end) token ranges of the snips, in order."""
+        tokens = self.tokens
+        headings = self._top_headings()
+        region = (0, 0, 0)  # (start, end, level of the `Snips` heading)
+        for position, (index, level, text) in enumerate(headings):
+            if _bare(text) == "snips":
+                end = next((i for i, lv, _ in headings[position + 1 :] if lv <= level), len(tokens))
+                region = (index, end, level)
+                break
+        heads = [
+            (index, level)
+            for index, level, text in headings
+            if self._is_snip_head(index, level, text, region, headings)
+        ]
+        snips = []
+        for position, (index, level) in enumerate(heads):
+            end = heads[position + 1][0] if position + 1 < len(heads) else len(tokens)
+            if region[0] < index < region[1]:
+                end = min(end, region[1])
+            for later, later_level, _ in headings:
+                if index < later < end and later_level < level:
+                    end = later
+                    break
+            for position_hr in range(index + 3, end):
+                if tokens[position_hr].type == "hr" and tokens[position_hr].level == 0:
+                    end = position_hr
+                    break
+            snips.append((index, end))
+        return snips
+
+    def _is_snip_head(
+        self,
+        index: int,
+        level: int,
+        text: str,
+        region: tuple[int, int, int],
+        headings: list[tuple[int, int, str]],
+    ) -> bool:
+        if _MARKER.match(text):
+            return True
+        start, end, region_level = region
+        if not (start < index < end) or level != region_level + 1 or _SUBHEADING.search(text):
+            return False
+        own_end = next(
+            (i for i, lv, _ in headings if i > index and lv <= level), min(end, len(self.tokens))
+        )
+        return any(self._holds_player(token) for token in self.tokens[index + 3 : own_end])
+
+    def _holds_player(self, token: Token) -> bool:
+        if token.type == "html_block":
+            return has_audio(token.content)
+        for child in token.children or []:
+            if child.type == "html_inline" and has_audio(child.content):
+                return True
+            if child.type == "link_open" and SNIPD_SNIP.match(str(child.attrGet("href") or "")):
+                return True
+        return False
+
+    def _snip_element_id(self, number: int) -> str:
+        element_id = f"snip-{number}"
+        return element_id if element_id not in self.heading_ids else f"episode-snip-{number}"
+
+    def _read_snip(self, number: int, start: int, end: int) -> Snip:
+        tokens = self.tokens
+        heading = tokens[start]
+        line = self.line_of(heading)
+        text = _heading_text(tokens, start)
+        marker = None
+        match = _MARKER.match(text)
+        if match:
+            marker = parse_clock(match.group(1))
+            if marker is None:
+                self.warn(f"cannot read the time [{match.group(1).strip()}] of this snip", line)
+            text = text[match.end() :].strip()
+        snip = Snip(
+            number=number,
+            title=text or f"Snip {number}",
+            line=line,
+            element_id=self._snip_element_id(number),
+            heading_id=str(heading.attrGet("id") or ""),
+            marker=marker,
+        )
+        label = f"snip {snip.title!r}"
+
+        link_range = TimeRange()
+        for token in tokens[start + 3 : end]:
+            play = _play_link(token)
+            if play is not None:
+                href, link_text, _, _ = play
+                snip.snip_url = web_url(href)
+                found = _LINK_RANGE.search(link_text)
+                if found:
+                    link_range = parse_range(found.group(1), found.group(2))
+                    if link_range.problem:
+                        self.warn(f"{label}: {link_range.problem}", self.line_of(token))
+                break
+
+        audio_range: TimeRange | None = None
+        for raw, raw_line in self._raw_html(start, end):
+            for source in audio_sources(raw):
+                source_line = raw_line + source.line if raw_line is not None else None
+                url_text, _, fragment = source.src.partition("#")
+                url = self.media_url(url_text, source_line, f"{label}: audio")
+                time_range, _ = parse_fragment(fragment)
+                if time_range is not None and time_range.problem:
+                    self.warn(f"{label}: {time_range.problem} in {source.src!r}", source_line)
+                if audio_range is None and time_range is not None:
+                    audio_range = time_range
+                elif (
+                    time_range is not None
+                    and audio_range is not None
+                    and (time_range.start, time_range.end) != (audio_range.start, audio_range.end)
+                ):
+                    self.warn(
+                        f"{label}: its sources disagree on the time; using the first", source_line
+                    )
+                if url:
+                    snip.sources.append(AudioSource(url, source.type))
+
+        chosen = audio_range if audio_range and audio_range.start is not None else link_range
+        snip.start = chosen.start
+        snip.end = chosen.end
+        if snip.start is not None and snip.end is None:
+            other = link_range if chosen is not link_range else audio_range
+            if other is not None and other.end is not None and other.end > snip.start:
+                snip.end = other.end
+        if not snip.sources:
+            self.warn(f"{label} has no audio; shown without a player", line)
+        elif snip.start is None:
+            self.warn(f"{label} has no readable time range; its player plays the whole file", line)
+
+        snip.takeaways = self._takeaways(start, end)
+        snip.has_transcript = any(self._is_transcript(i) for i in range(start, end))
+        return snip
+
+    def _raw_html(self, start: int, end: int) -> list[tuple[str, int | None]]:
+        """Every piece of raw HTML of a snip, with its line."""
+        pieces_found: list[tuple[str, int | None]] = []
+        for token in self.tokens[start:end]:
+            if token.type == "html_block":
+                pieces_found.append((token.content, self.line_of(token)))
+            elif token.type == "inline" and token.children:
+                line = token.map[0] if token.map else 0
+                for child in token.children:
+                    if child.type in ("softbreak", "hardbreak"):
+                        line += 1
+                    elif child.type == "html_inline":
+                        pieces_found.append((child.content, note_line(self.env, line)))
+        return pieces_found
+
+    def _takeaways(self, start: int, end: int) -> list[str]:
+        """The items of the list after a `Key takeaways` heading."""
+        tokens = self.tokens
+        for index in range(start + 3, end):
+            token = tokens[index]
+            if (
+                token.type != "heading_open"
+                or "takeaway" not in _heading_text(tokens, index).lower()
+            ):
+                continue
+            for position in range(index + 3, end):
+                kind = tokens[position].type
+                if kind == "heading_open":
+                    return []
+                if kind in ("ordered_list_open", "bullet_list_open"):
+                    list_end = _block_end(tokens, position)
+                    level = tokens[position].level + 1
+                    items = []
+                    for item in range(position, list_end):
+                        if tokens[item].type == "list_item_open" and tokens[item].level == level:
+                            inline = next(
+                                (t for t in tokens[item:list_end] if t.type == "inline"), None
+                            )
+                            items.append(
+                                " ".join(plain_text(inline.children).split()) if inline else ""
+                            )
+                    return items
+        return []
+
+    def _is_transcript(self, index: int) -> bool:
+        token = self.tokens[index]
+        if token.type != "callout_open":
+            return False
+        kind = str(token.meta.get("type", ""))
+        title = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
+        title_text = (
+            plain_text(title.children) if title is not None and title.type == "inline" else ""
+        )
+        return kind == "transcript" or "transcript" in title_text.lower()
+
+    def _fold(self, index: int) -> None:
+        """Fold a transcript callout written open (`[!quote]`); `+` (open on purpose) stays."""
+        token = self.tokens[index]
+        meta = token.meta
+        if meta.get("fold"):
+            return
+        meta["fold"] = "-"
+        meta["title_tag"] = "summary"
+        token.tag = "details"
+        token.attrSet("class", f"{token.attrGet('class') or 'callout'} is-collapsible is-collapsed")
+        token.attrSet("data-callout-fold", "-")
+        for other in self.tokens[index + 1 : _block_end(self.tokens, index)]:
+            if other.meta is meta:
+                if other.type in ("callout_title_open", "callout_title_close"):
+                    other.tag = "summary"
+                elif other.type == "callout_close":
+                    other.tag = "details"
+
+    def _rewrite_snip(self, snip: Snip, start: int, end: int) -> list[Token]:
+        tokens = self.tokens
+        heading_open, inline, heading_close = tokens[start : start + 3]
+        classes = str(heading_open.attrGet("class") or "")
+        heading_open.attrSet("class", f"{classes} snip-title".strip())
+        _strip_marker(inline)
+        out = [_html_block(pieces.snip_open(snip)), heading_open, inline, heading_close]
+        out.append(_html_block(pieces.snip_player(snip)))
+        for index in range(start + 3, end):
+            if self._is_transcript(index):
+                self._fold(index)
+        index = start + 3
+        while index < end:
+            token = tokens[index]
+            if token.type == "html_block" and has_audio(token.content):
+                token.content = strip_audio(token.content)
+                if not token.content.strip():
+                    index += 1
+                    continue
+            if (
+                token.type == "paragraph_open"
+                and index + 2 < end
+                and tokens[index + 1].type == "inline"
+                and _clean_inline(tokens[index + 1])
+            ):
+                index += 3  # nothing left but the play link and the player: gone
+                continue
+            if token.type == "inline" and token.children:
+                _clean_inline(token)
+            out.append(token)
+            index += 1
+        out.append(_html_block(pieces.snip_close()))
+        return out
+
+    def _embedded_audio(self, tokens: list[Token]) -> str:
+        """The first audio file embedded with `![[…]]`; its `#t=` is written in seconds."""
+        audio = ""
+        for token in tokens:
+            for child in token.children or []:
+                if child.type != "wikiembed" or media_kind(child.meta.get("target", "")) != "audio":
+                    continue
+                path, _, fragment = str(child.meta["target"]).partition("#")
+                time_range, others = parse_fragment(fragment)
+                if time_range is not None:
+                    if time_range.problem:
+                        self.warn(
+                            f"audio {path.strip()!r}: {time_range.problem}", self.line_of(token)
+                        )
+                    parts = [time_range.fragment] if time_range.fragment else []
+                    parts += others
+                    child.meta["target"] = path + ("#" + "&".join(parts) if parts else "")
+                if not audio:
+                    attachment = self.site.find_attachment(path.strip(), self.note)
+                    audio = self.site.href(attachment.url) if attachment else ""
+        return audio
+
+
+def _play_link(token: Token) -> tuple[str, str, int, int] | None:
+    """(href, text, open index, close index) of Snipd's play link in an inline token."""
+    if token.type != "inline" or not token.children:
+        return None
+    children = token.children
+    for index, child in enumerate(children):
+        if child.type != "link_open":
+            continue
+        close = next(
+            (i for i in range(index + 1, len(children)) if children[i].type == "link_close"),
+            len(children) - 1,
+        )
+        href = str(child.attrGet("href") or "")
+        text = plain_text(children[index + 1 : close])
+        if SNIPD_SNIP.match(href) or _PLAY_TEXT.search(text):
+            return href, text, index, close
+    return None
+
+
+def _strip_marker(inline: Token) -> None:
+    """`[27:34] Title` -> `Title` in a snip heading (the range is shown beside it)."""
+    children = inline.children or []
+    if children and children[0].type == "text":
+        match = _MARKER.match(children[0].content)
+        if match:
+            children[0].content = children[0].content[match.end() :]
+
+
+def _clean_inline(inline: Token) -> bool:
+    """Remove the play link and the raw player from a snip's inline token; True if now empty."""
+    children = list(inline.children or [])
+    play = _play_link(inline)
+    if play is not None:
+        _, _, open_index, close_index = play
+        del children[open_index : close_index + 1]
+    kept: list[Token] = []
+    for child in children:
+        if child.type == "html_inline" and has_audio(child.content):
+            child.content = strip_audio(child.content)
+            if not child.content.strip():
+                continue
+        kept.append(child)
+    while kept and kept[0].type in ("softbreak", "hardbreak"):
+        kept.pop(0)
+    while kept and kept[-1].type in ("softbreak", "hardbreak"):
+        kept.pop()
+    inline.children = kept
+    return _is_blank(kept)
+
+
+def _link_timestamps(tokens: list[Token], audio: str) -> None:
+    """Make the timestamps in the text seek `audio` (not in links, code or our own HTML)."""
+
+    def link(seconds: float, text: str) -> str:
+        return pieces.timestamp_link(audio, seconds, text)
+
+    for token in tokens:
+        if token.type == "html_block" and not token.meta.get("episode"):
+            token.content = link_times_in_html(token.content, link)
+        elif token.type == "inline" and token.children:
+            token.children = _link_children(token.children, link)
+
+
+_NO_LINKS_IN = {
+    "link_open": "link_close",
+    "wikilink_open": "wikilink_close",
+    "inline_field_key_open": "inline_field_key_close",
+}
+
+
+def _link_children(children: list[Token], link: Any) -> list[Token]:
+    out: list[Token] = []
+    depth = 0
+    html_anchor = 0
+    line_start = True
+    for child in children:
+        if child.type in _NO_LINKS_IN:
+            depth += 1
+        elif child.type in _NO_LINKS_IN.values():
+            depth = max(0, depth - 1)
+        elif child.type == "html_inline":
+            if re.match(r"<a\b", child.content, re.I):
+                html_anchor += 1
+            elif re.match(r"</a\s*>", child.content, re.I):
+                html_anchor = max(0, html_anchor - 1)
+        if child.type == "text" and depth == 0 and html_anchor == 0:
+            out.extend(_split_text(child, line_start, link))
+        else:
+            out.append(child)
+        line_start = child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and re.match(r"<br\b", child.content, re.I) is not None
+        )
+    return out
+
+
+def _split_text(child: Token, line_start: bool, link: Any) -> list[Token]:
+    found = find_timestamps(child.content, at_line_start=line_start)
+    if not found:
+        return [child]
+    out: list[Token] = []
+    position = 0
+    text = child.content
+    for stamp in found:
+        if stamp.start > position:
+            out.append(Token("text", "", 0, content=text[position : stamp.start]))
+        html = link(stamp.seconds, stamp.label)
+        out.append(Token("html_inline", "", 0, content=html, meta={"episode": True}))
+        position = stamp.end
+    if position < len(text):
+        out.append(Token("text", "", 0, content=text[position:]))
+    return out
