@@ -145,3 +145,16 @@ def test_warnings_about_private_notes_are_not_cached_but_repeated(tmp_path):
     second = build(vault, tmp_path / "out")
     assert not second.unchanged  # it had to read the vault again to repeat the warning
     assert [str(d) for d in second.diagnostics.items] == [str(d) for d in first.diagnostics.items]
+
+
+def test_unchanged_assets_are_linked_not_copied_and_changed_ones_copied(tmp_path):
+    vault = write_vault(tmp_path / "vault", {**FILES, "Home.md": published("![[pic.png]]")})
+    build(vault, tmp_path / "out")
+    css = tmp_path / "out" / "static" / "trellis.css"
+    first_inode = css.stat().st_ino
+    (pic,) = (tmp_path / "out" / "attachments").rglob("pic.png")
+    touch_later(vault / "Delta.md", published("Delta changed."))
+    touch_later(vault / "pic.png", "NEWPNG")
+    build(vault, tmp_path / "out")
+    assert css.stat().st_ino == first_inode  # the same file, linked into the new output
+    assert pic.read_bytes() == b"NEWPNG"

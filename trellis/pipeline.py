@@ -191,6 +191,7 @@ class SiteBuilder:
         pages = PageRenderer(site, templates, graph)
         theme = _theme_signature(self.vault)
 
+        writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
         try:
             progress.phase("Writing pages", len(site.notes))

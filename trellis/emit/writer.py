@@ -26,6 +26,8 @@ class OutputWriter:
         self.staging = self.out.parent / f".{self.out.name}.trellis-new"
         self._old = self.out.parent / f".{self.out.name}.trellis-old"
         self.written: set[str] = set()
+        # The folder of the last build, whose unchanged files may be linked instead of copied.
+        self.previous: Path | None = None
         vault = vault.resolve()
         real_out = self.out.resolve()
         if real_out == vault or vault.is_relative_to(real_out):
@@ -81,9 +83,29 @@ class OutputWriter:
             self._guard(lambda: path.write_bytes(data))
 
     def copy_file(self, rel_path: str, source: Path) -> None:
+        """Copy `source`; the copy keeps its time, so the next build can tell it is the same.
+
+        When the last output (`previous`) holds a file of the same size and time, it is
+        hard-linked instead of copied: big assets (fonts, scripts, audio) cost nothing.
+        """
         path = self._target(rel_path)
-        if path is not None:
-            self._guard(lambda: shutil.copyfile(source, path))
+        if path is None:
+            return
+        if self.previous is not None:
+            try:
+                here, there = source.stat(), (self.previous / rel_path).stat()
+                if (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns):
+                    os.link(self.previous / rel_path, path)
+                    return
+            except OSError:
+                pass
+
+        def copy() -> None:
+            shutil.copyfile(source, path)
+            info = source.stat()
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+        self._guard(copy)
 
     def reuse(self, rel_path: str, previous: Path) -> bool:
         """Take over `previous/rel_path` (a file an earlier build wrote) unchanged.
