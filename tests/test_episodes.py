@@ -324,6 +324,26 @@ def test_audio_embeds_in_an_episode_get_seconds_and_are_its_audio(tmp_path):
     assert (link.attributes["data-t"], link.attributes["href"]) == ("120", f"{audio}#t=120")
 
 
+def test_only_snipds_own_play_link_and_player_are_taken_out(tmp_path):
+    note = PUBLISHED.replace("---\n", "---\ntype: podcast\n", 1) + (
+        "## Snips\n### [0:10] One\n"
+        "[🎧 Play snip - 10s (0:00 - 0:10)](https://share.snipd.com/snip/x)\n"
+        f'<audio controls><source src="{MP3}#t=0:00,0:10"></audio>\n\n'
+        "- A [🎧 related episode](https://example.org/other) worth hearing.\n\n"
+        "![[clip.wav#t=0:05]]\n\n"
+        "## Pictures\n![A photo](https://img.example.org/photo.jpg)\n"
+    )
+    site = build_vault(tmp_path, {"One.md": note, "clip.wav": b"RIFF"})
+    body = site.body("/one/")
+    related = body.css_first("#snip-1 li a")
+    assert related.attributes["href"] == "https://example.org/other"
+    assert body.css_first(".audio-embed audio").attributes["src"].endswith("clip.wav#t=5")
+    page = site.page("/one/")
+    assert page.css_first("audio.episode-audio").attributes["src"] == MP3
+    assert page.css_first("img.episode-cover") is None  # a picture further down is no cover
+    assert body.css_first("img").attributes["src"] == "https://img.example.org/photo.jpg"
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="needs media.py to write normalise_fragment(fragment) for audio/video (see report)",

@@ -7,14 +7,27 @@ reader sees (`[[Mara Field]]` reads `Mara Field`) and the address in a link fiel
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
 from trellis.markdown.plugins._tokens import plain_text
 
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+)
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
 
 
@@ -86,4 +99,23 @@ def first_field(fields: dict[str, FieldValue], *keys: str) -> FieldValue | None:
         found = fields.get(key)
         if found is not None and (found.text or found.urls):
             return found
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A publication date as notes write it (`2024-03-14`, `March 14, 2024`, YAML dates)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    candidates = [text, text[:10]]
+    for candidate in candidates:
+        for pattern in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(candidate, pattern).date()
+            except ValueError:
+                continue
     return None

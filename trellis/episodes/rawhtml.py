@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from trellis.markdown.plugins.timestamps import find_timestamps
-
-# Turns one time (seconds, text as written) into the HTML of a link.
-LinkMaker = Callable[[float, str], str]
 
 AUDIO_TAG = re.compile(r"<\s*(?P<close>/)?\s*(?P<name>audio|source)\b(?P<attrs>[^>]*)>", re.I)
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -63,54 +57,3 @@ def has_audio(text: str) -> bool:
 def strip_audio(text: str) -> str:
     """`text` without its `<audio>`, `<source>` and `</audio>` tags."""
     return AUDIO_TAG.sub("", text)
-
-
-# Text after these tags starts a new line as a reader sees it (chapter lists in show notes).
-_LINE_TAGS = frozenset(
-    {"br", "p", "div", "li", "ul", "ol", "summary", "details", "blockquote", "tr", "td", "th"}
-    | {"dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"}
-)
-_SKIP_TAGS = frozenset({"a", "code", "pre", "audio", "video", "script", "style", "kbd"})
-_TAG = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|<!--.*?-->", re.S)
-
-
-def link_times_in_html(text: str, link: LinkMaker) -> str:
-    """`text` (raw HTML) with the timestamps of its text parts made into links."""
-    out: list[str] = []
-    position = 0
-    skip = 0
-    line_start = True
-    for match in _TAG.finditer(text):
-        if skip == 0:
-            out.append(_link_segment(text[position : match.start()], line_start, link))
-        else:
-            out.append(text[position : match.start()])
-        out.append(match.group(0))
-        position = match.end()
-        name = (match.group(2) or "").lower()
-        closing = match.group(1) == "/"
-        if name in _SKIP_TAGS and not match.group(0).endswith("/>"):
-            skip = max(0, skip - 1) if closing else skip + 1
-        if name in _LINE_TAGS:
-            line_start = True
-        elif name:
-            line_start = False
-    rest = text[position:]
-    out.append(_link_segment(rest, line_start, link) if skip == 0 else rest)
-    return "".join(out)
-
-
-def _link_segment(segment: str, line_start: bool, link: LinkMaker) -> str:
-    if not segment.strip():
-        return segment
-    found = find_timestamps(segment, at_line_start=line_start)
-    if not found:
-        return segment
-    out = []
-    position = 0
-    for stamp in found:
-        out.append(segment[position : stamp.start])
-        out.append(link(stamp.seconds, stamp.label))
-        position = stamp.end
-    out.append(segment[position:])
-    return "".join(out)

@@ -21,7 +21,6 @@ starts, a snip without audio, a missing audio file) are warnings with file and l
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -33,19 +32,25 @@ from markdown_it.token import Token
 from trellis.diagnostics import Diagnostics
 from trellis.episodes import html as pieces
 from trellis.episodes.detect import SNIPD_SNIP
-from trellis.episodes.fields import first_field, read_fields, web_url
+from trellis.episodes.fields import first_field, parse_date, read_fields, web_url
 from trellis.episodes.model import AudioSource, Episode, Snip
-from trellis.episodes.rawhtml import (
-    audio_sources,
-    has_audio,
-    link_times_in_html,
-    strip_audio,
+from trellis.episodes.rawhtml import audio_sources, has_audio, strip_audio
+from trellis.episodes.timelinks import link_timestamps
+from trellis.episodes.tokens import (
+    MARKER,
+    bare,
+    block_end,
+    clean_inline,
+    heading_text,
+    html_block,
+    is_blank,
+    play_link,
+    strip_marker,
 )
 from trellis.markdown.plugins._tokens import note_line, plain_text
 from trellis.markdown.plugins.media import media_kind
 from trellis.markdown.plugins.timestamps import (
     TimeRange,
-    find_timestamps,
     parse_clock,
     parse_fragment,
     parse_range,
@@ -53,11 +58,7 @@ from trellis.markdown.plugins.timestamps import (
 from trellis.public.site import PublicSite, PublishedNote
 
 DESCRIPTION_LENGTH = 200
-# `[🎧 Play snip - 1min️ (26:22 - 27:36)](https://share.snipd.com/snip/…)`
-_PLAY_TEXT = re.compile(r"play\s+snip|🎧", re.I)
 _LINK_RANGE = re.compile(r"\(\s*([^()–—-]*?)\s*[-–—]\s*([^()–—-]*?)\s*\)")
-# `[27:34] ` opening a snip heading (something with a digit and a colon in brackets).
-_MARKER = re.compile(r"^\s*\[\s*([^\]\[]*\d[^\]\[]*:[^\]\[]*|[^\]\[]*:[^\]\[]*\d[^\]\[]*)\]\s*")
 # Headings inside a snip that never start one.
 _SUBHEADING = re.compile(r"takeaway|transcript|summary|\bnotes?\b|highlight|quote", re.I)
 
@@ -69,17 +70,6 @@ _DATE_KEYS = ("episode publish date", "publish date", "published", "date publish
 # Fields the header shows, so their lines leave the `Episode metadata` list.
 _HEADER_FIELDS = frozenset(
     {"episode title", "show", "owner / host", "host", "episode link", "episode publish date"}
-)
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%B %d %Y",
-    "%b %d %Y",
 )
 
 
@@ -94,59 +84,6 @@ class ReadEpisode:
 def read_episode(site: PublicSite, note: PublishedNote, diagnostics: Diagnostics) -> ReadEpisode:
     """The episode in `note`; `note` itself is left untouched."""
     return _Reader(site, note, diagnostics).read()
-
-
-def _heading_text(tokens: list[Token], index: int) -> str:
-    return " ".join(plain_text(tokens[index + 1].children).split())
-
-
-def _bare(text: str) -> str:
-    """`📚 Transcript` -> `transcript`: a heading's words, for matching."""
-    return " ".join(re.sub(r"[^\w\s/]", " ", text).split()).lower()
-
-
-def _block_end(tokens: list[Token], index: int) -> int:
-    """The index after the block that opens at `index` (its matching close included)."""
-    depth = 0
-    position = index
-    while position < len(tokens):
-        depth += tokens[position].nesting
-        position += 1
-        if depth <= 0:
-            break
-    return position
-
-
-def _html_block(html: str) -> Token:
-    token = Token("html_block", "", 0, content=html, block=True)
-    token.meta = {"episode": True}
-    return token
-
-
-def _is_blank(children: list[Token]) -> bool:
-    return all(
-        c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
-        for c in children
-    )
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A publication date as notes write it (`2024-03-14`, `March 14, 2024`, YAML dates)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    candidates = [text, text[:10]]
-    for candidate in candidates:
-        for pattern in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(candidate, pattern).date()
-            except ValueError:
-                continue
-    return None
 
 
 class _Reader:
@@ -250,11 +187,10 @@ class _Reader:
             out.append(tokens[index])
             index += 1
 
-        episode.audio = next(
-            (s.sources[0].url for s in episode.snips if s.sources), ""
-        ) or self._embedded_audio(out)
+        embedded = self._embedded_audio(out)
+        episode.audio = next((s.sources[0].url for s in episode.snips if s.sources), embedded)
         if episode.audio:
-            _link_timestamps(out, episode.audio)
+            link_timestamps(out, episode.audio)
         ids = frozenset(
             str(t.attrGet("id")) for t in out if t.type == "heading_open" and t.attrGet("id")
         )
@@ -284,31 +220,32 @@ class _Reader:
     def _top_headings(self) -> list[tuple[int, int, str]]:
         """(index, level, text) of every heading that is not inside a list, quote or callout."""
         return [
-            (i, int(t.tag[1]), _heading_text(self.tokens, i))
+            (i, int(t.tag[1]), heading_text(self.tokens, i))
             for i, t in enumerate(self.tokens)
             if t.type == "heading_open" and t.level == 0
         ]
 
     def _drop_title(self, drop: dict[int, int], episode: Episode, before: int) -> None:
         """The `# Title` line: the header shows the title."""
-        names = {_bare(episode.title), _bare(self.note.title)}
+        names = {bare(episode.title), bare(self.note.title)}
         for index, level, text in self._top_headings():
             if index >= before:
                 return
-            if level == 1 and _bare(text) in names:
+            if level == 1 and bare(text) in names:
                 drop[index] = index + 3
                 return
 
     def _take_cover(self, drop: dict[int, int], before: int) -> str:
-        """The first paragraph holding only an image, before the snips: the header's cover."""
+        """The first paragraph holding only an image, above the first section: the cover."""
         tokens = self.tokens
+        before = min([before] + [i for i, level, _ in self._top_headings() if level > 1])
         for index in range(before):
             token = tokens[index]
             if token.type != "paragraph_open" or token.level != 0 or index in drop:
                 continue
             children = tokens[index + 1].children or []
             images = [c for c in children if c.type == "image"]
-            if len(images) != 1 or not _is_blank([c for c in children if c.type != "image"]):
+            if len(images) != 1 or not is_blank([c for c in children if c.type != "image"]):
                 continue
             src = str(images[0].attrGet("src") or "")
             url = self.media_url(src, self.line_of(token), "cover image") if src else ""
@@ -327,7 +264,7 @@ class _Reader:
         """`## Episode metadata` and its list: shown in the header, so left out of the body."""
         tokens = self.tokens
         for index, _, text in self._top_headings():
-            if _bare(text) != "episode metadata":
+            if bare(text) != "episode metadata":
                 continue
             list_start = index + 3
             if list_start >= len(tokens) or tokens[list_start].type not in (
@@ -335,11 +272,11 @@ class _Reader:
                 "ordered_list_open",
             ):
                 return
-            list_end = _block_end(tokens, list_start)
+            list_end = block_end(tokens, list_start)
             items, kept = [], 0
             position = list_start + 1
             while position < list_end - 1:
-                item_end = _block_end(tokens, position)
+                item_end = block_end(tokens, position)
                 if self._is_header_field(position, item_end):
                     items.append((position, item_end))
                 else:
@@ -394,7 +331,7 @@ class _Reader:
         headings = self._top_headings()
         region = (0, 0, 0)  # (start, end, level of the `Snips` heading)
         for position, (index, level, text) in enumerate(headings):
-            if _bare(text) == "snips":
+            if bare(text) == "snips":
                 end = next((i for i, lv, _ in headings[position + 1 :] if lv <= level), len(tokens))
                 region = (index, end, level)
                 break
@@ -427,7 +364,7 @@ class _Reader:
         region: tuple[int, int, int],
         headings: list[tuple[int, int, str]],
     ) -> bool:
-        if _MARKER.match(text):
+        if MARKER.match(text):
             return True
         start, end, region_level = region
         if not (start < index < end) or level != region_level + 1 or _SUBHEADING.search(text):
@@ -455,9 +392,9 @@ class _Reader:
         tokens = self.tokens
         heading = tokens[start]
         line = self.line_of(heading)
-        text = _heading_text(tokens, start)
+        text = heading_text(tokens, start)
         marker = None
-        match = _MARKER.match(text)
+        match = MARKER.match(text)
         if match:
             marker = parse_clock(match.group(1))
             if marker is None:
@@ -475,7 +412,7 @@ class _Reader:
 
         link_range = TimeRange()
         for token in tokens[start + 3 : end]:
-            play = _play_link(token)
+            play = play_link(token)
             if play is not None:
                 href, link_text, _, _ = play
                 snip.snip_url = web_url(href)
@@ -546,7 +483,7 @@ class _Reader:
             token = tokens[index]
             if (
                 token.type != "heading_open"
-                or "takeaway" not in _heading_text(tokens, index).lower()
+                or "takeaway" not in heading_text(tokens, index).lower()
             ):
                 continue
             for position in range(index + 3, end):
@@ -554,7 +491,7 @@ class _Reader:
                 if kind == "heading_open":
                     return []
                 if kind in ("ordered_list_open", "bullet_list_open"):
-                    list_end = _block_end(tokens, position)
+                    list_end = block_end(tokens, position)
                     level = tokens[position].level + 1
                     items = []
                     for item in range(position, list_end):
@@ -590,7 +527,7 @@ class _Reader:
         token.tag = "details"
         token.attrSet("class", f"{token.attrGet('class') or 'callout'} is-collapsible is-collapsed")
         token.attrSet("data-callout-fold", "-")
-        for other in self.tokens[index + 1 : _block_end(self.tokens, index)]:
+        for other in self.tokens[index + 1 : block_end(self.tokens, index)]:
             if other.meta is meta:
                 if other.type in ("callout_title_open", "callout_title_close"):
                     other.tag = "summary"
@@ -602,13 +539,14 @@ class _Reader:
         heading_open, inline, heading_close = tokens[start : start + 3]
         classes = str(heading_open.attrGet("class") or "")
         heading_open.attrSet("class", f"{classes} snip-title".strip())
-        _strip_marker(inline)
-        out = [_html_block(pieces.snip_open(snip)), heading_open, inline, heading_close]
-        out.append(_html_block(pieces.snip_player(snip)))
+        strip_marker(inline)
+        out = [html_block(pieces.snip_open(snip)), heading_open, inline, heading_close]
+        out.append(html_block(pieces.snip_player(snip)))
         for index in range(start + 3, end):
             if self._is_transcript(index):
                 self._fold(index)
         index = start + 3
+        play_link_left = True  # only the first play link is Snipd's; later ones are notes
         while index < end:
             token = tokens[index]
             if token.type == "html_block" and has_audio(token.content):
@@ -616,19 +554,16 @@ class _Reader:
                 if not token.content.strip():
                     index += 1
                     continue
-            if (
-                token.type == "paragraph_open"
-                and index + 2 < end
-                and tokens[index + 1].type == "inline"
-                and _clean_inline(tokens[index + 1])
-            ):
-                index += 3  # nothing left but the play link and the player: gone
-                continue
-            if token.type == "inline" and token.children:
-                _clean_inline(token)
+            if token.type == "paragraph_open" and tokens[index + 1].type == "inline":
+                inline = tokens[index + 1]
+                had_play_link = play_link_left and play_link(inline) is not None
+                play_link_left = play_link_left and not had_play_link
+                if clean_inline(inline, had_play_link) and index + 2 < end:
+                    index += 3  # nothing left but the play link and the player: gone
+                    continue
             out.append(token)
             index += 1
-        out.append(_html_block(pieces.snip_close()))
+        out.append(html_block(pieces.snip_close()))
         return out
 
     def _embedded_audio(self, tokens: list[Token]) -> str:
@@ -652,116 +587,3 @@ class _Reader:
                     attachment = self.site.find_attachment(path.strip(), self.note)
                     audio = self.site.href(attachment.url) if attachment else ""
         return audio
-
-
-def _play_link(token: Token) -> tuple[str, str, int, int] | None:
-    """(href, text, open index, close index) of Snipd's play link in an inline token."""
-    if token.type != "inline" or not token.children:
-        return None
-    children = token.children
-    for index, child in enumerate(children):
-        if child.type != "link_open":
-            continue
-        close = next(
-            (i for i in range(index + 1, len(children)) if children[i].type == "link_close"),
-            len(children) - 1,
-        )
-        href = str(child.attrGet("href") or "")
-        text = plain_text(children[index + 1 : close])
-        if SNIPD_SNIP.match(href) or _PLAY_TEXT.search(text):
-            return href, text, index, close
-    return None
-
-
-def _strip_marker(inline: Token) -> None:
-    """`[27:34] Title` -> `Title` in a snip heading (the range is shown beside it)."""
-    children = inline.children or []
-    if children and children[0].type == "text":
-        match = _MARKER.match(children[0].content)
-        if match:
-            children[0].content = children[0].content[match.end() :]
-
-
-def _clean_inline(inline: Token) -> bool:
-    """Remove the play link and the raw player from a snip's inline token; True if now empty."""
-    children = list(inline.children or [])
-    play = _play_link(inline)
-    if play is not None:
-        _, _, open_index, close_index = play
-        del children[open_index : close_index + 1]
-    kept: list[Token] = []
-    for child in children:
-        if child.type == "html_inline" and has_audio(child.content):
-            child.content = strip_audio(child.content)
-            if not child.content.strip():
-                continue
-        kept.append(child)
-    while kept and kept[0].type in ("softbreak", "hardbreak"):
-        kept.pop(0)
-    while kept and kept[-1].type in ("softbreak", "hardbreak"):
-        kept.pop()
-    inline.children = kept
-    return _is_blank(kept)
-
-
-def _link_timestamps(tokens: list[Token], audio: str) -> None:
-    """Make the timestamps in the text seek `audio` (not in links, code or our own HTML)."""
-
-    def link(seconds: float, text: str) -> str:
-        return pieces.timestamp_link(audio, seconds, text)
-
-    for token in tokens:
-        if token.type == "html_block" and not token.meta.get("episode"):
-            token.content = link_times_in_html(token.content, link)
-        elif token.type == "inline" and token.children:
-            token.children = _link_children(token.children, link)
-
-
-_NO_LINKS_IN = {
-    "link_open": "link_close",
-    "wikilink_open": "wikilink_close",
-    "inline_field_key_open": "inline_field_key_close",
-}
-
-
-def _link_children(children: list[Token], link: Any) -> list[Token]:
-    out: list[Token] = []
-    depth = 0
-    html_anchor = 0
-    line_start = True
-    for child in children:
-        if child.type in _NO_LINKS_IN:
-            depth += 1
-        elif child.type in _NO_LINKS_IN.values():
-            depth = max(0, depth - 1)
-        elif child.type == "html_inline":
-            if re.match(r"<a\b", child.content, re.I):
-                html_anchor += 1
-            elif re.match(r"</a\s*>", child.content, re.I):
-                html_anchor = max(0, html_anchor - 1)
-        if child.type == "text" and depth == 0 and html_anchor == 0:
-            out.extend(_split_text(child, line_start, link))
-        else:
-            out.append(child)
-        line_start = child.type in ("softbreak", "hardbreak") or (
-            child.type == "html_inline" and re.match(r"<br\b", child.content, re.I) is not None
-        )
-    return out
-
-
-def _split_text(child: Token, line_start: bool, link: Any) -> list[Token]:
-    found = find_timestamps(child.content, at_line_start=line_start)
-    if not found:
-        return [child]
-    out: list[Token] = []
-    position = 0
-    text = child.content
-    for stamp in found:
-        if stamp.start > position:
-            out.append(Token("text", "", 0, content=text[position : stamp.start]))
-        html = link(stamp.seconds, stamp.label)
-        out.append(Token("html_inline", "", 0, content=html, meta={"episode": True}))
-        position = stamp.end
-    if position < len(text):
-        out.append(Token("text", "", 0, content=text[position:]))
-    return out
