@@ -168,6 +168,10 @@ def garden(tmp_path: Path) -> Iterator[Callable[..., Live]]:
         vault = write_vault(tmp_path / "vault", BASIC_VAULT if files is None else files)
         out, err = io.StringIO(), io.StringIO()
         options.setdefault("port", 0)
+        # The theme folders are shared with everyone editing this tree: only tests about
+        # watching the theme watch one (their own).
+        options.setdefault("theme_templates", None)
+        options.setdefault("theme_static", None)
         preview = Preview(vault, report=TerminalReport(out, err), **options)
         started.append(preview)
         preview.start()

@@ -40,12 +40,17 @@ class Preview:
         overrides: dict[str, Any] | None = None,
         report: TerminalReport | None = None,
         quiet_seconds: float = 0.1,
+        theme_templates: Path | None = THEME_TEMPLATES,
+        theme_static: Path | None = THEME_STATIC,
     ) -> None:
+        """`theme_*`: the theme folders to watch (None: none; tests use their own folders)."""
         self.vault = vault.resolve()
         self.host = host
         self.port = port
         self.overrides = overrides or {}
         self.report = report or TerminalReport()
+        self.theme_templates = theme_templates
+        self.theme_static = theme_static
         self.state = SiteState()
         self.changes = ChangeQueue(quiet=quiet_seconds)
         self.builds = 0
@@ -87,7 +92,7 @@ class Preview:
         if self.port and used != self.port:
             self.report.port_busy(self.port, used)
 
-        theme = [THEME_TEMPLATES, THEME_STATIC]
+        theme = [p for p in (self.theme_templates, self.theme_static) if p is not None]
         changes = ChangeFilter(self.vault, theme, ignored=[self.workdir])
         self._watcher = Watcher([self.vault, *theme], changes, self.changes)
         self._watcher.start()
@@ -124,23 +129,24 @@ class Preview:
             old = self.state.publish(outcome.root, base_path, css_only=self.css_only(changed))
             if old is not None:
                 self._builder.retire(old)
+            # After publishing: when the terminal says it is built, it is served.
             self.report.built(self.builds, outcome, names)
         else:
             self.failures += 1
             self.state.fail(outcome.error or "the build failed")
-            served = self.state.snapshot().version > 0
-            self.report.failed(self.builds, outcome, names, served)
+            self.report.failed(self.builds, outcome, names, self.state.snapshot().version > 0)
 
     def css_only(self, changed: frozenset[Path]) -> bool:
         """True when every change is a stylesheet of the theme or of the vault's overrides."""
-        styles = [THEME_STATIC, self.vault / OVERRIDES_DIR / "static"]
+        styles = [p for p in (self.theme_static, self.vault / OVERRIDES_DIR / "static") if p]
         return bool(changed) and all(
             path.suffix.lower() == ".css" and any(path.is_relative_to(s) for s in styles)
             for path in changed
         )
 
     def _shown_name(self, path: Path) -> str:
-        for root in (self.vault, THEME_TEMPLATES.parent):
+        theme = [p.parent for p in (self.theme_templates, self.theme_static) if p is not None]
+        for root in (self.vault, *theme):
             if path.is_relative_to(root):
                 return path.relative_to(root).as_posix()
         return str(path)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -53,6 +54,14 @@ _WATCHED_EVENTS: list[type[FileSystemEvent]] = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
+
+
+# watchdog 7 warns when `mkdir -p a/b` is quick enough for it to add the watch of `b` twice
+# (once when walking `a`, once for b's own creation event); the second just replaces the
+# first with the same callback, so the warning would only alarm the person previewing.
+warnings.filterwarnings(
+    "ignore", message=r"Callback with id .* already exists for watch", category=RuntimeWarning
+)
 
 
 def is_editor_temp(name: str) -> bool:
