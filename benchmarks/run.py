@@ -56,7 +56,9 @@ class ProcessRun:
 
     wall_s: float
     cpu_s: float
-    peak_mib: float
+    peak_mib: float  # the larger of the two below
+    peak_single_mib: float  # rusage: the largest single process (the child or one worker)
+    peak_tree_mib: float  # sampled: the child and all its descendants at the same moment
     returncode: int
     stdout: str
     stderr: str
@@ -127,11 +129,13 @@ def run_measured(command: list[str], cwd: Path | None = None) -> ProcessRun:
             sampler.stop()
         out.seek(0)
         err.seek(0)
-        peak_kib = max(usage.ru_maxrss, sampler.peak_kib if sampler else 0)
+        tree_kib = sampler.peak_kib if sampler else 0
         return ProcessRun(
             wall_s=wall,
             cpu_s=usage.ru_utime + usage.ru_stime,
-            peak_mib=peak_kib / 1024,
+            peak_mib=max(usage.ru_maxrss, tree_kib) / 1024,
+            peak_single_mib=usage.ru_maxrss / 1024,
+            peak_tree_mib=tree_kib / 1024,
             returncode=process.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
@@ -323,15 +327,20 @@ def trellis_run(
         raise RuntimeError(f"Trellis build failed ({run.returncode}):\n{run.stderr[-3000:]}")
     child = json.loads(line[len(CHILD_TAG) :])
     size, files = folder_size(out)
+    phases = {name: round(seconds, 3) for name, seconds in child["phases"].items()}
     beside = [p for p in out.parent.iterdir() if p.is_file() and p.name.startswith(f".{out.name}.")]
     return {
         "wall_s": round(run.wall_s, 3),
         "cpu_s": round(run.cpu_s, 3),
         "peak_mib": round(run.peak_mib, 1),
+        "peak_single_mib": round(run.peak_single_mib, 1),
+        "peak_tree_mib": round(run.peak_tree_mib, 1),
         "startup_s": round(child["entered_at"] - run.started_at + child["import_s"], 3),
         "build_s": round(child["build_s"], 3),
         "exit_s": round(run.ended_at - child["finished_at"], 3),
-        "phases": {name: round(seconds, 3) for name, seconds in child["phases"].items()},
+        "phases": phases,
+        # Time inside build() that no phase covers (swapping the output in, deleting the old).
+        "outside_phases_s": round(child["build_s"] - sum(child["phases"].values()), 3),
         "notes_published": child["notes_published"],
         "pages_written": child["pages_written"],
         "attachments_copied": child["attachments_copied"],
@@ -404,7 +413,10 @@ def bench_size(
                     "wall_s",
                     "cpu_s",
                     "peak_mib",
+                    "peak_single_mib",
+                    "peak_tree_mib",
                     "build_s",
+                    "outside_phases_s",
                     "phases",
                     "pages_rendered",
                     "unchanged",
@@ -556,16 +568,19 @@ def format_report(report: dict[str, Any]) -> str:
         phases = "  ".join(f"{name} {seconds:.2f}" for name, seconds in t["phases"].items())
         lines.append(
             f"{row['notes']:>7} notes, phases (s): startup {t['startup_s']:.2f}  {phases}  "
-            f"exit {t['exit_s']:.2f}   [{t['notes_published']} published, "
-            f"{t['pages_written']} pages, {t['warnings']} warnings]"
+            f"outside phases {t['outside_phases_s']:.2f}  exit {t['exit_s']:.2f}   "
+            f"[{t['notes_published']} published, {t['pages_written']} pages, "
+            f"{t['warnings']} warnings; peak MiB: one process {t['peak_single_mib']:.0f}, "
+            f"process tree {t['peak_tree_mib']:.0f}]"
         )
     for row in report["runs"]:
         r = row["trellis_rebuild"]
         phases = "  ".join(f"{name} {seconds:.2f}" for name, seconds in r["phases"].items())
         lines.append(
-            f"{row['notes']:>7} notes, rebuild with nothing changed: {r['wall_s']:.2f} s "
-            f"(build() {r['build_s']:.2f} s: {phases}; pages rendered again: "
-            f"{r.get('pages_rendered')}; cache beside the output: {r.get('beside_output_mb')} MB)"
+            f"{row['notes']:>7} notes, rebuild with nothing changed: {r['wall_s']:.2f} s, "
+            f"CPU {r['cpu_s']:.2f} s (build() {r['build_s']:.2f} s: {phases}  outside phases "
+            f"{r['outside_phases_s']:.2f}; pages rendered again: {r.get('pages_rendered')}; "
+            f"cache beside the output: {r.get('beside_output_mb')} MB)"
         )
     if report.get("goals"):
         lines += ["", "Goals (issue 8):"]
