@@ -27,7 +27,7 @@ from helpers import inner_html, published, render_note
             ' rel="noopener">link</a> here</mark>',
             id="around-a-link",
         ),
-        pytest.param("==a\nb==", "<mark>a\nb</mark>", id="across-a-line-break"),
+        pytest.param("==a\nb==", "<mark>a<br>\nb</mark>", id="across-a-line-break"),
         pytest.param("===a===", "=<mark>a</mark>=", id="odd-runs"),
         pytest.param("==a== ==b==", "<mark>a</mark> <mark>b</mark>", id="two"),
         pytest.param("==a ==b== c==", "<mark>a <mark>b</mark> c</mark>", id="nested-marks"),

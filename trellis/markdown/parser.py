@@ -46,7 +46,11 @@ class MarkdownHooks(Protocol):
 
 
 def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
+    # `breaks`: Obsidian shows a single line break as a break (its "strict line breaks" is off
+    # by default).
+    md = MarkdownIt(
+        "commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": True}
+    )
     md.enable(["table", "strikethrough", "linkify"])
     # Order matters where rules share a trigger or a core step depends on another's output.
     md.use(comments_plugin)
