@@ -112,12 +112,14 @@ def _tree_rss_kib(root: int) -> int:
     return total
 
 
-def run_measured(command: list[str], cwd: Path | None = None) -> ProcessRun:
+def run_measured(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> ProcessRun:
     """Run `command` to the end; rusage from `wait4` is this child's (and its reaped workers')."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started_at = time.time()
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
         sampler = _TreeSampler(process.pid) if Path("/proc").is_dir() else None
         if sampler:
             sampler.start()
@@ -160,6 +162,7 @@ def folder_size(path: Path) -> tuple[int, int]:
 def child_build(vault: Path, out: Path, jobs: int | None, profile: Path | None) -> int:
     """Runs inside the measured subprocess: build once, print the result as one JSON line."""
     entered = time.time()
+    import trellis
     from trellis.pipeline import build
 
     imported = time.time()
@@ -174,6 +177,7 @@ def child_build(vault: Path, out: Path, jobs: int | None, profile: Path | None) 
     finished = time.time()
     report: dict[str, Any] = {
         "entered_at": entered,
+        "module": trellis.__file__,
         "import_s": imported - entered,
         "build_s": result.seconds,
         "finished_at": finished,
@@ -321,7 +325,10 @@ def trellis_run(
         command += ["--jobs", str(jobs)]
     if profile is not None:
         command += ["--profile", str(profile)]
-    run = run_measured(command, cwd=ROOT)
+    # The Trellis beside this file is measured, even when another one is installed (a copy
+    # of one commit can be benchmarked while the working tree changes).
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    run = run_measured(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": path})
     line = next((x for x in run.stdout.splitlines() if x.startswith(CHILD_TAG)), None)
     if run.returncode != 0 or line is None:
         raise RuntimeError(f"Trellis build failed ({run.returncode}):\n{run.stderr[-3000:]}")
@@ -352,6 +359,7 @@ def trellis_run(
         "beside_output_mb": round(sum(p.stat().st_size for p in beside) / 1e6, 1),
         "pages_rendered": child.get("pages_rendered"),
         "unchanged": child.get("unchanged"),
+        "module": child["module"],
         **({"profile": child["profile"]} if "profile" in child else {}),
     }
 
@@ -479,7 +487,10 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "os": f"{platform.system()} {platform.release()}",
         "hugo": _version(["hugo", "version"]),
-        "trellis_commit": _version(["git", "-C", str(ROOT), "describe", "--always", "--dirty"]),
+        # A copy made with `git archive` has no history: it can say its commit in this variable.
+        "trellis_commit": os.environ.get("TRELLIS_BENCH_COMMIT")
+        or _version(["git", "-C", str(ROOT), "describe", "--always", "--dirty"]),
+        "trellis_path": str(ROOT),
     }
 
 
