@@ -83,6 +83,10 @@
       return { id: n.id, url: n.url, title: n.title, tags: n.tags, degree: degree,
                val: 1 + Math.min(degree, 40) / 4 };
     });
+    if (current !== null) {
+      // Painted in array order: the current note last, so its disc and label stay on top.
+      nodes.sort((a, b) => (a.id === current) - (b.id === current));
+    }
     const seen = new Set();
     const links = [];
     for (const edge of data.edges) {
@@ -144,7 +148,7 @@
     let hovered = null;
     let hoverSet = new Set();
     let fitted = false;
-    const many = data.nodes.length > 200;
+    let many = false; // a crowded picture: labels only when zoomed in or near the pointer
 
     const graph = new ForceGraph(view)
       .width(view.clientWidth)
@@ -178,8 +182,8 @@
           ctx.strokeStyle = colours.label;
           ctx.stroke();
         }
-        const showLabel = mode === "local" ? (!many || scale > 1.2 || hoverSet.has(node.id))
-          : scale > 2.2 || hoverSet.has(node.id) || (node.degree > 25 && scale > 0.9);
+        const showLabel = !many || isCurrent || hoverSet.has(node.id) ||
+          scale > (mode === "local" ? 1.6 : 2.2) || (node.degree > 25 && scale > 0.9);
         if (showLabel) {
           const size = Math.max(10 / scale, 1.5);
           ctx.font = size + "px " + colours.font;
@@ -219,6 +223,7 @@
 
     function show() {
       const part = subgraph(data, neighbours, current, depth);
+      many = part.nodes.length > (mode === "local" ? 30 : 150);
       fitted = false;
       view.dataset.graphState = "drawing";
       view.dataset.graphNodes = String(part.nodes.length);

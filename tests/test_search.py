@@ -125,12 +125,25 @@ def test_a_failing_pagefind_is_a_warning_and_the_site_is_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = tmp_path / "fake-pagefind"
-    fake.write_text("#!/bin/sh\necho 'Error: out of cheese' >&2\nexit 3\n")
+    fake.write_text("#!/bin/sh\necho 'Working...'\necho 'Error: out of cheese' >&2\nexit 3\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
     site = build_vault(tmp_path, VAULT)
     assert site.warned("search index not built", "Pagefind failed (3)", "out of cheese")
     assert site.exists("/beta/") and not (site.out / BUNDLE).exists()
+
+
+def test_pages_without_the_search_root_make_a_clear_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A theme override that drops `data-pagefind-body`: Pagefind finds nothing to index
+    # (it does not fall back to whole pages) and the build says so.
+    bare = "<!doctype html><html><body><main>{% block content %}{% endblock %}</main></body></html>"
+    vault = {**VAULT, ".trellis/templates/base.html": bare}
+    site = build_vault(tmp_path, vault)
+    assert "data-pagefind-body" not in site.html("/alpha/")
+    assert site.warned("search index not built", "Pagefind failed", "not able to build an index")
+    assert not (site.out / BUNDLE).exists()
 
 
 def test_the_base_path_reaches_the_search_script(tmp_path: Path) -> None:

@@ -1,18 +1,25 @@
 """The full-text search index: Pagefind run over the written site, at build time.
 
-Why Pagefind, measured on the tud1 garden (1,371 notes, 9.8 M characters of note text) on a
-2-core machine:
+Why Pagefind, measured on the tud1 garden (1,371 notes, 9.8 M characters of note text) on
+the 2-core build machine (busy with other work: figures are upper bounds):
 
-=====================  ===========================  ====================================
-                       Pagefind 1.5.2               lunr.py 0.8 (+ lunr.js in the page)
-=====================  ===========================  ====================================
-index build            5.2 s (Rust binary)          12.1 s build + 2.1 s serialise
-files on disk          14 MB in 1,440 chunks        34 MB index JSON (6.9 MB gzipped)
-                                                    + 10.6 MB of text for excerpts
-first query downloads  ~SEARCH_FIRST_KB kB          the whole index (6.9 MB gzipped)
-query (warm)           ~SEARCH_WARM_MS ms           8–25 ms per word (lunr.py)
-excerpts, highlights   built in                     our own code over a text store
-=====================  ===========================  ====================================
+=====================  ==============================  =================================
+                       Pagefind 1.5.2                  lunr.py 0.8 (+ lunr.js in pages)
+=====================  ==============================  =================================
+index build            5.2 s alone (4.4 s CPU);        12.1 s build + 2.1 s serialise
+                       11-13 s inside a loaded build
+files written          11 MB in 1,447 files (5.8 MB    34 MB index JSON (6.9 MB gzip)
+                       index chunks, 5.2 MB excerpts)  + 10.6 MB text store for excerpts
+first query downloads  ~390 kB: pagefind.js 46 kB,     the whole index and text store
+                       wasm 72 kB, one 200 kB index    (11 MB gzipped) before any result
+                       chunk, ten excerpt fragments
+later queries          100-260 kB each (cached after)  nothing more
+query speed            8-40 ms per search, 25-90 ms    1-25 ms per word (lunr.py)
+                       with ten excerpts; keystroke
+                       to drawn results 200-270 ms
+                       incl. the 120 ms debounce
+excerpts, highlights   built in (`<mark>`)             our own code over the text store
+=====================  ==============================  =================================
 
 Pagefind splits its index into chunks by word and fetches only those a query needs, so
 search on a large garden starts with kilobytes, not megabytes; it stems words for the page
@@ -123,8 +130,10 @@ def _run_pagefind(binary: Path, site_dir: Path, bundle: Path, cwd: Path) -> str:
     except OSError as error:
         return f"cannot run Pagefind ({binary}): {error.strerror or error}"
     if run.returncode != 0:
-        lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
-        return f"Pagefind failed ({run.returncode}): {lines[-1] if lines else 'no output'}"
+        lines = [line.strip() for line in (run.stderr + run.stdout).splitlines() if line.strip()]
+        errors = [line for line in lines if line.startswith("Error")]
+        said = (errors or lines or ["no output"])[0]
+        return f"Pagefind failed ({run.returncode}): {said}"
     if not (bundle / "pagefind.js").is_file():
         return "Pagefind wrote no pagefind.js"
     return ""
