@@ -21,6 +21,7 @@ import pytest
 from helpers import published, write_vault
 from hostile_vault import (
     HUB_LINKS,
+    KNOWN_LEAKY_FILES,
     LONG_NAME_VAULTS,
     THEME_TEMPLATES,
     Expected,
@@ -202,8 +203,8 @@ def test_no_private_marker_in_any_output_byte_or_name(hostile: HostileBuild) -> 
 
 def test_no_private_marker_in_any_page_asset_or_name(hostile: HostileBuild) -> None:
     """The same scan without the build cache (see CACHE_LEAK_BUG), so it guards the rest."""
-    hits = [hit for hit in marker_hits(hostile.out) if not hit.startswith(".trellis-cache:")]
-    assert hostile.out.is_dir() and not hits
+    assert hostile.out.is_dir()
+    assert not marker_hits(hostile.out, skip=KNOWN_LEAKY_FILES)
 
 
 def test_only_the_attachment_a_public_note_uses_is_copied(hostile: HostileBuild) -> None:

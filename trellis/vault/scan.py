@@ -101,6 +101,10 @@ def _walk(root: Path, exclude: Iterable[Path], diagnostics: Diagnostics) -> list
                     if target is None:
                         continue
                     mode = target.stat().st_mode
+                elif child.is_file(follow_symlinks=False):  # the usual case: no stat call
+                    mode = stat.S_IFREG
+                elif child.is_dir(follow_symlinks=False):
+                    mode = stat.S_IFDIR
                 else:
                     mode = child.stat(follow_symlinks=False).st_mode
             except OSError as error:
