@@ -344,10 +344,6 @@ def test_only_snipds_own_play_link_and_player_are_taken_out(tmp_path):
     assert body.css_first("img").attributes["src"] == "https://img.example.org/photo.jpg"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs media.py to write normalise_fragment(fragment) for audio/video (see report)",
-)
 def test_audio_embeds_in_any_note_get_seconds(tmp_path):
     site = build_vault(
         tmp_path, {"Note.md": published("![[talk.wav#t=1:00,1:30]]\n"), "talk.wav": b"RIFF"}

@@ -114,4 +114,6 @@ def test_used_attachments_are_copied(sample):
         "planting-plan.pdf",
         "raised bed.svg",
         "seedlings.svg",
+        "slow-garden-12.wav",
+        "slow-garden-cover.svg",
     ]

@@ -81,6 +81,28 @@ class ReadEpisode:
     description: str = ""  # for meta tags and previews: the show notes' start, or a summary
 
 
+def clone_tokens(tokens: list[Token], metas: dict[int, dict] | None = None) -> list[Token]:
+    """A copy of `tokens` that can be rewritten without touching the kept parse.
+
+    Much faster than `copy.deepcopy` (which walked every token's every field): tokens,
+    children, attrs and meta are copied; a meta dict shared by two tokens (a wikilink's open
+    and close) stays shared in the copy.
+    """
+    metas = {} if metas is None else metas
+    copies = []
+    for token in tokens:
+        clone = copy.copy(token)
+        clone.attrs = dict(token.attrs)
+        meta = metas.get(id(token.meta))
+        if meta is None:
+            meta = metas[id(token.meta)] = dict(token.meta)
+        clone.meta = meta
+        if token.children is not None:
+            clone.children = clone_tokens(token.children, metas)
+        copies.append(clone)
+    return copies
+
+
 def read_episode(site: PublicSite, note: PublishedNote, diagnostics: Diagnostics) -> ReadEpisode:
     """The episode in `note`; `note` itself is left untouched."""
     return _Reader(site, note, diagnostics).read()
@@ -93,7 +115,7 @@ class _Reader:
         self.note = note
         self.diagnostics = diagnostics
         self.env = note.content.env
-        self.tokens: list[Token] = copy.deepcopy(note.content.tokens)
+        self.tokens: list[Token] = clone_tokens(note.content.tokens)
         self.fields = read_fields(self.tokens)
         self.show_notes_text = ""
         self.heading_ids = {

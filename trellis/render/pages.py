@@ -86,6 +86,9 @@ class PageRenderer:
                 "generator": f"Trellis {__version__}",
                 "explorer_href": site.href("/_trellis/explorer.html"),
                 "tags_href": site.href("/tags/"),
+                "episodes_href": site.href("/episodes/")
+                if any(n.episode is not None and not n.display.hidden for n in site.notes)
+                else "",
             },
             "static": lambda path: site.href("/static/" + path.lstrip("/")),
         }

@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from trellis.markdown.plugins.timestamps import normalise_fragment
+
 IMAGE_EXTENSIONS = frozenset(
     {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
 )
@@ -78,10 +80,10 @@ def media_html(kind: str, src: str, alt: str, fragment: str, options: str | None
             f'{_attr("width", width)}{_attr("height", height)} loading="lazy">'
         )
     if kind == "audio":
-        source = src + (f"#{fragment}" if fragment else "")
+        source = src + normalise_fragment(fragment)
         return f'<audio controls preload="metadata" src="{escapeHtml(source)}"></audio>'
     if kind == "video":
-        source = src + (f"#{fragment}" if fragment else "")
+        source = src + normalise_fragment(fragment)
         return (
             f'<video controls preload="metadata" src="{escapeHtml(source)}"'
             f"{_attr('width', width)}{_attr('height', height)}></video>"
