@@ -8,6 +8,10 @@ No marker may reach any output byte, in any spelling.
 
 Files the vault points at from outside (symlink targets) are written to a sibling folder
 `<root>.outside/`, which also holds markers: following such a link would leak them.
+`hostile_expectations()` gives the same description without writing (to parametrize tests).
+
+The second half of the module holds the checks on output the hostile and property tests
+share: markers in any spelling, script that could run, and badly nested markup.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class Expected(TypedDict):
 
 
 class HostileVault(TypedDict):
+    """What a correct build of the hostile vault does; paths are vault-relative POSIX."""
+
     vault: Path
     outside: Path
     # Notes that must be published: vault path -> site URL.
@@ -48,7 +54,7 @@ class HostileVault(TypedDict):
     cycles: list[str]
     # Text that must reach the page of a note: URL -> fragments of its `.note-body` text.
     texts: dict[str, list[str]]
-    # Not UTF-8 anywhere except in `texts`: the raw HTML note's URL.
+    # The URL of the note full of raw HTML that must not run (`RAW_HTML`).
     raw_html_url: str
 
 
@@ -255,6 +261,12 @@ def _publish_flag_values(b: _Builder) -> None:
     b.secret(rel, m, _private_note(m, "dg-publish: false\ndg-publish: true\n"))
     b.warn(rel, "duplicate key", 3)
     b.public("Flags/Capital True.md", "/flags/capital-true/", "---\ndg-publish: True\n---\nok\n")
+    # YAML 1.1 would make this title the number 630 (base 60); Obsidian shows "10:30".
+    b.public(
+        "Flags/Sexagesimal.md",
+        "/flags/sexagesimal/",
+        "---\ndg-publish: true\ntitle: 10:30\n---\nhalf past ten\n",
+    )
     b.public(
         "Claimed.md", "/claimed/", PUBLISHED.replace("---\n", "---\npermalink: /claimed/\n", 1)
     )

@@ -338,6 +338,14 @@ def test_deeply_nested_text_is_shown_or_reported(
     assert shown or any(w.startswith(f"{rel}:") for w in hostile.warning_lines)
 
 
+def test_frontmatter_is_read_as_yaml_1_2(hostile: HostileBuild) -> None:
+    """`title: 10:30` is text, as Obsidian shows it (YAML 1.1 reads 630); `yes` is no true."""
+    page = LexborHTMLParser(hostile.page("/flags/sexagesimal/").read_text(encoding="utf-8"))
+    title = page.css_first("h1.inline-title")
+    assert title is not None and title.text().strip() == "10:30"
+    assert any(w.startswith("Flags/Yes ") and "str 'yes'" in w for w in hostile.warning_lines)
+
+
 def test_shared_tag_page_lists_only_the_public_note(hostile: HostileBuild) -> None:
     page = LexborHTMLParser(hostile.page("/tags/shared-tag/").read_text(encoding="utf-8"))
     main = page.css_first("main")

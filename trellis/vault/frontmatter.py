@@ -4,7 +4,9 @@ The block is parsed with PyYAML's safe loader (JSON frontmatter, as the Digital 
 plugin writes it, is valid YAML), narrowed to what Obsidian itself reads, which is YAML 1.2:
 
 - only `true`/`false` are booleans. YAML 1.1's `yes`, `no`, `on`, `off` stay strings, so
-  `dg-publish: yes` does not publish a note (Obsidian shows it as text too);
+  `dg-publish: yes` does not publish a note (Obsidian shows it as text too); numbers are
+  YAML 1.2's too, so `duration: 1:02:03` or `title: 10:30` stay text instead of becoming
+  3723 and 630 (YAML 1.1 reads them in base 60);
 - a key given twice makes the block invalid: which value the owner meant is unknown, and
   guessing wrong could publish a private note;
 - aliases that expand into a huge structure ("billion laughs") or values nested more than
@@ -32,7 +34,16 @@ MAX_DEPTH = 64
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 _MERGE = "tag:yaml.org,2002:merge"
+# YAML 1.2 core schema scalars. YAML 1.1 (PyYAML's default) also reads `yes`/`on` as true,
+# `1:20` as the number 80 (base 60) and `1_000` as 1000; Obsidian reads them as text. A
+# number with a leading zero (`08540`) stays text too: PyYAML would read it in octal.
+_YAML_1_1_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 
 
 # libyaml parses about twenty times faster than the pure-Python parser (a frontmatter block
@@ -44,7 +55,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """The safe loader with YAML 1.2 booleans and duplicate keys reported."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _YAML_1_1_ONLY]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -71,6 +82,8 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 for _first in "tTfF":
     _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list(_first))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
 
 
 @dataclass
