@@ -170,6 +170,7 @@ SUB_HEADINGS = [
     "Definitions",
     "Failure modes",
 ]
+# Not `type/podcast` or `podcast`: a note tagged so is a podcast episode to Trellis.
 TAGS = [
     "garden/seedling",
     "garden/budding",
@@ -180,7 +181,6 @@ TAGS = [
     "topic/pkm/linking",
     "type/book",
     "type/article",
-    "type/podcast",
     "idea",
     "question",
     "🌱",
