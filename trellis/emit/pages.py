@@ -93,7 +93,7 @@ def emit_note_pages(
             written.rendered += 1
         written.pages += 1
         advance()
-    extra = [pages.not_found_page()]
+    extra = [pages.not_found_page(), pages.graph_page()]
     if site.home is None:
         extra.append(pages.home_list_page())
     for page in extra:

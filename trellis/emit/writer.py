@@ -5,6 +5,9 @@ swaps it in with two renames, so a failed or interrupted build leaves the previo
 it was and pages of deleted notes vanish. Every path is checked to stay inside the staging
 folder, a second write to one path is refused, and an existing output folder is replaced
 only if a marker file shows Trellis wrote it: Trellis never deletes anything it did not make.
+Beside the output folder there is also its build cache (`.OUT.trellis-cache`, see
+`trellis.pipeline`): it names private things (links as written, warnings), so it must never
+be inside the folder that gets deployed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from pathlib import Path
 from trellis.diagnostics import Diagnostics, FatalError
 
 MARKER = ".trellis-site"
+
+
+def cache_path(out: Path) -> Path:
+    """The build cache of the output folder `out`: beside it (never deployed with it)."""
+    out = out.absolute()
+    return out.parent / f".{out.name}.trellis-cache"
 
 
 class OutputWriter:
@@ -42,8 +51,8 @@ class OutputWriter:
 
     @property
     def own_paths(self) -> list[Path]:
-        """The folders this writer uses (never read as part of a vault)."""
-        return [self.out, self.staging, self._old]
+        """The folders and files this writer uses (never read as part of a vault)."""
+        return [self.out, self.staging, self._old, cache_path(self.out)]
 
     def start(self) -> None:
         try:
@@ -136,6 +145,17 @@ class OutputWriter:
             raise FatalError(
                 f"cannot write output folder {self.out}: {error.strerror or error}"
             ) from None
+
+    def write_cache(self, data: bytes) -> None:
+        """Replace the build cache beside the output folder (atomically; best effort)."""
+        target = cache_path(self.out)
+        temporary = target.with_name(target.name + ".tmp")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
 
     def commit(self) -> None:
         """Swap the staged site in place of the old one."""

@@ -86,6 +86,7 @@ class PageRenderer:
                 "generator": f"Trellis {__version__}",
                 "explorer_href": site.href("/_trellis/explorer.html"),
                 "tags_href": site.href("/tags/"),
+                "graph_href": site.href("/graph/"),
                 "episodes_href": site.href("/episodes/")
                 if any(n.episode is not None and not n.display.hidden for n in site.notes)
                 else "",
@@ -272,6 +273,11 @@ class PageRenderer:
             **self.globals, tree=_explorer_tree(self.tree, self)
         )
         return Page("_trellis/explorer.html", html)
+
+    def graph_page(self) -> Page:
+        """The whole garden's graph at /graph/; graph.js draws it from /_trellis/graph.json."""
+        page = self.base_context("graph", "Graph", "/graph/")
+        return Page("graph/index.html", self.render_template("graph.html", page))
 
     def not_found_page(self) -> Page:
         page = self.base_context("404", "Page not found", "")

@@ -19,9 +19,10 @@ garden (33,522 expressions: 26,324 inline, 7,198 display; 2 cores):
   `aligned`/`cases` rows become one line with a literal `&`, since it emits
   `<mspace linebreak="newline">`, which MathML Core (Chromium) ignores; unknown commands
   (`\\cancelto`, `\\require`) are printed as text. 0.095 ms per expression, ~270 bytes each.
-- KaTeX 0.19: 14 expressions (6 distinct) fail, loudly (MathJax-only `\\cancelto`, `\\require{enclose}`,
-  stray `$` inside text), and show their source; 0.045 ms per expression in node, 0.12 ms in
-  Chromium (the garden's largest page, 414 formulas, typesets in about 50 ms). Page weight:
+- KaTeX 0.19: 14 expressions (6 distinct) fail, loudly (MathJax-only `\\cancelto`,
+  `\\require{enclose}`, stray `$` inside text), and show their source; 0.045 ms per
+  expression in node, 0.12 ms in Chromium (the garden's largest page, 414 formulas,
+  typesets in about 50 ms). Page weight:
   katex.min.js 273 kB (76 kB gzip) + css 25 kB (3.5 kB gzip) + only the woff2 fonts a page
   uses (that page: 8 of 20, 124 kB), cached across pages; the HTML carries the bare source.
 KaTeX could also run at build time (e.g. through an embedded V8), which would drop the script
