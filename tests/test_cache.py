@@ -157,3 +157,16 @@ def test_unchanged_assets_are_linked_not_copied_and_changed_ones_copied(tmp_path
     build(vault, tmp_path / "out")
     assert css.stat().st_ino == first_inode  # the same file, linked into the new output
     assert pic.read_bytes() == b"NEWPNG"
+
+
+def test_search_index_is_rebuilt_only_when_a_page_changed(tmp_path):
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "out")
+    index = tmp_path / "out" / "_trellis" / "pagefind" / "pagefind.js"
+    first = index.stat().st_ino
+    touch_later(vault / "pic.png", "PNG2")  # an attachment: no page changes
+    build(vault, tmp_path / "out")
+    assert index.stat().st_ino == first  # the old index was taken over
+    touch_later(vault / "Delta.md", published("Delta has a new word: zucchini."))
+    build(vault, tmp_path / "out")
+    assert index.stat().st_ino != first

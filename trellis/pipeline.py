@@ -38,8 +38,8 @@ from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
-from trellis.emit.pages import PageKeys, emit_note_pages
-from trellis.emit.search import emit_search
+from trellis.emit.pages import PageKeys, digest, emit_note_pages
+from trellis.emit.search import BUNDLE_DIR, emit_search
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -100,6 +100,7 @@ class SiteBuilder:
         self._last_out: Path | None = None
         # What the last build reported: (notes, pages, attachments, warnings).
         self._summary: tuple[int, int, int, list[Diagnostic]] | None = None
+        self._search_key = ""
         # Write the cache file into the output (the command line); `serve` keeps it in memory.
         self.keep_cache = True
 
@@ -120,12 +121,14 @@ class SiteBuilder:
             self._last_out = self.out
             self._inputs = data["inputs"]
             self._summary = data["summary"]
+            self._search_key = data.get("search_key", "")
 
     def _cache_bytes(
         self,
         page_keys: dict[str, str],
         inputs: str,
         summary: tuple[int, int, int, list[Diagnostic]],
+        search_key: str,
     ) -> bytes:
         """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
@@ -142,6 +145,7 @@ class SiteBuilder:
             "page_keys": page_keys,
             "inputs": inputs,
             "summary": summary,
+            "search_key": search_key,
         }
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -212,7 +216,14 @@ class SiteBuilder:
                 emit_static(static_dirs(self.vault), writer)
                 result.attachments_copied = emit_attachments(site, writer, diagnostics)
             with clock("search"):
-                emit_search(site, writer, diagnostics)
+                # The index reads note pages only: unchanged pages, unchanged index.
+                search_key = digest(sorted(keys.current.items()))
+                if not (
+                    search_key == self._search_key
+                    and writer.previous is not None
+                    and writer.reuse_tree(BUNDLE_DIR, writer.previous)
+                ):
+                    emit_search(site, writer, diagnostics)
             summary = (
                 result.notes_published,
                 result.pages_written,
@@ -222,11 +233,13 @@ class SiteBuilder:
             with clock("swap"):
                 writer.commit()
                 if self.keep_cache:
-                    writer.write_cache(self._cache_bytes(keys.current, inputs, summary))
+                    cache = self._cache_bytes(keys.current, inputs, summary, search_key)
+                    writer.write_cache(cache)
         except BaseException:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._search_key = search_key
         self._last_out = out
         result.seconds = time.perf_counter() - started
         self._last = result

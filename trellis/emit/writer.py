@@ -138,6 +138,17 @@ class OutputWriter:
                 return False
         return True
 
+    def reuse_tree(self, rel_dir: str, previous: Path) -> bool:
+        """Take over every file under `previous/rel_dir` (see `reuse`); False if none."""
+        folder = previous / rel_dir
+        if not folder.is_dir():
+            return False
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        for path in files:
+            if not self.reuse(path.relative_to(previous).as_posix(), previous):
+                return False
+        return bool(files)
+
     def _guard(self, action) -> None:  # type: ignore[no-untyped-def]
         try:
             action()
