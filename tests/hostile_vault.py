@@ -706,22 +706,15 @@ _URL_ATTRIBUTES = frozenset(
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 
 
-# Output files with a known leak, reported as a bug (CACHE_LEAK_BUG in test_hostile.py, where
-# a strict xfail scans them): other scans leave them out so that they still guard the rest.
-KNOWN_LEAKY_FILES = frozenset({".trellis-cache"})
-
-
-def marker_hits(out: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+def marker_hits(out: Path) -> list[str]:
     """Every output file whose path or bytes hold a marker, in any case or encoding.
 
     Files under `static/` that are byte for byte the theme's own are skipped: they come from
-    Trellis, not the vault (and the vendored scripts are megabytes). So are those in `skip`.
+    Trellis, not the vault (and the vendored scripts are megabytes).
     """
     hits = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if rel in skip:
-            continue
         forms = [rel]
         if path.is_file() and not _is_theme_file(out, path):
             text = path.read_bytes().decode("utf-8", errors="replace")

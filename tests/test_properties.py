@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from helpers import write_vault
-from hostile_vault import KNOWN_LEAKY_FILES, marker_hits, structure_problems, unsafe_html
+from hostile_vault import marker_hits, structure_problems, unsafe_html
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -284,7 +284,7 @@ def build_with_note(body: str, trust_html: bool) -> Built:
             for p in out.rglob("*.html")
         }
         assert "fuzz/index.html" in pages and "beta/index.html" in pages
-        assert not marker_hits(out, skip=KNOWN_LEAKY_FILES)
+        assert not marker_hits(out)
         return Built(out, pages)
 
 
@@ -436,7 +436,7 @@ def test_no_private_marker_reaches_the_output(vault: tuple[dict[str, bytes], set
         assert not crashes(result.diagnostics)
         assert result.site is not None
         assert {note.rel_path for note in result.site.notes} == public
-        assert not marker_hits(out, skip=KNOWN_LEAKY_FILES)
+        assert not marker_hits(out)
 
 
 # -- The vault reader on arbitrary bytes ----------------------------------------------------------
