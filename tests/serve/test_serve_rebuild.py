@@ -6,9 +6,17 @@ import os
 import subprocess
 import sys
 
+import pytest
 from helpers import published
 
 from trellis.render.templates import THEME_TEMPLATES
+
+
+@pytest.fixture(params=[False, True], ids=["full", "incremental"])
+def incremental(request: pytest.FixtureRequest) -> bool:
+    """Run a test with each rebuilder: the full one (default) and the incremental one."""
+    return request.param
+
 
 BROKEN_TEMPLATE = '{% extends "base.html" %}\n{% block content %}\n<p>{{ page.title </p>\n'
 
@@ -22,8 +30,8 @@ def note_override(marker: str) -> str:
     )
 
 
-def test_an_edited_note_shows_the_edit(garden):
-    live = garden()
+def test_an_edited_note_shows_the_edit(garden, incremental):
+    live = garden(incremental=incremental)
     live.write("Alpha.md", published("Alpha has been EDITED-ONCE."))
     live.wait_page("/alpha/", "EDITED-ONCE")
     assert "Alpha text" not in live.get("/alpha/").text
@@ -32,8 +40,8 @@ def test_an_edited_note_shows_the_edit(garden):
     )
 
 
-def test_a_new_title_shows_on_pages_that_link_to_it(garden):
-    live = garden()
+def test_a_new_title_shows_on_pages_that_link_to_it(garden, incremental):
+    live = garden(incremental=incremental)
     assert "Beta Title" in live.get("/").text
     live.write("Beta.md", published("Beta text.", title="Renamed Beta Title"))
     home = live.wait_page("/", "Renamed Beta Title")
@@ -41,8 +49,8 @@ def test_a_new_title_shows_on_pages_that_link_to_it(garden):
     assert "Renamed Beta Title" in live.get("/beta/").text
 
 
-def test_unpublishing_removes_the_page_and_its_title(garden):
-    live = garden()
+def test_unpublishing_removes_the_page_and_its_title(garden, incremental):
+    live = garden(incremental=incremental)
     assert 'href="/beta/"' in live.get("/alpha/").text
     live.write("Beta.md", "---\ndg-publish: false\ntitle: Beta Title\n---\nBeta text.\n")
     live.wait_page("/beta/", "Page not found", status=404)
@@ -53,8 +61,8 @@ def test_unpublishing_removes_the_page_and_its_title(garden):
         assert 'href="/beta/"' not in page.text, path
 
 
-def test_delete_and_rename(garden):
-    live = garden()
+def test_delete_and_rename(garden, incremental):
+    live = garden(incremental=incremental)
     (live.vault / "Gamma.md").unlink()
     live.wait_page("/gamma/", "Page not found", status=404)
 
@@ -77,8 +85,8 @@ def test_editor_style_atomic_save(garden):
     live.wait_page("/alpha/", "Saved ATOMICALLY")
 
 
-def test_a_broken_template_is_reported_and_the_old_site_kept(garden, events):
-    live = garden()
+def test_a_broken_template_is_reported_and_the_old_site_kept(garden, events, incremental):
+    live = garden(incremental=incremental)
     stream = events(live)
     first = stream.wait(lambda s: s["version"] >= 1, "the first version")
     assert first["error"] is None
@@ -120,8 +128,8 @@ def test_a_broken_template_at_start_recovers(garden, events):
     live.wait_page("/alpha/", "NOW-FIXED")
 
 
-def test_a_template_edit_rerenders_every_page(garden):
-    live = garden()
+def test_a_template_edit_rerenders_every_page(garden, incremental):
+    live = garden(incremental=incremental)
     base = (THEME_TEMPLATES / "base.html").read_text(encoding="utf-8")
     assert "</footer>" in base
 
@@ -140,26 +148,46 @@ def test_a_template_edit_rerenders_every_page(garden):
         assert "FIRST-MARK" not in page.text, path
 
 
+SAVER = """
+import sys, time
+gaps, last = [], time.monotonic()
+for n in range(50):
+    with open(sys.argv[1], "w", encoding="utf-8") as f:
+        f.write(f"---\\ndg-publish: true\\n---\\nAlpha save SAVE-{n}-END.\\n")
+    now = time.monotonic()
+    gaps.append(now - last)
+    last = now
+    time.sleep(0.02)
+print(max(gaps[1:]))
+"""
+
+
 def test_a_burst_of_saves_causes_at_most_two_rebuilds(garden):
     live = garden()
-    live.settle()
-    before = live.preview.builds
-    # The editor is another process, as in real use (and it does not share our GIL).
-    saver = (
-        "import sys, time\n"
-        "for n in range(50):\n"
-        "    with open(sys.argv[1], 'w', encoding='utf-8') as f:\n"
-        "        f.write(f'---\\ndg-publish: true\\n---\\nAlpha save SAVE-{n}-END.\\n')\n"
-        "    time.sleep(0.02)\n"
-    )
-    subprocess.run([sys.executable, "-c", saver, str(live.vault / "Alpha.md")], check=True)
-    live.wait_page("/alpha/", "SAVE-49-END")
-    live.settle()
+    for _attempt in range(3):
+        live.settle()
+        before = live.preview.builds
+        # The editor is another process, as in real use (and it does not share our GIL).
+        run = subprocess.run(
+            [sys.executable, "-c", SAVER, str(live.vault / "Alpha.md")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        live.wait_page("/alpha/", "SAVE-49-END")
+        live.settle()
+        longest_gap = float(run.stdout)
+        if longest_gap < 0.09:  # a burst indeed: the machine did not stall the editor
+            break
+        live.write("Alpha.md", published("Reset."))
+        live.wait_page("/alpha/", "Reset.")
+    else:
+        pytest.skip("the machine was too loaded to save 50 times without a 100 ms pause")
     assert 1 <= live.preview.builds - before <= 2, live.out.getvalue()
 
 
-def test_settings_changes_rebuild(garden):
-    live = garden()
+def test_settings_changes_rebuild(garden, incremental):
+    live = garden(incremental=incremental)
     live.write("trellis.toml", 'title = "Settings Title"\n')
     live.wait_page("/alpha/", "Settings Title")
 
@@ -210,8 +238,8 @@ def test_new_warnings_are_printed_after_a_rebuild(garden):
     assert "(1 new)" in live.out.getvalue() or "new)" in live.out.getvalue()
 
 
-def test_the_vault_is_never_written(garden):
-    live = garden()
+def test_the_vault_is_never_written(garden, incremental):
+    live = garden(incremental=incremental)
     before = sorted(p.relative_to(live.vault) for p in live.vault.rglob("*"))
     live.write("Alpha.md", published("Alpha again."))
     live.wait_page("/alpha/", "Alpha again")
@@ -222,8 +250,8 @@ def test_the_vault_is_never_written(garden):
     assert not root.is_relative_to(live.vault)
 
 
-def test_old_builds_are_removed(garden):
-    live = garden()
+def test_old_builds_are_removed(garden, incremental):
+    live = garden(incremental=incremental)
     live.write(".trellis/templates/note.html", BROKEN_TEMPLATE)  # a failed build
     live.wait_for(lambda: live.preview.failures >= 1, "a failed build")
     live.write(".trellis/templates/note.html", note_override("GOOD-AGAIN"))

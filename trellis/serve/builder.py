@@ -1,10 +1,14 @@
-"""`FullRebuilder.rebuild(changed) -> RebuildOutcome`: the one call the preview loop makes.
+"""Rebuilders: `rebuild(changed) -> RebuildOutcome`, the one call the preview loop makes.
 
-For now every rebuild is a full `trellis.pipeline.build` and `changed` is only passed
-along; an incremental builder can replace this class without touching the loop, the
-server or the watcher. Each build goes into a fresh folder of the preview's own temporary
-folder (never the vault); the loop then points the server at it and hands the old one back
-to `retire`. That way requests wait only for a pointer swap, not for a whole build.
+`FullRebuilder` (the default) runs a whole one-shot `trellis.pipeline.build` for any change;
+`changed` is only passed along. `IncrementalRebuilder` keeps one `SiteBuilder` alive, which
+reuses the parses and pages that did not change (hard links from the site being served).
+Either can be swapped for the other, or for a smarter one, without touching the loop, the
+server or the watcher.
+
+Each build goes into a fresh folder of the preview's own temporary folder (never the vault);
+the loop then points the server at it and hands the old one back to `retire`. That way
+requests wait only for a pointer swap, not for a whole build.
 
 A build never raises out of `rebuild` (except `Cancelled` when the preview stops): a fatal
 error or a bug becomes `outcome.error`, one line with a file and line where we can find one.
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.diagnostics import FatalError
-from trellis.pipeline import BuildResult, Progress, build
+from trellis.pipeline import BuildResult, Progress, SiteBuilder, build
 
 
 class Cancelled(BaseException):
@@ -64,7 +68,7 @@ class FullRebuilder:
         self._cancel = threading.Event()
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
-        """Build the whole site into a new folder, whatever `changed` holds."""
+        """Build the site into a new folder (all of it here, whatever `changed` holds)."""
         self._count += 1
         # Its own folder per build: whatever the writer keeps beside the site goes with it.
         out = self.workdir / f"build-{self._count}" / "site"
@@ -89,10 +93,14 @@ class FullRebuilder:
 
     def _build(self, out: Path, progress: Progress) -> BuildResult:
         try:
-            return build(self.vault, out, self.overrides, progress)
+            return self._run(out, progress)
         except BaseException:
             shutil.rmtree(out.parent, ignore_errors=True)
             raise
+
+    def _run(self, out: Path, progress: Progress) -> BuildResult:
+        # No cache file: nothing is left to reuse it in a fresh folder.
+        return build(self.vault, out, self.overrides, progress, use_cache=False)
 
     def cancel(self) -> None:
         """Make the running build (if any) and every later one stop at its next step."""
@@ -128,3 +136,19 @@ def _bug_line(error: Exception) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
     return f"{where}{type(error).__name__}: {error}"
+
+
+class IncrementalRebuilder(FullRebuilder):
+    """One `SiteBuilder` kept alive: only changed notes are parsed, changed pages rendered.
+
+    Its last output is the folder being served, so `retire` (which removes older ones
+    only) never takes away what the next build links from; a failed build leaves it as is.
+    """
+
+    def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
+        super().__init__(vault, overrides, workdir)
+        self._site = SiteBuilder(vault, workdir / "unused", overrides)
+        self._site.keep_cache = False  # kept in memory, not written into the site
+
+    def _run(self, out: Path, progress: Progress) -> BuildResult:
+        return self._site.build(progress, out=out)

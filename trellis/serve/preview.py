@@ -24,7 +24,12 @@ from typing import Any
 from trellis.config import OVERRIDES_DIR
 from trellis.diagnostics import FatalError
 from trellis.render.templates import THEME_STATIC, THEME_TEMPLATES
-from trellis.serve.builder import Cancelled, FullRebuilder, RebuildOutcome
+from trellis.serve.builder import (
+    Cancelled,
+    FullRebuilder,
+    IncrementalRebuilder,
+    RebuildOutcome,
+)
 from trellis.serve.report import TerminalReport
 from trellis.serve.server import PreviewServer, bind_server
 from trellis.serve.state import SiteState
@@ -42,8 +47,12 @@ class Preview:
         quiet_seconds: float = 0.1,
         theme_templates: Path | None = THEME_TEMPLATES,
         theme_static: Path | None = THEME_STATIC,
+        incremental: bool = False,
     ) -> None:
-        """`theme_*`: the theme folders to watch (None: none; tests use their own folders)."""
+        """`theme_*`: the theme folders to watch (None: none; tests use their own folders).
+
+        `incremental`: rebuild with a long-lived `SiteBuilder` instead of full builds.
+        """
         self.vault = vault.resolve()
         self.host = host
         self.port = port
@@ -51,6 +60,7 @@ class Preview:
         self.report = report or TerminalReport()
         self.theme_templates = theme_templates
         self.theme_static = theme_static
+        self.incremental = incremental
         self.state = SiteState()
         self.changes = ChangeQueue(quiet=quiet_seconds)
         self.builds = 0
@@ -86,7 +96,8 @@ class Preview:
                 f"the temporary folder {self.workdir} lies inside the vault; "
                 "set TMPDIR to a folder outside it"
             )
-        self._builder = FullRebuilder(self.vault, self.overrides, self.workdir)
+        rebuilder = IncrementalRebuilder if self.incremental else FullRebuilder
+        self._builder = rebuilder(self.vault, self.overrides, self.workdir)
         self._server = bind_server(self.host, self.port, self.state)
         used = self._server.server_address[1]
         if self.port and used != self.port:

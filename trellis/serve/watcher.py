@@ -56,14 +56,6 @@ _WATCHED_EVENTS: list[type[FileSystemEvent]] = [
 ]
 
 
-# watchdog 7 warns when `mkdir -p a/b` is quick enough for it to add the watch of `b` twice
-# (once when walking `a`, once for b's own creation event); the second just replaces the
-# first with the same callback, so the warning would only alarm the person previewing.
-warnings.filterwarnings(
-    "ignore", message=r"Callback with id .* already exists for watch", category=RuntimeWarning
-)
-
-
 def is_editor_temp(name: str) -> bool:
     return name in _TEMP_NAMES or name.startswith(_TEMP_PREFIXES) or name.endswith(_TEMP_SUFFIXES)
 
@@ -176,6 +168,12 @@ class Watcher:
                 )
 
     def start(self) -> None:
+        # watchdog 7 warns when `mkdir -p a/b` is quick enough for it to add the watch of `b`
+        # twice (walking `a`, then b's own creation event); the second only replaces the first
+        # with the same callback, so the warning would just alarm the person previewing.
+        warnings.filterwarnings(
+            "ignore", r"Callback with id .* already exists for watch", RuntimeWarning
+        )
         try:
             self.observer.start()
         except OSError as error:
