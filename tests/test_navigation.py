@@ -173,3 +173,26 @@ def test_hidden_note_is_built_but_not_listed(garden):
     main = garden.page("/garden/hidden/").css_first("main")
     assert "data-pagefind-body" not in main.attributes
     assert "data-pagefind-body" in garden.page("/garden/compost/").css_first("main").attributes
+
+
+def test_tags_page_is_a_tree_with_counts(tmp_path):
+    site = build_vault(
+        tmp_path,
+        {
+            "A.md": published("#garden/herbs #garden"),
+            "B.md": published("#garden/vegetables/tomato"),
+            "C.md": published("#other", **{"dg-hide": "true"}),
+            "P.md": "---\ndg-publish: false\n---\n#private-tag\n",
+        },
+    )
+    tree = site.page("/tags/").css_first(".tag-tree > ul")
+    top = [li for li in tree.iter() if li.tag == "li"]
+    assert [li.css_first("a").text() for li in top] == ["#garden"]
+    garden = top[0]
+    assert garden.css_first(".tag-count").text() == "2"
+    nested = garden.css_first("ul").css("a")
+    assert [a.text() for a in nested] == ["#herbs", "#vegetables", "#tomato"]
+    tomato = nested[2]
+    assert tomato.attributes["href"] == "/tags/garden/vegetables/tomato/"
+    html = site.html("/tags/")
+    assert "private-tag" not in html and "#other" not in html

@@ -41,6 +41,15 @@ class TagLink:
     count: int = 0
 
 
+@dataclass
+class TagNode:
+    """One level of a nested tag on the tags page: `garden` holding `garden/herbs`."""
+
+    label: str  # the last segment
+    link: TagLink
+    children: list[TagNode] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Crumb:
     title: str
@@ -235,13 +244,20 @@ class PageRenderer:
         return Page(output_file(url), self.render_template("list.html", page))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
-        """Every tag with its count, nested tags indented under their parents."""
+        """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
         tags = []
-        for entry in index.values():
+        nodes: dict[str, TagNode] = {}
+        roots: list[TagNode] = []
+        for key, entry in index.items():
             visible = [n for n in entry.all if not n.display.hidden]
-            if visible:
-                tags.append(TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible)))
-        page = self.base_context("tags", "Tags", "/tags/", tags=tags)
+            if not visible:
+                continue
+            link = TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible))
+            tags.append(link)
+            node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
+            parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
+            (parent.children if parent else roots).append(node)
+        page = self.base_context("tags", "Tags", "/tags/", tags=tags, tag_tree=roots)
         return Page("tags/index.html", self.render_template("tags.html", page))
 
     def folder_pages(self) -> list[Page]:
