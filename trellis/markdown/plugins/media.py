@@ -73,10 +73,10 @@ def _attr(name: str, value: str | None) -> str:
 def media_html(kind: str, src: str, alt: str, fragment: str, options: str | None) -> str:
     """The element for one embedded media file whose public URL is `src`."""
     width, height = parse_size(options)
-    label = alt if options and not width else ""
+    label = options if options and not width else alt
     if kind == "image":
         return (
-            f'<img src="{escapeHtml(src)}" alt="{escapeHtml(label or alt)}"'
+            f'<img src="{escapeHtml(src)}" alt="{escapeHtml(label)}"'
             f'{_attr("width", width)}{_attr("height", height)} loading="lazy">'
         )
     if kind == "audio":
