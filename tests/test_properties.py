@@ -173,8 +173,7 @@ def _block(allow_html: bool) -> st.SearchStrategy[str]:
         inline,
         inline,
     )
-    # A whole tight list, without note embeds while EMBED_IN_LIST_BUG stands (it has its own
-    # test): nearly every example would hit it and hide whatever else there is to find.
+    # A whole tight list (note embeds inside list items have their own test below).
     list_item = st.builds(
         lambda indent, bullet, body: "  " * indent + bullet + body,
         st.integers(0, 3),
@@ -310,16 +309,6 @@ def test_raw_html_is_cleaned_into_well_formed_safe_pages(body: str) -> None:
     assert not _page_problems(built, unsafe_html)
 
 
-EMBED_IN_LIST_BUG = (
-    "trellis/markdown/plugins/embeds.py: a note embed inside a tight list item with text "
-    "around it (`- item ![[B]]`) is rendered as `</p><div ...>...</div><p>` although the list "
-    "item's paragraph is hidden (no <p> is open): with trust_html the page has a stray </p>; "
-    "sanitised, nh3 turns it into two empty <p></p> in the <li>. Only split the paragraph "
-    "when the paragraph_open before it is not hidden."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=EMBED_IN_LIST_BUG)
 @pytest.mark.parametrize("trust_html", [True, False], ids=["trusted", "sanitised"])
 def test_embed_in_a_list_item_keeps_the_list_well_formed(trust_html: bool) -> None:
     """Found by `test_our_own_markup_is_well_formed`; kept as a plain example."""

@@ -12,6 +12,7 @@ be inside the folder that gets deployed.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import shutil
@@ -80,8 +81,19 @@ class OutputWriter:
             return None
         self.written.add(normal)
         path = self.staging / normal
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._skip(normal, error)
+            return None
         return path
+
+    def _skip(self, rel_path: str, error: OSError) -> None:
+        """One file that cannot be written (a name too long for the disk, say) is skipped
+        with a warning; only a folder we cannot write at all stops the build."""
+        if error.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+            raise FatalError(f"cannot write output folder {self.out}: {error.strerror or error}")
+        self.diagnostics.warn("", f"could not write {rel_path}: {error.strerror or error}")
 
     def write_text(self, rel_path: str, text: str) -> None:
         self.write_bytes(rel_path, text.encode("utf-8"))
@@ -89,7 +101,10 @@ class OutputWriter:
     def write_bytes(self, rel_path: str, data: bytes) -> None:
         path = self._target(rel_path)
         if path is not None:
-            self._guard(lambda: path.write_bytes(data))
+            try:
+                path.write_bytes(data)
+            except OSError as error:
+                self._skip(rel_path, error)
 
     def copy_file(self, rel_path: str, source: Path) -> None:
         """Copy `source`; the copy keeps its time, so the next build can tell it is the same.
@@ -109,12 +124,13 @@ class OutputWriter:
             except OSError:
                 pass
 
-        def copy() -> None:
+        try:
             shutil.copyfile(source, path)
             info = source.stat()
             os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-
-        self._guard(copy)
+        except OSError as error:  # an unreadable attachment costs that file, not the build
+            path.unlink(missing_ok=True)
+            self._skip(rel_path, error)
 
     def reuse(self, rel_path: str, previous: Path) -> bool:
         """Take over `previous/rel_path` (a file an earlier build wrote) unchanged.
@@ -148,14 +164,6 @@ class OutputWriter:
             if not self.reuse(path.relative_to(previous).as_posix(), previous):
                 return False
         return bool(files)
-
-    def _guard(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            action()
-        except OSError as error:
-            raise FatalError(
-                f"cannot write output folder {self.out}: {error.strerror or error}"
-            ) from None
 
     def write_cache(self, data: bytes) -> None:
         """Replace the build cache beside the output folder (atomically; best effort)."""

@@ -20,6 +20,7 @@ class Edge:
     target: PublishedNote
     embed: bool
     context: str  # plain text around the link in the source note ("" for embeds)
+    line: int = 0
 
 
 @dataclass
@@ -73,7 +74,39 @@ def build_link_graph(site: PublicSite, diagnostics: Diagnostics) -> LinkGraph:
                 continue
             if resolved.note is None:
                 continue
-            edge = Edge(note, resolved.note, link.embed, link.context)
+            edge = Edge(note, resolved.note, link.embed, link.context, link.line)
             graph.outgoing[note].append(edge)
             graph.incoming[resolved.note].append(edge)
+    _warn_embed_cycles(graph, diagnostics)
     return graph
+
+
+def _warn_embed_cycles(graph: LinkGraph, diagnostics: Diagnostics) -> None:
+    """Warn at each embed that leads back to its own note (the page shows a placeholder)."""
+    for note, edges in graph.outgoing.items():
+        for edge in edges:
+            if not edge.embed:
+                continue
+            path = _embed_path(graph, edge.target, note)
+            if path is not None:
+                chain = " -> ".join([note.rel_path, *(n.rel_path for n in path)])
+                diagnostics.warn(note.rel_path, f"embed cycle: {chain}", edge.line or None)
+
+
+def _embed_path(
+    graph: LinkGraph, start: PublishedNote, goal: PublishedNote
+) -> list[PublishedNote] | None:
+    """The embeds leading from `start` back to `goal` (`start` included), or None."""
+    seen: set[int] = set()
+    stack: list[tuple[PublishedNote, list[PublishedNote]]] = [(start, [start])]
+    while stack:
+        current, path = stack.pop()
+        if current is goal:
+            return path
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for edge in graph.outgoing.get(current, []):
+            if edge.embed:
+                stack.append((edge.target, [*path, edge.target]))
+    return None

@@ -260,7 +260,8 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
             continue
         published, problem = publication_problem(note.meta, settings)
         if problem:
-            diagnostics.warn(note.rel_path, problem, 1 if note.body_line > 1 else None)
+            line = note.meta_lines.get(settings.publish_flag)
+            diagnostics.warn(note.rel_path, problem, line or (1 if note.body_line > 1 else None))
         if not published:
             continue
         url = _site_path(note, settings, diagnostics)

@@ -7,6 +7,7 @@ A note's site path (always `/.../` with a trailing slash, before the base path i
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import unicodedata
 from typing import Any
@@ -53,12 +54,26 @@ def publication_problem(meta: dict[str, Any], settings: Settings) -> tuple[bool,
     )
 
 
+# File systems allow 255 bytes a name; longer URL segments are cut and given a hash.
+MAX_SEGMENT_BYTES = 150
+
+
+def cap_segment(segment: str) -> str:
+    """`segment` if short enough, else its start plus a hash of the whole (still unique)."""
+    data = segment.encode("utf-8")
+    if len(data) <= MAX_SEGMENT_BYTES:
+        return segment
+    digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+    start = data[: MAX_SEGMENT_BYTES - 9].decode("utf-8", errors="ignore").rstrip("-")
+    return f"{start}-{digest}"
+
+
 def slug_segment(segment: str) -> str:
     """The slug of one path segment; an all-emoji name is spelled out instead of vanishing."""
     slug = slugify(segment)
     if not slug and segment.strip():
         slug = slugify(" ".join(unicodedata.name(c, "") for c in segment))
-    return slug
+    return cap_segment(slug)
 
 
 def path_slug(path: str) -> str:
@@ -86,7 +101,7 @@ def clean_permalink(permalink: str) -> tuple[str, bool]:
         part = "".join(c for c in part if unicodedata.category(c)[0] != "C").strip()
         if part in ("", ".", "..") or ":" in part:
             continue
-        segments.append(part)
+        segments.append(cap_segment(part))
     cleaned = "/" + "/".join(segments) + "/" if segments else "/"
     expected = "/" + raw.strip("/") + "/" if raw.strip("/") else "/"
     return cleaned, cleaned != expected

@@ -52,10 +52,29 @@ class NoteRenderer:
 
     def _parse(self, note: PublishedNote, diagnostics: Diagnostics) -> NoteContent:
         try:
-            return parse_note(self.md, note.source.body, note.source.body_line - 1, note)
+            content = parse_note(self.md, note.source.body, note.source.body_line - 1, note)
         except Exception as error:  # any plugin bug stays local to its note
             diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
             return parse_note(self.md, "", 0, note)
+        self._warn_if_too_deep(note, content, diagnostics)
+        return content
+
+    def _warn_if_too_deep(
+        self, note: PublishedNote, content: NoteContent, diagnostics: Diagnostics
+    ) -> None:
+        """markdown-it stops at `maxNesting` levels (a guard against runaway recursion) and
+        drops what lies deeper: say so rather than lose text quietly."""
+        limit = int(self.md.options["maxNesting"])
+        for token in content.tokens:
+            if token.level >= limit - 1:
+                line = note.source.body_line + token.map[0] if token.map else None
+                diagnostics.warn(
+                    note.rel_path,
+                    f"quotes or lists nested deeper than {limit} levels: the deepest part "
+                    "and what follows it may not be shown",
+                    line,
+                )
+                return
 
     def token_loader(self, note: PublishedNote) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
         """Makes `note`'s tokens again when a page needs them (its kept parse has none)."""

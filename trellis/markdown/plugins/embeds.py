@@ -43,7 +43,7 @@ def _mark_block_embeds(state: StateCore) -> None:
             tokens[index - 1].hidden = True
             tokens[index + 1].hidden = True
             token.children = embeds
-        else:
+        elif not tokens[index - 1].hidden:  # a tight list's paragraph writes no <p> to split
             for embed in embeds:
                 embed.meta["split_paragraph"] = True
 
