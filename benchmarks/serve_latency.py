@@ -1,6 +1,7 @@
 """Save-to-served latency of `trellis serve`: how long after saving a note its new page is served.
 
-    python benchmarks/serve_latency.py [NOTES] [EDITS]      (defaults: 200 notes, 20 edits)
+    python benchmarks/serve_latency.py [NOTES] [EDITS] [--incremental]
+                                         (defaults: 200 notes, 20 edits, full rebuilds)
 
 Generates a vault of NOTES linked notes in a temporary folder, starts the real preview
 in-process on a free port, then EDITS times: saves one note with a new token, waits for the
@@ -44,6 +45,7 @@ class Versions:
         self.sock = socket.create_connection((host, port), timeout=TIMEOUT_SECONDS)
         self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         self.latest = -1
+        self.error: str | None = None
         self.cond = threading.Condition()
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -52,13 +54,18 @@ class Versions:
         with contextlib.suppress(OSError), self.sock.makefile("rb") as lines:
             for raw in lines:
                 if raw.startswith(b"data:"):
+                    state = json.loads(raw[5:])
                     with self.cond:
-                        self.latest = json.loads(raw[5:])["version"]
+                        self.latest = state["version"]
+                        self.error = state["error"] and state["error"]["message"]
                         self.cond.notify_all()
 
     def wait_beyond(self, version: int) -> int:
+        """The next version after `version`; raises if a build fails meanwhile."""
         with self.cond:
-            self.cond.wait_for(lambda: self.latest > version, TIMEOUT_SECONDS)
+            self.cond.wait_for(lambda: self.latest > version or self.error, TIMEOUT_SECONDS)
+            if self.error:
+                raise RuntimeError(f"a build failed: {self.error}")
             return self.latest
 
     def close(self) -> None:
@@ -104,8 +111,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    edits = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    incremental = "--incremental" in sys.argv
+    numbers = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    count = int(numbers[0]) if numbers else 200
+    edits = int(numbers[1]) if len(numbers) > 1 else 20
     print(
         f"machine: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs ({platform.machine()})"
@@ -115,10 +124,10 @@ def main() -> int:
         generate(vault, count)
         log = io.StringIO()
         started = time.perf_counter()
-        preview = Preview(vault, port=0, report=TerminalReport(log, log))
+        preview = Preview(vault, port=0, report=TerminalReport(log, log), incremental=incremental)
         preview.start()
         try:
-            if not preview.wait_idle(TIMEOUT_SECONDS) or preview.builds < 1:
+            if not preview.wait_idle(TIMEOUT_SECONDS) or preview.failures:
                 print(log.getvalue())
                 return 1
             first = time.perf_counter() - started
@@ -149,10 +158,14 @@ def main() -> int:
                 if preview.builds == builds + 1 and preview.last_outcome is not None:
                     rebuilds.append(preview.last_outcome.seconds)
             versions.close()
+        except RuntimeError as error:
+            print(f"{error}\n{log.getvalue()}")
+            return 1
         finally:
             preview.stop()
 
-    print(f"vault: {count} notes; first build served after {first:.2f} s")
+    kind = "incremental" if incremental else "full"
+    print(f"vault: {count} notes, {kind} rebuilds; first build served after {first:.2f} s")
     print(
         f"save -> new page served, {len(latencies)} edits: "
         f"median {statistics.median(latencies) * 1000:.0f} ms, "
@@ -161,7 +174,7 @@ def main() -> int:
     )
     if rebuilds:
         print(
-            f"rebuild alone (full build): median {statistics.median(rebuilds) * 1000:.0f} ms, "
+            f"rebuild alone ({kind}): median {statistics.median(rebuilds) * 1000:.0f} ms, "
             f"p95 {percentile(rebuilds, 0.95) * 1000:.0f} ms"
         )
     return 0
