@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from helpers import published
@@ -281,3 +282,33 @@ def test_theme_folders_are_watched(garden, events, tmp_path):
 
     (templates / "note.html").write_text("{# a template #}")
     stream.wait(lambda s: s["reload_version"] > scripted["version"], "a version after a template")
+
+
+def test_pages_stay_whole_while_rebuilding(garden, incremental):
+    """Requests during rebuilds get the old site or the new one, never a missing page."""
+    live = garden(incremental=incremental)
+    stop = threading.Event()
+    bad: list[tuple[str, int]] = []
+    served = 0
+
+    def browse() -> None:
+        nonlocal served
+        while not stop.is_set():
+            for path in ("/alpha/", "/beta/", "/", "/static/trellis.css"):
+                reply = live.get(path)
+                served += 1
+                whole = path.endswith(".css") or "</html>" in reply.text
+                if reply.status != 200 or not whole:
+                    bad.append((path, reply.status))
+
+    browser = threading.Thread(target=browse)
+    browser.start()
+    try:
+        for number in range(5):
+            live.write("Alpha.md", published(f"Alpha version V{number}-END."))
+            live.wait_page("/alpha/", f"V{number}-END")
+    finally:
+        stop.set()
+        browser.join()
+    assert served > 20
+    assert not bad, bad
