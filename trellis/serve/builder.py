@@ -60,6 +60,8 @@ class _CancellableProgress(Progress):
 
 
 class FullRebuilder:
+    """A whole one-shot build per change: simple, and always right."""
+
     def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
         self.vault = vault
         self.overrides = overrides
