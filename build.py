@@ -8,4 +8,4 @@ import sys
 from trellis.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], fast_exit=True))

@@ -4,4 +4,4 @@ import sys
 
 from trellis.cli import main
 
-sys.exit(main())
+sys.exit(main(fast_exit=True))

@@ -52,6 +52,8 @@ def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
         "commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": True}
     )
     md.enable(["table", "strikethrough", "linkify"])
+    # Obsidian links bare URLs with a scheme (`https://...`), not `example.com` or `e.g.`.
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     # Order matters where rules share a trigger or a core step depends on another's output.
     md.use(comments_plugin)
     md.use(wikilinks_plugin, resolve=hooks.resolve_link)
