@@ -191,11 +191,6 @@ def test_no_private_note_or_image_in_the_published_files(
     assert _private_bytes(root, manifest, dot_files=False) == []
 
 
-@pytest.mark.xfail(
-    reason="the build cache .trellis-cache inside the output pickles the build's warnings, "
-    "which name private link targets (SiteBuilder._cache_bytes)",
-    strict=False,
-)
 def test_no_private_marker_in_the_files_beside_the_pages(
     built: tuple[Path, object, object],
 ) -> None:
