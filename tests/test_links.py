@@ -198,3 +198,18 @@ def test_attachment_with_spaces_in_its_name(tmp_path):
     assert len(srcs) == 2 and srcs[0] == srcs[1]
     assert srcs[0].endswith("/my%20photo%201.png")
     assert (site.out / srcs[0].lstrip("/").replace("%20", " ")).is_file()
+
+
+def test_section_embed_of_a_heading_inside_a_quote_stays_balanced(tmp_path):
+    site = build_vault(
+        tmp_path,
+        {
+            "Q.md": published("> ## Quoted\n> inside the quote\n\nafter the quote\n"),
+            "E.md": published("![[Q#Quoted]]\n\nend"),
+        },
+    )
+    embed = site.body("/e/").css_first(".markdown-embed-content")
+    assert "inside the quote" in embed.text()
+    assert "after the quote" not in embed.text()
+    html = site.html("/e/")
+    assert html.count("<blockquote") == html.count("</blockquote>")

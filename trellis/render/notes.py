@@ -202,7 +202,9 @@ def section_tokens(tokens: list[Token], element_id: str, subpath: str) -> list[T
                     and other.level == token.level
                 ):
                     break
-                if other.type == "footnote_block_open":
+                # The end of the footnotes, or of the quote, list or callout holding the
+                # heading, ends its section too: a slice must never close what it did not open.
+                if other.type == "footnote_block_open" or other.level < token.level:
                     break
                 end += 1
             return tokens[index:end]
