@@ -47,11 +47,12 @@ class Preview:
         quiet_seconds: float = 0.1,
         theme_templates: Path | None = THEME_TEMPLATES,
         theme_static: Path | None = THEME_STATIC,
-        incremental: bool = False,
+        incremental: bool = True,
     ) -> None:
         """`theme_*`: the theme folders to watch (None: none; tests use their own folders).
 
-        `incremental`: rebuild with a long-lived `SiteBuilder` instead of full builds.
+        `incremental`: rebuild with a long-lived `SiteBuilder` (the default) instead of full
+        builds: only changed notes are parsed again and only affected pages rendered.
         """
         self.vault = vault.resolve()
         self.host = host
