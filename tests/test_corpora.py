@@ -38,3 +38,48 @@ def test_vault_builds_without_leftover_syntax(corpora, name, capsys):
     grown = {m: c for m, c in report.leftovers.items() if c > baseline.get(m, 0)}
     examples = {m: sorted(set(report.examples.get(m, [])))[:5] for m in grown}
     assert not grown, f"more raw syntax left than before: {grown}, e.g. in {examples}"
+
+
+def test_private_notes_of_a_real_vault_leave_no_trace(corpora, tmp_path):
+    """Obsidian's help vault published by its own `publish: true` keys: most notes stay
+    private. No private note's URL, no sentence of its own text, and no attachment only
+    private notes use may be in any output byte."""
+    import re
+
+    from trellis.diagnostics import Diagnostics
+    from trellis.pipeline import build
+    from trellis.public.urls import path_slug
+    from trellis.vault.scan import read_vault
+
+    vault = corpora / "obsidian-help"
+    result = build(vault, tmp_path / "out", {"publish_flag": "publish"}, use_cache=False)
+    published = {n.rel_path for n in result.site.notes}
+    source = read_vault(vault, Diagnostics())
+    private = [n for n in source.notes if n.rel_path not in published]
+    assert len(private) > 50 and len(published) > 20
+    public_text = "\n".join(n.body for n in source.notes if n.rel_path in published)
+    output = b"\n".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    leaks = []
+    checked = 0
+    for note in private:
+        url = path_slug(note.rel_path).encode()
+        if url != b"/" and b'href="' + url + b'"' in output:
+            leaks.append(f"{note.rel_path}: its URL")
+        lines = [
+            line.strip()
+            for line in note.body.splitlines()
+            if len(line.strip()) > 60 and not re.search(r"[\[\]!`|<>#*_$]", line)
+        ]
+        for line in lines[:3]:
+            if line not in public_text:
+                checked += 1
+                if line.encode() in output:
+                    leaks.append(f"{note.rel_path}: {line[:60]}")
+    copied = {p.name for p in (tmp_path / "out" / "attachments").rglob("*") if p.is_file()}
+    used_publicly = "\n".join(n.body for n in source.notes if n.rel_path in published)
+    for attachment in source.attachments:
+        name = attachment.rel_path.rsplit("/", 1)[-1]
+        if name in copied:
+            assert name in used_publicly, f"{name} is copied but only private notes use it"
+    assert checked > 100  # the scan looked at real private sentences
+    assert leaks == []
