@@ -196,3 +196,17 @@ def test_tags_page_is_a_tree_with_counts(tmp_path):
     assert tomato.attributes["href"] == "/tags/garden/vegetables/tomato/"
     html = site.html("/tags/")
     assert "private-tag" not in html and "#other" not in html
+
+
+def test_note_icon_is_marked_in_the_explorer_and_title(tmp_path):
+    site = build_vault(
+        tmp_path,
+        {"F/A.md": published("a", **{"dg-note-icon": "signpost"}), "F/B.md": published("b")},
+    )
+    tree = LexborHTMLParser(site.html("/_trellis/explorer.html"))
+    marked = [li.css_first("a").text() for li in tree.css("li[data-note-icon]")]
+    assert marked == ["A"]
+    assert tree.css_first("li[data-note-icon]").attributes["data-note-icon"] == "signpost"
+    title = site.page("/f/a/").css_first("h1.inline-title")
+    assert title.attributes.get("data-note-icon") == "signpost"
+    assert "data-note-icon" not in site.page("/f/b/").css_first("h1.inline-title").attributes
