@@ -14,7 +14,7 @@ from typing import Any
 from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.model.index import PathIndex
-from trellis.public.site import PublicSite, build_public_site, looks_like_file
+from trellis.public.site import PublicSite, build_public_site, looks_like_file, note_aliases
 from trellis.render.notes import NoteRenderer
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_vault
@@ -49,9 +49,7 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
     report.published = [(note.rel_path, note.url) for note in site.notes]
     everything: PathIndex[SourceNote] = PathIndex()
     for note in source.notes:
-        aliases = note.meta.get("aliases")
-        names = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
-        everything.add(note.rel_path, note, names)
+        everything.add(note.rel_path, note, note_aliases(note))
     everything.finish()
     report.private_count = len(source.notes) - len(published)
     NoteRenderer(site, report.diagnostics).parse_all()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,7 +218,8 @@ def _title(note: SourceNote) -> str:
     return note.stem
 
 
-def _aliases(note: SourceNote) -> tuple[str, ...]:
+def note_aliases(note: SourceNote) -> tuple[str, ...]:
+    """Frontmatter `aliases` (or `alias`), as a list or a comma-separated string."""
     value = note.meta.get("aliases", note.meta.get("alias"))
     if isinstance(value, str):
         value = [part for part in value.split(",")]
@@ -293,7 +293,7 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
             url=url,
             title=_title(note),
             is_home=is_home,
-            aliases=_aliases(note),
+            aliases=note_aliases(note),
             display=note_display(note.meta, settings),
         )
         site.by_url[url] = published_note
@@ -307,7 +307,3 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
         site._files.add(attachment.rel_path, attachment)
     site._files.finish()
     return site
-
-
-def published_paths(site: PublicSite) -> Iterable[str]:
-    return (note.rel_path for note in site.notes)

@@ -31,12 +31,6 @@ class SourceNote:
         parent = str(PurePosixPath(self.rel_path).parent)
         return "" if parent == "." else parent
 
-    @property
-    def path_without_suffix(self) -> str:
-        return (
-            self.rel_path[: -len(".md")] if self.rel_path.lower().endswith(".md") else self.rel_path
-        )
-
 
 @dataclass(frozen=True)
 class Attachment:
