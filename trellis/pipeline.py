@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
+from trellis.edits import LiveSite, apply_edits, plan_edits
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
@@ -104,6 +105,9 @@ class SiteBuilder:
         self._search_key = ""
         # Write the cache file into the output (the command line); `serve` keeps it in memory.
         self.keep_cache = True
+        # Keep the whole model of the last build for `apply_edits` (`serve` does).
+        self.keep_live = False
+        self._live: LiveSite | None = None
 
     # -- the cache file used between command-line runs ----------------------------------
 
@@ -184,6 +188,7 @@ class SiteBuilder:
                 return self._unchanged(result, started)
             source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
             site = build_public_site(source, settings, diagnostics)
+        marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
 
@@ -192,8 +197,10 @@ class SiteBuilder:
             notes = NoteRenderer(site, diagnostics)
             self._parse(site, notes, diagnostics, progress)
             attach_episodes(site, diagnostics)
+        marks.append(len(diagnostics.items))
         with clock("link"):
             graph = build_link_graph(site, diagnostics)
+        marks.append(len(diagnostics.items))
         result.graph = graph
         templates = _checked(lambda: create_environment(self.vault))
         pages = PageRenderer(site, templates, graph)
@@ -246,7 +253,59 @@ class SiteBuilder:
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._search_key = search_key
         self._last_out = out
+        if self.keep_live:
+            items = diagnostics.items
+            bounds = zip([0, *marks], [*marks, len(items)], strict=True)
+            self._live = LiveSite(
+                vault=self.vault.resolve(),
+                out=out,
+                site=site,
+                graph=graph,
+                notes=notes,
+                pages=pages,
+                theme=theme,
+                note_paths=frozenset(n.rel_path for n in source.notes),
+                warnings=[items[start:end] for start, end in bounds],
+            )
         result.seconds = time.perf_counter() - started
+        self._last = result
+        return result
+
+    def apply_edits(self, changed: Iterable[Path]) -> BuildResult | None:
+        """Update the last output in place for notes saved with only their body changed.
+
+        None when `changed` is more than that (see `trellis.edits`): run `build` then.
+        """
+        live = self._live
+        if live is None or self._summary is None or not live.out.is_dir():
+            return None
+        started = time.perf_counter()
+        with _fewer_collections():
+            edits = plan_edits(live, changed)
+            if edits is None:
+                return None
+            self._live = None  # half-updated until `apply_edits` succeeds
+            applied = apply_edits(live, edits, self._page_keys)
+            if applied is None:
+                return None
+        self._live = live
+        for rel_path, (content_hash, content, warnings) in applied.parses.items():
+            self._parsed[rel_path] = _Parsed(content_hash, content, warnings)
+        if applied.written:
+            self._search_key = ""  # the index shows the pages as they were
+            self._inputs = ""
+        notes, pages, attachments, _ = self._summary
+        attachments += applied.attachments_added
+        diagnostics = Diagnostics()
+        diagnostics.extend(live.all_warnings)
+        self._summary = (notes, pages, attachments, list(diagnostics.items))
+        result = BuildResult(settings=live.site.settings, diagnostics=diagnostics)
+        result.notes_published, result.pages_written = notes, pages
+        result.attachments_copied = attachments
+        result.pages_rendered = applied.rendered
+        result.site, result.graph = live.site, live.graph
+        result.seconds = time.perf_counter() - started
+        result.phases["edit"] = result.seconds
         self._last = result
         return result
 

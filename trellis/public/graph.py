@@ -7,6 +7,7 @@ previews and incremental rebuilds share. Only published notes can appear on eith
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from trellis.diagnostics import Diagnostics
@@ -55,36 +56,48 @@ def build_link_graph(site: PublicSite, diagnostics: Diagnostics) -> LinkGraph:
         graph.outgoing[note] = []
         graph.incoming.setdefault(note, [])
     for note in site.notes:
-        assert note.content is not None, "notes are parsed before the graph is built"
-        resolutions = graph.resolved[note] = []
-        for link in note.content.links:
-            path = link.target.partition("#")[0].strip()
-            resolved = site.resolve(link.target, note, link.line, warn=True)
-            resolutions.append((link.target, resolved.href if resolved else None))
-            if resolved is None:
-                if path and (media_kind(path) or looks_like_file(path)):
-                    diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
-                else:
-                    what = "embed" if link.embed else "link"
-                    diagnostics.warn(
-                        note.rel_path,
-                        f"{what} target {path!r} is missing or not published",
-                        link.line,
-                    )
-                continue
-            if resolved.note is None:
-                continue
-            edge = Edge(note, resolved.note, link.embed, link.context, link.line)
-            graph.outgoing[note].append(edge)
-            graph.incoming[resolved.note].append(edge)
-    _warn_embed_cycles(graph, diagnostics)
+        link_note(site, graph, note, diagnostics)
+    warn_embed_cycles(graph, diagnostics, site.notes)
     return graph
 
 
-def _warn_embed_cycles(graph: LinkGraph, diagnostics: Diagnostics) -> None:
-    """Warn at each embed that leads back to its own note (the page shows a placeholder)."""
-    for note, edges in graph.outgoing.items():
-        for edge in edges:
+def link_note(
+    site: PublicSite, graph: LinkGraph, note: PublishedNote, diagnostics: Diagnostics
+) -> None:
+    """Resolve `note`'s links into `graph` (replacing what it held for `note`)."""
+    assert note.content is not None, "notes are parsed before they are linked"
+    for edge in graph.outgoing.get(note, []):
+        graph.incoming[edge.target] = [e for e in graph.incoming[edge.target] if e is not edge]
+    graph.outgoing[note] = []
+    resolutions = graph.resolved[note] = []
+    for link in note.content.links:
+        path = link.target.partition("#")[0].strip()
+        resolved = site.resolve(link.target, note, link.line, warn=True)
+        resolutions.append((link.target, resolved.href if resolved else None))
+        if resolved is None:
+            if path and (media_kind(path) or looks_like_file(path)):
+                diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
+            else:
+                what = "embed" if link.embed else "link"
+                diagnostics.warn(
+                    note.rel_path,
+                    f"{what} target {path!r} is missing or not published",
+                    link.line,
+                )
+            continue
+        if resolved.note is None:
+            continue
+        edge = Edge(note, resolved.note, link.embed, link.context, link.line)
+        graph.outgoing[note].append(edge)
+        graph.incoming.setdefault(resolved.note, []).append(edge)
+
+
+def warn_embed_cycles(
+    graph: LinkGraph, diagnostics: Diagnostics, notes: Iterable[PublishedNote]
+) -> None:
+    """Warn at each embed of `notes` that leads back to its own note (shown as a placeholder)."""
+    for note in notes:
+        for edge in graph.outgoing.get(note, []):
             if not edge.embed:
                 continue
             path = _embed_path(graph, edge.target, note)

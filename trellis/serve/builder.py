@@ -143,14 +143,35 @@ def _bug_line(error: Exception) -> str:
 class IncrementalRebuilder(FullRebuilder):
     """One `SiteBuilder` kept alive: only changed notes are parsed, changed pages rendered.
 
-    Its last output is the folder being served, so `retire` (which removes older ones
-    only) never takes away what the next build links from; a failed build leaves it as is.
+    A save that changed only notes' bodies updates the site being served in place
+    (`SiteBuilder.apply_edits`): a few pages, in milliseconds. Anything else is a build into
+    a new folder; its last output is the folder being served, so `retire` (which removes
+    older ones only) never takes away what the next build links from; a failed build leaves
+    it as is.
     """
 
     def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
         super().__init__(vault, overrides, workdir)
         self._site = SiteBuilder(vault, workdir / "unused", overrides)
         self._site.keep_cache = False  # kept in memory, not written into the site
+        self._site.keep_live = True
+        self._served: Path | None = None
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
+        started = time.perf_counter()
+        if changed and self._served is not None:
+            try:
+                result = self._site.apply_edits(changed)
+            except Exception:  # the fast path is an optimisation: a full build decides
+                traceback.print_exc()
+                result = None
+            if result is not None:
+                seconds = time.perf_counter() - started
+                return RebuildOutcome(changed, self._served, result, None, "", seconds)
+        outcome = super().rebuild(changed)
+        if outcome.root is not None:
+            self._served = outcome.root
+        return outcome
 
     def _run(self, out: Path, progress: Progress) -> BuildResult:
         return self._site.build(progress, out=out)

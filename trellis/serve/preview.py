@@ -139,7 +139,7 @@ class Preview:
         if outcome.root is not None and outcome.result is not None:
             base_path = outcome.result.settings.base_path
             old = self.state.publish(outcome.root, base_path, css_only=self.css_only(changed))
-            if old is not None:
+            if old is not None and old != outcome.root:  # (an edit in place keeps it)
                 self._builder.retire(old)
             # After publishing: when the terminal says it is built, it is served.
             self.report.built(self.builds, outcome, names)

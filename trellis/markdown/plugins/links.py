@@ -1,5 +1,8 @@
 """Markdown links: `[text](Folder/Note.md)` is a link to a note, anything with a scheme is external.
 
+Local Markdown images (`![alt](pic.png)`) are recorded among the note's links too (as
+embeds), so that the link graph decides which attachments are public.
+
 A link to a `.md` file (percent-encoded or not, with an optional `#Heading`) is resolved like
 a wikilink; when it fails it renders as unresolved text. External links get
 `class="external-link"`, open in a new tab and carry `rel="noopener"`.
@@ -15,7 +18,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from trellis.markdown.plugins._tokens import children_with_lines, link_context, note_line
-from trellis.markdown.plugins.media import media_kind
+from trellis.markdown.plugins.media import is_local, media_kind
 from trellis.markdown.plugins.wikilinks import ResolveLink
 from trellis.model.content import LinkRef
 
@@ -47,6 +50,13 @@ def _record(state: StateCore) -> None:
                 if content is not None:
                     ref = LinkRef(target, False, child.meta["line"], True, link_context(inline))
                     content.links.append(ref)
+        elif child.type == "image" and content is not None:
+            # Recorded like an embed so the link graph, not the renderer, makes the file
+            # public: a page taken over unchanged from the last build still gets its image.
+            src = str(child.attrGet("src") or "")
+            if is_local(src) and src.split("#", 1)[0]:
+                path = unquote(src.split("#", 1)[0])
+                content.links.append(LinkRef(path, True, note_line(state.env, line), True))
 
 
 def links_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:

@@ -1,0 +1,168 @@
+"""The preview's fast path (`SiteBuilder.apply_edits`): a body edit updates the served site
+in place, and the result must be exactly what a clean build of the edited vault writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trellis.emit.search import BUNDLE_DIR
+from trellis.pipeline import SiteBuilder
+
+SAMPLE = Path(__file__).resolve().parent.parent / "site_src"
+COMPOST = "Garden/Compost.md"  # embedded by Guides/Embeds.md, linked from many notes
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    copy = tmp_path / "vault"
+    shutil.copytree(SAMPLE, copy)
+    return copy
+
+
+def live_builder(vault: Path, out: Path) -> SiteBuilder:
+    builder = SiteBuilder(vault, out)
+    builder.keep_cache, builder.keep_live = False, True
+    builder.build()
+    return builder
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search bundle (the preview refreshes it later)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.relative_to(root).as_posix().startswith(BUNDLE_DIR)
+    }
+
+
+def assert_same_as_clean_build(vault: Path, served: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    SiteBuilder(vault, clean).build()
+    mine, theirs = site_files(served), site_files(clean)
+    assert sorted(mine) == sorted(theirs)
+    differing = [name for name in theirs if mine[name] != theirs[name]]
+    assert differing == []
+
+
+def edit(vault: Path, rel_path: str, old: str, new: str) -> None:
+    path = vault / rel_path
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel_path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BODY_EDITS = {
+    "text": ("made of green material", "made of EDITED-TEXT green material"),
+    "new link": ("It feeds [[Tomatoes]]", "It feeds [[Spring]], [[Tomatoes]]"),
+    "dropped link": ("It feeds [[Tomatoes]] and [[Basil]] alike.", "It feeds [[Tomatoes]]."),
+    "dead link": ("alike.", "alike, and [[No Such Note]]."),
+    "new attachment": ("alike.", "alike.\n\n![[seedlings.svg|120]]"),
+    "new heading": ("It feeds", "## A new heading\n\nIt feeds"),
+    "math and code": ("alike.", "alike. $e^{i\\pi}+1=0$\n\n```python\nprint('hi')\n```"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BODY_EDITS))
+def test_a_body_edit_updates_the_site_as_a_clean_build_would(
+    case: str, vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    before = site_files(out)
+    old, new = BODY_EDITS[case]
+    edit(vault, COMPOST, old, new)
+
+    result = builder.apply_edits([vault / COMPOST])
+
+    assert result is not None, "a body edit takes the fast path"
+    assert 1 <= result.pages_rendered < result.notes_published
+    assert site_files(out) != before
+    assert_same_as_clean_build(vault, out, tmp_path)
+
+
+def test_warnings_of_an_edited_note_are_replaced_not_piled_up(vault: Path, tmp_path: Path) -> None:
+    builder = live_builder(vault, tmp_path / "out")
+    edit(vault, COMPOST, "alike.", "alike, and [[No Such Note]].")
+    first = builder.apply_edits([vault / COMPOST])
+    assert first is not None
+    dead = [d for d in first.diagnostics.items if "No Such Note" in d.message]
+    assert [(d.path, d.line) for d in dead] == [(COMPOST, 10)]
+
+    edit(vault, COMPOST, ", and [[No Such Note]].", ".")
+    second = builder.apply_edits([vault / COMPOST])
+    assert second is not None
+    assert not [d for d in second.diagnostics.items if "No Such Note" in d.message]
+    clean = SiteBuilder(vault, tmp_path / "clean").build()
+    assert sorted(second.diagnostics.items) == sorted(clean.diagnostics.items)
+
+
+def test_the_page_embedding_an_edited_note_shows_the_edit(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    edit(vault, COMPOST, "made of green", "made of EMBEDDED-EDIT green")
+    assert builder.apply_edits([vault / COMPOST]) is not None
+    embeds_page = next(out.glob("guides/embeds/index.html"))
+    assert "EMBEDDED-EDIT" in embeds_page.read_text(encoding="utf-8")
+
+
+def test_a_private_note_edited_changes_nothing(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    before = site_files(out)
+    edit(vault, "Private/Diary.md", "TRELLIS-PRIVATE", "TRELLIS-PRIVATE TRELLIS-PRIVATE")
+    result = builder.apply_edits([vault / "Private/Diary.md"])
+    assert result is not None and result.pages_rendered == 0
+    assert site_files(out) == before
+
+
+FULL_BUILD_CHANGES = {
+    "title": lambda v: edit(v, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap"),
+    "unpublished": lambda v: edit(v, COMPOST, "dg-publish: true", "dg-publish: false"),
+    "published": lambda v: edit(v, "Private/Diary.md", "dg-publish: false", "dg-publish: true"),
+    "new tag": lambda v: edit(v, COMPOST, "alike.", "alike. #new-tag"),
+    "new embed": lambda v: edit(v, COMPOST, "alike.", "alike.\n\n![[Basil]]"),
+    "new note": lambda v: (v / "Garden/New.md").write_text("---\ndg-publish: true\n---\nNew\n"),
+    "deleted": lambda v: (v / COMPOST).unlink(),
+    "template": lambda v: (v / ".trellis/templates").mkdir(parents=True),
+    "settings": lambda v: (v / "trellis.toml").write_text("title = 'Changed'\n"),
+    "attachment": lambda v: (v / "attachments/seedlings.svg").write_text("<svg/>"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FULL_BUILD_CHANGES))
+def test_anything_but_a_body_edit_asks_for_a_full_build(
+    case: str, vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    FULL_BUILD_CHANGES[case](vault)
+    changed = {
+        "new note": vault / "Garden/New.md",
+        "published": vault / "Private/Diary.md",
+        "template": vault / ".trellis/templates",
+        "settings": vault / "trellis.toml",
+        "attachment": vault / "attachments/seedlings.svg",
+    }.get(case, vault / COMPOST)
+    assert builder.apply_edits([changed]) is None
+    # ... and the full build that follows is right.
+    builder.build(out=tmp_path / "next")
+    assert_same_as_clean_build(vault, tmp_path / "next", tmp_path)
+
+
+def test_a_renamed_heading_that_others_link_to_asks_for_a_full_build(
+    vault: Path, tmp_path: Path
+) -> None:
+    # Guides/Writing Notes.md links to [[About Trellis#How it is built]].
+    builder = live_builder(vault, tmp_path / "out")
+    edit(vault, "About Trellis.md", "How it is built", "How it was built")
+    assert builder.apply_edits([vault / "About Trellis.md"]) is None
+
+
+def test_a_new_heading_nobody_links_to_keeps_the_fast_path(vault: Path, tmp_path: Path) -> None:
+    builder = live_builder(vault, tmp_path / "out")
+    edit(vault, "About Trellis.md", "How it is built", "How it is built\n\n## Brand new")
+    assert builder.apply_edits([vault / "About Trellis.md"]) is not None
+    assert_same_as_clean_build(vault, tmp_path / "out", tmp_path)

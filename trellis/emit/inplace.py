@@ -1,0 +1,62 @@
+"""`InPlaceWriter`: changes a few files of a finished output folder, each one atomically.
+
+The preview's fast path (`trellis.edits`) re-renders a handful of pages after a save; making
+a whole new folder for that (as `OutputWriter` does, linking thousands of unchanged files)
+would cost more than the rendering. Files are written beside their target and renamed over
+it, so a request being served reads the old file or the new one, never half of one, and a
+file hard-linked from an older build is replaced, never changed through the shared link.
+The path checks are `OutputWriter`'s: nothing lands outside the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from trellis.diagnostics import Diagnostics, FatalError
+from trellis.emit.writer import MARKER, OutputWriter
+
+
+class InPlaceWriter(OutputWriter):
+    def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
+        super().__init__(out, vault, diagnostics)
+        if not (self.out / MARKER).is_file():
+            raise FatalError(f"{out} is not a finished Trellis site; cannot update it in place")
+        # Emitters find the site being written under `staging`: here it is the folder itself.
+        self.staging = self.out
+
+    def start(self) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+    def write_bytes(self, rel_path: str, data: bytes) -> None:
+        path = self._target(rel_path)
+        if path is None:
+            return
+        temporary = path.with_name(f".{path.name}.trellis-tmp")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            self._skip(rel_path, error)
+
+    def copy_file(self, rel_path: str, source: Path) -> None:
+        path = self._target(rel_path)
+        if path is None:
+            return
+        temporary = path.with_name(f".{path.name}.trellis-tmp")
+        try:
+            shutil.copyfile(source, temporary)
+            info = source.stat()
+            os.utime(temporary, ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            self._skip(rel_path, error)
