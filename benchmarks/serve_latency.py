@@ -1,26 +1,32 @@
 """Save-to-served latency of `trellis serve`: how long after saving a note its new page is served.
 
-    python benchmarks/serve_latency.py [NOTES] [EDITS] [--incremental]
-                                         (defaults: 200 notes, 20 edits, full rebuilds)
+    python benchmarks/serve_latency.py                     # 1,000 and 10,000 notes, 20 edits each
+    python benchmarks/serve_latency.py --notes 1000 --edits 30 --reference --json out.json
 
-Generates a vault of NOTES linked notes in a temporary folder, starts the real preview
-in-process on a free port, then EDITS times: saves one note with a new token, waits for the
-live-reload event as an open tab would, and fetches the page over HTTP until it holds the
-token. Prints the median and p95 of those latencies, the rebuild times the preview measured
-itself, and the machine. Each edit waits for the preview to be idle first, so every figure
-is one whole watch -> debounce -> rebuild -> swap -> event -> fetch. (Polling the page in a
-tight loop instead would steal the builder's CPU and inflate the figures.)
+For each size it takes the generated vault of `benchmarks/run.py` (same generator, same
+cache folder), copies it to a temporary folder, starts the real preview in-process on a
+free port (watchdog, debounce, HTTP server, live-reload stream: nothing mocked), waits for
+the first build, then EDITS times: appends a paragraph holding a new token to the body of a
+published note, waits for the live-reload event as an open tab would, and fetches the page
+over HTTP until it holds the token. Each figure is one whole save -> watch -> debounce ->
+rebuild -> event -> fetch. Each edit waits for the preview to be idle first (polling the page
+in a tight loop instead would steal the builder's CPU and inflate the figures).
+
+`--reference` measures, in the same run, the same edits with the fast path switched off
+(every save is a full incremental build into a new folder, as before the fast path), on
+fewer edits at sizes over 2,000 notes since each takes seconds there.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
-import io
 import json
 import math
 import os
-import platform
+import random
+import shutil
 import socket
 import statistics
 import sys
@@ -28,14 +34,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.run import cached_vault, machine
 from trellis.serve import Preview
 from trellis.serve.livereload import EVENTS_PATH
 from trellis.serve.report import TerminalReport
 
-TIMEOUT_SECONDS = 600.0
+TIMEOUT_SECONDS = 900.0
 
 
 class Versions:
@@ -75,26 +83,6 @@ class Versions:
         self.sock.close()
 
 
-def note_text(number: int, count: int, extra: str = "") -> str:
-    links = " ".join(f"[[Note {(number * 7 + k) % count}]]" for k in range(1, 4))
-    paragraphs = "\n\n".join(
-        f"Paragraph {p} of note {number}: some *emphasis*, `code` and a link to {links}."
-        for p in range(5)
-    )
-    return (
-        f"---\ndg-publish: true\ntags: [bench, group{number % 10}]\n---\n"
-        f"# Note {number}\n\n{paragraphs}\n\n- a list item\n- another one\n\n{extra}\n"
-    )
-
-
-def generate(vault: Path, count: int) -> None:
-    vault.mkdir(parents=True)
-    for number in range(count):
-        folder = vault / f"Folder {number % 10}"
-        folder.mkdir(exist_ok=True)
-        (folder / f"Note {number}.md").write_text(note_text(number, count), encoding="utf-8")
-
-
 def fetch(host: str, port: int, path: str) -> str:
     conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT_SECONDS)
     try:
@@ -110,75 +98,142 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def main() -> int:
-    incremental = "--incremental" in sys.argv
-    numbers = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    count = int(numbers[0]) if numbers else 200
-    edits = int(numbers[1]) if len(numbers) > 1 else 20
-    print(
-        f"machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs ({platform.machine()})"
+def edited_notes(preview: Preview, count: int, seed: int) -> list[tuple[Path, str]]:
+    """(file, page path) of `count` published, non-episode notes, chosen with `seed`."""
+    builder = preview._builder
+    site = builder._site._last.site if builder and builder._site._last else None  # type: ignore[attr-defined]
+    assert site is not None, "the first build has a site"
+    notes = sorted(
+        (n for n in site.notes if n.episode is None and not n.is_home), key=lambda n: n.rel_path
     )
-    with tempfile.TemporaryDirectory(prefix="trellis-bench-") as temp:
-        vault = Path(temp) / "vault"
-        generate(vault, count)
-        log = io.StringIO()
-        started = time.perf_counter()
-        preview = Preview(vault, port=0, report=TerminalReport(log, log), incremental=incremental)
-        preview.start()
+    chosen = random.Random(seed).sample(notes, min(count, len(notes)))
+    return [(n.source.abs_path, site.href(n.url)) for n in chosen]
+
+
+def measure(vault: Path, edits: int, fast: bool, seed: int) -> dict[str, Any]:
+    """Start a preview of `vault`, make `edits` body edits, return the figures."""
+    log_lines: list[str] = []
+    log = _Log(log_lines)
+    report = TerminalReport(log, log)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    preview = Preview(vault, port=0, report=report)
+    preview.start()
+    latencies: list[float] = []
+    rebuilds: list[float] = []
+    fast_builds = 0
+    try:
+        if not preview.wait_idle(TIMEOUT_SECONDS) or preview.failures:
+            raise RuntimeError("the first build failed:\n" + "".join(log_lines))
+        first = time.perf_counter() - started
+        if not fast:
+            preview._builder._site.keep_live = False  # type: ignore[union-attr]
+            preview._builder._site._live = None  # type: ignore[union-attr]
+        host, port = preview.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        versions = Versions(host, int(port))
         try:
-            if not preview.wait_idle(TIMEOUT_SECONDS) or preview.failures:
-                print(log.getvalue())
-                return 1
-            first = time.perf_counter() - started
-            host, port = preview.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
-            versions = Versions(host, int(port))
-            latencies: list[float] = []
-            rebuilds: list[float] = []
-            for edit in range(edits):
-                number = (edit * 37) % count
-                path = vault / f"Folder {number % 10}" / f"Note {number}.md"
-                url = f"/folder-{number % 10}/note-{number}/"
-                token = f"EDIT-{edit}-TOKEN"
+            for number, (path, page) in enumerate(edited_notes(preview, edits, seed)):
+                token = f"EDIT-{number}-TOKEN"
                 assert preview.wait_idle(TIMEOUT_SECONDS)
-                time.sleep(0.2)  # let stray events of the last round pass
-                builds = preview.builds
+                time.sleep(0.3)  # let stray events of the last round pass
+                builds, served = preview.builds, preview.state.current_root
                 seen = versions.wait_beyond(-1)
+                text = path.read_text(encoding="utf-8")
                 saved = time.perf_counter()
-                path.write_text(note_text(number, count, token), encoding="utf-8")
+                path.write_text(f"{text}\n\nAn edited paragraph: {token}.\n", encoding="utf-8")
                 while True:
                     seen = versions.wait_beyond(seen)
-                    if token in fetch(host, int(port), url):
+                    if token in fetch(host, int(port), page):
                         break
                     if time.perf_counter() - saved > TIMEOUT_SECONDS:
-                        print(f"timed out waiting for {url}\n{log.getvalue()}")
-                        return 1
+                        raise RuntimeError(f"timed out waiting for {page}")
                 latencies.append(time.perf_counter() - saved)
                 assert preview.wait_idle(TIMEOUT_SECONDS)
-                if preview.builds == builds + 1 and preview.last_outcome is not None:
-                    rebuilds.append(preview.last_outcome.seconds)
-            versions.close()
-        except RuntimeError as error:
-            print(f"{error}\n{log.getvalue()}")
-            return 1
+                outcome = preview.last_outcome
+                if preview.builds == builds + 1 and outcome is not None:
+                    rebuilds.append(outcome.seconds)
+                    fast_builds += preview.state.current_root == served  # updated in place
         finally:
-            preview.stop()
+            versions.close()
+    finally:
+        preview.stop()
+    return {
+        "fast_path": fast,
+        "first_build_s": round(first, 2),
+        "edits": len(latencies),
+        "edits_on_fast_path": fast_builds,
+        "latency_ms": _summary(latencies),
+        "rebuild_ms": _summary(rebuilds),
+    }
 
-    kind = "incremental" if incremental else "full"
-    print(f"vault: {count} notes, {kind} rebuilds; first build served after {first:.2f} s")
-    print(
-        f"save -> new page served, {len(latencies)} edits: "
-        f"median {statistics.median(latencies) * 1000:.0f} ms, "
-        f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-        f"min {min(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+
+class _Log:
+    """A stream for the preview's terminal report, kept for when something fails."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    return {
+        "median": round(statistics.median(values) * 1000, 1),
+        "p95": round(percentile(values, 0.95) * 1000, 1),
+        "min": round(min(values) * 1000, 1),
+        "max": round(max(values) * 1000, 1),
+    }
+
+
+def _line(size: int, figures: dict[str, Any]) -> str:
+    kind = "fast path" if figures["fast_path"] else "reference (full incremental builds)"
+    latency, rebuild = figures["latency_ms"], figures["rebuild_ms"]
+    return (
+        f"{size:>6} notes, {kind}: save -> served median {latency['median']:.0f} ms, "
+        f"p95 {latency['p95']:.0f} ms (min {latency['min']:.0f}, max {latency['max']:.0f}; "
+        f"{figures['edits']} edits, {figures['edits_on_fast_path']} on the fast path); "
+        f"rebuild alone median {rebuild.get('median', 0):.0f} ms; "
+        f"first build {figures['first_build_s']:.1f} s"
     )
-    if rebuilds:
-        print(
-            f"rebuild alone ({kind}): median {statistics.median(rebuilds) * 1000:.0f} ms, "
-            f"p95 {percentile(rebuilds, 0.95) * 1000:.0f} ms"
-        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reference", action="store_true", help="also without the fast path")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "trellis-bench")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    print(machine_line := json.dumps(machine(), ensure_ascii=False))
+    results: dict[str, Any] = {"machine": json.loads(machine_line), "sizes": {}}
+    args.cache.mkdir(parents=True, exist_ok=True)
+    for size in args.notes:
+        source, _, _ = cached_vault(args.cache, size, args.seed)
+        runs = [True, False] if args.reference else [True]
+        for fast in runs:
+            edits = args.edits if fast or size <= 2000 else max(3, args.edits // 5)
+            with tempfile.TemporaryDirectory(prefix="trellis-serve-bench-") as temp:
+                vault = Path(temp) / "vault"
+                shutil.copytree(source, vault)
+                figures = measure(vault, edits, fast, args.seed)
+            results["sizes"].setdefault(str(size), []).append(figures)
+            print(_line(size, figures), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     sys.exit(main())

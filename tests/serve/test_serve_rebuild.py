@@ -158,7 +158,7 @@ for n in range(50):
     now = time.monotonic()
     gaps.append(now - last)
     last = now
-    time.sleep(0.02)
+    time.sleep(0.01)
 print(max(gaps[1:]))
 """
 
@@ -178,12 +178,13 @@ def test_a_burst_of_saves_causes_at_most_two_rebuilds(garden):
         live.wait_page("/alpha/", "SAVE-49-END")
         live.settle()
         longest_gap = float(run.stdout)
-        if longest_gap < 0.09:  # a burst indeed: the machine did not stall the editor
+        # A burst indeed: the machine never stalled the editor for the preview's quiet time.
+        if longest_gap < live.preview.changes.quiet * 0.8:
             break
         live.write("Alpha.md", published("Reset."))
         live.wait_page("/alpha/", "Reset.")
     else:
-        pytest.skip("the machine was too loaded to save 50 times without a 100 ms pause")
+        pytest.skip("the machine was too loaded to save 50 times without a 40 ms pause")
     assert 1 <= live.preview.builds - before <= 2, live.out.getvalue()
 
 

@@ -18,8 +18,10 @@ links (`/garden/a/`), which feed readers resolve against the feed's own address;
 
 from __future__ import annotations
 
+import heapq
 import re
 import uuid
+from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -64,9 +66,14 @@ def feed_limit(site: PublicSite) -> int:
 def feed_notes(site: PublicSite, notes: list[DatedNote]) -> list[DatedNote]:
     """The notes of the feed, newest first: by updated, then created date, then URL."""
     chosen = sorted((d for d in notes if not d.note.is_home), key=lambda d: d.note.url)
-    chosen.sort(key=lambda d: (d.updated, d.created), reverse=True)
     limit = feed_limit(site)
-    return chosen[:limit] if limit > 0 else chosen
+    # `nlargest` is a stable `sort(reverse=True)[:limit]`, without sorting every note.
+    newest = heapq.nlargest(limit if limit > 0 else len(chosen), chosen, key=_newness)
+    return newest
+
+
+def _newness(dated: DatedNote) -> tuple[datetime, datetime]:
+    return dated.updated, dated.created
 
 
 def feed_documents(site: PublicSite, notes: list[DatedNote]) -> tuple[bytes, bytes]:

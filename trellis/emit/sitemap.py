@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from trellis.emit.writer import OutputWriter
-from trellis.model.dates import note_dates
 from trellis.public.site import PublicSite, PublishedNote
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -41,7 +40,7 @@ def discoverable_notes(site: PublicSite) -> list[DatedNote]:
     for note in site.notes:
         if note.display.hidden:
             continue
-        created, updated = note_dates(note.meta, note.source.mtime)
+        created, updated = note.source.dates
         dated.append(
             DatedNote(note, created.replace(microsecond=0), updated.replace(microsecond=0))
         )

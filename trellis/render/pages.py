@@ -15,7 +15,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
-from trellis.model.dates import note_dates
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
@@ -166,7 +165,7 @@ class PageRenderer:
     def note_context(self, note: PublishedNote) -> dict[str, Any]:
         """Everything a note page shows except its body (and the scripts the body needs)."""
         content = note.content
-        created, updated = note_dates(note.meta, note.source.mtime)
+        created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
         return self.base_context(

@@ -16,6 +16,7 @@ error or a bug becomes `outcome.error`, one line with a file and line where we c
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 import time
@@ -171,7 +172,21 @@ class IncrementalRebuilder(FullRebuilder):
         outcome = super().rebuild(changed)
         if outcome.root is not None:
             self._served = outcome.root
+            _settle_memory()
         return outcome
 
     def _run(self, out: Path, progress: Progress) -> BuildResult:
         return self._site.build(progress, out=out)
+
+
+def _settle_memory() -> None:
+    """Free the model the last build replaced, then freeze the new one.
+
+    A model holds millions of objects in reference cycles (a note and its parse point at each
+    other), so freeing the old one needs a full collection; and every later full collection
+    would scan the new one again: 1.5 s at 10,000 notes, hitting a save at random. Frozen,
+    the kept model is never scanned; the next full build unfreezes it to free it in turn.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

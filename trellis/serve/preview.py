@@ -44,7 +44,7 @@ class Preview:
         port: int = 8000,
         overrides: dict[str, Any] | None = None,
         report: TerminalReport | None = None,
-        quiet_seconds: float = 0.1,
+        quiet_seconds: float = 0.05,
         theme_templates: Path | None = THEME_TEMPLATES,
         theme_static: Path | None = THEME_STATIC,
         incremental: bool = True,

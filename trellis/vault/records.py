@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from trellis.model.dates import note_dates
 
 
 @dataclass
@@ -30,6 +34,11 @@ class SourceNote:
     def folder(self) -> str:
         parent = str(PurePosixPath(self.rel_path).parent)
         return "" if parent == "." else parent
+
+    @cached_property
+    def dates(self) -> tuple[datetime, datetime]:
+        """(created, updated), worked out once: feeds and the sitemap ask for every note's."""
+        return note_dates(self.meta, self.mtime)
 
 
 @dataclass(frozen=True)
