@@ -54,6 +54,9 @@ def _block_rule() -> Any:
 
     def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         begin = state.bMarks[start] + state.tShift[start]
+        # Asked at the start of every block: answer the usual "no" before slicing the line.
+        if not state.src.startswith("$$", begin, state.eMarks[start]):
+            return False
         line = state.src[begin : state.eMarks[start]].strip()
         if len(line) > 4 and line.endswith("$$") and "$$" in line[2:-2]:
             return False
