@@ -166,3 +166,30 @@ def test_a_new_heading_nobody_links_to_keeps_the_fast_path(vault: Path, tmp_path
     edit(vault, "About Trellis.md", "How it is built", "How it is built\n\n## Brand new")
     assert builder.apply_edits([vault / "About Trellis.md"]) is not None
     assert_same_as_clean_build(vault, tmp_path / "out", tmp_path)
+
+
+def test_the_search_index_is_refreshed_on_request_and_a_stop_keeps_it_stale(
+    vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    assert not builder.search_stale
+    bundle_before = {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
+    edit(vault, COMPOST, "made of green", "made of SEARCHABLE-EDIT green")
+    assert builder.apply_edits([vault / COMPOST]) is not None
+    assert builder.search_stale
+
+    assert builder.refresh_search(stop=lambda: True) is False
+    assert builder.search_stale
+    assert {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()} == (
+        bundle_before
+    )
+
+    assert builder.refresh_search(stop=lambda: False) is True
+    assert not builder.search_stale
+    clean = tmp_path / "clean"
+    SiteBuilder(vault, clean).build()
+    theirs = {p.relative_to(clean) for p in (clean / BUNDLE_DIR).rglob("*") if p.is_file()}
+    mine = {p.relative_to(out) for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
+    assert mine == theirs  # the same index (Pagefind names its files by their content)
+    assert not list((out / "_trellis").glob(".*"))  # no scratch folder left behind

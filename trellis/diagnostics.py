@@ -41,6 +41,12 @@ class Diagnostics:
                 self._seen.add(item)
                 self.items.append(item)
 
+    @classmethod
+    def of(cls, items: list[Diagnostic]) -> Diagnostics:
+        """A list holding `items` once each, in order (faster than `warn` one by one)."""
+        unique = list(dict.fromkeys(items))
+        return cls(items=unique, _seen=set(unique))
+
     def extend(self, items: list[Diagnostic]) -> None:
         for item in items:
             self.warn(item.path, item.message, item.line, item.code)

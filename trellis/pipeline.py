@@ -41,7 +41,7 @@ from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
 from trellis.emit.pages import PageKeys, digest, emit_note_pages
-from trellis.emit.search import BUNDLE_DIR, emit_search
+from trellis.emit.search import BUNDLE_DIR, emit_search, refresh_search_bundle
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -296,8 +296,7 @@ class SiteBuilder:
             self._inputs = ""
         notes, pages, attachments, _ = self._summary
         attachments += applied.attachments_added
-        diagnostics = Diagnostics()
-        diagnostics.extend(live.all_warnings)
+        diagnostics = Diagnostics.of(live.all_warnings)
         self._summary = (notes, pages, attachments, list(diagnostics.items))
         result = BuildResult(settings=live.site.settings, diagnostics=diagnostics)
         result.notes_published, result.pages_written = notes, pages
@@ -308,6 +307,26 @@ class SiteBuilder:
         result.phases["edit"] = result.seconds
         self._last = result
         return result
+
+    @property
+    def search_stale(self) -> bool:
+        """True after `apply_edits`: the search index shows the pages as they were."""
+        return self._live is not None and not self._search_key
+
+    def refresh_search(self, stop: Callable[[], bool]) -> bool:
+        """Index the site `apply_edits` updated again; False if stopped or Pagefind failed.
+
+        `stop` is polled while Pagefind runs; when it says so, Pagefind is killed and the
+        index stays as it was (still stale), to be refreshed later.
+        """
+        live = self._live
+        if live is None or self._search_key:
+            return False
+        key = digest(sorted(self._page_keys.items()))
+        if not refresh_search_bundle(live.site, live.out, Diagnostics(), stop):
+            return False
+        self._search_key = key
+        return True
 
     def _unchanged(self, result: BuildResult, started: float) -> BuildResult:
         """The last build's report, for a build that found nothing to do."""

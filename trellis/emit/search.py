@@ -47,19 +47,23 @@ missing or fails, the build warns and goes on without search; the search box the
 search is unavailable.
 
 What Pagefind costs (1.5.2, the generated 10,000-note vault: 9,000 pages, 46 M characters of
-indexed text, 2 cores): 10-13 s and 2.2-2.4 GB resident at its peak. Its memory grows with
-the sum over pages of each page's distinct words (some 300 bytes each): ~0.6 GB while it
-reads the pages, then about 3.5 times that while it builds the index. The HTML around the
-indexed part barely matters: pages cut down to that part took as long and as much memory. Its service API (`add_html_file`, or `add_custom_record` with the
-plain text) was slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and
-no smaller, and jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the
-memory is live data.
+indexed text, 2 cores): 10-13 s and 2.2-2.4 GB resident at its peak. Its memory grows with the
+sum over pages of each page's distinct words (some 300 bytes each): ~0.6 GB while it reads the
+pages, then about 3.5 times that while it builds the index. The HTML around the indexed part
+barely matters: pages cut down to that part took as long and as much memory. Its service API
+(`add_html_file`, or `add_custom_record` with the plain text) was slower (1,000 notes: 1.5-1.9
+s of CPU against 0.9 s for the command line) and no smaller, and jemalloc settings
+(`MALLOC_CONF` decay times, one arena) changed nothing: the memory is live data.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics
@@ -71,6 +75,9 @@ ROOT_SELECTOR = "main[data-pagefind-body]"
 # Left out of the index (see above): embedded notes and placeholders, and breadcrumbs.
 EXCLUDED = (".internal-embed.markdown-embed", "nav.breadcrumbs")
 TIMEOUT_SECONDS = 600
+# How often a running Pagefind checks whether it should stop (`refresh_search_bundle`).
+STOP_POLL_SECONDS = 0.05
+STOPPED = "stopped"
 # Pagefind's ready-made UIs and the highlight script: our own dialog replaces them.
 _UNUSED_PREFIXES = (
     "pagefind-ui",
@@ -114,19 +121,61 @@ def emit_search(site: PublicSite, writer: OutputWriter, diagnostics: Diagnostics
         if problem:
             diagnostics.warn("", f"search index not built: {problem}")
             return 0
-        files = [
-            path
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-            and not path.relative_to(bundle).as_posix().startswith(_UNUSED_PREFIXES)
-        ]
+        files = _bundle_files(bundle)
         for path in files:
             writer.copy_file(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", path)
     return len(files)
 
 
-def _run_pagefind(binary: Path, site_dir: Path, bundle: Path, cwd: Path) -> str:
-    """Run the CLI; "" on success, else one line saying what went wrong.
+def refresh_search_bundle(
+    site: PublicSite, out: Path, diagnostics: Diagnostics, stop: Callable[[], bool]
+) -> bool:
+    """Index the finished site in `out` again and swap the new bundle in (the preview's
+    in-place edits); False when `stop` said so while Pagefind ran, or it failed.
+
+    The old bundle is served until the new one is complete: the swap is two renames.
+    """
+    if searchable_count(site) == 0:
+        return True
+    binary = pagefind_binary()
+    if binary is None:
+        return True  # the full build said so already
+    target = out / BUNDLE_DIR
+    fresh, old = target.with_name(".pagefind-new"), target.with_name(".pagefind-old")
+    with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
+        bundle = Path(scratch) / "bundle"
+        problem = _run_pagefind(binary, out, bundle, Path(scratch), stop)
+        if problem:
+            if problem != STOPPED:
+                diagnostics.warn("", f"search index not refreshed: {problem}")
+            return False
+        for leftover in (fresh, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for path in _bundle_files(bundle):
+            copy = fresh / path.relative_to(bundle)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _bundle_files(bundle: Path) -> list[Path]:
+    """The files of Pagefind's output that the site needs (its own UIs left out)."""
+    return [
+        path
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file() and not path.relative_to(bundle).as_posix().startswith(_UNUSED_PREFIXES)
+    ]
+
+
+def _run_pagefind(
+    binary: Path, site_dir: Path, bundle: Path, cwd: Path, stop: Callable[[], bool] | None = None
+) -> str:
+    """Run the CLI; "" on success, `STOPPED` if `stop` said so, else one line saying what
+    went wrong. Pagefind is never left running: stopped, failed or interrupted, it is killed.
 
     It runs in an empty folder so a stray `pagefind.yml` in the current folder cannot
     change what is indexed.
@@ -143,18 +192,31 @@ def _run_pagefind(binary: Path, site_dir: Path, bundle: Path, cwd: Path) -> str:
         "--quiet",
     ]
     try:
-        run = subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-    except subprocess.TimeoutExpired:
-        return f"Pagefind did not finish in {TIMEOUT_SECONDS} s"
     except OSError as error:
         return f"cannot run Pagefind ({binary}): {error.strerror or error}"
-    if run.returncode != 0:
-        lines = [line.strip() for line in (run.stderr + run.stdout).splitlines() if line.strip()]
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=STOP_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop():
+                    return STOPPED
+                if time.monotonic() > deadline:
+                    return f"Pagefind did not finish in {TIMEOUT_SECONDS} s"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    if process.returncode != 0:
+        lines = [line.strip() for line in (stderr + stdout).splitlines() if line.strip()]
         errors = [line for line in lines if line.startswith("Error")]
         said = (errors or lines or ["no output"])[0]
-        return f"Pagefind failed ({run.returncode}): {said}"
+        return f"Pagefind failed ({process.returncode}): {said}"
     if not (bundle / "pagefind.js").is_file():
         return "Pagefind wrote no pagefind.js"
     return ""

@@ -21,6 +21,7 @@ import shutil
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,13 @@ class IncrementalRebuilder(FullRebuilder):
             self._served = outcome.root
             _settle_memory()
         return outcome
+
+    @property
+    def search_stale(self) -> bool:
+        return self._site.search_stale
+
+    def refresh_search(self, stop: Callable[[], bool]) -> bool:
+        return self._site.refresh_search(stop)
 
     def _run(self, out: Path, progress: Progress) -> BuildResult:
         return self._site.build(progress, out=out)

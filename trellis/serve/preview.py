@@ -35,6 +35,9 @@ from trellis.serve.server import PreviewServer, bind_server
 from trellis.serve.state import SiteState
 from trellis.serve.watcher import ChangeFilter, ChangeQueue, Watcher
 
+# How long the writer must pause before the search index of edited pages is rebuilt.
+SEARCH_IDLE_SECONDS = 1.0
+
 
 class Preview:
     def __init__(
@@ -127,7 +130,24 @@ class Preview:
             except Exception as error:  # a bug here must not end the preview
                 self.state.fail(f"internal error: {type(error).__name__}: {error}")
                 traceback.print_exc()
+            self._refresh_search_when_idle()
             changed = self.changes.take()
+
+    def _refresh_search_when_idle(self) -> None:
+        """After edits made in place, index the site again once no save came for a while.
+
+        Pagefind takes about a second per 1,000 notes, so it runs only when the writer pauses,
+        and it is stopped (and tried again later) as soon as a change arrives.
+        """
+        builder = self._builder
+        if not isinstance(builder, IncrementalRebuilder) or not builder.search_stale:
+            return
+        if self.changes.wait_pending(SEARCH_IDLE_SECONDS):
+            return
+        try:
+            builder.refresh_search(stop=self.changes.pending)
+        except Exception:  # search is a nicety of the preview: never end the loop for it
+            traceback.print_exc()
 
     def _rebuild(self, changed: frozenset[Path]) -> None:
         assert self._builder is not None

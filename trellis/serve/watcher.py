@@ -135,6 +135,22 @@ class ChangeQueue:
                 self._cond.wait(due - now)
             return None
 
+    def wait_pending(self, timeout: float) -> bool:
+        """Wait up to `timeout` for a change (without taking it); False if none came.
+
+        The consumer counts as idle meanwhile: it does background work (the search index)
+        that it drops as soon as `pending` says a change is waiting.
+        """
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+            return self._cond.wait_for(lambda: self._closed or bool(self._paths), timeout)
+
+    def pending(self) -> bool:
+        """True when a change waits (or the queue is closed): background work should stop."""
+        with self._cond:
+            return self._closed or bool(self._paths)
+
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is pending and the consumer waits for more; False on timeout."""
         with self._cond:
