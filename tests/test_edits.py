@@ -4,9 +4,14 @@ in place, and the result must be exactly what a clean build of the edited vault 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import write_vault
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from test_properties import PHASES, SLOW, budget
 
 from trellis.emit.search import BUNDLE_DIR
 from trellis.pipeline import SiteBuilder
@@ -193,3 +198,83 @@ def test_the_search_index_is_refreshed_on_request_and_a_stop_keeps_it_stale(
     mine = {p.relative_to(out) for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
     assert mine == theirs  # the same index (Pagefind names its files by their content)
     assert not list((out / "_trellis").glob(".*"))  # no scratch folder left behind
+
+
+# -- any sequence of saves: the fast path or the full build it falls back to, never wrong ----
+
+SMALL_VAULT = {
+    "Alpha.md": "---\ndg-publish: true\n---\n# Alpha\n\n## Start\n\nLinks [[Beta]] and "
+    "[[Gamma#Part]].\n\nA line ^blk1\n",
+    "Beta.md": "---\ndg-publish: true\ntitle: Beta Title\n---\nBeta embeds ![[Gamma#Part]] and "
+    "![[pic.png|40]].\n",
+    "Folder/Gamma.md": "---\ndg-publish: true\n---\n## Part\n\nGamma part text.\n\n## Other\n\n"
+    "See [[Alpha#^blk1]].\n",
+    "Delta.md": "---\ndg-publish: true\n---\nDelta embeds ![[Alpha]].\n",
+    "Secret.md": "---\ndg-publish: false\n---\nSECRET-MARKER text.\n",
+    "pic.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
+    "other.png": b"\x89PNG\r\n\x1a\n" + bytes(80),
+}
+SAVED_LINES = [
+    "Plain words.",
+    "[[Alpha]]",
+    "[[Beta|an alias]]",
+    "[[Gamma#Other]]",
+    "[[Alpha#Start]]",
+    "[[Secret]]",
+    "[[Nowhere]]",
+    "![[other.png]]",
+    "![[Gamma]]",
+    "## Part",
+    "## Start",
+    "## New heading",
+    "words ^blk1",
+    "#fresh-tag",
+    "$x^2$",
+    "==marked==",
+    "- [ ] a task",
+    "> [!note] A callout",
+    "",
+]
+EDITABLE = ["Alpha.md", "Beta.md", "Folder/Gamma.md", "Delta.md", "Secret.md"]
+
+
+@settings(max_examples=budget(12), deadline=None, phases=PHASES, suppress_health_check=SLOW)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(EDITABLE),
+            st.integers(min_value=0, max_value=12),
+            st.sampled_from(SAVED_LINES),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_saves_give_what_a_clean_build_gives(saves: list[tuple[str, int, str, bool]]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        vault = write_vault(root / "vault", SMALL_VAULT)
+        out = root / "out"
+        builder = live_builder(vault, out)
+        for number, (rel_path, line, text, replace) in enumerate(saves):
+            path = vault / rel_path
+            lines = path.read_text(encoding="utf-8").split("\n")
+            body_start = lines.index("---", 1) + 1
+            at = min(body_start + line, len(lines))
+            if replace and at < len(lines):
+                lines[at] = text
+            else:
+                lines.insert(at, text)
+            path.write_text("\n".join(lines), encoding="utf-8")
+            if builder.apply_edits([path]) is None:
+                event("full build")
+                out = root / f"out-{number}"
+                builder.build(out=out)
+            else:
+                event("fast path")
+            clean = root / f"clean-{number}"
+            SiteBuilder(vault, clean).build()
+            mine, theirs = site_files(out), site_files(clean)
+            assert sorted(mine) == sorted(theirs)
+            assert [name for name in theirs if mine[name] != theirs[name]] == []

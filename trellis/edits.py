@@ -116,7 +116,8 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
             return None
         if note.episode is not None:
             return None
-        if source.content_hash != old.content_hash:
+        # The same bytes saved again still move the note's date (when it comes from the file).
+        if (source.content_hash, source.mtime) != (old.content_hash, old.mtime):
             edits.append(NoteEdit(note, source))
     return edits
 
