@@ -122,3 +122,9 @@ def test_bare_urls_with_a_scheme_are_links_in_a_build(
 def test_without_a_scheme_nothing_is_linked_in_a_build(tmp_path: Path) -> None:
     body = render_note(tmp_path, "Write to me@example.org or visit www.example.org, e.g. x.com")
     assert body.css("a") == []
+
+
+def test_with_fuzzy_links_on_the_library_decides() -> None:
+    linkify = SchemeLinkify()  # linkify-it's defaults: fuzzy links and emails on
+    for text in ("www.example.org", "write to a@b.co", "plain words"):
+        assert linkify.pretest(text) == LinkifyIt().pretest(text), text

@@ -47,13 +47,15 @@ missing or fails, the build warns and goes on without search; the search box the
 search is unavailable.
 
 What Pagefind costs (1.5.2, the generated 10,000-note vault: 9,000 pages, 46 M characters of
-indexed text, 2 cores): 10-13 s and 2.2-2.4 GB resident at its peak. Its memory grows with the
-sum over pages of each page's distinct words (some 300 bytes each): ~0.6 GB while it reads the
-pages, then about 3.5 times that while it builds the index. The HTML around the indexed part
-barely matters: pages cut down to that part took as long and as much memory. Its service API
-(`add_html_file`, or `add_custom_record` with the plain text) was slower (1,000 notes: 1.5-1.9
-s of CPU against 0.9 s for the command line) and no smaller, and jemalloc settings
-(`MALLOC_CONF` decay times, one arena) changed nothing: the memory is live data.
+indexed text, 2 cores): 9-14 s of CPU (5-13 s wall, as busy as the machine is) and 2.26 GB at
+its peak (maximum resident set; 2.47 GB before embeds and breadcrumbs were left out). Its
+memory grows with the sum over pages of each page's distinct words (some 300 bytes each): ~0.6
+GB while it reads the pages, then about 3.5 times that while it builds the index. The HTML
+around the indexed part barely matters: pages cut down to that part took as long and as much
+memory. Its service API (`add_html_file`, or `add_custom_record` with the plain text) was
+slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and no smaller, and
+jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the memory is live
+data.
 """
 
 from __future__ import annotations

@@ -52,11 +52,11 @@ class SchemeLinkify(LinkifyIt):
 
     Why: markdown-it calls `pretest` on every inline token of every note, and linkify-it's
     pretest regex (a scheme after a large Unicode punctuation class, or a fuzzy host, or `@`)
-    took a third of the parse. We link only URLs with a scheme (fuzzy links are off), and
-    linkify-it can only link text holding one of its scheme names (`http:`, `//`, ...); the
-    text of every child of an inline token is a piece of that token's source, so a source
-    without any name holds no link, and a `False` there changes nothing. Otherwise the
-    library's own pretest decides, as before.
+    took a third of the parse. With fuzzy links and emails off (we link only URLs with a
+    scheme), linkify-it can only link text holding one of its scheme names (`http:`, `//`,
+    ...); the text of every child of an inline token is a piece of that token's source, so a
+    source without any name holds no link, and a `False` there changes nothing. Otherwise (or
+    with a fuzzy option on) the library's own pretest decides, as before.
     """
 
     def _compile(self) -> None:
@@ -68,6 +68,8 @@ class SchemeLinkify(LinkifyIt):
         self._marks_known = all(":" in name or "//" in name for name in names)
 
     def pretest(self, text: str) -> bool:
+        if self._opts.get("fuzzy_link") or self._opts.get("fuzzy_email"):
+            return bool(super().pretest(text))
         if self._marks_known and ":" not in text and "//" not in text:
             return False
         return self._schemes.search(text) is not None and bool(super().pretest(text))
