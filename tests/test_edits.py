@@ -3,8 +3,12 @@ in place, and the result must be exactly what a clean build of the edited vault 
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,11 @@ from test_properties import PHASES, SLOW, budget
 from trellis.emit.search import BUNDLE_DIR
 from trellis.pipeline import SiteBuilder
 
-SAMPLE = Path(__file__).resolve().parent.parent / "site_src"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "site_src"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+generate_vault = importlib.import_module("benchmarks.generate_vault").generate_vault
 COMPOST = "Garden/Compost.md"  # embedded by Guides/Embeds.md, linked from many notes
 
 
@@ -278,3 +286,44 @@ def test_any_saves_give_what_a_clean_build_gives(saves: list[tuple[str, int, str
             mine, theirs = site_files(out), site_files(clean)
             assert sorted(mine) == sorted(theirs)
             assert [name for name in theirs if mine[name] != theirs[name]] == []
+
+
+def test_a_running_index_refresh_is_killed_when_told_to_stop(tmp_path: Path) -> None:
+    # 400 generated notes: Pagefind runs long enough (about a second) to be stopped.
+    vault = tmp_path / "vault"
+    generate_vault(vault, 400, seed=3)  # benchmarks/generate_vault.py
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    note = next(n for n in builder._live.site.notes if n.episode is None)  # type: ignore[union-attr]
+    path = note.source.abs_path
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nMore words.\n", encoding="utf-8")
+    assert builder.apply_edits([path]) is not None
+    bundle_before = {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
+    asked: list[float] = []
+
+    def stop_on_second_look() -> bool:  # the first look is before Pagefind starts
+        asked.append(time.monotonic())
+        return len(asked) >= 2
+
+    started = time.monotonic()
+    assert builder.refresh_search(stop=stop_on_second_look) is False
+    assert len(asked) == 2 and time.monotonic() - started < 5
+    assert builder.search_stale
+    assert {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()} == (
+        bundle_before
+    )
+    assert not [p for p in psutil_children() if "pagefind" in p]
+
+
+def psutil_children() -> list[str]:
+    """Command lines of this process's children (from /proc: no extra dependency)."""
+    me = str(os.getpid())
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+            if fields[1] == me:
+                found.append((status.parent / "cmdline").read_text().replace("\0", " "))
+        except (OSError, IndexError):
+            continue
+    return found

@@ -193,6 +193,8 @@ def _run_pagefind(
         *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)),
         "--quiet",
     ]
+    if stop is not None and stop():
+        return STOPPED
     try:
         process = subprocess.Popen(
             command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
