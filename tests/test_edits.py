@@ -327,3 +327,32 @@ def psutil_children() -> list[str]:
         except (OSError, IndexError):
             continue
     return found
+
+
+def test_a_stylesheet_override_is_copied_in_place_and_removing_it_brings_the_theme_back(
+    vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    override = vault / ".trellis/static/trellis.css"
+    override.parent.mkdir(parents=True)
+    override.write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    builder = live_builder(vault, out)
+    pages_before = {k: v for k, v in site_files(out).items() if k.endswith(".html")}
+
+    override.write_text("body { color: papayawhip; }\n", encoding="utf-8")
+    result = builder.apply_edits([override])
+    assert result is not None and result.pages_rendered == 0
+    assert (out / "static/trellis.css").read_text(encoding="utf-8") == override.read_text()
+    assert {k: v for k, v in site_files(out).items() if k.endswith(".html")} == pages_before
+    assert_same_as_clean_build(vault, out, tmp_path)
+
+    override.unlink()
+    assert builder.apply_edits([override]) is not None
+    theme = ROOT / "static/trellis.css"
+    assert (out / "static/trellis.css").read_bytes() == theme.read_bytes()
+    assert_same_as_clean_build(vault, out, tmp_path / "again")
+
+
+def test_an_empty_change_set_is_not_an_edit(vault: Path, tmp_path: Path) -> None:
+    builder = live_builder(vault, tmp_path / "out")
+    assert builder.apply_edits([]) is None

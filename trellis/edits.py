@@ -37,6 +37,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
+from trellis.render.templates import static_dirs
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
 
@@ -192,6 +193,31 @@ def apply_edits(
     _replace(live.warnings, LINKING, edited, linking.items)
     _replace(live.warnings, WRITING, rerendered, writing.items)
     return EditsApplied(rendered, len(writer.written), parses, len(added))
+
+
+def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
+    """Copy changed theme or override assets into the served `static/` folder (a removed
+    override brings the theme's file back); how many, or None if `changed` is more than that.
+
+    Pages name assets by path alone, so nothing else changes: a stylesheet edit costs a copy.
+    """
+    folders = static_dirs(live.vault)
+    assets: set[str] = set()
+    for path in changed:
+        folder = next((f for f in folders if path.is_relative_to(f)), None)
+        if folder is None or path.is_dir():
+            return None
+        rel = path.relative_to(folder)
+        if not any(part.startswith(".") for part in rel.parts):
+            assets.add(rel.as_posix())
+    writer = InPlaceWriter(live.out, live.vault, Diagnostics())
+    for rel in sorted(assets):
+        source = next((f / rel for f in folders if (f / rel).is_file()), None)
+        if source is None:
+            writer.remove(f"static/{rel}")
+        else:
+            writer.copy_file(f"static/{rel}", source)
+    return len(assets)
 
 
 def _anchors(content: NoteContent) -> tuple[list[str], dict[str, str]]:

@@ -33,7 +33,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
-from trellis.edits import LiveSite, apply_edits, plan_edits
+from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
@@ -272,14 +272,19 @@ class SiteBuilder:
         return result
 
     def apply_edits(self, changed: Iterable[Path]) -> BuildResult | None:
-        """Update the last output in place for notes saved with only their body changed.
+        """Update the last output in place for notes saved with only their body changed,
+        or for changed theme assets (stylesheets, scripts, icons).
 
         None when `changed` is more than that (see `trellis.edits`): run `build` then.
         """
-        live = self._live
-        if live is None or self._summary is None or not live.out.is_dir():
+        live, changed = self._live, list(changed)
+        if not changed or live is None or self._summary is None or not live.out.is_dir():
             return None
         started = time.perf_counter()
+        assets = apply_static_edits(live, changed)
+        if assets is not None:
+            self._inputs = ""
+            return self._report_edits(live, started, rendered=0)
         with _fewer_collections():
             edits = plan_edits(live, changed)
             if edits is None:
@@ -294,14 +299,21 @@ class SiteBuilder:
         if applied.written:
             self._search_key = ""  # the index shows the pages as they were
             self._inputs = ""
+        return self._report_edits(live, started, applied.rendered, applied.attachments_added)
+
+    def _report_edits(
+        self, live: LiveSite, started: float, rendered: int, attachments_added: int = 0
+    ) -> BuildResult:
+        """The report of a build for edits made in place: the last one's, updated."""
+        assert self._summary is not None
         notes, pages, attachments, _ = self._summary
-        attachments += applied.attachments_added
+        attachments += attachments_added
         diagnostics = Diagnostics.of(live.all_warnings)
         self._summary = (notes, pages, attachments, list(diagnostics.items))
         result = BuildResult(settings=live.site.settings, diagnostics=diagnostics)
         result.notes_published, result.pages_written = notes, pages
         result.attachments_copied = attachments
-        result.pages_rendered = applied.rendered
+        result.pages_rendered = rendered
         result.site, result.graph = live.site, live.graph
         result.seconds = time.perf_counter() - started
         result.phases["edit"] = result.seconds

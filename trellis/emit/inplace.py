@@ -60,3 +60,9 @@ class InPlaceWriter(OutputWriter):
         except OSError as error:
             temporary.unlink(missing_ok=True)
             self._skip(rel_path, error)
+
+    def remove(self, rel_path: str) -> None:
+        """Remove one file of the folder (an asset whose source is gone)."""
+        path = self._target(rel_path)
+        if path is not None:
+            path.unlink(missing_ok=True)
