@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
-
 from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
@@ -40,17 +38,18 @@ from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
-from trellis.emit.pages import PageKeys, digest, emit_note_pages
+from trellis.emit.pages import PageKeys, digest, emit_note_pages, emit_site_pages
 from trellis.emit.search import BUNDLE_DIR, emit_search, refresh_search_bundle
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
 from trellis.model.content import NoteContent
+from trellis.parallel import ParallelNotes, RenderSetup, worker_count
 from trellis.public.graph import LinkGraph, build_link_graph
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import create_environment, static_dirs, template_dirs
+from trellis.render.templates import checked, create_environment, static_dirs, template_dirs
 from trellis.vault.scan import read_vault
 
 CACHE_VERSION = 1
@@ -191,36 +190,47 @@ class SiteBuilder:
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
-
-        progress.phase("Parsing notes", len(site.notes))
-        with clock("parse"):
-            notes = NoteRenderer(site, diagnostics)
-            self._parse(site, notes, diagnostics, progress)
-            attach_episodes(site, diagnostics)
-        marks.append(len(diagnostics.items))
-        with clock("link"):
-            graph = build_link_graph(site, diagnostics)
-        marks.append(len(diagnostics.items))
-        result.graph = graph
-        templates = _checked(lambda: create_environment(self.vault))
-        pages = PageRenderer(site, templates, graph)
+        templates = checked(lambda: create_environment(self.vault))
         theme = _theme_signature(self.vault)
+        keys = PageKeys(self._page_keys, self._last_out, theme)
 
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
+        workers: ParallelNotes | None = None
         try:
+            progress.phase("Parsing notes", len(site.notes))
+            with clock("parse"):
+                notes = NoteRenderer(site, diagnostics)
+                workers = self._parse_in_workers(
+                    site, notes, diagnostics, progress, RenderSetup(templates, keys, writer)
+                )
+                if workers is None:
+                    self._parse(site, notes, diagnostics, progress)
+                    attach_episodes(site, diagnostics)
+            marks.append(len(diagnostics.items))
+            with clock("link"):
+                if workers is not None:
+                    workers.start_rendering()  # they build their own link graph meanwhile
+                graph = build_link_graph(site, diagnostics)
+            marks.append(len(diagnostics.items))
+            result.graph = graph
+            pages = PageRenderer(site, templates, graph)
+
             progress.phase("Writing pages", len(site.notes))
             with clock("render+write"):
-                keys = PageKeys(self._page_keys, self._last_out, theme)
-                written = _checked(
-                    lambda: emit_note_pages(
-                        site, notes, pages, graph, writer, keys, progress.advance
+                if workers is None:
+                    written = checked(
+                        lambda: emit_note_pages(
+                            site, notes, pages, graph, writer, keys, progress.advance
+                        )
                     )
-                )
+                else:
+                    written = workers.render(keys, writer, progress.advance)
+                    written.pages += checked(lambda: emit_site_pages(site, pages, writer))
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
-                result.pages_written += _checked(lambda: emit_tag_pages(site, pages, writer))
-                result.pages_written += _checked(lambda: emit_folder_pages(pages, writer))
-                result.pages_written += _checked(lambda: emit_episodes(site, pages, writer))
+                result.pages_written += checked(lambda: emit_tag_pages(site, pages, writer))
+                result.pages_written += checked(lambda: emit_folder_pages(pages, writer))
+                result.pages_written += checked(lambda: emit_episodes(site, pages, writer))
             with clock("graph+feeds"):
                 emit_graph(site, graph, writer)
                 emit_feeds(site, pages, writer)
@@ -248,6 +258,8 @@ class SiteBuilder:
                     cache = self._cache_bytes(keys.current, inputs, summary, search_key)
                     writer.write_cache(cache)
         except BaseException:
+            if workers is not None:
+                workers.close()
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
@@ -393,6 +405,56 @@ class SiteBuilder:
             progress.advance()
         self._parsed = fresh
 
+    def _parse_in_workers(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        diagnostics: Diagnostics,
+        progress: Progress,
+        setup: RenderSetup,
+    ) -> ParallelNotes | None:
+        """Parse (and read episodes) in worker processes, which then render the note pages.
+
+        None, having done nothing, when too few notes changed for workers to pay off, or
+        when the model is kept for `apply_edits`, which needs the tokens in this process.
+        """
+        if self.keep_live:
+            return None
+        to_parse = set()
+        for index, note in enumerate(site.notes):
+            cached = self._parsed.get(note.rel_path)
+            if cached is None or cached.content_hash != note.source.content_hash:
+                to_parse.add(index)
+        count = worker_count(site.settings.jobs, len(to_parse))
+        if not count:
+            return None
+        for index, note in enumerate(site.notes):
+            if index not in to_parse:  # the workers make its tokens again if they need them
+                note.content = self._parsed[note.rel_path].content
+                note.content.loader = notes.token_loader(note)
+        workers = ParallelNotes(site, notes, to_parse, count, setup)
+        try:
+            parsed, episodes = workers.parse(progress.advance)
+        except BaseException:
+            workers.close()
+            raise
+        fresh: dict[str, _Parsed] = {}
+        for index, note in enumerate(site.notes):
+            if index in to_parse:
+                note.content, warnings = parsed[index]
+                entry = _Parsed(note.source.content_hash, note.content, warnings)
+            else:
+                entry = self._parsed[note.rel_path]
+            diagnostics.extend(entry.warnings)
+            fresh[note.rel_path] = entry
+        self._parsed = fresh
+        for index, content, episode, warnings in episodes:
+            diagnostics.extend(warnings)
+            if content is not None:
+                site.notes[index].content = content
+                site.notes[index].episode = episode
+        return workers
+
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
@@ -458,18 +520,6 @@ def build(
     if use_cache:
         builder.load_cache()
     return builder.build(progress)
-
-
-def _checked(action: Callable[[], Any]) -> Any:
-    """Run `action`, turning a broken template into one clear fatal line."""
-    try:
-        return action()
-    except TemplateSyntaxError as error:
-        raise FatalError(
-            f"{error.filename or error.name}:{error.lineno}: template error: {error.message}"
-        ) from None
-    except TemplateError as error:
-        raise FatalError(f"template error: {error}") from None
 
 
 class _PhaseClock:

@@ -65,6 +65,46 @@ class BodyKeys:
         return key
 
 
+class NotePageWriter:
+    """Writes one note page at a time: rendered when its key changed, else taken over.
+
+    The same code runs in the build's own process and in each worker process (see
+    `trellis.parallel`), so both write the same bytes and the same warnings.
+    """
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        pages: PageRenderer,
+        graph: LinkGraph,
+        writer: OutputWriter,
+        keys: PageKeys,
+    ) -> None:
+        self.notes = notes
+        self.pages = pages
+        self.writer = writer
+        self.keys = keys
+        self.bodies = BodyKeys(graph, site.settings)
+
+    def write(self, note: PublishedNote) -> bool:
+        """Write `note`'s page (its key goes into `keys.current`); True if it was rendered."""
+        keys = self.keys
+        context = self.pages.note_context(note)
+        key = digest(keys.theme, self.bodies.of(note), context)
+        output = note.output_path
+        keys.current[output] = key
+        if (
+            keys.previous_out is not None
+            and keys.previous.get(output) == key
+            and self.writer.reuse(output, keys.previous_out)
+        ):
+            return False
+        page = self.pages.render_note(note, context, self.notes.render_body(note))
+        self.writer.write_text(page.output_path, page.html)
+        return True
+
+
 def emit_note_pages(
     site: PublicSite,
     notes: NoteRenderer,
@@ -76,27 +116,20 @@ def emit_note_pages(
 ) -> NotePagesWritten:
     """Every note page (re-rendered only when its key changed), the home list and the 404."""
     written = NotePagesWritten()
-    bodies = BodyKeys(graph, site.settings)
+    note_pages = NotePageWriter(site, notes, pages, graph, writer, keys)
     for note in site.notes:
-        context = pages.note_context(note)
-        key = digest(keys.theme, bodies.of(note), context)
-        output = note.output_path
-        keys.current[output] = key
-        reused = (
-            keys.previous_out is not None
-            and keys.previous.get(output) == key
-            and writer.reuse(output, keys.previous_out)
-        )
-        if not reused:
-            page = pages.render_note(note, context, notes.render_body(note))
-            writer.write_text(page.output_path, page.html)
-            written.rendered += 1
+        written.rendered += note_pages.write(note)
         written.pages += 1
         advance()
+    written.pages += emit_site_pages(site, pages, writer)
+    return written
+
+
+def emit_site_pages(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> int:
+    """The 404 page, the graph page and (without a home note) the home list; how many."""
     extra = [pages.not_found_page(), pages.graph_page()]
     if site.home is None:
         extra.append(pages.home_list_page())
     for page in extra:
         writer.write_text(page.output_path, page.html)
-        written.pages += 1
-    return written
+    return len(extra)

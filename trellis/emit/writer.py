@@ -95,6 +95,10 @@ class OutputWriter:
             raise FatalError(f"cannot write output folder {self.out}: {error.strerror or error}")
         self.diagnostics.warn("", f"could not write {rel_path}: {error.strerror or error}")
 
+    def adopt(self, rel_paths: set[str]) -> None:
+        """Count as written the files a worker process wrote into the staging folder."""
+        self.written.update(rel_paths)
+
     def write_text(self, rel_path: str, text: str) -> None:
         self.write_bytes(rel_path, text.encode("utf-8"))
 

@@ -196,6 +196,11 @@ class PublicSite:
     def attachments(self) -> list[PublicAttachment]:
         return sorted(self._used.values(), key=lambda a: a.url)
 
+    def use_attachments(self, attachments: list[PublicAttachment]) -> None:
+        """Count as used what pages rendered in a worker process asked for (trellis.parallel)."""
+        for attachment in attachments:
+            self._used.setdefault(attachment.source.rel_path, attachment)
+
 
 def looks_like_file(path: str) -> bool:
     """`pic.png` names an attachment; `Note`, `Note.md` and `v1.2 notes` name notes."""

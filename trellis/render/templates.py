@@ -7,11 +7,24 @@ the page context already computed; every decision lives in Python where tests re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 
 from trellis.config import OVERRIDES_DIR
+from trellis.diagnostics import FatalError
+
+Result = TypeVar("Result")
 
 THEME_ROOT = Path(__file__).resolve().parent.parent.parent
 THEME_TEMPLATES = THEME_ROOT / "templates"
@@ -40,3 +53,15 @@ def create_environment(vault: Path) -> Environment:
         auto_reload=False,
     )
     return env
+
+
+def checked(action: Callable[[], Result]) -> Result:
+    """Run `action`, turning a broken template into one clear fatal line."""
+    try:
+        return action()
+    except TemplateSyntaxError as error:
+        raise FatalError(
+            f"{error.filename or error.name}:{error.lineno}: template error: {error.message}"
+        ) from None
+    except TemplateError as error:
+        raise FatalError(f"template error: {error}") from None

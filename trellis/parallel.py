@@ -1,0 +1,305 @@
+"""Parsing and rendering the notes of one build in worker processes (the `jobs` setting).
+
+Parsing and rendering are most of a build's time and each note's parse is independent, but
+a page needs every other note's parse (its links' headings and blocks, its backlinks, the
+notes it embeds). So a worker owns a share of the notes for the whole build:
+
+1. Workers are forked (`trellis.workers`) once the `PublicSite` is built, so they start
+   with the vault model, the cached parses and the templates, nothing pickled.
+2. Each worker parses the changed notes of its share and reads its episode notes, keeps
+   their tokens, and sends back only what other pages need (`without_tokens()`, small) with
+   the warnings. The parent takes them in note order (the warnings come out in the same
+   order as in one process) and builds the link graph from them.
+3. The parent forwards to each worker what the others sent (one message per worker: the
+   bytes as they came). Each worker builds the same link graph itself (deterministic) and
+   writes the pages of its share into the staging folder, through the same `NotePageWriter`
+   as a one-process build: rendered, or taken over from the last output when the page's key
+   is unchanged. The tokens of a note of another share that one of its pages embeds are
+   made again there (the content's `loader`).
+4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
+   the files it wrote and the attachments its pages use; and exits, so its tokens are gone
+   before the search index is built.
+
+Workers decide keys and reuse themselves (rather than the parent deciding which pages to
+render) because a page's key needs its full page context: computing those in the parent
+would be one core's work while the workers wait.
+
+The parent never holds tokens: its notes' contents have a `loader` that raises, so any
+code that would quietly parse in the parent fails loudly instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
+from trellis.emit.writer import OutputWriter
+from trellis.episodes import attach_episode
+from trellis.episodes.read import read_episode
+from trellis.model.content import NoteContent
+from trellis.public.graph import build_link_graph
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.render.notes import NoteRenderer
+from trellis.render.pages import PageRenderer
+from trellis.render.templates import checked
+from trellis.workers import Channel, Workers
+
+# Below this many notes to parse, one process is faster: forking, building the link graph in
+# every worker and compiling the templates there cost more than sharing the work saves.
+# Measured on 2 cores (see `worker_count`).
+MIN_NOTES = 200
+# Workers report progress every this many notes.
+PROGRESS_EVERY = 25
+
+# (note index, its parse without tokens, the parse's warnings)
+ParsedNote = tuple[int, NoteContent, list[Diagnostic]]
+# (note index, its episode page's content without tokens or None, the episode, warnings)
+EpisodeNote = tuple[int, NoteContent | None, Any, list[Diagnostic]]
+# (note index, its page key, whether it was rendered, warnings of writing it)
+WrittenPage = tuple[int, str, bool, list[Diagnostic]]
+
+
+def worker_count(jobs: int, notes_to_parse: int) -> int:
+    """How many worker processes a build should use; 0 means none (parse in this process).
+
+    Only from the main thread: `serve` builds in a thread of a process running others, and
+    forking such a process can leave a child waiting on a lock another thread held.
+    """
+    if jobs < 2 or notes_to_parse < MIN_NOTES or not hasattr(os, "fork"):
+        return 0
+    if threading.current_thread() is not threading.main_thread():
+        return 0
+    return min(jobs, notes_to_parse // max(1, MIN_NOTES // 2))  # MIN_NOTES / 2 or more each
+
+
+def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
+    """The note indexes each worker owns: balanced by text length, each list ascending."""
+    loads = [(0, worker) for worker in range(count)]
+    shares: list[list[int]] = [[] for _ in range(count)]
+    by_length = sorted(range(len(notes)), key=lambda i: (-len(notes[i].source.body), i))
+    for index in by_length:
+        load, worker = heapq.heappop(loads)
+        shares[worker].append(index)
+        # A fixed cost per note too: an empty note still has a page to render and write.
+        heapq.heappush(loads, (load + len(notes[index].source.body) + 2000, worker))
+    return [sorted(share) for share in shares]
+
+
+@dataclass
+class RenderSetup:
+    """What a worker renders with, made before it is forked."""
+
+    templates: Environment
+    keys: PageKeys
+    writer: OutputWriter
+
+
+def _tokens_elsewhere() -> tuple[list[Any], dict[str, Any]]:
+    raise RuntimeError("this note's tokens live in a worker process, not in the build's own")
+
+
+class ParallelNotes:
+    """The parent's side: start the workers, gather parses, then pages; see the module."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        to_parse: set[int],
+        count: int,
+        setup: RenderSetup,
+    ) -> None:
+        self.site = site
+        self.shares = note_shares(site.notes, count)
+        job = _WorkerJob(site, notes, to_parse, self.shares, setup)
+        self.workers = Workers(count, job.run)
+        self._parses: list[bytes] = []
+
+    def close(self) -> None:
+        """Stop and reap every worker (after a failure or an interrupt)."""
+        self.workers.close()
+
+    def parse(
+        self, advance: Any
+    ) -> tuple[dict[int, tuple[NoteContent, list[Diagnostic]]], list[EpisodeNote]]:
+        """Every worker's parses (by note index) and episode notes (in note order)."""
+        parses: list[bytes] = [b""] * len(self.workers)
+        for worker, (kind, value) in self.workers.receive_until(lambda m: m[0] == "parsed"):
+            if kind == "progress":
+                for _ in range(value):
+                    advance()
+            else:
+                parses[worker] = value
+        self._parses = parses
+        parsed: dict[int, tuple[NoteContent, list[Diagnostic]]] = {}
+        episodes: list[EpisodeNote] = []
+        for blob in parses:
+            share_parsed, share_episodes = pickle.loads(blob)
+            for index, content, warnings in share_parsed:
+                content.loader = _tokens_elsewhere
+                parsed[index] = (content, warnings)
+            for entry in share_episodes:
+                if entry[1] is not None:
+                    entry[1].loader = _tokens_elsewhere
+                episodes.append(entry)
+        episodes.sort(key=lambda entry: entry[0])
+        return parsed, episodes
+
+    def start_rendering(self) -> None:
+        """Tell each worker about the other shares' notes: it starts writing pages at once."""
+        for worker in range(len(self.workers)):
+            others = [blob for other, blob in enumerate(self._parses) if other != worker]
+            self.workers.send(worker, others)
+        self._parses = []
+
+    def render(self, keys: PageKeys, writer: OutputWriter, advance: Any) -> NotePagesWritten:
+        """Wait for every note page; keys, warnings and files are taken in note order."""
+        pages: dict[int, WrittenPage] = {}
+        for _, (kind, *values) in self.workers.receive_until(lambda m: m[0] == "rendered"):
+            if kind == "progress":
+                for _ in range(values[0]):
+                    advance()
+                continue
+            written_pages, files, attachments = values
+            for page in written_pages:
+                pages[page[0]] = page
+            writer.adopt(files)
+            self.site.use_attachments(attachments)
+        self.workers.join()
+        written = NotePagesWritten()
+        for index, note in enumerate(self.site.notes):
+            _, key, rendered, warnings = pages[index]
+            keys.current[note.output_path] = key
+            self.site.diagnostics.extend(warnings)
+            written.pages += 1
+            written.rendered += rendered
+        return written
+
+
+class _WorkerJob:
+    """What one worker process does, from fork to exit (`run`)."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        to_parse: set[int],
+        shares: list[list[int]],
+        setup: RenderSetup,
+    ) -> None:
+        self.site = site
+        self.notes = notes
+        self.to_parse = to_parse
+        self.shares = shares
+        self.setup = setup
+
+    def run(self, worker: int, channel: Channel) -> None:
+        share = self.shares[worker]
+        channel.send(("parsed", self._parse(share, channel)))
+        for blob in channel.receive():
+            self._take_others(blob)
+        written_pages = checked(lambda: self._write_pages(share, channel))
+        writer = self.setup.writer
+        channel.send(("rendered", written_pages, writer.written, self.site.attachments))
+
+    def _parse(self, share: list[int], channel: Channel) -> bytes:
+        """Parse the changed notes of `share` and read its episodes; the result, pickled."""
+        site = self.site
+        parsed: list[ParsedNote] = []
+        progress = _ProgressReport(channel)
+        for index in share:
+            note = site.notes[index]
+            if index in self.to_parse:
+                local = Diagnostics()
+                self.notes.parse(note, local)
+                assert note.content is not None
+                parsed.append((index, note.content.without_tokens(), local.items))
+            progress.step()
+        progress.flush()
+        episodes: list[EpisodeNote] = []
+        for index in share:
+            note = site.notes[index]
+            local = Diagnostics()
+            if attach_episode(site, note, local):
+                assert note.content is not None
+                episodes.append((index, note.content.without_tokens(), note.episode, local.items))
+            elif local.items:
+                episodes.append((index, None, None, local.items))
+        return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+
+    def _take_others(self, blob: bytes) -> None:
+        """Another share's parses and episodes; their tokens are made again if a page needs them."""
+        share_parsed: list[ParsedNote]
+        share_episodes: list[EpisodeNote]
+        share_parsed, share_episodes = pickle.loads(blob)
+        notes = self.site.notes
+        for index, content, _ in share_parsed:
+            note = notes[index]
+            note.content = content
+            content.loader = self.notes.token_loader(note)
+        for index, content, episode, _ in share_episodes:
+            if content is not None:
+                note = notes[index]
+                note.content = content
+                note.episode = episode
+                content.loader = self._episode_loader(note)
+
+    def _episode_loader(self, note: PublishedNote) -> Any:
+        """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
+        parse = self.notes.token_loader(note)
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            tokens, env = parse()
+            plain = copy.copy(note)
+            plain.content = NoteContent()
+            plain.content.tokens, plain.content.env = tokens, env
+            return read_episode(self.site, plain, Diagnostics()).tokens, env
+
+        return load
+
+    def _write_pages(self, share: list[int], channel: Channel) -> list[WrittenPage]:
+        site, setup = self.site, self.setup
+        graph = build_link_graph(site, Diagnostics())
+        pages = PageRenderer(site, setup.templates, graph)
+        note_pages = NotePageWriter(site, self.notes, pages, graph, setup.writer, setup.keys)
+        # Warnings go to the build's list (site, renderer and writer share it); each page's
+        # are the ones added while writing it.
+        warnings = site.diagnostics.items
+        written: list[WrittenPage] = []
+        progress = _ProgressReport(channel)
+        for index in share:
+            note = site.notes[index]
+            start = len(warnings)
+            rendered = note_pages.write(note)
+            key = setup.keys.current[note.output_path]
+            written.append((index, key, rendered, warnings[start:]))
+            progress.step()
+        progress.flush()
+        return written
+
+
+class _ProgressReport:
+    """A worker's progress, sent to the parent every `PROGRESS_EVERY` notes."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.unreported = 0
+
+    def step(self) -> None:
+        self.unreported += 1
+        if self.unreported >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.unreported:
+            self.channel.send(("progress", self.unreported))
+            self.unreported = 0
