@@ -24,7 +24,7 @@ import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -366,9 +366,12 @@ class SiteBuilder:
         return result
 
     def _input_signature(self, settings: Settings, own_paths: list[Path]) -> str:
-        """A digest of every input's name, size and time: equal means nothing changed."""
+        """A digest of every input's name, size and time: equal means nothing changed.
+
+        The number of worker processes is left out: it never changes what is written.
+        """
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr((__version__, settings)).encode())
+        digest.update(repr((__version__, replace(settings, jobs=1))).encode())
         skip = {p.resolve() for p in own_paths}
         for folder in [self.vault, *template_dirs(self.vault), *static_dirs(self.vault)]:
             for path, info in _stat_tree(folder, skip):

@@ -19,6 +19,9 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 
+# How deep a page's key follows embeds of embeds (rendering stops at 5 levels).
+EMBED_KEY_DEPTH = 6
+
 
 @dataclass
 class PageKeys:
@@ -41,27 +44,31 @@ def digest(*parts: Any) -> str:
 
 
 class BodyKeys:
-    """The key of a note's rendered body: its bytes, where its links went, what it embeds."""
+    """The key of a note's rendered body: its bytes, where its links went, what it embeds.
+
+    A key is a function of the note alone (its embeds followed `EMBED_KEY_DEPTH` deep),
+    never of which notes were keyed before: a worker process keying only its share of the
+    notes must get the same keys as one process keying them all.
+    """
 
     def __init__(self, graph: LinkGraph, settings: Settings) -> None:
         self.graph = graph
         self.settings = repr((settings.trust_html, settings.base_url))
-        self._keys: dict[int, str] = {}
+        self._keys: dict[tuple[int, int], str] = {}
 
     def of(self, note: PublishedNote, depth: int = 0) -> str:
-        known = self._keys.get(id(note))
+        known = self._keys.get((id(note), depth))
         if known is not None:
             return known
         embedded = []
-        if depth < 6:
+        if depth < EMBED_KEY_DEPTH:
             for edge in self.graph.outgoing.get(note, []):
                 if edge.embed and edge.target is not note:
                     embedded.append((edge.target.title, self.of(edge.target, depth + 1)))
         key = digest(
             note.source.content_hash, self.settings, self.graph.resolved.get(note, []), embedded
         )
-        if depth == 0:
-            self._keys[id(note)] = key
+        self._keys[(id(note), depth)] = key
         return key
 
 

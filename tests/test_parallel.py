@@ -1,0 +1,317 @@
+"""Worker processes (`jobs`): the same site, byte for byte, and no process left behind."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import published, write_vault
+
+import trellis.parallel as parallel
+import trellis.workers as workers
+from trellis.diagnostics import FatalError
+from trellis.emit.pages import BodyKeys, NotePageWriter
+from trellis.emit.writer import cache_path
+from trellis.pipeline import BuildResult, build
+from trellis.workers import WorkerError, Workers
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "site_src"
+
+
+def _generate(out: Path, notes: int, seed: int = 3) -> Path:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    importlib.import_module("benchmarks.generate_vault").generate_vault(out, notes, seed=seed)
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def kept(out: Path) -> dict[str, object]:
+    """What the build cache beside `out` holds."""
+    with cache_path(out).open("rb") as handle:
+        return pickle.load(handle)
+
+
+def warnings(result: BuildResult) -> list[str]:
+    return [str(item) for item in result.diagnostics.items]
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Workers even for tiny vaults; lists the pid of every worker started."""
+    started: list[int] = []
+    original = Workers._fork
+
+    def spy(self: Workers, index: int, main: object) -> object:
+        worker = original(self, index, main)  # type: ignore[arg-type]
+        started.append(worker.pid)
+        return worker
+
+    monkeypatch.setattr(parallel, "MIN_NOTES", 1)
+    monkeypatch.setattr(Workers, "_fork", spy)
+    return started
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 200 notes with every syntax the generator writes: embeds, episodes, blocks."""
+    return _generate(tmp_path_factory.mktemp("parallel") / "vault", 200)
+
+
+def gone(pid: int) -> bool:
+    """Neither running nor a zombie: the process was reaped."""
+    return not Path(f"/proc/{pid}").exists()
+
+
+def test_sample_vault_is_the_same_with_one_or_two_processes(tmp_path, forks):
+    one = build(SAMPLE, tmp_path / "one", {"jobs": 1}, use_cache=False)
+    assert forks == []
+    two = build(SAMPLE, tmp_path / "two", {"jobs": 2}, use_cache=False)
+    assert len(forks) == 2 and all(gone(pid) for pid in forks)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert warnings(one) == warnings(two)
+    assert (one.pages_written, one.pages_rendered, one.attachments_copied) == (
+        two.pages_written,
+        two.pages_rendered,
+        two.attachments_copied,
+    )
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_generated_vault_is_the_same_with_one_or_more_processes(tmp_path, generated, forks, jobs):
+    one = build(generated, tmp_path / "one", {"jobs": 1})
+    many = build(generated, tmp_path / "many", {"jobs": jobs})
+    assert len(forks) == jobs
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "many")
+    assert warnings(one) == warnings(many)
+    # The build caches too: same parses, same page keys (so the next build reuses the same).
+    assert kept(tmp_path / "one") == kept(tmp_path / "many")
+    assert one.pages_rendered == many.pages_rendered == one.notes_published
+    assert many.attachments_copied == one.attachments_copied > 0
+
+
+def test_page_keys_do_not_depend_on_which_notes_were_keyed_before(tmp_path):
+    """A worker keys only its share of the notes: each key must come out as if it had keyed
+    them all, or a one-process rebuild would render again pages that did not change."""
+    # Each note embeds the one before it, deeper than a key follows embeds.
+    chain = {f"N{i:02}.md": published(f"Note {i} ![[N{i - 1:02}]]") for i in range(1, 13)}
+    vault = write_vault(tmp_path / "vault", {**chain, "N00.md": published("The start.")})
+    result = build(vault, tmp_path / "out", {"jobs": 1})
+    assert result.site is not None and result.graph is not None
+    in_order = BodyKeys(result.graph, result.settings)
+    keyed_in_order = [in_order.of(note) for note in result.site.notes]
+    alone = [BodyKeys(result.graph, result.settings).of(note) for note in result.site.notes]
+    assert keyed_in_order == alone
+
+
+def test_the_build_cache_works_across_process_counts(tmp_path, generated, forks):
+    """A cache written by workers serves a one-process build and the other way round."""
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    build(vault, tmp_path / "out", {"jobs": 2})
+    notes = sorted(vault.rglob("*.md"))
+    for path in notes[::7]:  # a seventh of the notes changes: still worth forking here
+        path.write_text(path.read_text() + "\nOne more line. [[" + notes[0].stem + "]]\n")
+    forks.clear()
+    again = build(vault, tmp_path / "out", {"jobs": 2})
+    assert len(forks) == 2
+    assert 0 < again.pages_rendered < again.notes_published
+    clean = build(vault, tmp_path / "clean", {"jobs": 1}, use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    assert warnings(again) == warnings(clean)
+
+    forks.clear()
+    for path in notes[1::5]:
+        path.write_text(path.read_text() + "\nAnd another.\n")
+    single = build(vault, tmp_path / "out", {"jobs": 1})
+    assert forks == []
+    clean = build(vault, tmp_path / "clean", {"jobs": 1}, use_cache=False)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+    assert warnings(single) == warnings(clean)
+    assert build(vault, tmp_path / "out", {"jobs": 2}).unchanged
+
+
+def test_a_failing_worker_stops_the_build_and_keeps_the_old_site(
+    tmp_path, generated, forks, monkeypatch
+):
+    build(generated, tmp_path / "out", {"jobs": 1})
+    before = snapshot(tmp_path / "out")
+    original = NotePageWriter.write
+
+    def explode(self: NotePageWriter, note: object) -> bool:
+        if note is self.pages.site.notes[-1]:
+            raise ValueError("a bug while writing a page")
+        return original(self, note)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(NotePageWriter, "write", explode)
+    with pytest.raises(WorkerError, match="ValueError: a bug while writing a page"):
+        build(generated, tmp_path / "out", {"jobs": 2}, use_cache=False)
+    assert len(forks) == 2 and all(gone(pid) for pid in forks)
+    assert snapshot(tmp_path / "out") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.trellis-cache", "out"]
+
+
+def test_a_worker_that_dies_is_reported(tmp_path, generated, forks, monkeypatch):
+    parent = os.getpid()
+
+    def die(self: NotePageWriter, note: object) -> bool:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("a note page was written by the build's own process")
+
+    monkeypatch.setattr(NotePageWriter, "write", die)
+    with pytest.raises(WorkerError, match=r"stopped unexpectedly \(killed by signal 9\)"):
+        build(generated, tmp_path / "out", {"jobs": 2}, use_cache=False)
+    assert all(gone(pid) for pid in forks)
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".out.trellis-new").exists()
+
+
+def test_a_broken_template_is_the_same_fatal_error_in_a_worker(tmp_path, forks):
+    vault = write_vault(
+        tmp_path / "vault",
+        {
+            **{f"N{i}.md": published(f"Note {i}") for i in range(4)},
+            ".trellis/templates/note.html": "{% if %}",
+        },
+    )
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(FatalError) as caught:
+            build(vault, tmp_path / f"out{jobs}", {"jobs": jobs}, use_cache=False)
+        errors.append(str(caught.value))
+    assert len(forks) == 2 and all(gone(pid) for pid in forks)
+    assert errors[0] == errors[1] and "template error" in errors[0]
+
+
+def test_interrupting_the_parent_kills_and_reaps_every_worker(tmp_path, generated, forks):
+    from trellis.pipeline import Progress
+
+    class Interrupt(Progress):
+        pages = 0
+
+        def advance(self) -> None:
+            self.pages += 1
+            if self.pages == 50:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(generated, tmp_path / "out", {"jobs": 2}, Interrupt(), use_cache=False)
+    assert len(forks) == 2 and all(gone(pid) for pid in forks)
+    assert not (tmp_path / ".out.trellis-new").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_ctrl_c_on_the_command_line_leaves_no_process(tmp_path):
+    vault = _generate(tmp_path / "vault", 600)
+    command = [sys.executable, "-m", "trellis", "build", str(vault), "-o", str(tmp_path / "out")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [*command, "--jobs", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal would make it
+    )
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while len(children) < 2 and time.monotonic() < deadline and process.poll() is None:
+        children = _children(process.pid)
+        time.sleep(0.02)
+    assert len(children) == 2, "the build never started its workers"
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group gets it
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "interrupted; the previous site was left in place" in stderr
+    assert all(gone(pid) for pid in children)
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".out.trellis-new").exists()
+
+
+def test_when_workers_are_worth_it(monkeypatch):
+    assert parallel.worker_count(1, 10_000) == 0
+    assert parallel.worker_count(4, parallel.MIN_NOTES - 1) == 0
+    assert parallel.worker_count(4, parallel.MIN_NOTES) == 2
+    assert parallel.worker_count(2, 10_000) == 2
+    assert parallel.worker_count(8, 10_000) == 8
+    from_thread: list[int] = []
+    thread = threading.Thread(target=lambda: from_thread.append(parallel.worker_count(2, 10_000)))
+    thread.start()
+    thread.join()
+    assert from_thread == [0]  # serve builds in a thread: it never forks
+
+
+def test_shares_are_balanced_and_cover_every_note(generated):
+    from trellis.config import load_settings
+    from trellis.diagnostics import Diagnostics
+    from trellis.public.site import build_public_site
+    from trellis.vault.scan import read_vault
+
+    diagnostics = Diagnostics()
+    site = build_public_site(
+        read_vault(generated, diagnostics), load_settings(generated, {}, diagnostics), diagnostics
+    )
+    shares = parallel.note_shares(site.notes, 3)
+    assert sorted(i for share in shares for i in share) == list(range(len(site.notes)))
+    sizes = [sum(len(site.notes[i].source.body) for i in share) for share in shares]
+    assert max(sizes) < 1.1 * min(sizes)
+    assert all(share == sorted(share) for share in shares)
+
+
+def _echo(index: int, channel: workers.Channel) -> None:
+    channel.send(("hello", index))
+    for number in channel.receive():
+        channel.send(("done", number * 10 + index))
+
+
+def test_workers_talk_and_end():
+    with Workers(3, _echo) as pool:
+        hellos = sorted(m for _, m in pool.receive_until(lambda m: m[0] == "hello"))
+        assert hellos == [("hello", 0), ("hello", 1), ("hello", 2)]
+        for index in range(3):
+            pool.send(index, [index])
+        done = sorted(m[1] for _, m in pool.receive_until(lambda m: m[0] == "done"))
+        assert done == [0, 11, 22]
+        pool.join()
+        assert all(gone(w.pid) for w in pool._workers)
+
+
+def _fatal(index: int, channel: workers.Channel) -> None:
+    if index == 1:
+        raise FatalError("cannot write output folder /x: No space left on device")
+    channel.receive()  # waits for ever: the parent must kill it
+
+
+def test_a_fatal_error_in_a_worker_is_raised_as_is_and_the_others_are_killed():
+    pool = Workers(2, _fatal)
+    with pytest.raises(FatalError, match="No space left on device"):
+        list(pool.receive_until(lambda m: True))
+    pool.close()
+    assert all(gone(w.pid) for w in pool._workers)
