@@ -210,8 +210,10 @@ class SiteBuilder:
             marks.append(len(diagnostics.items))
             with clock("link"):
                 if workers is not None:
-                    workers.start_rendering()  # they build their own link graph meanwhile
+                    workers.share_parses()
                 graph = build_link_graph(site, diagnostics)
+                if workers is not None:
+                    workers.start_rendering(graph)
             marks.append(len(diagnostics.items))
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
