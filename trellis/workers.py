@@ -80,7 +80,10 @@ class Workers:
         self._workers: list[_Worker] = []
         # Objects made so far are never scanned by the children's garbage collector, so the
         # memory pages holding them stay shared instead of being copied on the first scan.
-        gc.freeze()
+        # (Unless the caller froze objects itself: unfreezing would undo that too.)
+        freezing = gc.get_freeze_count() == 0
+        if freezing:
+            gc.freeze()
         try:
             for index in range(count):
                 self._workers.append(self._fork(index, main))
@@ -88,7 +91,8 @@ class Workers:
             self.close()
             raise
         finally:
-            gc.unfreeze()
+            if freezing:
+                gc.unfreeze()
 
     def _fork(self, index: int, main: Callable[[int, Channel], None]) -> _Worker:
         parent_end, child_end = Pipe()
