@@ -36,6 +36,7 @@ import heapq
 import os
 import pickle
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.episodes import attach_episode
+from trellis.episodes.model import Episode
 from trellis.episodes.read import read_episode
 from trellis.model.content import NoteContent
 from trellis.public.graph import Edge, LinkGraph
@@ -64,7 +66,7 @@ PROGRESS_EVERY = 25
 # (note index, its parse without tokens, the parse's warnings)
 ParsedNote = tuple[int, NoteContent, list[Diagnostic]]
 # (note index, its episode page's content without tokens or None, the episode, warnings)
-EpisodeNote = tuple[int, NoteContent | None, Any, list[Diagnostic]]
+EpisodeNote = tuple[int, NoteContent | None, Episode | None, list[Diagnostic]]
 # (note index, its page key, whether it was rendered, warnings of writing it)
 WrittenPage = tuple[int, str, bool, list[Diagnostic]]
 
@@ -130,7 +132,7 @@ class ParallelNotes:
         self.workers.close()
 
     def parse(
-        self, advance: Any
+        self, advance: Callable[[], None]
     ) -> tuple[dict[int, tuple[NoteContent, list[Diagnostic]]], list[EpisodeNote]]:
         """Every worker's parses (by note index) and episode notes (in note order)."""
         parses: list[bytes] = [b""] * len(self.workers)
@@ -168,7 +170,9 @@ class ParallelNotes:
         for worker in range(len(self.workers)):
             self.workers.send(worker, blob)
 
-    def render(self, keys: PageKeys, writer: OutputWriter, advance: Any) -> NotePagesWritten:
+    def render(
+        self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
+    ) -> NotePagesWritten:
         """Wait for every note page; keys, warnings and files are taken in note order."""
         pages: dict[int, WrittenPage] = {}
         for _, (kind, *values) in self.workers.receive_until(lambda m: m[0] == "rendered"):
@@ -261,7 +265,9 @@ class _WorkerJob:
                 note.episode = episode
                 content.loader = self._episode_loader(note)
 
-    def _episode_loader(self, note: PublishedNote) -> Any:
+    def _episode_loader(
+        self, note: PublishedNote
+    ) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
         """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
         parse = self.notes.token_loader(note)
 
