@@ -28,6 +28,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ class Workers:
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                _fresh_standard_streams()
                 parent_end.close()
                 for earlier in self._workers:  # so that each worker sees its parent leave
                     earlier.connection.close()
@@ -194,3 +196,25 @@ class Workers:
         if os.WIFSIGNALED(status):
             return f"killed by signal {os.WTERMSIG(status)}"
         return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+def _fresh_standard_streams() -> None:
+    """New `sys.stdout` and `sys.stderr` objects over the same files, in a forked child.
+
+    The inherited ones come with the locks they had at fork time: if another thread of the
+    parent (the terminal's progress bar) was writing just then, the first warning a worker
+    printed would wait for ever. Fresh objects have fresh locks.
+    """
+    for name, descriptor in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        try:
+            fresh = open(  # noqa: SIM115 (open as long as the process lives)
+                os.dup(descriptor),
+                "w",
+                encoding=getattr(old, "encoding", None) or "utf-8",
+                errors="backslashreplace",
+                buffering=1,
+            )
+        except OSError:  # no such descriptor: leave it be
+            continue
+        setattr(sys, name, fresh)
