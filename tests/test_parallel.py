@@ -105,6 +105,29 @@ def test_generated_vault_is_the_same_with_one_or_more_processes(tmp_path, genera
     assert many.attachments_copied == one.attachments_copied > 0
 
 
+@pytest.mark.parametrize("shipped", [True, False], ids=["tokens shipped", "tokens parsed again"])
+def test_embeds_across_shares_episodes_too(tmp_path, forks, monkeypatch, shipped):
+    """A page embedding a note another worker parsed (an episode note, whose page tokens
+    are rewritten, or a section of it) shows exactly what one process shows."""
+    from test_episodes import SNIPD
+
+    files = {f"Podcasts/Episode {i}.md": SNIPD for i in range(2)}
+    for i in range(8):
+        embeds = f"![[Episode {i % 2}]]\n\n![[Episode {(i + 1) % 2}#My notes]]\n\n![[Plain {i}]]"
+        files[f"Notes/Reader {i}.md"] = published(f"Reader {i}.\n\n{embeds}\n")
+        files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
+    vault = write_vault(tmp_path / "vault", files)
+    if not shipped:
+        monkeypatch.setattr(parallel, "_embeds_reached", lambda graph, notes: set())
+    one = build(vault, tmp_path / "one", {"jobs": 1}, use_cache=False)
+    two = build(vault, tmp_path / "two", {"jobs": 2}, use_cache=False)
+    assert len(forks) == 2
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert warnings(one) == warnings(two)
+    reader = (tmp_path / "two" / "notes" / "reader-0" / "index.html").read_text()
+    assert "Turn it weekly" in reader and "the intro is skippable" in reader
+
+
 def test_page_keys_do_not_depend_on_which_notes_were_keyed_before(tmp_path):
     """A worker keys only its share of the notes: each key must come out as if it had keyed
     them all, or a one-process rebuild would render again pages that did not change."""
