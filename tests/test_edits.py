@@ -129,6 +129,7 @@ def test_a_private_note_edited_changes_nothing(vault: Path, tmp_path: Path) -> N
     result = builder.apply_edits([vault / "Private/Diary.md"])
     assert result is not None and result.pages_rendered == 0
     assert site_files(out) == before
+    assert not builder.search_stale
 
 
 FULL_BUILD_CHANGES = {

@@ -29,7 +29,7 @@ from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
-from trellis.emit.pages import BodyKeys, digest
+from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph, link_note, warn_embed_cycles
@@ -78,7 +78,7 @@ class NoteEdit:
 @dataclass
 class EditsApplied:
     rendered: int  # pages whose HTML was made again
-    written: int  # files replaced in the output folder
+    written: int  # files replaced in the output folder (pages, feeds, graph, attachments)
     parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]]  # rel_path -> (hash, parse)
     attachments_added: int
 
@@ -131,6 +131,8 @@ def apply_edits(
     On None the model is left half-updated: the caller must run a full build, which makes
     a new model from the vault. `page_keys` (output path -> key) is updated in place.
     """
+    if not edits:
+        return EditsApplied(0, 0, {}, 0)
     site, graph, notes, pages = live.site, live.graph, live.notes, live.pages
     parsing, linking, writing = Diagnostics(), Diagnostics(), Diagnostics()
     used_before = set(site._used)
@@ -169,17 +171,14 @@ def apply_edits(
 
     site.diagnostics = notes.diagnostics = writing
     writer = InPlaceWriter(live.out, live.vault, writing)
-    bodies = BodyKeys(graph, site.settings)
-    rendered = 0
-    for note in sorted(affected.values(), key=lambda n: n.rel_path):
-        context = pages.note_context(note)
-        key = digest(live.theme, bodies.of(note), context)
-        if page_keys.get(note.output_path) == key:
-            continue
-        page = pages.render_note(note, context, notes.render_body(note))
-        writer.write_text(page.output_path, page.html)
-        page_keys[note.output_path] = key
-        rendered += 1
+    # The pages of the folder itself are "the last output": a page whose key is unchanged
+    # stays as it is, the others are rendered, by the code a whole build uses.
+    keys = PageKeys(page_keys, live.out, live.theme)
+    note_pages = NotePageWriter(site, notes, pages, graph, writer, keys)
+    rendered = sum(
+        note_pages.write(note) for note in sorted(affected.values(), key=lambda n: n.rel_path)
+    )
+    page_keys.update(keys.current)
     emit_feeds(site, pages, writer)
     if graph_changed:
         emit_graph(site, graph, writer)

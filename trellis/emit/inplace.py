@@ -66,3 +66,7 @@ class InPlaceWriter(OutputWriter):
         path = self._target(rel_path)
         if path is not None:
             path.unlink(missing_ok=True)
+
+    def reuse(self, rel_path: str, previous: Path) -> bool:
+        """A file of this very folder is in place already; nothing else can be taken over."""
+        return previous.absolute() == self.out and (self.out / rel_path).is_file()
