@@ -32,7 +32,7 @@ from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
-from trellis.public.graph import LinkGraph, link_note, warn_embed_cycles
+from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
@@ -158,7 +158,7 @@ def apply_edits(
         site.diagnostics = linking
         link_note(site, graph, note, linking)
         new_edges = graph.outgoing[note]
-        if {(id(e.target)) for e in old_edges if e.embed} != {
+        if {id(e.target) for e in old_edges if e.embed} != {
             id(e.target) for e in new_edges if e.embed
         }:
             return None
@@ -239,7 +239,7 @@ def _anchor_links_moved(site: PublicSite, graph: LinkGraph, note: PublishedNote)
     return False
 
 
-def _edge_set(edges: list) -> set[tuple[int, bool]]:
+def _edge_set(edges: list[Edge]) -> set[tuple[int, bool]]:
     return {(id(e.target), e.embed) for e in edges}
 
 
