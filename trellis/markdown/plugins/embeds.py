@@ -2,7 +2,10 @@
 
 A note embed is a block (`<div class="internal-embed markdown-embed">`). When it stands
 alone in a paragraph the paragraph is dropped; when text surrounds it the paragraph is
-closed around it, so the HTML stays well-formed.
+closed around it, so the HTML stays well-formed. Inline elements open where the embed
+stands (`*a ![[Note]] b*`, link text, an inline field) are closed before the block and
+opened again after it, as they were: the text around the embed keeps its look, the embedded
+note does not take it, and no block ends up inside an inline element (nor a link in a link).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from markdown_it.token import Token
 from trellis.markdown.plugins.media import ResolveFile, media_html, media_kind
 
 EmbedNote = Callable[[str, dict[str, Any]], str]
+RenderRule = Callable[[list[Token], int, Any, dict], str]
 
 
 def _is_note_embed(token: Token) -> bool:
@@ -48,6 +52,37 @@ def _mark_block_embeds(state: StateCore) -> None:
                 embed.meta["split_paragraph"] = True
 
 
+def _open_elements(tokens: list[Token], idx: int) -> list[int]:
+    """Indices of the inline elements still open at `tokens[idx]`, outermost first."""
+    stack: list[int] = []
+    for index in range(idx):
+        nesting = tokens[index].nesting
+        if nesting == 1:
+            stack.append(index)
+        elif nesting == -1 and stack:
+            stack.pop()
+    return stack
+
+
+def _closer(tokens: list[Token], opener: int) -> int | None:
+    """The index of the token that closes `tokens[opener]` (markdown-it balances them)."""
+    depth = 0
+    for index in range(opener, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return None
+
+
+def _render_one(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """`tokens[idx]` exactly as the renderer writes it (plugins' rules included), so a
+    reopened link is the same `<a>` (or unresolved `<span>`) as the one closed."""
+    rule: RenderRule | None = renderer.rules.get(tokens[idx].type)
+    if rule is not None:
+        return rule(tokens, idx, options, env)
+    return str(renderer.renderToken(tokens, idx, options, env))
+
+
 def embeds_plugin(md: MarkdownIt, resolve_file: ResolveFile, embed_note: EmbedNote) -> None:
     md.core.ruler.push("block_embeds", _mark_block_embeds)
 
@@ -57,7 +92,21 @@ def embeds_plugin(md: MarkdownIt, resolve_file: ResolveFile, embed_note: EmbedNo
         kind = media_kind(target)
         if kind is None:
             html = embed_note(target, env)
-            return f"</p>{html}<p>" if token.meta.get("split_paragraph") else html
+            if token.meta.get("split_paragraph"):
+                html = f"</p>{html}<p>"
+            opened = _open_elements(tokens, idx)
+            if not opened:
+                return html
+            closes = []
+            for opener in reversed(opened):
+                closer = _closer(tokens, opener)
+                closes.append(
+                    f"</{tokens[opener].tag}>"
+                    if closer is None
+                    else _render_one(self, tokens, closer, options, env)
+                )
+            reopens = [_render_one(self, tokens, opener, options, env) for opener in opened]
+            return "".join(closes) + html + "".join(reopens)
         path, _, fragment = target.partition("#")
         resolved = resolve_file(path.strip(), env, True)
         name = path.strip().rsplit("/", 1)[-1]
