@@ -12,6 +12,7 @@ import gzip
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import BuiltSite, build_vault, published
@@ -55,6 +56,50 @@ def fragments(site: BuiltSite) -> list[dict]:
     return sorted(pages, key=lambda p: p["url"])
 
 
+def _cbor(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """One CBOR item of `data` from `at` (the subset Pagefind writes) and where it ends."""
+    head = data[at]
+    major, info = head >> 5, head & 0x1F
+    at += 1
+    if info < 24:
+        arg = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        arg, at = int.from_bytes(data[at : at + size], "big"), at + size
+    else:
+        raise ValueError(f"CBOR item {head:#x} is not one Pagefind writes")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        raw = data[at : at + arg]
+        return (raw.decode() if major == 3 else raw), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = {}
+        for _ in range(arg):
+            key, at = _cbor(data, at)
+            pairs[key], at = _cbor(data, at)
+        return pairs, at
+    return arg, at  # simple values
+
+
+def index_words(site: BuiltSite) -> set[str]:
+    """Every word of the search index (as Pagefind keeps it: lowercased, stemmed)."""
+    words = set()
+    for path in (site.out / BUNDLE / "index").iterdir():
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        (chunk,), _ = _cbor(data)
+        words |= {entry[0] for entry in chunk}
+    return words
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_vault(tmp_path_factory.mktemp("search"), VAULT)
@@ -91,6 +136,25 @@ def test_no_private_hidden_or_unsearchable_text_in_any_file(site: BuiltSite) -> 
     # Sidebars, backlinks and the explorer are not note text.
     gamma = next(p for p in fragments(site) if p["url"] == "/folder/gamma/")
     assert "On this page" not in gamma["content"] and "Linked from" not in gamma["content"]
+
+
+def test_inline_field_key_and_value_are_indexed_as_separate_words(tmp_path: Path) -> None:
+    """`year:: seedling` must be found by `seedling`, not only by `yearseedling`."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Plant.md": published(
+                "year:: seedling\n\nPlanted [stage:: sprouting] and (kind:: fern)\n"
+            )
+        },
+    )
+    (page,) = fragments(site)
+    assert "year: seedling" in page["content"] and "stage: sprouting" in page["content"]
+    words = index_words(site)
+    assert {"year", "stage", "fern"} <= words
+    assert any(len(w) > 3 and "seedling".startswith(w) for w in words), words  # "seedl"
+    assert any(len(w) > 3 and "sprouting".startswith(w) for w in words), words
+    assert not any(w.startswith(("yearseed", "stagesprout")) for w in words), words
 
 
 def test_the_search_box_follows_dg_enable_search(site: BuiltSite) -> None:

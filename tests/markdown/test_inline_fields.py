@@ -26,7 +26,7 @@ def test_full_line_field_markup(tmp_path: Path) -> None:
     body = render_note(tmp_path, "Reviewed Date:: 2024-01-02")
     assert inner_html(body.css_first("p")) == (
         '<span class="inline-field" data-key="Reviewed Date">'
-        '<span class="inline-field-key">Reviewed Date</span>'
+        '<span class="inline-field-key">Reviewed Date: </span>'
         '<span class="inline-field-value">2024-01-02</span></span>'
     )
 
@@ -35,9 +35,27 @@ def test_bracketed_field_markup_mid_sentence(tmp_path: Path) -> None:
     body = render_note(tmp_path, "I rate it [rating:: 9/10] overall.")
     assert inner_html(body.css_first("p")) == (
         'I rate it <span class="inline-field" data-key="rating">'
-        '<span class="inline-field-key">rating</span>'
+        '<span class="inline-field-key">rating: </span>'
         '<span class="inline-field-value">9/10</span></span> overall.'
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        pytest.param("year:: seedling", "year: seedling", id="full-line"),
+        pytest.param("Planted [year:: 2024] here.", "Planted year: 2024 here.", id="bracketed"),
+        pytest.param("**Status**:: *growing* well", "Status: growing well", id="formatted"),
+        pytest.param("Seen (where:: Berlin).", "Seen Berlin.", id="hidden-key"),
+    ],
+)
+def test_key_and_value_are_separate_words_of_the_text(
+    tmp_path: Path, source: str, text: str
+) -> None:
+    """Search, feeds and copy-paste read the HTML's text, not the CSS: `yearseedling` would
+    be one word there. The `: ` is real text (the key's pill looks as it did)."""
+    body = render_note(tmp_path, source)
+    assert body.css_first("p").text(deep=True) == text
 
 
 def test_parenthesised_field_shows_only_its_value(tmp_path: Path) -> None:

@@ -4,10 +4,14 @@ Gardens carry thousands of them (Snipd exports: `**up**:: [[Index]]`, `- Show:: 
 `**tags**:: #a, #b`), and shown raw they read as clutter with stray `::`. Each field becomes
 
     <span class="inline-field" data-key="key">
-      <span class="inline-field-key">key</span><span class="inline-field-value">value</span>
+      <span class="inline-field-key">key: </span><span class="inline-field-value">value</span>
     </span>
 
 where the value is tokenised in place, so links, tags, emphasis and code in it still work.
+The `: ` after the key is real text, written by the renderer only (tokens, and so headings'
+ids and plain text, keep the key alone): without it the page's text reads `keyvalue`, one
+word to Pagefind and in feed readers (which have no CSS). The key is an inline-block, so the
+space at its end takes no room and the pill looks as it did with the colon drawn by CSS.
 For `(key:: value)` Dataview shows only the value: that field gets the extra class
 `inline-field-hidden-key` and no key span at all (the key stays in `data-key`), so it is
 not read out by screen readers nor copied into search text or feeds.
@@ -212,9 +216,15 @@ def _record_fields(state: StateCore) -> None:
                 fields.append(InlineField(child.meta["key"], child.meta["value"]))
 
 
+def _render_key_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """Close the key with `: `, so that key and value are two words of the page's text."""
+    return ": </span>"
+
+
 def inline_fields_plugin(md: MarkdownIt, **options: Any) -> None:
     # The line rule must see the line before `text` swallows its first word.
     md.inline.ruler.before("text", "inline_field_line", _line_field_rule)
     md.inline.ruler.before("link", "inline_field", _bracketed_rule)
     md.inline.add_terminator_char("(")
     md.core.ruler.after("inline", "inline_fields_record", _record_fields)
+    md.add_render_rule("inline_field_key_close", _render_key_close)
