@@ -8,6 +8,8 @@ could hide content never pass. The owner may switch this off with `trust_html = 
 
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -105,33 +107,40 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "annotation": {"encoding"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_STYLE_PROPERTIES = {
+    "color",
+    "background-color",
+    "text-align",
+    "font-weight",
+    "font-style",
+    "text-decoration",
+    "width",
+    "height",
+    "max-width",
+    "display",
+    "margin",
+    "padding",
+    "border",
+    "float",
+    "vertical-align",
+}
+# What `nh3.Cleaner` (or `nh3.clean`) is given.
+OPTIONS: dict[str, Any] = {
+    "tags": _TAGS,
+    "attributes": _ATTRIBUTES,
+    "generic_attribute_prefixes": {"data-"},
+    "url_schemes": _URL_SCHEMES,
+    "link_rel": None,
+    "strip_comments": True,
+    "filter_style_properties": _STYLE_PROPERTIES,
+}
+# One cleaner for the whole process: `nh3.clean` builds ammonia's settings (every set above)
+# again on each call, a fixed cost per note (70% of cleaning the sample garden's short notes).
+# A `Cleaner` builds them once and cleans to the same output. `clean` only reads it, so
+# threads may share it; it cannot be pickled, so each process makes its own on import.
+_CLEANER = nh3.Cleaner(**OPTIONS)
 
 
 def sanitize_html(html: str) -> str:
     """`html` with everything that could run script or leave the page removed."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        generic_attribute_prefixes={"data-"},
-        url_schemes=_URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={
-            "color",
-            "background-color",
-            "text-align",
-            "font-weight",
-            "font-style",
-            "text-decoration",
-            "width",
-            "height",
-            "max-width",
-            "display",
-            "margin",
-            "padding",
-            "border",
-            "float",
-            "vertical-align",
-        },
-    )
+    return _CLEANER.clean(html)
