@@ -22,6 +22,8 @@ from trellis.diagnostics import FatalError
 from trellis.emit.pages import BodyKeys, NotePageWriter
 from trellis.emit.writer import cache_path
 from trellis.pipeline import BuildResult, build
+from trellis.public.site import PublishedNote
+from trellis.render.notes import NoteRenderer
 from trellis.workers import WorkerError, Workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +128,54 @@ def test_embeds_across_shares_episodes_too(tmp_path, forks, monkeypatch, shipped
     assert warnings(one) == warnings(two)
     reader = (tmp_path / "two" / "notes" / "reader-0" / "index.html").read_text()
     assert "Turn it weekly" in reader and "the intro is skippable" in reader
+
+
+@pytest.mark.parametrize("budget", [0, 40_000], ids=["no tokens kept", "a few kept"])
+def test_a_tiny_token_budget_changes_nothing_but_parses_again(
+    tmp_path, generated, forks, monkeypatch, budget
+):
+    """Workers that keep few or no tokens make them again for each page that needs them
+    (embeds across shares and episode pages too): the same bytes, warnings and cache."""
+    from test_episodes import SNIPD
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    files = {f"Podcasts/Episode {i}.md": SNIPD for i in range(2)}
+    for i in range(6):
+        embeds = f"![[Episode {i % 2}]]\n\n![[Episode {(i + 1) % 2}#My notes]]\n\n![[Plain {i}]]"
+        files[f"Notes/Reader {i}.md"] = published(f"Reader {i}.\n\n{embeds}\n")
+        files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
+    write_vault(vault, files)
+    one = build(vault, tmp_path / "one", {"jobs": 1})
+    log = tmp_path / "made again"  # the workers' loaders write here: one line per parse
+    original = NoteRenderer.token_loader
+
+    def counting(self: NoteRenderer, note: PublishedNote) -> object:
+        load = original(self, note)
+
+        def counted() -> object:
+            with log.open("a") as handle:
+                handle.write(note.rel_path + "\n")
+            return load()
+
+        return counted
+
+    monkeypatch.setattr(NoteRenderer, "token_loader", counting)
+    monkeypatch.setattr(parallel, "token_budget", lambda notes, count: budget)
+    for jobs in (2, 3):
+        log.write_text("")
+        forks.clear()
+        many = build(vault, tmp_path / f"many{jobs}", {"jobs": jobs})
+        assert len(forks) == jobs
+        assert snapshot(tmp_path / "one") == snapshot(tmp_path / f"many{jobs}")
+        assert warnings(one) == warnings(many)
+        assert kept(tmp_path / "one") == kept(tmp_path / f"many{jobs}")
+        reader = (tmp_path / f"many{jobs}" / "notes" / "reader-0" / "index.html").read_text()
+        assert "Turn it weekly" in reader and "the intro is skippable" in reader
+        made = log.read_text().splitlines()
+        # Every page's tokens were made again (a few kept with the larger budget).
+        assert len(set(made)) > (0.9 if budget == 0 else 0.6) * many.notes_published
+        assert made.count("Podcasts/Episode 0.md") > 3  # its page and each page embedding it
 
 
 def test_page_keys_do_not_depend_on_which_notes_were_keyed_before(tmp_path):

@@ -37,6 +37,8 @@ import copy
 import heapq
 import os
 import pickle
+import resource
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +67,20 @@ from trellis.workers import Channel, Workers
 MIN_NOTES = 100
 # Workers report progress every this many notes.
 PROGRESS_EVERY = 25
+# The token memory budget. A note's tokens are most of a build's memory (about 25 times its
+# Markdown), so workers keep only those that fit in what is left of `MEMORY_TARGET` once the
+# rest is counted: this process as it is when the workers are forked (each starts with a
+# copy) and what each process takes later per published note (the other shares' parses, the
+# link graph, page keys). The rest of the notes' tokens are made again when their page is
+# written. Measured with 2 workers on generated vaults (RSS of every process, added up):
+# 10,000 notes (9,000 published) hold 227 MiB at the fork; with no tokens kept, the parent
+# then grows to 378 MiB and each worker to 420 MiB; a worker keeping every token of its
+# share grows by 485 MiB more for 20.1 M characters of Markdown.
+MEMORY_TARGET = 1400 << 20
+WORKER_BYTES_PER_NOTE = 24_000
+PARENT_BYTES_PER_NOTE = 17_000
+TOKEN_BYTES_PER_CHAR = 25
+TOKEN_BYTES_PER_NOTE = 2_000
 
 # (note index, its parse without tokens, the parse's warnings)
 ParsedNote = tuple[int, NoteContent, list[Diagnostic]]
@@ -100,6 +116,23 @@ def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
+def token_budget(notes: int, count: int) -> int:
+    """The bytes of tokens each of `count` workers may keep (see `MEMORY_TARGET`)."""
+    rest = (count + 1) * _resident_bytes()
+    rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)
+    return max(0, MEMORY_TARGET - rest) // count
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (its peak so far where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
 @dataclass
 class RenderSetup:
     """What a worker renders with, made before it is forked."""
@@ -126,7 +159,8 @@ class ParallelNotes:
     ) -> None:
         self.site = site
         self.shares = note_shares(site.notes, count)
-        job = _WorkerJob(site, notes, to_parse, self.shares, setup)
+        budget = token_budget(len(site.notes), count)
+        job = _WorkerJob(site, notes, to_parse, self.shares, setup, budget)
         self.workers = Workers(count, job.run)
         self._parses: list[bytes] = []
 
@@ -229,12 +263,14 @@ class _WorkerJob:
         to_parse: set[int],
         shares: list[list[int]],
         setup: RenderSetup,
+        budget: int,
     ) -> None:
         self.site = site
         self.notes = notes
         self.to_parse = to_parse
         self.shares = shares
         self.setup = setup
+        self.tokens = _TokenBudget(site, budget)
 
     def run(self, worker: int, channel: Channel) -> None:
         share = self.shares[worker]
@@ -248,14 +284,19 @@ class _WorkerJob:
             note = self.site.notes[index]
             assert note.content is not None
             note.content.loader = _unpacking_loader(note, blob)
+        self._settle_tokens(share, graph)
         written_pages = checked(lambda: self._write_pages(share, graph, channel))
         writer = self.setup.writer
         channel.send(("rendered", written_pages, writer.written, self.site.attachments))
 
     def _parse(self, share: list[int], channel: Channel) -> bytes:
-        """Parse the changed notes of `share` and read its episodes; the result, pickled."""
+        """Parse the changed notes of `share` and read its episodes; the result, pickled.
+
+        Each note's tokens are kept while they fit in the budget, else dropped at once.
+        """
         site = self.site
         parsed: list[ParsedNote] = []
+        episodes: list[EpisodeNote] = []
         progress = _ProgressReport(channel)
         for index in share:
             note = site.notes[index]
@@ -264,18 +305,49 @@ class _WorkerJob:
                 self.notes.parse(note, local)
                 assert note.content is not None
                 parsed.append((index, note.content.without_tokens(), local.items))
-            progress.step()
-        progress.flush()
-        episodes: list[EpisodeNote] = []
-        for index in share:
-            note = site.notes[index]
             local = Diagnostics()
             if attach_episode(site, note, local):
                 assert note.content is not None
                 episodes.append((index, note.content.without_tokens(), note.episode, local.items))
             elif local.items:
                 episodes.append((index, None, None, local.items))
+            assert note.content is not None
+            if note.content.has_tokens and not self.tokens.take(index):
+                self.tokens.drop(index, self._loader(note))
+            progress.step()
+        progress.flush()
         return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+
+    def _loader(self, note: PublishedNote) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+        """Makes the tokens of a note of this share again."""
+        if note.episode is not None:
+            return self._episode_loader(note)
+        return self.notes.token_loader(note)
+
+    def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
+        """Keep the tokens the pages of `share` need most often, within the budget.
+
+        A note's tokens are needed once per page showing it: its own, and each page that
+        embeds it (embeds of embeds too). Kept tokens are made at most once; the others are
+        made for each page that needs them and dropped once it is written.
+        """
+        notes = self.site.notes
+        position = {id(note): index for index, note in enumerate(notes)}
+        uses = dict.fromkeys(share, 1)
+        for index in share:
+            for embedded in _embeds_reached(graph, [notes[index]]):
+                at = position[id(embedded)]
+                uses[at] = uses.get(at, 0) + 1
+        self.tokens.choose(uses)
+        for index, note in enumerate(notes):
+            content = note.content
+            if content is None:
+                continue
+            if content.has_tokens:
+                if index not in self.tokens.keep:
+                    self.tokens.drop(index, self.tokens.watch(index, self._loader(note)))
+            elif content.loader is not None:
+                content.loader = self.tokens.watch(index, content.loader)
 
     def _take_others(self, blob: bytes) -> None:
         """Another share's parses and episodes; their tokens are made again if a page needs them."""
@@ -334,11 +406,81 @@ class _WorkerJob:
             note = site.notes[index]
             start = len(warnings)
             rendered = note_pages.write(note)
+            self.tokens.release()
             key = setup.keys.current[note.output_path]
             written.append((index, key, rendered, warnings[start:]))
             progress.step()
         progress.flush()
         return written
+
+
+class _TokenBudget:
+    """Which notes' tokens a worker keeps: as many as fit in `limit` bytes (estimated from
+    the length of their Markdown, `TOKEN_BYTES_PER_CHAR`).
+
+    Tokens not kept are made again by their `loader` when a page needs them, and dropped
+    (`release`) once that page is written.
+    """
+
+    def __init__(self, site: PublicSite, limit: int) -> None:
+        self.notes = site.notes
+        self.limit = limit
+        self.used = 0
+        self.keep: set[int] = set()
+        self._made: list[int] = []  # notes whose tokens were made for the page being written
+
+    def take(self, index: int) -> bool:
+        """Keep note `index`'s tokens if they fit; True if so."""
+        cost = len(self.notes[index].source.body) * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
+        if self.used + cost > self.limit:
+            return False
+        self.used += cost
+        self.keep.add(index)
+        return True
+
+    def choose(self, uses: dict[int, int]) -> None:
+        """Keep the tokens used most often; of those used as often, the ones already made."""
+
+        def rank(index: int) -> tuple[int, bool, int]:
+            content = self.notes[index].content
+            return (-uses[index], not (content is not None and content.has_tokens), index)
+
+        self.keep.clear()
+        self.used = 0
+        for index in sorted(uses, key=rank):
+            self.take(index)
+
+    def drop(self, index: int, loader: Callable[[], tuple[list[Any], dict[str, Any]]]) -> None:
+        """Forget note `index`'s tokens; `loader` makes them again."""
+        note = self.notes[index]
+        assert note.content is not None
+        content = note.content.without_tokens()
+        content.loader = loader
+        # The env names the content that holds it: without this cycle the tokens are freed
+        # at once, rather than by the cycle collector, which seldom looks at old objects.
+        note.content.env.pop("content", None)
+        note.content = content
+
+    def watch(
+        self, index: int, loader: Callable[[], tuple[list[Any], dict[str, Any]]]
+    ) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+        """`loader`, noting the tokens it made unless they are kept."""
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            made = loader()
+            if index not in self.keep:
+                self._made.append(index)
+            return made
+
+        return load
+
+    def release(self) -> None:
+        """Drop the tokens made for the page just written, but not those kept."""
+        for index in self._made:
+            content = self.notes[index].content
+            if content is not None and content.has_tokens and content.loader is not None:
+                self.drop(index, content.loader)
+        self._made.clear()
 
 
 class _ProgressReport:
