@@ -130,12 +130,13 @@ def test_embeds_across_shares_episodes_too(tmp_path, forks, monkeypatch, shipped
     assert "Turn it weekly" in reader and "the intro is skippable" in reader
 
 
-@pytest.mark.parametrize("budget", [0, 40_000], ids=["no tokens kept", "a few kept"])
+@pytest.mark.parametrize("budget", [0, 1_500_000], ids=["no tokens kept", "most packed"])
 def test_a_tiny_token_budget_changes_nothing_but_parses_again(
     tmp_path, generated, forks, monkeypatch, budget
 ):
-    """Workers that keep few or no tokens make them again for each page that needs them
-    (embeds across shares and episode pages too): the same bytes, warnings and cache."""
+    """Workers that keep few or no tokens pack them or make them again for each page that
+    needs them (embeds across shares and episode pages too): the same bytes, warnings and
+    cache."""
     from test_episodes import SNIPD
 
     vault = tmp_path / "vault"
@@ -147,20 +148,24 @@ def test_a_tiny_token_budget_changes_nothing_but_parses_again(
         files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
     write_vault(vault, files)
     one = build(vault, tmp_path / "one", {"jobs": 1})
-    log = tmp_path / "made again"  # the workers' loaders write here: one line per parse
-    original = NoteRenderer.token_loader
+    log = tmp_path / "made again"  # the workers' loaders write here: one line per use
 
-    def counting(self: NoteRenderer, note: PublishedNote) -> object:
-        load = original(self, note)
+    def logged(kind: str, make: object) -> object:
+        def factory(*args: object) -> object:
+            load = make(*args)  # type: ignore[operator]
+            note = next(a for a in args if isinstance(a, PublishedNote))
 
-        def counted() -> object:
-            with log.open("a") as handle:
-                handle.write(note.rel_path + "\n")
-            return load()
+            def logging_load() -> object:
+                with log.open("a") as handle:
+                    handle.write(f"{kind} {note.rel_path}\n")
+                return load()
 
-        return counted
+            return logging_load
 
-    monkeypatch.setattr(NoteRenderer, "token_loader", counting)
+        return factory
+
+    monkeypatch.setattr(NoteRenderer, "token_loader", logged("parse", NoteRenderer.token_loader))
+    monkeypatch.setattr(parallel, "_unpacking_loader", logged("unpack", parallel._unpacking_loader))
     monkeypatch.setattr(parallel, "token_budget", lambda notes, count: budget)
     for jobs in (2, 3):
         log.write_text("")
@@ -173,9 +178,14 @@ def test_a_tiny_token_budget_changes_nothing_but_parses_again(
         reader = (tmp_path / f"many{jobs}" / "notes" / "reader-0" / "index.html").read_text()
         assert "Turn it weekly" in reader and "the intro is skippable" in reader
         made = log.read_text().splitlines()
-        # Every page's tokens were made again (a few kept with the larger budget).
-        assert len(set(made)) > (0.9 if budget == 0 else 0.6) * many.notes_published
-        assert made.count("Podcasts/Episode 0.md") > 3  # its page and each page embedding it
+        parsed = {line.split(" ", 1)[1] for line in made if line.startswith("parse ")}
+        unpacked = {line.split(" ", 1)[1] for line in made if line.startswith("unpack ")}
+        if budget == 0:  # every page's tokens were parsed again, none packed
+            assert len(parsed) > 0.9 * many.notes_published and not unpacked
+            assert made.count("parse Podcasts/Episode 0.md") > 3  # its page and its embeds
+        else:  # most were packed, a few kept as they were
+            assert len(unpacked) > 0.6 * many.notes_published and len(parsed) < len(unpacked)
+            assert "Podcasts/Episode 0.md" in unpacked
 
 
 def test_page_keys_do_not_depend_on_which_notes_were_keyed_before(tmp_path):

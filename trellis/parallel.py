@@ -40,6 +40,7 @@ import pickle
 import resource
 import sys
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -81,11 +82,15 @@ WORKER_BYTES_PER_NOTE = 24_000
 PARENT_BYTES_PER_NOTE = 17_000
 TOKEN_BYTES_PER_CHAR = 25
 TOKEN_BYTES_PER_NOTE = 2_000
+# Packed (`_pack`), tokens take about 1.4 bytes per character (in tenths).
+PACKED_BYTES_PER_CHAR = 15
 
 # (note index, its parse without tokens, the parse's warnings)
 ParsedNote = tuple[int, NoteContent, list[Diagnostic]]
 # (note index, its episode page's content without tokens or None, the episode, warnings)
 EpisodeNote = tuple[int, NoteContent | None, Episode | None, list[Diagnostic]]
+# Makes a note's tokens and env (again): `NoteContent.loader`.
+Loader = Callable[[], tuple[list[Any], dict[str, Any]]]
 # (note index, its page key, whether it was rendered, warnings of writing it)
 WrittenPage = tuple[int, str, bool, list[Diagnostic]]
 
@@ -284,6 +289,7 @@ class _WorkerJob:
             note = self.site.notes[index]
             assert note.content is not None
             note.content.loader = _unpacking_loader(note, blob)
+            self.tokens.packed[index] = blob
         self._settle_tokens(share, graph)
         written_pages = checked(lambda: self._write_pages(share, graph, channel))
         writer = self.setup.writer
@@ -292,12 +298,13 @@ class _WorkerJob:
     def _parse(self, share: list[int], channel: Channel) -> bytes:
         """Parse the changed notes of `share` and read its episodes; the result, pickled.
 
-        Each note's tokens are kept while they fit in the budget, else dropped at once.
+        Each note's tokens are kept as they are, or packed, or dropped, as the budget allows.
         """
         site = self.site
         parsed: list[ParsedNote] = []
         episodes: list[EpisodeNote] = []
         progress = _ProgressReport(channel)
+        self.tokens.reserve(share)
         for index in share:
             note = site.notes[index]
             if index in self.to_parse:
@@ -311,9 +318,7 @@ class _WorkerJob:
                 episodes.append((index, note.content.without_tokens(), note.episode, local.items))
             elif local.items:
                 episodes.append((index, None, None, local.items))
-            assert note.content is not None
-            if note.content.has_tokens and not self.tokens.take(index):
-                self.tokens.drop(index, self._loader(note))
+            self.tokens.place(index, self._loader(note))
             progress.step()
         progress.flush()
         return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
@@ -343,10 +348,10 @@ class _WorkerJob:
             content = note.content
             if content is None:
                 continue
-            if content.has_tokens:
-                if index not in self.tokens.keep:
-                    self.tokens.drop(index, self.tokens.watch(index, self._loader(note)))
-            elif content.loader is not None:
+            if content.has_tokens and index not in self.tokens.keep:
+                self.tokens.pack_or_drop(index, self._loader(note))
+            content = note.content
+            if not content.has_tokens and content.loader is not None:
                 content.loader = self.tokens.watch(index, content.loader)
 
     def _take_others(self, blob: bytes) -> None:
@@ -367,13 +372,14 @@ class _WorkerJob:
                 content.loader = self._episode_loader(note)
 
     def _pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
-        """The tokens (and env) of the notes asked for, those parsed here, each pickled."""
+        """The tokens (and env) of the notes asked for, those parsed here, each packed."""
         packed = {}
         for index in asked:
             content = self.site.notes[index].content
-            if content is not None and content.has_tokens:
-                env = {k: v for k, v in content.env.items() if k not in ("note", "content")}
-                packed[index] = pickle.dumps((content.tokens, env), pickle.HIGHEST_PROTOCOL)
+            if index in self.tokens.packed:
+                packed[index] = self.tokens.packed[index]
+            elif content is not None and content.has_tokens:
+                packed[index] = _pack(content)
         return packed
 
     def _episode_loader(
@@ -415,10 +421,12 @@ class _WorkerJob:
 
 
 class _TokenBudget:
-    """Which notes' tokens a worker keeps: as many as fit in `limit` bytes (estimated from
-    the length of their Markdown, `TOKEN_BYTES_PER_CHAR`).
+    """Which notes' tokens a worker keeps, and how, within `limit` bytes.
 
-    Tokens not kept are made again by their `loader` when a page needs them, and dropped
+    Kept as they are (`keep`, about `TOKEN_BYTES_PER_CHAR` bytes per character of Markdown),
+    or packed (`packed`: pickled and compressed, about a twentieth of that; unpacked for
+    each page that needs them, in a fifth of the time a parse takes), or neither: parsed
+    again for each page that needs them. Tokens made for a page and not kept are dropped
     (`release`) once that page is written.
     """
 
@@ -426,31 +434,72 @@ class _TokenBudget:
         self.notes = site.notes
         self.limit = limit
         self.used = 0
+        self.pending = 0  # room set aside to pack the notes of the share not parsed yet
         self.keep: set[int] = set()
+        self.packed: dict[int, bytes] = {}
         self._made: list[int] = []  # notes whose tokens were made for the page being written
 
-    def take(self, index: int) -> bool:
-        """Keep note `index`'s tokens if they fit; True if so."""
-        cost = len(self.notes[index].source.body) * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
-        if self.used + cost > self.limit:
-            return False
-        self.used += cost
-        self.keep.add(index)
-        return True
+    def _live_cost(self, index: int) -> int:
+        return len(self.notes[index].source.body) * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
+
+    def _packed_cost(self, index: int) -> int:
+        blob = self.packed.get(index)
+        if blob is not None:
+            return len(blob)
+        return len(self.notes[index].source.body) * PACKED_BYTES_PER_CHAR // 10
+
+    def reserve(self, share: list[int]) -> None:
+        """Set room aside to pack the tokens of every note of `share` (`place` uses it)."""
+        self.pending = sum(self._packed_cost(index) for index in share)
+
+    def place(self, index: int, remake: Loader) -> None:
+        """Note `index` of the share was parsed: keep its tokens, or pack, or drop them."""
+        self.pending -= self._packed_cost(index)
+        content = self.notes[index].content
+        if content is None or not content.has_tokens:
+            return
+        cost = self._live_cost(index)
+        if self.used + cost + self.pending <= self.limit:
+            self.used += cost
+            self.keep.add(index)
+        elif self.used + self._packed_cost(index) + self.pending <= self.limit:
+            self.pack_or_drop(index, remake)
+        else:
+            self.drop(index, remake)
+
+    def pack_or_drop(self, index: int, remake: Loader) -> None:
+        """Pack note `index`'s tokens if they fit, else drop them (`remake` makes them)."""
+        blob = _pack(self.notes[index].content)  # type: ignore[arg-type]
+        if self.used + len(blob) <= self.limit:
+            self.used += len(blob)
+            self.packed[index] = blob
+            self.drop(index, _unpacking_loader(self.notes[index], blob))
+        else:
+            self.drop(index, remake)
 
     def choose(self, uses: dict[int, int]) -> None:
-        """Keep the tokens used most often; of those used as often, the ones already made."""
+        """Keep as they are the tokens used most often (of those used as often, the ones
+        made already); count the others packed, if they are or can be."""
+
+        def held(index: int) -> bool:
+            content = self.notes[index].content
+            return content is not None and content.has_tokens
 
         def rank(index: int) -> tuple[int, bool, int]:
-            content = self.notes[index].content
-            return (-uses[index], not (content is not None and content.has_tokens), index)
+            return (-uses[index], not held(index), index)
 
+        packable = set(self.packed) | {i for i in range(len(self.notes)) if held(i)}
         self.keep.clear()
-        self.used = 0
+        self.used = sum(self._packed_cost(index) for index in packable)
         for index in sorted(uses, key=rank):
-            self.take(index)
+            more = self._live_cost(index) - (self._packed_cost(index) if index in packable else 0)
+            if self.used + more <= self.limit:
+                self.used += more
+                self.keep.add(index)
+        # What `pack_or_drop` adds for the notes packed next is counted already.
+        self.used -= sum(self._packed_cost(i) for i in packable - self.keep - set(self.packed))
 
-    def drop(self, index: int, loader: Callable[[], tuple[list[Any], dict[str, Any]]]) -> None:
+    def drop(self, index: int, loader: Loader) -> None:
         """Forget note `index`'s tokens; `loader` makes them again."""
         note = self.notes[index]
         assert note.content is not None
@@ -461,9 +510,7 @@ class _TokenBudget:
         note.content.env.pop("content", None)
         note.content = content
 
-    def watch(
-        self, index: int, loader: Callable[[], tuple[list[Any], dict[str, Any]]]
-    ) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+    def watch(self, index: int, loader: Loader) -> Loader:
         """`loader`, noting the tokens it made unless they are kept."""
 
         def load() -> tuple[list[Any], dict[str, Any]]:
@@ -516,13 +563,19 @@ def _embeds_reached(graph: LinkGraph, notes: list[PublishedNote]) -> set[Publish
     return reached
 
 
+def _pack(content: NoteContent) -> bytes:
+    """A note's tokens and env, pickled and compressed: about a twentieth of their memory."""
+    env = {k: v for k, v in content.env.items() if k not in ("note", "content")}
+    return zlib.compress(pickle.dumps((content.tokens, env), pickle.HIGHEST_PROTOCOL), 1)
+
+
 def _unpacking_loader(
     note: PublishedNote, blob: bytes
 ) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
-    """Gives back the tokens another worker pickled (see `_pack_tokens`)."""
+    """Gives back the tokens `_pack` packed (here or in another worker)."""
 
     def load() -> tuple[list[Any], dict[str, Any]]:
-        tokens, env = pickle.loads(blob)
+        tokens, env = pickle.loads(zlib.decompress(blob))
         env["note"], env["content"] = note, note.content
         return tokens, env
 
