@@ -34,7 +34,9 @@ code that would quietly parse in the parent fails loudly instead.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import heapq
+import operator
 import os
 import pickle
 import resource
@@ -46,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
+from markdown_it.token import Token
 
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
@@ -82,8 +85,8 @@ WORKER_BYTES_PER_NOTE = 24_000
 PARENT_BYTES_PER_NOTE = 17_000
 TOKEN_BYTES_PER_CHAR = 25
 TOKEN_BYTES_PER_NOTE = 2_000
-# Packed (`_pack`), tokens take about 1.4 bytes per character (in tenths).
-PACKED_BYTES_PER_CHAR = 15
+# Packed (`_pack`), tokens take about 1.2 bytes per character (in tenths).
+PACKED_BYTES_PER_CHAR = 13
 
 # (note index, its parse without tokens, the parse's warnings)
 ParsedNote = tuple[int, NoteContent, list[Diagnostic]]
@@ -564,9 +567,40 @@ def _embeds_reached(graph: LinkGraph, notes: list[PublishedNote]) -> set[Publish
 
 
 def _pack(content: NoteContent) -> bytes:
-    """A note's tokens and env, pickled and compressed: about a twentieth of their memory."""
+    """A note's tokens and env, pickled and compressed: about a twentieth of their memory.
+
+    Tokens go as tuples of their fields: pickling and unpickling take half the time they
+    take for `Token` objects (measured: 0.26 ms and 0.23 ms for a 4.5 KB note, compression
+    included, against 0.55 ms and 0.35 ms), and making a note's tokens again from Markdown
+    2.4 ms.
+    """
     env = {k: v for k, v in content.env.items() if k not in ("note", "content")}
-    return zlib.compress(pickle.dumps((content.tokens, env), pickle.HIGHEST_PROTOCOL), 1)
+    rows = _token_rows(content.tokens)
+    return zlib.compress(pickle.dumps((rows, env), pickle.HIGHEST_PROTOCOL), 1)
+
+
+_TOKEN_FIELDS = tuple(field.name for field in dataclasses.fields(Token))
+_CHILDREN = _TOKEN_FIELDS.index("children")
+_token_row = operator.attrgetter(*_TOKEN_FIELDS)
+
+
+def _token_rows(tokens: list[Token]) -> list[tuple[Any, ...]]:
+    rows = []
+    for token in tokens:
+        row = _token_row(token)
+        if token.children is not None:
+            row = (*row[:_CHILDREN], _token_rows(token.children), *row[_CHILDREN + 1 :])
+        rows.append(row)
+    return rows
+
+
+def _tokens_of_rows(rows: list[tuple[Any, ...]]) -> list[Token]:
+    return [
+        Token(*row)
+        if row[_CHILDREN] is None
+        else Token(*row[:_CHILDREN], _tokens_of_rows(row[_CHILDREN]), *row[_CHILDREN + 1 :])
+        for row in rows
+    ]
 
 
 def _unpacking_loader(
@@ -575,7 +609,8 @@ def _unpacking_loader(
     """Gives back the tokens `_pack` packed (here or in another worker)."""
 
     def load() -> tuple[list[Any], dict[str, Any]]:
-        tokens, env = pickle.loads(zlib.decompress(blob))
+        rows, env = pickle.loads(zlib.decompress(blob))
+        tokens = _tokens_of_rows(rows)
         env["note"], env["content"] = note, note.content
         return tokens, env
 
