@@ -1,20 +1,39 @@
 // Trellis search: a dialog over Pagefind's JS API (`_trellis/pagefind/pagefind.js`, built
 // with the site). Ctrl/Cmd-K or "/" opens it, arrows choose, Enter opens, Escape closes.
 // Pagefind fetches only the index chunks a query needs, so it works from any static host.
+// A large site's index is built in shards (trellis/emit/search.py): the first bundle lists
+// the others in `trellis-shards.json`, and they are merged into one search (Pagefind's
+// multisite `mergeIndex`), its results ranked together.
 (function () {
   "use strict";
 
   const MAX_RESULTS = 10;
+  const SHARD_LIST = "trellis-shards.json";
   let pagefindPromise = null;
+
+  // The folders of the other shards, relative to the first bundle; none when the list is
+  // missing (a site built before shards existed has one bundle).
+  function shardFolders(bundle) {
+    return fetch(new URL(SHARD_LIST, bundle), { cache: "no-cache" })
+      .then((response) => (response.ok ? response.json() : { shards: [] }))
+      .then((list) => (Array.isArray(list.shards) ? list.shards : []).filter(
+        (folder) => typeof folder === "string"));
+  }
 
   function loadPagefind(root) {
     if (!pagefindPromise) {
       const bundle = new URL(root.dataset.searchBundle, window.location.href).href;
+      const shards = shardFolders(bundle);
+      shards.catch(() => {});  // reported when awaited below
       pagefindPromise = import(bundle + "pagefind.js").then(async function (pagefind) {
         // Result URLs are site paths ("/a/b/"); the base path of the site goes in front.
         const base = new URL(root.dataset.searchBase, window.location.href).pathname;
-        await pagefind.options({ baseUrl: base, excerptLength: 24 });
+        const options = { baseUrl: base, excerptLength: 24 };
+        await pagefind.options(options);
         await pagefind.init();
+        // A merged index takes no options from the first one: give it the same.
+        await Promise.all((await shards).map(
+          (folder) => pagefind.mergeIndex(new URL(folder, bundle).pathname, options)));
         return pagefind;
       });
       pagefindPromise.catch(() => { pagefindPromise = null; });

@@ -46,20 +46,49 @@ The binary writes its bundle into a temporary folder; the files are then copied 
 missing or fails, the build warns and goes on without search; the search box then says
 search is unavailable.
 
+Shards: Pagefind's memory grows with the pages one run indexes, so a site with more than
+`SHARD_PAGES` searchable pages is indexed in the fewest runs of at most that many (as even as
+they can be, cut from the pages sorted by output path: same input, same files), one after
+another, so the peak is one run's. A run sees only its shard: hard links (copies where links
+fail) of its pages at the same paths in `_trellis/.pagefind-pages/` inside the site, removed
+when it ends, so the URLs in its index are the pages' own. Shard 1 is `_trellis/pagefind/`;
+shard N is `_trellis/pagefind/shard-N/` (no script, worker or WebAssembly: the first bundle's
+serve all), listed in `_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The
+extra shards live inside the first bundle's folder so that whatever copies, reuses or swaps
+that folder (the pipeline's reuse of an unchanged index, `refresh_search_bundle`) takes every
+shard at once, and stale ones go with it. A site below the threshold is one run over the whole
+site, as before. `static/search.js` merges the shards with Pagefind's multisite API
+(`mergeIndex`): one query, results from every shard ranked together by score. Two
+differences from one index: each shard ranks with its own statistics (BM25's page count and
+average length), so near ties among common words may order differently; and a word that no
+page of a shard has makes that shard fall back to Pagefind's longest indexed prefix of it
+(`relatededge` matches `related` there), which one index does only when no page has it: a
+rare word lists its real hits first, then weaker prefix matches, and the count grows.
+
 What Pagefind costs (1.5.2, the generated 10,000-note vault: 9,000 pages, 46 M characters of
-indexed text, 2 cores): 9-14 s of CPU (5-13 s wall, as busy as the machine is) and 2.26 GB at
-its peak (maximum resident set; 2.47 GB before embeds and breadcrumbs were left out). Its
-memory grows with the sum over pages of each page's distinct words (some 300 bytes each): ~0.6
-GB while it reads the pages, then about 3.5 times that while it builds the index. The HTML
-around the indexed part barely matters: pages cut down to that part took as long and as much
-memory. Its service API (`add_html_file`, or `add_custom_record` with the plain text) was
-slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and no smaller, and
-jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the memory is live
-data.
+indexed text, 2 cores): in one run, 14-17 s of CPU (11-21 s wall, as busy as the machine is)
+and 2,170-2,200 MiB at its peak (maximum resident set; 2.47 GB before embeds and breadcrumbs
+were left out). Its memory grows with the sum over pages of each page's distinct words (some 300
+bytes each): ~0.6 GB while it reads the pages, then about 3.5 times that while it builds the
+index; ~0.25 MiB per page here. In shards (`SHARD_PAGES` 2,500: four runs of 2,250 pages) the
+peak is 560 MiB (3,000 pages: 755 MiB; 1,800: 450 MiB) for the same CPU time (14-18 s) and,
+on a quiet machine, 20-25% more wall time (11.3 s in one run, 14.0 s in four: one run keeps
+1.25 cores busy, a smaller one less); linking the pages takes 0.2 s. The whole build's process
+tree while Pagefind runs: 2,570 MiB in one run, 970 MiB in shards. The bundle grows from 30.6 to
+30.9 MB. In the browser (Chromium, one query, 9,000 pages): the first query fetches 13-17 files
+and 250-270 kB from one bundle, 26 files and 340-350 kB from four (each shard adds its entry
+file, its 23 kB metadata and one index chunk); a later query 11 files and 66 kB against 15
+files and 147 kB (one index chunk per shard). Keystroke to results took 200-650 ms either
+way. The HTML around the indexed part barely matters: pages cut down to that part took as
+long and as much memory. Its service API (`add_html_file`, or `add_custom_record` with the
+plain text) was slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and
+no smaller, and jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the
+memory is live data.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,6 +105,13 @@ BUNDLE_DIR = "_trellis/pagefind"
 ROOT_SELECTOR = "main[data-pagefind-body]"
 # Left out of the index (see above): embedded notes and placeholders, and breadcrumbs.
 EXCLUDED = (".internal-embed.markdown-embed", "nav.breadcrumbs")
+# Most pages one Pagefind run indexes (see above: ~0.25 MiB of Pagefind per page).
+SHARD_PAGES = 2500
+# In the first bundle: the folders of the other shards, relative to it (read by search.js).
+SHARD_LIST = "trellis-shards.json"
+# Where a shard's pages are linked while Pagefind reads them, inside the site being indexed
+# (the same file system, so hard links work; removed before the site is used).
+_SHARD_PAGES_DIR = "_trellis/.pagefind-pages"
 TIMEOUT_SECONDS = 600
 # How often a running Pagefind checks whether it should stop (`refresh_search_bundle`).
 STOP_POLL_SECONDS = 0.05
@@ -88,6 +124,9 @@ _UNUSED_PREFIXES = (
     "pagefind-highlight",
     "playground/",
 )
+# A merged shard runs on the first bundle's script, worker and WebAssembly.
+_SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
+_SHARED_PREFIXES = ("wasm.",)
 
 
 def pagefind_binary() -> Path | None:
@@ -107,6 +146,36 @@ def searchable_count(site: PublicSite) -> int:
     return sum(1 for n in site.notes if n.display.enable_search and not n.display.hidden)
 
 
+def searchable_pages(site: PublicSite) -> list[str]:
+    """The output paths of the pages marked `data-pagefind-body`, sorted: the shard order."""
+    return sorted(
+        {n.output_path for n in site.notes if n.display.enable_search and not n.display.hidden}
+    )
+
+
+def plan_shards(pages: list[str], shard_pages: int | None = None) -> list[list[str]]:
+    """`pages` (sorted) cut into the fewest runs of at most `shard_pages` (`SHARD_PAGES`),
+    of equal size within one page: the peak is that of the largest run."""
+    limit = max(1, shard_pages or SHARD_PAGES)
+    count = max(1, -(-len(pages) // limit))
+    size, rest = divmod(len(pages), count)
+    shards, start = [], 0
+    for number in range(count):
+        end = start + size + (1 if number < rest else 0)
+        shards.append(pages[start:end])
+        start = end
+    return shards
+
+
+def shard_folder(number: int) -> str:
+    """Where shard `number` (from 1) goes inside the first bundle: "" for the first itself.
+
+    The extra shards live inside `BUNDLE_DIR`, so everything that copies, reuses or swaps
+    that folder (the pipeline, `refresh_search_bundle`) takes all shards at once.
+    """
+    return "" if number == 1 else f"shard-{number}/"
+
+
 def emit_search(site: PublicSite, writer: OutputWriter, diagnostics: Diagnostics) -> int:
     """Index the staged site and copy the bundle; returns the number of files written."""
     if searchable_count(site) == 0:
@@ -118,14 +187,12 @@ def emit_search(site: PublicSite, writer: OutputWriter, diagnostics: Diagnostics
         )
         return 0
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        bundle = Path(scratch) / "bundle"
-        problem = _run_pagefind(binary, writer.staging, bundle, Path(scratch))
+        problem, files = _index(binary, writer.staging, searchable_pages(site), Path(scratch))
         if problem:
             diagnostics.warn("", f"search index not built: {problem}")
             return 0
-        files = _bundle_files(bundle)
-        for path in files:
-            writer.copy_file(f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}", path)
+        for rel_path, path in files:
+            writer.copy_file(f"{BUNDLE_DIR}/{rel_path}", path)
     return len(files)
 
 
@@ -135,7 +202,8 @@ def refresh_search_bundle(
     """Index the finished site in `out` again and swap the new bundle in (the preview's
     in-place edits); False when `stop` said so while Pagefind ran, or it failed.
 
-    The old bundle is served until the new one is complete: the swap is two renames.
+    The old bundle, all its shards, is served until every new shard is complete: the swap
+    is two renames of `BUNDLE_DIR`, which holds the shards, so stale ones go with it.
     """
     if searchable_count(site) == 0:
         return True
@@ -145,16 +213,15 @@ def refresh_search_bundle(
     target = out / BUNDLE_DIR
     fresh, old = target.with_name(".pagefind-new"), target.with_name(".pagefind-old")
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        bundle = Path(scratch) / "bundle"
-        problem = _run_pagefind(binary, out, bundle, Path(scratch), stop)
+        problem, files = _index(binary, out, searchable_pages(site), Path(scratch), stop)
         if problem:
             if problem != STOPPED:
                 diagnostics.warn("", f"search index not refreshed: {problem}")
             return False
         for leftover in (fresh, old):
             shutil.rmtree(leftover, ignore_errors=True)
-        for path in _bundle_files(bundle):
-            copy = fresh / path.relative_to(bundle)
+        for rel_path, path in files:
+            copy = fresh / rel_path
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, copy)
     if target.exists():
@@ -164,13 +231,74 @@ def refresh_search_bundle(
     return True
 
 
-def _bundle_files(bundle: Path) -> list[Path]:
-    """The files of Pagefind's output that the site needs (its own UIs left out)."""
-    return [
-        path
-        for path in sorted(bundle.rglob("*"))
-        if path.is_file() and not path.relative_to(bundle).as_posix().startswith(_UNUSED_PREFIXES)
-    ]
+def _index(
+    binary: Path,
+    site_dir: Path,
+    pages: list[str],
+    scratch: Path,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[str, list[tuple[str, Path]]]:
+    """Run Pagefind once per shard, one after another (the peak is one shard's); return
+    ("", the bundle's files as (path inside `BUNDLE_DIR`, file in `scratch`)) or (what
+    went wrong, []).
+
+    One shard is Pagefind over the whole site, as ever. With more, each run sees only its
+    shard's pages: hard links (copies where links fail) at the same paths in a folder
+    inside the site, so the URLs in the index are the pages' own.
+    """
+    shards = plan_shards([page for page in pages if (site_dir / page).is_file()])
+    files: list[tuple[str, Path]] = []
+    for number, shard in enumerate(shards, start=1):
+        bundle = scratch / f"bundle-{number}"
+        if len(shards) == 1:
+            problem = _run_pagefind(binary, site_dir, bundle, scratch, stop)
+        else:
+            linked = site_dir / _SHARD_PAGES_DIR
+            try:
+                _link_pages(site_dir, shard, linked)
+                problem = _run_pagefind(binary, linked, bundle, scratch, stop)
+            except OSError as error:
+                problem = f"cannot gather the pages of a shard: {error.strerror or error}"
+            finally:
+                shutil.rmtree(linked, ignore_errors=True)
+        if problem:
+            if len(shards) > 1 and problem != STOPPED:
+                problem = f"{problem} (shard {number} of {len(shards)})"
+            return problem, []
+        folder = shard_folder(number)
+        for path in _bundle_files(bundle, shared=number == 1):
+            files.append((folder + path.relative_to(bundle).as_posix(), path))
+    listing = scratch / SHARD_LIST
+    extra = [shard_folder(number) for number in range(2, len(shards) + 1)]
+    listing.write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
+    files.append((SHARD_LIST, listing))
+    return "", files
+
+
+def _link_pages(site_dir: Path, pages: list[str], folder: Path) -> None:
+    """`folder/page` for each page: a hard link to `site_dir/page`, or a copy."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for page in pages:
+        link = folder / page
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site_dir / page, link)
+        except OSError:
+            shutil.copyfile(site_dir / page, link)
+
+
+def _bundle_files(bundle: Path, shared: bool = True) -> list[Path]:
+    """The files of Pagefind's output that the site needs (its own UIs left out; without
+    `shared`, also the script and WebAssembly that the first bundle's serve every shard)."""
+    files = []
+    for path in sorted(bundle.rglob("*")):
+        rel_path = path.relative_to(bundle).as_posix()
+        if not path.is_file() or rel_path.startswith(_UNUSED_PREFIXES):
+            continue
+        if not shared and (rel_path in _SHARED_FILES or rel_path.startswith(_SHARED_PREFIXES)):
+            continue
+        files.append(path)
+    return files
 
 
 def _run_pagefind(
