@@ -7,21 +7,33 @@ notes it embeds). So a worker owns a share of the notes for the whole build:
 1. Workers are forked (`trellis.workers`) once the `PublicSite` is built, so they start
    with the vault model, the cached parses and the templates, nothing pickled.
 2. Each worker parses the changed notes of its share and reads its episode notes, keeps
-   their tokens, and sends back only what other pages need (`without_tokens()`, small) with
-   the warnings. The parent takes them in note order (the warnings come out in the same
-   order as in one process) and builds the link graph from them.
+   their tokens as far as its memory budget allows (see below), and sends back only what
+   other pages need (`without_tokens()`, small) with the warnings. The parent takes them
+   in note order (the warnings come out in the same order as in one process) and builds
+   the link graph from them.
 3. The parent forwards to each worker what the others sent (one message per worker: the
    bytes as they came), builds the link graph while they take that in, and sends it to them
    (notes as indexes: cheaper than each worker resolving every link again), with the list
-   of its notes that pages of other shares embed. Each worker pickles those notes' tokens
-   (about 0.4 ms a note, against 2.4 ms to parse one again), the parent hands them to the
-   workers that embed them, and each worker writes the pages of its share into the staging
-   folder, through the same `NotePageWriter` as a one-process build: rendered, or taken
-   over from the last output when the page's key is unchanged. (Tokens nobody shipped, of
+   of its notes that pages of other shares embed. Each worker packs those notes' tokens
+   (`_pack`: about 0.3 ms a note, against 2.4 ms to parse one again), the parent hands
+   them to the workers that embed them, and each worker writes the pages of its share into
+   the staging folder, through the same `NotePageWriter` as a one-process build: rendered,
+   or taken over from the last output when the page's key is unchanged. (Tokens nobody shipped, of
    notes unchanged since the last build, are made again where needed: the `loader`.)
 4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
    the files it wrote and the attachments its pages use; and exits, so its tokens are gone
    before the search index is built.
+
+The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
+worker's. A worker keeps tokens as they are while they fit in its budget (what is left of
+`MEMORY_TARGET`, `token_budget`), packs the others (pickled and compressed, about a
+twentieth of that; unpacked for each page that needs them) while those fit, and drops the
+rest (parsed again for each page that needs them). Once the link graph is known, the tokens
+used by the most pages (notes embedded by others) are the ones kept as they are. Tokens
+made for one page are dropped once it is written. Up to about 5,000 notes (2 workers,
+generated vaults) everything is kept as it is; 10,000 notes keep about 1,000 notes' tokens
+as they are (a third of them embedded from the other share) and pack the other 8,000:
+peak 1,385 MiB instead of 2,362, for about 3 s more CPU (of 36).
 
 Workers decide keys and reuse themselves (rather than the parent deciding which pages to
 render) because a page's key needs its full page context: computing those in the parent
@@ -71,15 +83,18 @@ from trellis.workers import Channel, Workers
 MIN_NOTES = 100
 # Workers report progress every this many notes.
 PROGRESS_EVERY = 25
-# The token memory budget. A note's tokens are most of a build's memory (about 25 times its
-# Markdown), so workers keep only those that fit in what is left of `MEMORY_TARGET` once the
-# rest is counted: this process as it is when the workers are forked (each starts with a
-# copy) and what each process takes later per published note (the other shares' parses, the
-# link graph, page keys). The rest of the notes' tokens are made again when their page is
-# written. Measured with 2 workers on generated vaults (RSS of every process, added up):
+# The token memory budget (see the module). Workers keep the tokens that fit in what is left
+# of `MEMORY_TARGET` once the rest is counted: this process as it is when the workers are
+# forked (each starts with a copy, and RSS counts it in each) and what each process takes
+# later per published note (the other shares' parses, the link graph, page keys). Measured
+# with 2 workers on generated vaults (RSS of every process, added up, sampled every 50 ms):
 # 10,000 notes (9,000 published) hold 227 MiB at the fork; with no tokens kept, the parent
-# then grows to 378 MiB and each worker to 420 MiB; a worker keeping every token of its
-# share grows by 485 MiB more for 20.1 M characters of Markdown.
+# then grows to 378 MiB and each worker to 420 MiB (1,225 MiB in all); a worker keeping
+# every token of its share grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in
+# all). The issue's goal is a peak under 1.5 GiB for every stage (search, run by Pagefind
+# after the workers exit, peaks at about 1 GiB at 10,000 notes): 1,400 MiB leaves room for
+# vaults whose notes hold more links than the generated ones. Budgets: 10,000 notes 80 MiB
+# a worker (peak 1,385 MiB), 5,000 notes 362 MiB (all kept, peak 1,228), 3,000 notes 475.
 MEMORY_TARGET = 1400 << 20
 WORKER_BYTES_PER_NOTE = 24_000
 PARENT_BYTES_PER_NOTE = 17_000

@@ -6,7 +6,8 @@ Why `os.fork` by hand, and not `multiprocessing.Pool` or `ProcessPoolExecutor`:
   Markdown parser and templates); a forked child has it as it is, nothing pickled, while
   the spawn and forkserver start methods would pickle it for every worker;
 - a build is a conversation, not a map over items: each worker parses its share and keeps
-  the tokens, is told about the other notes once, then renders its share; a pool ships every
+  the tokens (as many as its memory budget allows), is told about the other notes once,
+  then renders its share; a pool ships every
   task's arguments and results through queues fed by helper threads in the parent;
 - a child ends with `os._exit`: no exit handlers run and no standard stream it inherited is
   flushed, so nothing the parent had buffered is written twice and no lock held by another
