@@ -26,9 +26,8 @@ notes it embeds). So a worker owns a share of the notes for the whole build:
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
 worker's. A worker keeps tokens as they are while they fit in its budget (what is left of
-`MEMORY_TARGET`, `token_budget`), packs the others (pickled and compressed, about a
-twentieth of that; unpacked for each page that needs them) while those fit, and drops the
-rest (parsed again for each page that needs them). Once the link graph is known, the tokens
+`MEMORY_TARGET`, `token_budget`) and packs the others (pickled and compressed, about a
+twentieth of that; unpacked for each page that needs them). Once the link graph is known, the tokens
 used by the most pages (notes embedded by others) are the ones kept as they are. Tokens
 made for one page are dropped once it is written. Up to about 5,000 notes (2 workers,
 generated vaults) everything is kept as it is; 10,000 notes keep about 1,000 notes' tokens
@@ -51,7 +50,6 @@ import heapq
 import operator
 import os
 import pickle
-import resource
 import sys
 import threading
 import zlib
@@ -152,6 +150,8 @@ def _resident_bytes() -> int:
         with open("/proc/self/statm", "rb") as handle:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
+        import resource  # not on Windows, where there are no workers either
+
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return peak if sys.platform == "darwin" else peak * 1024
 
@@ -316,7 +316,7 @@ class _WorkerJob:
     def _parse(self, share: list[int], channel: Channel) -> bytes:
         """Parse the changed notes of `share` and read its episodes; the result, pickled.
 
-        Each note's tokens are kept as they are, or packed, or dropped, as the budget allows.
+        Each note's tokens are kept as they are while the budget allows, else packed.
         """
         site = self.site
         parsed: list[ParsedNote] = []
@@ -336,23 +336,18 @@ class _WorkerJob:
                 episodes.append((index, note.content.without_tokens(), note.episode, local.items))
             elif local.items:
                 episodes.append((index, None, None, local.items))
-            self.tokens.place(index, self._loader(note))
+            self.tokens.place(index)
             progress.step()
         progress.flush()
         return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
-
-    def _loader(self, note: PublishedNote) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
-        """Makes the tokens of a note of this share again."""
-        if note.episode is not None:
-            return self._episode_loader(note)
-        return self.notes.token_loader(note)
 
     def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
         """Keep the tokens the pages of `share` need most often, within the budget.
 
         A note's tokens are needed once per page showing it: its own, and each page that
-        embeds it (embeds of embeds too). Kept tokens are made at most once; the others are
-        made for each page that needs them and dropped once it is written.
+        embeds it (embeds of embeds too). Tokens kept as they are are made at most once; the
+        others are unpacked (or parsed, those of notes unchanged since the last build) for
+        each page that needs them and dropped once it is written.
         """
         notes = self.site.notes
         position = {id(note): index for index, note in enumerate(notes)}
@@ -367,7 +362,7 @@ class _WorkerJob:
             if content is None:
                 continue
             if content.has_tokens and index not in self.tokens.keep:
-                self.tokens.pack_or_drop(index, self._loader(note))
+                self.tokens.pack(index)
             content = note.content
             if not content.has_tokens and content.loader is not None:
                 content.loader = self.tokens.watch(index, content.loader)
@@ -400,9 +395,7 @@ class _WorkerJob:
                 packed[index] = _pack(content)
         return packed
 
-    def _episode_loader(
-        self, note: PublishedNote
-    ) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+    def _episode_loader(self, note: PublishedNote) -> Loader:
         """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
         parse = self.notes.token_loader(note)
 
@@ -443,9 +436,9 @@ class _TokenBudget:
 
     Kept as they are (`keep`, about `TOKEN_BYTES_PER_CHAR` bytes per character of Markdown),
     or packed (`packed`: pickled and compressed, about a twentieth of that; unpacked for
-    each page that needs them, in a fifth of the time a parse takes), or neither: parsed
-    again for each page that needs them. Tokens made for a page and not kept are dropped
-    (`release`) once that page is written.
+    each page that needs them, in a fifth of the time a parse takes). Notes unchanged since
+    the last build come without tokens: parsed when a page needs them. Tokens made for a
+    page and not kept are dropped (`release`) once that page is written.
     """
 
     def __init__(self, site: PublicSite, limit: int) -> None:
@@ -470,8 +463,8 @@ class _TokenBudget:
         """Set room aside to pack the tokens of every note of `share` (`place` uses it)."""
         self.pending = sum(self._packed_cost(index) for index in share)
 
-    def place(self, index: int, remake: Loader) -> None:
-        """Note `index` of the share was parsed: keep its tokens, or pack, or drop them."""
+    def place(self, index: int) -> None:
+        """Note `index` of the share was parsed: keep its tokens as they are, or packed."""
         self.pending -= self._packed_cost(index)
         content = self.notes[index].content
         if content is None or not content.has_tokens:
@@ -480,20 +473,20 @@ class _TokenBudget:
         if self.used + cost + self.pending <= self.limit:
             self.used += cost
             self.keep.add(index)
-        elif self.used + self._packed_cost(index) + self.pending <= self.limit:
-            self.pack_or_drop(index, remake)
         else:
-            self.drop(index, remake)
+            self.pack(index)
 
-    def pack_or_drop(self, index: int, remake: Loader) -> None:
-        """Pack note `index`'s tokens if they fit, else drop them (`remake` makes them)."""
-        blob = _pack(self.notes[index].content)  # type: ignore[arg-type]
-        if self.used + len(blob) <= self.limit:
-            self.used += len(blob)
-            self.packed[index] = blob
-            self.drop(index, _unpacking_loader(self.notes[index], blob))
-        else:
-            self.drop(index, remake)
+    def pack(self, index: int) -> None:
+        """Keep note `index`'s tokens packed only. Packed even past the budget: making them
+        again from Markdown would take 4 to 10 times as long, to save a twentieth of their
+        memory (the budget is spent by then only when the rest alone is over the target:
+        many workers, or very large vaults)."""
+        note = self.notes[index]
+        assert note.content is not None
+        blob = _pack(note.content)
+        self.used += len(blob)
+        self.packed[index] = blob
+        self.drop(index, _unpacking_loader(note, blob))
 
     def choose(self, uses: dict[int, int]) -> None:
         """Keep as they are the tokens used most often (of those used as often, the ones
@@ -514,7 +507,7 @@ class _TokenBudget:
             if self.used + more <= self.limit:
                 self.used += more
                 self.keep.add(index)
-        # What `pack_or_drop` adds for the notes packed next is counted already.
+        # What `pack` adds for the notes packed next is counted already.
         self.used -= sum(self._packed_cost(i) for i in packable - self.keep - set(self.packed))
 
     def drop(self, index: int, loader: Loader) -> None:
@@ -618,9 +611,7 @@ def _tokens_of_rows(rows: list[tuple[Any, ...]]) -> list[Token]:
     ]
 
 
-def _unpacking_loader(
-    note: PublishedNote, blob: bytes
-) -> Callable[[], tuple[list[Any], dict[str, Any]]]:
+def _unpacking_loader(note: PublishedNote, blob: bytes) -> Loader:
     """Gives back the tokens `_pack` packed (here or in another worker)."""
 
     def load() -> tuple[list[Any], dict[str, Any]]:
