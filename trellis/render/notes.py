@@ -110,7 +110,44 @@ class NoteRenderer:
         self, note: PublishedNote, tokens: list[Token], env: dict[str, Any] | None = None
     ) -> str:
         assert note.content is not None
-        return self.md.renderer.render(tokens, self.md.options, env or note.content.env)
+        env = env or note.content.env
+        if not self.site.settings.trust_html:
+            tokens = self._clean_raw_html_blocks(tokens, env)
+        return self.md.renderer.render(tokens, self.md.options, env)
+
+    def _clean_raw_html_blocks(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
+        """`tokens` with each top-level block that holds the author's raw HTML rendered and
+        cleaned on its own, as one `html_block` in its place.
+
+        Why: an element the author leaves open (an `<a>` then a `<table>`, say) would
+        otherwise take in everything Trellis renders after it, in later blocks too: its
+        links, footnotes, embeds. HTML's parser then nests our `<a>` inside the author's,
+        which no page may hold. Cleaned on its own, the block's open elements close at its
+        end, as in Obsidian, which renders each block by itself (nor does Obsidian render
+        Markdown inside HTML). The whole body is cleaned again afterwards, which also undoes
+        what the parser's table rules can still nest inside one block. A note without raw
+        HTML keeps its tokens (and its HTML) as they are.
+        """
+        out: list[Token] | None = None
+        start, depth, raw = 0, 0, False
+        for index, token in enumerate(tokens):
+            raw = raw or _is_raw_html(token)
+            depth += token.nesting
+            if depth > 0:
+                continue
+            depth = 0  # a slice may close what it did not open
+            if raw:
+                if out is None:
+                    out = tokens[:start]
+                html = self.md.renderer.render(tokens[start : index + 1], self.md.options, env)
+                out.append(Token("html_block", "", 0, content=sanitize_html(html), block=True))
+            elif out is not None:
+                out.extend(tokens[start : index + 1])
+            start, raw = index + 1, False
+        if out is None:
+            return tokens
+        out.extend(tokens[start:])  # an unclosed block at the end of a slice
+        return out
 
     # -- hooks called by the Markdown plugins ------------------------------------------------
 
@@ -172,6 +209,13 @@ def _describe(error: Exception) -> str:
     if frame is not None:
         where = f" at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}"
     return f"{type(error).__name__}: {error}{where}"
+
+
+def _is_raw_html(token: Token) -> bool:
+    """Whether `token` is, or holds, HTML the author wrote (not our episode markup)."""
+    if token.type in ("html_block", "html_inline"):
+        return not (token.meta or {}).get("episode")
+    return any(_is_raw_html(child) for child in token.children or ())
 
 
 def _placeholder(message: str, href: str | None = None) -> str:
