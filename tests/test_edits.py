@@ -357,3 +357,36 @@ def test_a_stylesheet_override_is_copied_in_place_and_removing_it_brings_the_the
 def test_an_empty_change_set_is_not_an_edit(vault: Path, tmp_path: Path) -> None:
     builder = live_builder(vault, tmp_path / "out")
     assert builder.apply_edits([]) is None
+
+
+def test_serve_builds_reuse_the_last_index_unless_a_page_leaves_it(
+    vault: Path, tmp_path: Path
+) -> None:
+    builder = live_builder(vault, tmp_path / "out")
+    builder.defer_search = True
+    first = {
+        p.relative_to(tmp_path / "out"): p.read_bytes() for p in bundle_files(tmp_path / "out")
+    }
+
+    edit(vault, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap")
+    builder.build(out=tmp_path / "second")
+    assert builder.search_stale  # the last index, kept as it was
+    second = {
+        p.relative_to(tmp_path / "second"): p.read_bytes()
+        for p in bundle_files(tmp_path / "second")
+    }
+    assert second == first
+    assert builder.refresh_search(stop=lambda: False) and not builder.search_stale
+
+    edit(vault, COMPOST, "dg-publish: true", "dg-publish: false")
+    builder.build(out=tmp_path / "third")
+    assert not builder.search_stale  # a page left the index: indexed again at once
+    assert_same_as_clean_build(vault, tmp_path / "third", tmp_path)
+    clean = sorted(p.relative_to(tmp_path / "clean") for p in bundle_files(tmp_path / "clean"))
+    assert sorted(p.relative_to(tmp_path / "third") for p in bundle_files(tmp_path / "third")) == (
+        clean
+    )
+
+
+def bundle_files(root: Path) -> list[Path]:
+    return [p for p in (root / BUNDLE_DIR).rglob("*") if p.is_file()]

@@ -39,7 +39,12 @@ from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
 from trellis.emit.pages import PageKeys, digest, emit_note_pages, emit_site_pages
-from trellis.emit.search import BUNDLE_DIR, emit_search, refresh_search_bundle
+from trellis.emit.search import (
+    BUNDLE_DIR,
+    emit_search,
+    refresh_search_bundle,
+    searchable_pages,
+)
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -106,6 +111,10 @@ class SiteBuilder:
         self.keep_cache = True
         # Keep the whole model of the last build for `apply_edits` (`serve` does).
         self.keep_live = False
+        # Reuse the last search index while pages were only added or changed, marking it
+        # stale for `refresh_search` (`serve` does: Pagefind is most of a rebuild).
+        self.defer_search = False
+        self._searchable: frozenset[str] = frozenset()
         self._live: LiveSite | None = None
 
     # -- the cache file used between command-line runs ----------------------------------
@@ -242,11 +251,20 @@ class SiteBuilder:
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))
-                if not (
-                    search_key == self._search_key
-                    and writer.previous is not None
-                    and writer.reuse_tree(BUNDLE_DIR, writer.previous)
-                ):
+                searchable = frozenset(searchable_pages(site))
+                if search_key == self._search_key and writer.previous is not None:
+                    reused = writer.reuse_tree(BUNDLE_DIR, writer.previous)
+                elif self.defer_search and writer.previous is not None:
+                    # Serve: keep the last index (stale) and let the preview index again when
+                    # the writer pauses; only while no page left the index, so a stale index
+                    # can hold old text of published pages, never an unpublished one.
+                    reused = searchable >= self._searchable and writer.reuse_tree(
+                        BUNDLE_DIR, writer.previous
+                    )
+                    search_key = "" if reused else search_key
+                else:
+                    reused = False
+                if not reused:
                     emit_search(site, writer, diagnostics)
             summary = (
                 result.notes_published,
@@ -265,7 +283,7 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._search_key = search_key
+        self._search_key, self._searchable = search_key, searchable
         self._last_out = out
         if self.keep_live:
             items = diagnostics.items

@@ -57,3 +57,16 @@ def test_a_save_stops_a_running_index_refresh(garden):
         live.wait_page("/gamma/", f"lapwingcall{round_}")
     live.wait_for(lambda: "lapwingcall2" in indexed_text(live.preview.state.current_root), "last")
     assert "lapwingcall0" not in indexed_text(live.preview.state.current_root)
+
+
+def test_a_full_rebuild_keeps_the_last_index_until_the_writer_pauses(garden):
+    live = garden()
+    served = live.preview.state.current_root
+    # A new title is a frontmatter change: a whole rebuild into a new folder.
+    live.write("Beta.md", published("Beta text with stormpetrel.", title="Renamed Beta"))
+    live.wait_page("/beta/", "stormpetrel")
+    assert live.preview.state.current_root != served
+    live.wait_for(
+        lambda: "stormpetrel" in indexed_text(live.preview.state.current_root), "re-indexed"
+    )
+    assert "Renamed Beta" in indexed_text(live.preview.state.current_root)

@@ -157,6 +157,7 @@ class IncrementalRebuilder(FullRebuilder):
         self._site = SiteBuilder(vault, workdir / "unused", overrides)
         self._site.keep_cache = False  # kept in memory, not written into the site
         self._site.keep_live = True
+        self._site.defer_search = True
         self._served: Path | None = None
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
