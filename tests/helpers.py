@@ -99,3 +99,15 @@ def render_note(
 
 def inner_html(node: LexborNode) -> str:
     return node.inner_html or ""
+
+
+# Debian's Chromium (Playwright's own browser download cannot work here) and its flags, for
+# every browser test.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]

@@ -23,16 +23,8 @@ from typing import Any
 
 import pytest
 from garden_vault import GARDEN
-from helpers import BuiltSite, build_vault
+from helpers import CHROMIUM, CHROMIUM_ARGS, BuiltSite, build_vault
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 TIMEOUT_MS = 20_000
 
 

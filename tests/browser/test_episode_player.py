@@ -24,19 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import build_vault
+from helpers import CHROMIUM, build_vault
+from helpers import CHROMIUM_ARGS as SHARED_ARGS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--autoplay-policy=no-user-gesture-required",
-]
+CHROMIUM_ARGS = [*SHARED_ARGS, "--autoplay-policy=no-user-gesture-required"]
 TIMEOUT_MS = 20_000
 RATE = 8000
 SECONDS = 10

@@ -6,19 +6,10 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from helpers import published
+from helpers import CHROMIUM, CHROMIUM_ARGS, published
 
 pytestmark = pytest.mark.browser
 
-# Debian's Chromium: Playwright's own browser download cannot work here.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 TIMEOUT_MS = 30_000
 LONG_BODY = "\n\n".join(f"Paragraph {n} of a long note." for n in range(200))
