@@ -187,10 +187,6 @@ class NoteRenderer:
             inner = self._render_tokens(note, tokens, env)
         finally:
             self._stack.pop()
-        if not self.site.settings.trust_html:
-            # Cleaned on its own, so an element the embedded note leaves open (raw HTML)
-            # closes inside the embed instead of swallowing the embed's own link.
-            inner = sanitize_html(inner)
         return (
             f'<div class="internal-embed markdown-embed" data-src="{escapeHtml(target)}">'
             f'<div class="markdown-embed-title">{escapeHtml(note.title)}</div>'
