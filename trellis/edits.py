@@ -135,7 +135,7 @@ def apply_edits(
         return EditsApplied(0, 0, {}, 0)
     site, graph, notes, pages = live.site, live.graph, live.notes, live.pages
     parsing, linking, writing = Diagnostics(), Diagnostics(), Diagnostics()
-    used_before = set(site._used)
+    used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
     parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]] = {}
     graph_changed = False
@@ -182,7 +182,7 @@ def apply_edits(
     emit_feeds(site, pages, writer)
     if graph_changed:
         emit_graph(site, graph, writer)
-    added = [a for a in site.attachments if a.source.rel_path not in used_before]
+    added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
         writer.copy_file(attachment.output_path, attachment.source.abs_path)
 

@@ -11,11 +11,11 @@ The path checks are `OutputWriter`'s: nothing lands outside the folder.
 from __future__ import annotations
 
 import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics, FatalError
-from trellis.emit.writer import MARKER, OutputWriter
+from trellis.emit.writer import MARKER, OutputWriter, copy_with_time
 
 
 class InPlaceWriter(OutputWriter):
@@ -36,26 +36,19 @@ class InPlaceWriter(OutputWriter):
         pass
 
     def write_bytes(self, rel_path: str, data: bytes) -> None:
-        path = self._target(rel_path)
-        if path is None:
-            return
-        temporary = path.with_name(f".{path.name}.trellis-tmp")
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            self._skip(rel_path, error)
+        self._replace(rel_path, lambda temporary: temporary.write_bytes(data))
 
     def copy_file(self, rel_path: str, source: Path) -> None:
+        self._replace(rel_path, lambda temporary: copy_with_time(source, temporary))
+
+    def _replace(self, rel_path: str, fill: Callable[[Path], object]) -> None:
+        """`fill` a file beside `rel_path`'s target, then rename it over the target."""
         path = self._target(rel_path)
         if path is None:
             return
         temporary = path.with_name(f".{path.name}.trellis-tmp")
         try:
-            shutil.copyfile(source, temporary)
-            info = source.stat()
-            os.utime(temporary, ns=(info.st_atime_ns, info.st_mtime_ns))
+            fill(temporary)
             os.replace(temporary, path)
         except OSError as error:
             temporary.unlink(missing_ok=True)

@@ -23,6 +23,13 @@ from trellis.diagnostics import Diagnostics, FatalError
 MARKER = ".trellis-site"
 
 
+def copy_with_time(source: Path, target: Path) -> None:
+    """Copy `source` to `target` with its times, so a later build can tell it is the same."""
+    shutil.copyfile(source, target)
+    info = source.stat()
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
 def cache_path(out: Path) -> Path:
     """The build cache of the output folder `out`: beside it (never deployed with it)."""
     out = out.absolute()
@@ -129,9 +136,7 @@ class OutputWriter:
                 pass
 
         try:
-            shutil.copyfile(source, path)
-            info = source.stat()
-            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+            copy_with_time(source, path)
         except OSError as error:  # an unreadable attachment costs that file, not the build
             path.unlink(missing_ok=True)
             self._skip(rel_path, error)
