@@ -188,24 +188,21 @@ def test_the_search_index_is_refreshed_on_request_and_a_stop_keeps_it_stale(
     out = tmp_path / "out"
     builder = live_builder(vault, out)
     assert not builder.search_stale
-    bundle_before = {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
+    bundle_before = bundle(out)
     edit(vault, COMPOST, "made of green", "made of SEARCHABLE-EDIT green")
     assert builder.apply_edits([vault / COMPOST]) is not None
     assert builder.search_stale
 
     assert builder.refresh_search(stop=lambda: True) is False
     assert builder.search_stale
-    assert {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()} == (
-        bundle_before
-    )
+    assert bundle(out) == bundle_before
 
     assert builder.refresh_search(stop=lambda: False) is True
     assert not builder.search_stale
     clean = tmp_path / "clean"
     SiteBuilder(vault, clean).build()
-    theirs = {p.relative_to(clean) for p in (clean / BUNDLE_DIR).rglob("*") if p.is_file()}
-    mine = {p.relative_to(out) for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
-    assert mine == theirs  # the same index (Pagefind names its files by their content)
+    # The same index (Pagefind names its files by their content).
+    assert sorted(bundle(out)) == sorted(bundle(clean))
     assert not list((out / "_trellis").glob(".*"))  # no scratch folder left behind
 
 
@@ -299,7 +296,7 @@ def test_a_running_index_refresh_is_killed_when_told_to_stop(tmp_path: Path) -> 
     path = note.source.abs_path
     path.write_text(path.read_text(encoding="utf-8") + "\n\nMore words.\n", encoding="utf-8")
     assert builder.apply_edits([path]) is not None
-    bundle_before = {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()}
+    bundle_before = bundle(out)
     asked: list[float] = []
 
     def stop_on_second_look() -> bool:  # the first look is before Pagefind starts
@@ -310,9 +307,7 @@ def test_a_running_index_refresh_is_killed_when_told_to_stop(tmp_path: Path) -> 
     assert builder.refresh_search(stop=stop_on_second_look) is False
     assert len(asked) == 2 and time.monotonic() - started < 5
     assert builder.search_stale
-    assert {p: p.read_bytes() for p in (out / BUNDLE_DIR).rglob("*") if p.is_file()} == (
-        bundle_before
-    )
+    assert bundle(out) == bundle_before
     assert not [p for p in psutil_children() if "pagefind" in p]
 
 
@@ -364,29 +359,25 @@ def test_serve_builds_reuse_the_last_index_unless_a_page_leaves_it(
 ) -> None:
     builder = live_builder(vault, tmp_path / "out")
     builder.defer_search = True
-    first = {
-        p.relative_to(tmp_path / "out"): p.read_bytes() for p in bundle_files(tmp_path / "out")
-    }
+    first = bundle(tmp_path / "out")
 
     edit(vault, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap")
     builder.build(out=tmp_path / "second")
     assert builder.search_stale  # the last index, kept as it was
-    second = {
-        p.relative_to(tmp_path / "second"): p.read_bytes()
-        for p in bundle_files(tmp_path / "second")
-    }
-    assert second == first
+    assert bundle(tmp_path / "second") == first
     assert builder.refresh_search(stop=lambda: False) and not builder.search_stale
 
     edit(vault, COMPOST, "dg-publish: true", "dg-publish: false")
     builder.build(out=tmp_path / "third")
     assert not builder.search_stale  # a page left the index: indexed again at once
     assert_same_as_clean_build(vault, tmp_path / "third", tmp_path)
-    clean = sorted(p.relative_to(tmp_path / "clean") for p in bundle_files(tmp_path / "clean"))
-    assert sorted(p.relative_to(tmp_path / "third") for p in bundle_files(tmp_path / "third")) == (
-        clean
-    )
+    assert sorted(bundle(tmp_path / "third")) == sorted(bundle(tmp_path / "clean"))
 
 
-def bundle_files(root: Path) -> list[Path]:
-    return [p for p in (root / BUNDLE_DIR).rglob("*") if p.is_file()]
+def bundle(root: Path) -> dict[str, bytes]:
+    """The search bundle of a built site: path inside the site -> bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in (root / BUNDLE_DIR).rglob("*")
+        if path.is_file()
+    }
