@@ -106,7 +106,46 @@ class Duration:
 
     def shifted_to(self, unit: str) -> float:
         """The whole duration in one unit (Luxon `shiftTo(unit)[unit]`)."""
-        return _tidy(self.millis() / MILLIS[unit])
+        return self.shift_to((unit,))[unit]
+
+    def shift_to(self, units: tuple[str, ...]) -> dict[str, float]:
+        """Luxon's `shiftTo(...units)`: larger units flow down into the next wanted one."""
+        wanted = [u for u in UNITS if u in units]
+        if not wanted:
+            return {}
+        built: dict[str, float] = {}
+        carried: dict[str, float] = {}
+        for unit in UNITS:
+            value = getattr(self, unit)
+            if unit in wanted:
+                own = value + sum(amount * factor(src, unit) for src, amount in carried.items())
+                carried.clear()
+                whole = math.trunc(own)
+                built[unit] = whole
+                if own != whole:
+                    carried[unit] = own - whole
+            elif value:
+                carried[unit] = value
+        last = wanted[-1]
+        for src, amount in carried.items():
+            built[last] += amount if src == last else amount / factor(last, src)
+        # Then Luxon's normalizeValues over the wanted units: overflow rolls up.
+        sign = -1 if sum(v * MILLIS[u] for u, v in built.items()) < 0 else 1
+        for big, small in reversed(list(itertools.pairwise(wanted))):
+            roll = math.floor(built[small] * sign / factor(big, small))
+            built[big] += roll * sign
+            built[small] -= roll * factor(big, small) * sign
+        return {unit: _tidy(value) for unit, value in built.items()}
+
+
+# Luxon's casual matrix is not quite MILLIS ratios: a year is 12 months and 52 weeks, a
+# month is 4 weeks.
+_FACTORS = {("years", "months"): 12, ("years", "weeks"): 52, ("months", "weeks"): 4}
+
+
+def factor(big: str, small: str) -> float:
+    """How many `small` units make one `big` unit (Luxon's casual conversion matrix)."""
+    return _FACTORS.get((big, small), MILLIS[big] / MILLIS[small])
 
 
 def _tidy(value: float) -> float:

@@ -18,7 +18,7 @@ from typing import Any
 
 from trellis.query.datefmt import format_luxon
 from trellis.query.dates import parse_date, parse_duration
-from trellis.query.durations import MILLIS, Duration, start_of
+from trellis.query.durations import Duration, start_of
 from trellis.query.evaluate import Context, QueryRuntimeError
 from trellis.query.funcbase import Function, definer, no_impl
 from trellis.query.functions_list import LIST_FUNCTIONS
@@ -351,26 +351,19 @@ def _durationformat(ctx: Context, value: Any, fmt: Any) -> Any:
 
 
 def _format_duration(value: Duration, fmt: str) -> str:
-    """Luxon `Duration.toFormat`: the largest token takes what smaller ones leave."""
+    """Luxon `Duration.toFormat`: the duration shifted to the units the format names."""
     units = {"y": "years", "M": "months", "w": "weeks", "d": "days"}
     units |= {"h": "hours", "m": "minutes", "s": "seconds", "S": "milliseconds"}
-    present = [units[t] for t in set(re.findall(r"([yMwdhmsS])", re.sub(r"'[^']*'", "", fmt)))]
-    order = list(units.values())
-    remaining = value.millis()
-    amounts: dict[str, int] = {}
-    for unit in order:
-        if unit in present:
-            amounts[unit] = int(remaining // MILLIS[unit])
-            remaining -= amounts[unit] * MILLIS[unit]
+    pieces = re.findall(r"'([^']*)'|(([yMwdhmsS])\3*)|(.)", fmt, re.S)
+    wanted = tuple(dict.fromkeys(units[p[2]] for p in pieces if p[1]))
+    amounts = value.shift_to(wanted)
     out = []
-    for match in re.finditer(r"'([^']*)'|(([yMwdhmsS])\3*)|(.)", fmt):
-        quoted, token, letter, other = match.groups()
-        if quoted is not None:
-            out.append(quoted)
-        elif token:
-            out.append(f"{amounts[units[letter]]:0{len(token)}d}")
+    for quoted, token, letter, other in pieces:
+        if token:
+            amount = amounts[units[letter]]
+            out.append(f"{int(amount):0{len(token)}d}" if amount == int(amount) else str(amount))
         else:
-            out.append(other)
+            out.append(quoted or other)
     return "".join(out)
 
 
