@@ -93,16 +93,26 @@ DOCS_VAULT: dict[str, str] = {
     ),
     "Secret Plans.md": note(
         {"type": "game", "tags": "[games/secret, secretmarker]", "rating": "10"},
-        "SECRETBODY links [[League of Legends]] and [[Dashboard]].\n\n"
-        "- [ ] SECRETTASK take over\n",
+        "SECRETBODY links [[League of Legends]] and [[Dashboard]].\n\n- [ ] SECRETTASK take over\n",
         publish=False,
     ),
     "Private/Diary.md": note({"type": "moc", "rating": "3"}, "DIARYMARKER\n", publish=False),
     "Drafts/Idea.md": "No frontmatter at all, DRAFTMARKER, links [[Git Basics]].\n",
 }
 
-PRIVATE_MARKERS = ("Secret Plans", "secret-plans", "SECRETBODY", "SECRETTASK", "secretmarker",
-                   "games/secret", "Diary", "DIARYMARKER", "DRAFTMARKER", "Drafts", "Idea")
+PRIVATE_MARKERS = (
+    "Secret Plans",
+    "secret-plans",
+    "SECRETBODY",
+    "SECRETTASK",
+    "secretmarker",
+    "games/secret",
+    "Diary",
+    "DIARYMARKER",
+    "DRAFTMARKER",
+    "Drafts",
+    "Idea",
+)
 
 
 class NullHooks:
