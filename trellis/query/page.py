@@ -68,6 +68,15 @@ def canonical_name(name: str) -> str:
     return "".join(out)
 
 
+def sealed(view: PublishedView, value: Any, path: str) -> Any:
+    """`value` with every string in it sealed (links to unpublished notes made text)."""
+    if isinstance(value, str):
+        return view.seal(value, path)
+    if isinstance(value, list):
+        return [sealed(view, v, path) for v in value]
+    return value
+
+
 def frontmatter_value(view: PublishedView, value: Any, path: str, depth: int = 0) -> Any:
     """A YAML value as Dataview reads it: strings may be dates, durations or links."""
     if depth > 64:
@@ -75,10 +84,10 @@ def frontmatter_value(view: PublishedView, value: Any, path: str, depth: int = 0
     if isinstance(value, datetime | date):
         return to_date(value, view.zone)
     if isinstance(value, str):
-        sealed = view.seal(value, path)
-        return frontmatter_string(
-            sealed, view.zone, lambda inner, embed: view.make_link(inner, path, embed)
+        parsed = frontmatter_string(
+            value, view.zone, lambda inner, embed: view.make_link(inner, path, embed)
         )
+        return sealed(view, parsed, path)
     if isinstance(value, bool | int | float) or value is None:
         return value
     if isinstance(value, list | tuple):
@@ -89,8 +98,8 @@ def frontmatter_value(view: PublishedView, value: Any, path: str, depth: int = 0
 
 
 def field_value(view: PublishedView, raw: str, path: str) -> Any:
-    sealed = view.seal(raw, path)
-    return inline_value(sealed, view.zone, lambda inner, embed: view.make_link(inner, path, embed))
+    parsed = inline_value(raw, view.zone, lambda inner, embed: view.make_link(inner, path, embed))
+    return sealed(view, parsed, path)
 
 
 def _finalize(fields: dict[str, list[Any]]) -> dict[str, Any]:
