@@ -36,7 +36,7 @@ QUERIES = [
     "TASK WHERE !completed",
     "TABLE length(file.tasks) AS n WHERE n",
     "TABLE T.text FLATTEN file.tasks AS T WHERE T.completed",
-    "LIST WHERE contains(file.tags, \"#t2\") LIMIT 2",
+    'LIST WHERE contains(file.tags, "#t2") LIMIT 2',
     "TABLE max(rows.rating) GROUP BY file.folder",
     "LIST WHERE file.mtime > date(2024-01-01)",
 ]
@@ -49,7 +49,9 @@ note_strategy = st.fixed_dictionaries(
         "tags": st.lists(st.sampled_from(["t1", "t2", "t1/sub"]), max_size=2, unique=True),
         "links": st.lists(st.sampled_from([*NAMES, "Z"]), max_size=3, unique=True),
         "tasks": st.lists(st.booleans(), max_size=2),
-        "mtime": st.sampled_from([datetime(2023, 6, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC)]),
+        "mtime": st.sampled_from(
+            [datetime(2023, 6, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC)]
+        ),
         "published": st.booleans(),
     }
 )
@@ -72,9 +74,7 @@ def record(name: str, spec: dict) -> NoteRecord:
 
 
 def view(specs: dict[str, dict]) -> PublishedView:
-    return PublishedView(
-        [record(n, s) for n, s in specs.items() if s["published"]], now=NOW
-    )
+    return PublishedView([record(n, s) for n, s in specs.items() if s["published"]], now=NOW)
 
 
 EDITABLE = ["rating", "kind", "tags", "links", "tasks", "mtime", "published", "folder"]
@@ -94,7 +94,9 @@ def vault_and_edit(draw: st.DrawFn) -> tuple[dict, dict, str]:
 
 @settings(max_examples=300, deadline=None)
 @given(data=vault_and_edit(), query=st.sampled_from(QUERIES), this=st.sampled_from(NAMES))
-def test_unaffected_results_do_not_change(data: tuple[dict, dict, str], query: str, this: str) -> None:
+def test_unaffected_results_do_not_change(
+    data: tuple[dict, dict, str], query: str, this: str
+) -> None:
     before_specs, after_specs, name = data
     # The page holding the query is published on both sides (it is being rendered).
     before_specs[this] = {**before_specs[this], "published": True}
@@ -104,7 +106,10 @@ def test_unaffected_results_do_not_change(data: tuple[dict, dict, str], query: s
     if this_path != f"{after_specs[this]['folder']}{this}.md":
         return  # the page itself moved: it is a new page
     old = run_block(query, before, this_path, PageHooks())
-    touched = {f"{before_specs[name]['folder']}{name}.md", f"{after_specs[name]['folder']}{name}.md"}
+    touched = {
+        f"{before_specs[name]['folder']}{name}.md",
+        f"{after_specs[name]['folder']}{name}.md",
+    }
     change = diff_views(before, after, touched)
     if not old.deps.affected(change):
         new = run_block(query, after, this_path, PageHooks())
@@ -114,10 +119,26 @@ def test_unaffected_results_do_not_change(data: tuple[dict, dict, str], query: s
 def test_reads_are_recorded_per_note_and_key() -> None:
     v = view(
         {
-            "A": {"folder": "", "rating": 3, "kind": "book", "tags": ["t1"], "links": ["B"],
-                  "tasks": [], "mtime": NOW, "published": True},
-            "B": {"folder": "X/", "rating": None, "kind": None, "tags": [], "links": [],
-                  "tasks": [False], "mtime": NOW, "published": True},
+            "A": {
+                "folder": "",
+                "rating": 3,
+                "kind": "book",
+                "tags": ["t1"],
+                "links": ["B"],
+                "tasks": [],
+                "mtime": NOW,
+                "published": True,
+            },
+            "B": {
+                "folder": "X/",
+                "rating": None,
+                "kind": None,
+                "tags": [],
+                "links": [],
+                "tasks": [False],
+                "mtime": NOW,
+                "published": True,
+            },
         }
     )
     deps = run_block("TABLE kind FROM #t1 WHERE rating > 1", v, "A.md", PageHooks()).deps
@@ -134,8 +155,16 @@ def test_reads_are_recorded_per_note_and_key() -> None:
 
 
 def test_an_edit_to_an_unread_key_affects_nothing() -> None:
-    base = {"folder": "", "rating": 3, "kind": "book", "tags": ["t1"], "links": [],
-            "tasks": [], "mtime": NOW, "published": True}
+    base = {
+        "folder": "",
+        "rating": 3,
+        "kind": "book",
+        "tags": ["t1"],
+        "links": [],
+        "tasks": [],
+        "mtime": NOW,
+        "published": True,
+    }
     before = view({"A": base, "B": dict(base)})
     after = view({"A": base, "B": {**base, "kind": "film"}})
     deps = run_block("TABLE rating FROM #t1", before, "A.md", PageHooks()).deps
@@ -146,8 +175,16 @@ def test_an_edit_to_an_unread_key_affects_nothing() -> None:
 
 
 def test_publishing_a_note_affects_queries_that_would_select_it() -> None:
-    base = {"folder": "", "rating": 3, "kind": "book", "tags": ["t1"], "links": [],
-            "tasks": [], "mtime": NOW, "published": True}
+    base = {
+        "folder": "",
+        "rating": 3,
+        "kind": "book",
+        "tags": ["t1"],
+        "links": [],
+        "tasks": [],
+        "mtime": NOW,
+        "published": True,
+    }
     before = view({"A": base, "B": {**base, "published": False}})
     after = view({"A": base, "B": base})
     change = diff_views(before, after, {"B.md"})

@@ -34,7 +34,7 @@ QUERIES = [
     "TABLE file.name, file.path, file.folder, file.tags",
     "LIST rows.file.link GROUP BY type",
     "TABLE length(rows) AS n GROUP BY type",
-    "LIST WITHOUT ID key + \": \" + length(rows) GROUP BY file.folder",
+    'LIST WITHOUT ID key + ": " + length(rows) GROUP BY file.folder',
     'LIST FROM "Private"',
     'LIST FROM "Private/Diary"',
     'LIST FROM "Secret Plans"',
@@ -58,7 +58,7 @@ QUERIES = [
     "LIST WHERE [[Secret Plans]] = file.link",
     "TABLE sum(rows.rating) AS total, max(rows.rating) AS best GROUP BY type",
     "TASK",
-    "TASK WHERE contains(text, \"take over\")",
+    'TASK WHERE contains(text, "take over")',
     "TABLE length(file.tasks), file.tasks.text, file.lists.outlinks",
     'TABLE T.text, T.outlinks FROM "Leaky" FLATTEN file.tasks AS T',
     "TABLE length(filter(file.inlinks, (l) => true)) AS inbound",
@@ -131,8 +131,12 @@ def test_counts_do_not_include_private_notes(view: PublishedView) -> None:
 
 
 def test_inlinks_ignore_private_notes(view: PublishedView) -> None:
-    rendered = run_inline("length([[League of Legends]].file.inlinks)", view, "Dashboard.md", PageHooks())
-    assert rendered.html == '<span class="dataview dataview-inline-query">2</span>'  # Dashboard and Stardew Valley, not Secret Plans
+    rendered = run_inline(
+        "length([[League of Legends]].file.inlinks)", view, "Dashboard.md", PageHooks()
+    )
+    assert (
+        rendered.html == '<span class="dataview dataview-inline-query">2</span>'
+    )  # Dashboard and Stardew Valley, not Secret Plans
 
 
 def test_the_view_holds_only_published_notes(view: PublishedView) -> None:
