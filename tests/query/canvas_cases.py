@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the spec's sample.canvas is kept byte for byte, long lines included)
 """Canvases for the tests: the JSON Canvas spec's own sample, a board of every feature, and
 boards written to break the reader."""
 

@@ -67,7 +67,8 @@ DOCS_VAULT: dict[str, str] = {
     ),
     "Dashboard.md": note(
         {"type": "moc", "aliases": "[Home Base]"},
-        "# Dashboard\n\n[[League of Legends]], [[Stardew Valley]], [[Secret Plans|a note I keep]]\n",
+        "# Dashboard\n\n[[League of Legends]], [[Stardew Valley]], "
+        "[[Secret Plans|a note I keep]]\n",
     ),
     "Tasks/Chores.md": note(
         {"due": "2022-09-21"},

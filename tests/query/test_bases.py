@@ -31,13 +31,26 @@ CASES = yaml.safe_load((Path(__file__).parent / "bases_cases.yaml").read_text(en
 VAULT = {
     "Home.md": note({}, "Start.\n"),
     "Books/Dune.md": note(
-        {"tags": "[book, scifi/classic]", "price": "15", "age": "10", "status": "reading",
-         "author": '"[[Frank Herbert]]"', "cover": '"[[dune.jpg]]"', "rating": "5"},
+        {
+            "tags": "[book, scifi/classic]",
+            "price": "15",
+            "age": "10",
+            "status": "reading",
+            "author": '"[[Frank Herbert]]"',
+            "cover": '"[[dune.jpg]]"',
+            "rating": "5",
+        },
         "Needs the [[Textbook]]. #classic\n",
     ),
     "Books/Emma.md": note(
-        {"tags": "[book]", "price": "8", "age": "4", "status": "done", "rating": "4",
-         "cover": '"#336699"'},
+        {
+            "tags": "[book]",
+            "price": "8",
+            "age": "4",
+            "status": "done",
+            "rating": "4",
+            "cover": '"#336699"',
+        },
         "Emma.\n",
     ),
     "Books/Old/Ulysses.md": note(
@@ -136,7 +149,9 @@ views:
 
 
 def test_the_syntax_pages_example(view: PublishedView) -> None:
-    table = page(view, SYNTAX_EXAMPLE).css_first(".bases-view[data-view-type=table] table.bases-table")
+    table = page(view, SYNTAX_EXAMPLE).css_first(
+        ".bases-view[data-view-type=table] table.bases-table"
+    )
     heads = [th.text() for th in table.css("thead.bases-thead th.bases-table-header")]
     assert heads == ["file.name", "Extension", "age", "ppu", "Price", "Status"]
     rows = [[td.text() for td in tr.css("td.bases-td")] for tr in table.css("tbody tr.bases-tr")]
@@ -161,10 +176,15 @@ views:
     limit: 2
 """
     rows = page(view, base).css("tbody tr")
-    assert [[td.text() for td in tr.css("td")] for tr in rows] == [["Ulysses", "30", "3"], ["Dune", "15", "5"]]
+    assert [[td.text() for td in tr.css("td")] for tr in rows] == [
+        ["Ulysses", "30", "3"],
+        ["Dune", "15", "5"],
+    ]
     link = rows[1].css_first("td a.internal-link")
     assert link is None  # file.basename is text; file.name too
-    base2 = base.replace("file.basename", "formula.l").replace("filters:", 'formulas:\n  l: "file.asLink()"\nfilters:')
+    base2 = base.replace("file.basename", "formula.l").replace(
+        "filters:", 'formulas:\n  l: "file.asLink()"\nfilters:'
+    )
     first = page(view, base2).css_first("tbody tr td a.internal-link")
     assert first.attributes["href"] == "/books/old/ulysses/"
 
@@ -193,8 +213,16 @@ views:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Average", "17.666"), ("Min", "8"), ("Max", "30"), ("Range", "22"), ("Median", "15"),
-     ("Empty", "0"), ("Filled", "3"), ("Unique", "3")],
+    [
+        ("Average", "17.666"),
+        ("Min", "8"),
+        ("Max", "30"),
+        ("Range", "22"),
+        ("Median", "15"),
+        ("Empty", "0"),
+        ("Filled", "3"),
+        ("Unique", "3"),
+    ],
 )
 def test_builtin_summaries(view: PublishedView, name: str, expected: str) -> None:
     base = f"""\
@@ -225,19 +253,30 @@ views:
     container = html.css_first(".bases-cards-container")
     assert "--bases-cards-width:240px" in container.attributes["style"]
     cards = container.css(".bases-cards-item")
-    assert [c.css_first(".bases-cards-property.mod-title .bases-cards-line").text() for c in cards] == [
-        "Dune", "Emma", "Ulysses"]
+    assert [
+        c.css_first(".bases-cards-property.mod-title .bases-cards-line").text() for c in cards
+    ] == ["Dune", "Emma", "Ulysses"]
     dune = cards[0]
-    assert dune.css_first(".bases-cards-cover.mod-contain img").attributes["src"] == "/attachments/x/dune.jpg"
-    assert "background-color:#336699" in cards[1].css_first(".bases-cards-cover").attributes["style"]
+    assert (
+        dune.css_first(".bases-cards-cover.mod-contain img").attributes["src"]
+        == "/attachments/x/dune.jpg"
+    )
+    assert (
+        "background-color:#336699" in cards[1].css_first(".bases-cards-cover").attributes["style"]
+    )
     labels = [p.text() for p in dune.css(".bases-cards-label")]
     assert labels == ["status", "author"]
-    author = dune.css_first('[data-property=author] a.internal-link')
-    assert author.text() == "Frank Herbert" and author.attributes["href"] == "/authors/frank-herbert/"
+    author = dune.css_first("[data-property=author] a.internal-link")
+    assert (
+        author.text() == "Frank Herbert" and author.attributes["href"] == "/authors/frank-herbert/"
+    )
 
 
 def test_the_first_view_is_shown_unless_one_is_named(view: PublishedView) -> None:
-    base = "views:\n  - type: list\n    name: A\n    order: [file.basename]\n  - type: table\n    name: B\n"
+    base = (
+        "views:\n  - type: list\n    name: A\n    order: [file.basename]\n"
+        "  - type: table\n    name: B\n"
+    )
     assert page(view, base).css_first(".bases-view").attributes["data-view-name"] == "A"
     assert page(view, base, "B").css_first(".bases-view").attributes["data-view-type"] == "table"
     rendered = run_base(base, view, "Home.md", Hooks(), "Nope")
@@ -252,7 +291,9 @@ def test_the_first_view_is_shown_unless_one_is_named(view: PublishedView) -> Non
         ("views:\n  - type: map\n", "map views", 1),
     ],
 )
-def test_bases_that_cannot_be_shown_give_a_notice(view: PublishedView, base: str, fragment: str, line: int) -> None:
+def test_bases_that_cannot_be_shown_give_a_notice(
+    view: PublishedView, base: str, fragment: str, line: int
+) -> None:
     rendered = run_base(base, view, "Home.md", Hooks())
     assert rendered.error is not None and fragment in rendered.error.message
     assert rendered.error.line == line
@@ -293,7 +334,8 @@ def test_random_is_refused(view: PublishedView) -> None:
         "views:\n  - type: table\n    order: [file.name, file.backlinks]\n",
         "formulas:\n  s: 'link(\"Secret Book\").asFile().properties'\n"
         "views:\n  - type: table\n    order: [formula.s]\n",
-        "formulas:\n  s: 'file(\"Private/Secret Book\")'\nviews:\n  - type: table\n    order: [formula.s]\n",
+        "formulas:\n  s: 'file(\"Private/Secret Book\")'\n"
+        "views:\n  - type: table\n    order: [formula.s]\n",
         "views:\n  - type: table\n    order: [status]\n    groupBy: {property: status}\n"
         "    summaries: {status: Unique}\n",
     ],
@@ -302,7 +344,9 @@ def test_bases_show_nothing_of_private_notes(view: PublishedView, base: str) -> 
     rendered = run_base(base, view, "Home.md", Hooks())
     html = rendered.html.replace('"Secret Book"', "").replace("Private/Secret Book", "")
     assert not [m for m in MARKERS if m.lower() in html.lower()]
-    assert not [m for m in MARKERS if rendered.error and m.lower() in rendered.error.message.lower()]
+    assert not [
+        m for m in MARKERS if rendered.error and m.lower() in rendered.error.message.lower()
+    ]
 
 
 def test_backlinks_count_published_notes_only(view: PublishedView) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from html import escape
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from canvas_cases import SPEC_SAMPLE, board
@@ -18,7 +19,11 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 class Hooks:
-    published = {"Books/Dune.md": "Dune", "readme.md": "readme", "spec/1.0.md": "1.0"}
+    published: ClassVar[dict[str, str]] = {
+        "Books/Dune.md": "Dune",
+        "readme.md": "readme",
+        "spec/1.0.md": "1.0",
+    }
 
     def markdown(self, text: str) -> str:
         return f"<p>{escape(text)}</p>"

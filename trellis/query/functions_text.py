@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from trellis.query.durations import Duration
 from trellis.query.evaluate import Context, QueryRuntimeError
 from trellis.query.funcbase import Function, definer, no_impl
 from trellis.query.text import to_string
@@ -188,3 +189,59 @@ def _display(ctx: Context, value: Any) -> Any:
 
 
 TEXT_FUNCTIONS["display"] = _display
+
+
+@define("durationformat", {2: (0,)})
+def _durationformat(ctx: Context, value: Any, fmt: Any) -> Any:
+    if value is None and isinstance(fmt, str):
+        return None
+    if not isinstance(value, Duration) or not isinstance(fmt, str):
+        raise no_impl("durationformat", (value, fmt))
+    return _format_duration(value, fmt)
+
+
+def _format_duration(value: Duration, fmt: str) -> str:
+    """Luxon `Duration.toFormat`: the duration shifted to the units the format names."""
+    units = {"y": "years", "M": "months", "w": "weeks", "d": "days"}
+    units |= {"h": "hours", "m": "minutes", "s": "seconds", "S": "milliseconds"}
+    pieces = re.findall(r"'([^']*)'|(([yMwdhmsS])\3*)|(.)", fmt, re.S)
+    wanted = tuple(dict.fromkeys(units[p[2]] for p in pieces if p[1]))
+    amounts = value.shift_to(wanted)
+    out = []
+    for quoted, token, letter, other in pieces:
+        if token:
+            amount = amounts[units[letter]]
+            out.append(f"{int(amount):0{len(token)}d}" if amount == int(amount) else str(amount))
+        else:
+            out.append(quoted or other)
+    return "".join(out)
+
+
+@define("currencyformat", {2: (0,)})
+def _currencyformat(ctx: Context, value: Any, currency: Any = "USD") -> Any:
+    if value is None:
+        return None
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+    code = str(currency)
+    amount = f"{value:,.2f}" if code != "JPY" else f"{value:,.0f}"
+    return f"{symbols.get(code, code + ' ')}{amount}"
+
+
+def _cyrb53(text: str, seed: int = 0) -> int:
+    h1, h2 = 0xDEADBEEF ^ seed, 0x41C6CE57 ^ seed
+    for char in text:
+        code = ord(char)
+        h1 = ((h1 ^ code) * 2654435761) & 0xFFFFFFFF
+        h2 = ((h2 ^ code) * 1597334677) & 0xFFFFFFFF
+    h1 = ((h1 ^ (h1 >> 16)) * 2246822507) & 0xFFFFFFFF
+    h1 ^= ((h2 ^ (h2 >> 13)) * 3266489909) & 0xFFFFFFFF
+    h2 = ((h2 ^ (h2 >> 16)) * 2246822507) & 0xFFFFFFFF
+    h2 ^= ((h1 ^ (h1 >> 13)) * 3266489909) & 0xFFFFFFFF
+    return 4294967296 * (2097151 & h2) + (h1 & 0xFFFFFFFF)
+
+
+@define("hash")
+def _hash(ctx: Context, seed: Any, text: Any = "", variant: Any = 0) -> int:
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        text, variant = "", text
+    return _cyrb53(f"{seed}{text}", int(variant or 0))
