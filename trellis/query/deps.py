@@ -5,11 +5,13 @@ A query (or a base, or an inline `= expr`) is a function of what it reads, so it
 
 - `source` and `matched`: the FROM predicate (a frozen syntax node) and the notes it
   selected. A note entering or leaving that set changes the result.
-- `fields`: every `(note path, key)` read: a field name (`rating`), an implicit field
-  (`file.mtime`, `file.inlinks`, `file.tasks`), `*` (every field of the note was walked)
-  or `file.*`. Keys that were asked for and absent are recorded too: gaining them matters.
-  Reads are dynamic: a note that WHERE rejected on `rating` records only `rating`, and only
-  a change to `rating` can bring it back.
+- `reads`: every key read and the notes it was read on: a field name (`rating`), an
+  implicit field (`file.mtime`, `file.inlinks`, `file.tasks`), `*` (every field of the note
+  was walked) or `file.*`; stored per key, `None` meaning "on every selected note", so a
+  query over 10,000 notes costs a few entries (`fields` expands it to `(path, key)` pairs).
+  Keys that were asked for and absent are recorded too: gaining them matters. Reads are
+  dynamic: a note that WHERE rejected on `rating` records only `rating`, and only a change
+  to `rating` can bring it back.
 - `lookups`: link targets the query resolved by name (`[[X]]`, `link("X")`, `FROM [[X]]`),
   with the note they were written in and the published path they named (None: nothing).
 - `clock`: the query asked for the time (`date(today)`, `date(now)`, ...).
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
 class Dependencies:
     source: ast.Source | None = None  # None: the result depends on no note's membership
     matched: frozenset[str] = frozenset()
-    fields: frozenset[tuple[str, str]] = frozenset()
+    # key -> the notes it was read on; None stands for "every note in `matched`" (the
+    # common case, kept small: a query over 10,000 notes reading 3 keys stores 3 entries).
+    reads: tuple[tuple[str, frozenset[str] | None], ...] = ()
     lookups: frozenset[tuple[str, str | None, str | None]] = frozenset()
     clock: bool = False
     this: str | None = None
@@ -48,20 +52,33 @@ class Dependencies:
     def from_reads(
         cls, source: ast.Source | None, matched: Iterable[str], reads: Reads, this: str | None
     ) -> Dependencies:
+        matched = frozenset(matched)
+        by_key: dict[str, set[str]] = {}
+        for path, key in reads.fields:
+            by_key.setdefault(key, set()).add(path)
+        compact = tuple(
+            sorted(
+                (key, None if paths == matched else frozenset(paths))
+                for key, paths in by_key.items()
+            )
+        )
         return cls(
             source,
-            frozenset(matched),
-            frozenset(reads.fields),
+            matched,
+            compact,
             frozenset((t, src, found) for (t, src), found in reads.lookups.items()),
             reads.clock,
             this,
         )
 
-    def by_path(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for path, key in self.fields:
-            out.setdefault(path, set()).add(key)
-        return out
+    @property
+    def fields(self) -> set[tuple[str, str]]:
+        """Every (note path, key) read (expanded; for tests and tools)."""
+        return {
+            (path, key)
+            for key, paths in self.reads
+            for path in (self.matched if paths is None else paths)
+        }
 
     def affected(self, change: Change) -> bool:
         if self.clock:
@@ -74,16 +91,14 @@ class Dependencies:
                 now = source_contains(self.source, change.new, path, self.this)
                 if now != (path in self.matched):
                     return True
-        for path, keys in self.by_path().items():
-            changed = change.fields.get(path)
-            if not changed:
-                continue
-            if keys & changed:
-                return True
-            if "*" in keys and any(not k.startswith("file.") for k in changed):
-                return True
-            if "file.*" in keys and any(k.startswith("file.") for k in changed):
-                return True
+        for path, changed in change.fields.items():
+            page_keys = any(not k.startswith("file.") for k in changed)
+            file_keys = any(k.startswith("file.") for k in changed)
+            for key, paths in self.reads:
+                if path not in (self.matched if paths is None else paths):
+                    continue
+                if key in changed or (key == "*" and page_keys) or (key == "file.*" and file_keys):
+                    return True
         return False
 
 

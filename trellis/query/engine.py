@@ -42,6 +42,12 @@ class QueryError(Exception):
 class Row:
     id: Any
     data: Mapping[str, Any]
+    path: str | None = None  # a note's row: its id (the note's link) is made when needed
+
+    def ident(self, view: PublishedView) -> Any:
+        if self.id is None and self.path is not None:
+            self.id = file_field(view, self.path, "link")
+        return self.id
 
 
 @dataclass
@@ -159,7 +165,7 @@ def run_operations(ctx: Context, rows: list[Row], operations: tuple[ast.Operatio
                     errors.append(str(error))
                     continue
                 for element in value if isinstance(value, list) else [value]:
-                    flat.append(Row(row.id, Overlay(row.data, {op.field.name: element})))
+                    flat.append(Row(row.id, Overlay(row.data, {op.field.name: element}), row.path))
             _all_failed("flatten", op.line, errors, incoming)
             rows = flat
             if groups and groups[-1] == op.field.name:
@@ -175,7 +181,7 @@ def _extract(ctx: Context, rows: list[Row], fields: tuple[ast.NamedField, ...]) 
         except QueryRuntimeError as error:
             errors.append(str(error))
             continue
-        out.append(Row(materialize(row.id), values))
+        out.append(Row(materialize(row.ident(ctx.view)), values))
     _all_failed("extract", 1, errors, len(rows))
     return out
 
@@ -227,7 +233,7 @@ def _run(query: ast.Query, ctx: Context, matched: set[str], settings: QuerySetti
                 if item.status is not None:
                     rows.append(Row(None, TaskRow(item_object(view, path, item.line), page)))
     else:
-        rows = [Row(file_field(view, p, "link"), PageRow(view, p, reads)) for p in paths]
+        rows = [Row(None, PageRow(view, p, reads), p) for p in paths]
     rows, groups = run_operations(ctx, rows, query.operations)
     result = QueryResult(query.kind)
     if query.kind == "task":
