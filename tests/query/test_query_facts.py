@@ -4,9 +4,10 @@ items and tasks with parents, sections, block ids, tags and links, and the query
 
 from __future__ import annotations
 
+from query_fixtures import NullHooks
+
 from trellis.markdown.parser import create_markdown, parse_note
 from trellis.query.facts import page_facts, query_blocks
-from query_fixtures import NullHooks
 
 NOTE = """\
 Intro line.
@@ -44,7 +45,7 @@ views: []
 """
 
 
-def facts_of(text: str, line_offset: int = 3):  # noqa: ANN201
+def facts_of(text: str, line_offset: int = 3):
     md = create_markdown(NullHooks())  # type: ignore[arg-type]
     content = parse_note(md, text, line_offset)
     return page_facts(content.tokens, content.env), query_blocks(content.tokens, content.env)
