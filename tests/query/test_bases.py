@@ -366,3 +366,23 @@ def test_a_base_records_what_it_read(view: PublishedView) -> None:
 def test_links_in_properties_are_links(view: PublishedView) -> None:
     assert isinstance(evaluate(view, "author"), Link)
     assert parse_base("views: []").views[0].type == "table"
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        '"ab".repeat(1000000000)',
+        "(" * 3000 + "1" + ")" * 3000,
+        'price.toFixed("x")',
+        '"a".slice("x", [])',
+        "file.hasTag([])",
+        "[1, 2].join(3).split(/(/)",
+        'date("x").format("YYYY")',
+    ],
+)
+def test_hostile_formulas_fail_alone(view: PublishedView, formula: str) -> None:
+    base = (
+        f"formulas:\n  f: '{formula}'\nviews:\n  - type: table\n    order: [file.name, formula.f]\n"
+    )
+    rendered = run_base(base, view, "Home.md", Hooks())
+    assert LexborHTMLParser(rendered.html).css_first(".block-language-base") is not None

@@ -162,3 +162,19 @@ def test_inline_queries(view: PublishedView) -> None:
 def test_null_shows_as_a_dash(view: PublishedView) -> None:
     page = dom(block_html(view, 'TABLE WITHOUT ID steamid FROM "Games" SORT file.name'))
     assert [td.text() for td in page.css("td")] == ["-", "560130", "413150"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "LIST WHERE " + "(" * 5000 + "1" + ")" * 5000,
+        'LIST "ab" * 1000000000',
+        'LIST padleft("a", 100000000000)',
+        'LIST WHERE round(1, "x") OR substring("abc", 1, "q")',
+        "TABLE " + ", ".join(f"f{i}" for i in range(500)),
+        "LIST flat([[[[[[1]]]]]], 1000000)",
+    ],
+)
+def test_hostile_queries_fail_alone(view: PublishedView, source: str) -> None:
+    rendered = run_block(source, view, "Dashboard.md", PageHooks())
+    assert rendered.html  # a notice or a result, never an exception

@@ -47,6 +47,21 @@ def run_base(
 ) -> Rendered:
     """Render one view of a base. `show_source`: print the YAML under an error notice (yes
     for a ```base block, whose text is in the published note; no for a `.base` file)."""
+    try:
+        return _run_base(text, published, this_path, hooks, view_name, show_source)
+    except (RecursionError, MemoryError, OverflowError) as failure:
+        error = QueryError(f"Bases: the base could not be evaluated ({type(failure).__name__})")
+        return Rendered(_notice(error.message, text if show_source else None), error=error)
+
+
+def _run_base(
+    text: str,
+    published: PublishedView,
+    this_path: str | None,
+    hooks: BaseHooks,
+    view_name: str | None,
+    show_source: bool,
+) -> Rendered:
     spec = parse_base(text)
     source = text if show_source else None
     fatal = [p for p in spec.problems if p[0].startswith(("not valid YAML", "a base"))]

@@ -198,7 +198,12 @@ class Row:
         if isinstance(node, ex.Item):
             return self.index(self.evaluate(node.obj, scope), self.evaluate(node.index, scope))
         if isinstance(node, ex.Call):
-            return self.methods(self, node, scope)
+            try:
+                return self.methods(self, node, scope)
+            except BaseError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+                raise BaseError(f"{error}") from None
         if isinstance(node, ex.Unary):
             value = self.evaluate(node.operand, scope)
             if node.op == "!":

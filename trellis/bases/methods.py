@@ -239,7 +239,10 @@ def _string_method(value: str, name: str, args: list[Any]) -> Any:
     if name == "reverse":
         return value[::-1]
     if name == "repeat":
-        return value * int(first or 0)
+        count = int(first or 0) if isinstance(first, int | float) else 0
+        if len(value) * count > 1_000_000:
+            raise BaseError("repeat() would make a text of more than 1,000,000 characters")
+        return value * max(count, 0)
     if name in ("startsWith", "endsWith"):
         if not isinstance(first, str):
             return False

@@ -67,6 +67,8 @@ def evaluate_query(
     """Parse and run a DQL query; `QueryError` (message, line) if either fails."""
     try:
         query = parse_query(source, view.zone)
+    except RecursionError:
+        raise QueryError("Dataview: the query is nested too deeply", 1) from None
     except DQLSyntaxError as error:
         message = f"Dataview: could not parse the query: {error.message}"
         raise QueryError(message, error.line) from None
@@ -88,6 +90,9 @@ def run_block(
         result = evaluate_query(source, view, this_path, settings)
     except QueryError as error:
         return Rendered(error_html(error.message, source, language), error.deps, error)
+    except (RecursionError, MemoryError, OverflowError) as failure:
+        error = QueryError(f"Dataview: the query could not be evaluated ({type(failure).__name__})")
+        return Rendered(error_html(error.message, source, language), error=error)
     if result.kind == "table":
         body = table_html(result.headers, result.rows, hooks, settings)
     elif result.kind == "list":
@@ -110,8 +115,15 @@ def run_inline(
         expr = parse_expression(expression, view.zone)
         ctx = Context(view, this_path, FUNCTIONS, settings, reads)
         value = materialize(ctx.evaluate(expr))
-    except (DQLSyntaxError, QueryRuntimeError) as failure:
+    except (
+        DQLSyntaxError,
+        QueryRuntimeError,
+        RecursionError,
+        MemoryError,
+        OverflowError,
+    ) as failure:
         message = failure.message if isinstance(failure, DQLSyntaxError) else str(failure)
+        message = message or type(failure).__name__
         error = QueryError(f"Dataview (inline query): {message}", 1)
         deps = Dependencies.from_reads(None, (), reads, this_path)
         html = (

@@ -118,7 +118,14 @@ class Context:
             func = self.functions.get(name) or self.functions.get(name.lower())
             if func is None:
                 raise QueryRuntimeError(f"Unrecognized function name '{name}'")
-            return func(self, *[self.evaluate(arg, row) for arg in expr.args])
+            args = [self.evaluate(arg, row) for arg in expr.args]
+            try:
+                return func(self, *args)
+            except QueryRuntimeError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+                # As Dataview does: a function that throws fails this row, not the page.
+                raise QueryRuntimeError(f"{name}(): {error}") from None
         value = self.evaluate(expr.func, row)
         args = [self.evaluate(arg, row) for arg in expr.args]
         if isinstance(value, Lambda):
@@ -193,6 +200,8 @@ class Context:
 
 
 _NO_IMPL = object()
+# Longest text a query may build (a page is no place for more; it keeps memory bounded).
+MAX_TEXT = 1_000_000
 
 
 def _number_op(op: str, a: float, b: float) -> Any:
@@ -220,6 +229,8 @@ def _arithmetic(op: str, a: Any, b: Any, ta: str, tb: str, settings: QuerySettin
         return to_string(a, settings) + b
     if op == "*" and {ta, tb} == {"string", "number"}:
         text, count = (a, b) if ta == "string" else (b, a)
+        if len(text) * max(count, 0) > MAX_TEXT:
+            raise QueryRuntimeError(f"a text of more than {MAX_TEXT} characters")
         return "" if count < 0 else text * int(count)
     if ta == "date" and tb == "date" and op == "-":
         return date_difference(a, b)

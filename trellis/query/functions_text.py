@@ -125,7 +125,7 @@ def _pad(name: str, left: bool) -> None:
             return None
         if not isinstance(text, str) or not isinstance(length, int | float):
             raise no_impl(name, (text, length, padding))
-        missing = int(length) - len(text)
+        missing = min(int(length), 1_000_000) - len(text)
         if missing <= 0 or not padding:
             return text
         fill = (padding * (missing // len(padding) + 1))[:missing]
