@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.attachments import copy_attachment
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
@@ -184,7 +185,7 @@ def apply_edits(
         emit_graph(site, graph, writer)
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
-        writer.copy_file(attachment.output_path, attachment.source.abs_path)
+        copy_attachment(attachment, writer)
 
     edited = {edit.note.rel_path for edit in edits}
     rerendered = {note.rel_path for note in affected.values()}

@@ -1,0 +1,53 @@
+"""A digest of everything a build reads: equal digests mean the last output is still right.
+
+It is keyed on content wherever content decides what is published: the bytes of every note
+(private ones too: a note flipped to `dg-publish: false` must leave the site even when its
+size and time are put back, or two saves fall within one tick of the file system's clock),
+of every template and asset, and of every attachment the last build looked at. The other
+files (attachments no published note names) count by name, kind, inode, size and both
+times; `ctime` cannot be set back by a program, so even those are never judged by size and
+time alone. Files are found and read by the rules of `trellis.vault.files`, so the digest
+sees what a build would see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from trellis.diagnostics import Diagnostics
+from trellis.render.templates import static_dirs, template_dirs, theme_files
+from trellis.vault.files import CheckedPath, FileTree, file_digest, walk
+
+
+def input_signature(
+    vault: Path, context: str, exclude: Iterable[Path], checked: Iterable[str]
+) -> str:
+    """The digest of `vault`'s files (`exclude`d folders left out), its theme and
+    `context` (settings, version); `checked` names the attachments hashed by content."""
+    digest = hashlib.blake2b(context.encode(), digest_size=16)
+    ignored = Diagnostics()
+    root = vault.resolve()
+    hashed = set(checked)
+    files: list[tuple[str, CheckedPath, bool]] = []
+    for found in walk(FileTree.of(root, root, exclude), ignored):
+        by_content = found.rel_path.lower().endswith(".md") or found.rel_path in hashed
+        files.append((found.rel_path, found.file, by_content))
+    for label, folders in (("templates", template_dirs(vault)), ("static", static_dirs(vault))):
+        for name, file in theme_files(folders, vault, ignored).items():
+            files.append((f"\0{label}/{name}", file, True))
+    for name, file, by_content in files:
+        digest.update(os.fsencode(f"\n{name}\0{file.path}\0"))
+        try:
+            if by_content:
+                with file.open() as (handle, _):
+                    digest.update(file_digest(handle).encode())
+            else:
+                info = os.stat(file.path, follow_symlinks=False)
+                stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                digest.update(repr(stamp).encode())
+        except OSError as error:
+            digest.update(f"unreadable {error.errno}".encode())
+    return digest.hexdigest()
