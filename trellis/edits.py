@@ -38,7 +38,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import static_dirs
+from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
 
@@ -211,8 +211,9 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         if not any(part.startswith(".") for part in rel.parts):
             assets.add(rel.as_posix())
     writer = InPlaceWriter(live.out, live.vault, Diagnostics())
+    files = theme_files(folders, live.vault, Diagnostics())  # by the rules a build follows
     for rel in sorted(assets):
-        source = next((f / rel for f in folders if (f / rel).is_file()), None)
+        source = files.get(rel)
         if source is None:
             writer.remove(f"static/{rel}")
         else:

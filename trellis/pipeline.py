@@ -9,8 +9,9 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 - every page has a key, a digest of everything its HTML depends on (its note, the hrefs of
   its links, the notes it embeds, its backlinks, the templates, the settings, Trellis's
   version); a page whose key is unchanged is not rendered but linked from the last output;
-- when nothing at all changed (every file's size and time, the templates and settings),
-  the last output is kept as it is.
+- when nothing at all changed (every note's bytes, the bytes of every attachment it
+  published, the templates, assets and settings: `trellis.signature`, never sizes and
+  times alone), the last output is kept as it is.
 
 `build()` is the one-shot form: one builder, its cache kept beside the output folder.
 """
@@ -109,8 +110,8 @@ class SiteBuilder:
         self._parsed: dict[str, _Parsed] = {}
         self._page_keys: dict[str, str] = {}
         self._inputs = ""
-        # The attachments the last build looked at: the next one hashes their bytes.
-        self._checked: frozenset[str] = frozenset()
+        # The attachments the last build published (vault path -> hash of their bytes).
+        self._published: dict[str, str] = {}
         self._last: BuildResult | None = None
         self._last_out: Path | None = None
         # What the last build reported: (notes, pages, attachments, warnings).
@@ -142,7 +143,7 @@ class SiteBuilder:
         if (self.out / MARKER).is_file():
             self._last_out = self.out
             self._inputs = data["inputs"]
-            self._checked = data["checked"]
+            self._published = data["published"]
             self._summary = data["summary"]
             self._search_key = data.get("search_key", "")
 
@@ -152,7 +153,7 @@ class SiteBuilder:
         inputs: str,
         summary: tuple[int, int, int, list[Diagnostic]],
         search_key: str,
-        checked: frozenset[str],
+        published: dict[str, str],
     ) -> bytes:
         """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
@@ -170,7 +171,7 @@ class SiteBuilder:
             "inputs": inputs,
             "summary": summary,
             "search_key": search_key,
-            "checked": checked,
+            "published": published,
         }
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -198,9 +199,10 @@ class SiteBuilder:
 
         progress.phase("Reading the vault")
         with clock("scan"):
-            inputs = self._input_signature(settings, writer.own_paths)
+            inputs, published_same = self._input_signature(settings, writer.own_paths)
             if (
                 inputs == self._inputs
+                and published_same
                 and self._summary is not None
                 and self._last_out == out
                 and (out / MARKER).is_file()
@@ -287,10 +289,8 @@ class SiteBuilder:
             with clock("swap"):
                 writer.commit()
                 if self.keep_cache:
-                    checked_files = site.attachment_paths
-                    cache = self._cache_bytes(
-                        keys.current, inputs, summary, search_key, checked_files
-                    )
+                    published = site.published_attachments
+                    cache = self._cache_bytes(keys.current, inputs, summary, search_key, published)
                     writer.write_cache(cache)
         except BaseException:
             if workers is not None:
@@ -298,7 +298,7 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._checked = site.attachment_paths
+        self._published = site.published_attachments
         self._search_key, self._searchable = search_key, searchable
         self._last_out = out
         if self.keep_live:
@@ -401,13 +401,14 @@ class SiteBuilder:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> str:
-        """Equal means nothing changed (`trellis.signature`: content, never size and time).
+    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> tuple[str, bool]:
+        """The inputs' digest (equal: nothing changed) and whether the attachments the last
+        build published still have their bytes (`trellis.signature`).
 
         The number of worker processes is left out: it never changes what is written.
         """
         context = repr((__version__, replace(settings, jobs=1)))
-        return input_signature(self.vault, context, own_paths, self._checked)
+        return input_signature(self.vault, context, own_paths, self._published)
 
     def _parse(
         self,

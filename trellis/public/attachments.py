@@ -42,10 +42,6 @@ class AttachmentCheck:
     note_files: frozenset[tuple[int, int]] = frozenset()
     _verdicts: dict[str, Verdict] = field(default_factory=dict)
 
-    @property
-    def checked(self) -> frozenset[str]:
-        return frozenset(self._verdicts)
-
     def verdict(self, attachment: Attachment) -> Verdict:
         known = self._verdicts.get(attachment.rel_path)
         if known is None:

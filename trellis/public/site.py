@@ -19,12 +19,12 @@ from trellis.model.index import PathIndex
 from trellis.public.attachments import AttachmentCheck
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.urls import (
-    RESERVED_ROOTS,
     clean_permalink,
     href,
     output_file,
     path_slug,
     publication_problem,
+    unreserved,
 )
 from trellis.vault.records import Attachment, SourceNote, Vault
 
@@ -218,10 +218,9 @@ class PublicSite:
         return [unique[url] for url in sorted(unique)]
 
     @property
-    def attachment_paths(self) -> frozenset[str]:
-        """Vault paths of the attachments looked at here, published or refused."""
-        checked = self.checks.checked if self.checks is not None else frozenset()
-        return frozenset(self._used) | checked
+    def published_attachments(self) -> dict[str, str]:
+        """Vault path -> the hash of its bytes, for every attachment published."""
+        return {path: used.digest for path, used in sorted(self._used.items())}
 
     def use_attachments(self, attachments: list[PublicAttachment]) -> None:
         """Count as used what pages rendered in a worker process asked for (trellis.parallel)."""
@@ -307,9 +306,8 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
                     note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
                 )
                 is_home = False
-        root, _, rest = url.strip("/").partition("/")
-        if root.lower() in RESERVED_ROOTS and not is_home:
-            moved = f"/{root}-note/" + (f"{rest}/" if rest else "")
+        moved = unreserved(url)
+        if moved != url and not is_home:
             diagnostics.warn(note.rel_path, f"URL {url} is reserved for Trellis; using {moved}")
             url = moved
         if url == "/" and not is_home:

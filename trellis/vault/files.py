@@ -187,10 +187,14 @@ class Found:
     file: CheckedPath  # for a symlink, the file it leads to
 
 
-def walk(tree: FileTree, diagnostics: Diagnostics) -> list[Found]:
+def walk(
+    tree: FileTree, diagnostics: Diagnostics, skipped: list[tuple[str, str]] | None = None
+) -> list[Found]:
     """Every regular file of `tree` that the rules let in, sorted by name; dot names and
-    `excluded` left out, every other skipped entry warned about (named by `tree.label`)."""
+    `excluded` left out, every other skipped entry warned about (named by `tree.label`)
+    and, with `skipped`, listed there as (name, why) for `trellis check`."""
     found: dict[str, Found] = {}
+    skipped = [] if skipped is None else skipped
     pending: list[tuple[Path, str]] = [(tree.root, "")]
     while pending:
         folder, prefix = pending.pop()
@@ -214,6 +218,7 @@ def walk(tree: FileTree, diagnostics: Diagnostics) -> list[Found]:
                     target = tree.follow(path)
                     if isinstance(target, str):
                         diagnostics.warn(shown, target)
+                        skipped.append((shown, target))
                         continue
                     mode, path = stat.S_IFREG, target
                 elif child.is_file(follow_symlinks=False):  # the usual case: no stat call
@@ -227,7 +232,9 @@ def walk(tree: FileTree, diagnostics: Diagnostics) -> list[Found]:
                 diagnostics.warn(shown, f"cannot read: {error.strerror or error}")
                 continue
             if not stat.S_ISREG(mode):
-                diagnostics.warn(shown, f"not a regular file ({file_kind(mode)}); skipped")
+                why = f"not a regular file ({file_kind(mode)}); skipped"
+                diagnostics.warn(shown, why)
+                skipped.append((shown, why))
             elif rel in found:
                 diagnostics.warn(
                     shown, "another file has the same name once normalised; this one is skipped"

@@ -69,6 +69,8 @@ class Vault:
     root: Path
     notes: list[SourceNote] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # Entries the walk left out (refused symlinks, pipes, devices): (vault path, why).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def note_files(self) -> frozenset[tuple[int, int]]:

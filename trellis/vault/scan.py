@@ -55,12 +55,14 @@ def walk_vault(
     return notes, others
 
 
-def _walk(root: Path, exclude: Iterable[Path], diagnostics: Diagnostics) -> list[Found]:
-    return [
-        f
-        for f in walk(FileTree.of(root, root, exclude), diagnostics)
-        if f.rel_path != SETTINGS_FILE
-    ]
+def _walk(
+    root: Path,
+    exclude: Iterable[Path],
+    diagnostics: Diagnostics,
+    skipped: list[tuple[str, str]] | None = None,
+) -> list[Found]:
+    found = walk(FileTree.of(root, root, exclude), diagnostics, skipped)
+    return [entry for entry in found if entry.rel_path != SETTINGS_FILE]
 
 
 def _is_note(rel_path: str) -> bool:
@@ -176,7 +178,7 @@ def read_vault(root: Path, diagnostics: Diagnostics, exclude: Iterable[Path] = (
     """Every note (with frontmatter) and every attachment of the vault at `root`."""
     root = root.resolve()
     vault = Vault(root=root)
-    for entry in _walk(root, exclude, diagnostics):
+    for entry in _walk(root, exclude, diagnostics, vault.skipped):
         if _is_note(entry.rel_path):
             note = read_note(root, entry.rel_path, diagnostics, entry.file)
             if note is not None:
