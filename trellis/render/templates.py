@@ -91,7 +91,9 @@ class _CheckedLoader(BaseLoader):
 
 
 def create_environment(vault: Path, diagnostics: Diagnostics | None = None) -> Environment:
-    files = theme_files(template_dirs(vault), vault, diagnostics or Diagnostics())
+    files = theme_files(
+        template_dirs(vault), vault, Diagnostics() if diagnostics is None else diagnostics
+    )
     env = Environment(
         loader=_CheckedLoader(files),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
