@@ -48,8 +48,13 @@ def input_signature(
         digest.update(os.fsencode(f"\n{name}\0{file.path}\0"))
         try:
             if by_content:
-                with file.open() as (handle, _):
-                    digest.update(file_digest(handle).encode())
+                # Only compared, never published: a plain no-follow open is enough here.
+                fd = os.open(file.path, _READ)
+                try:
+                    while chunk := os.read(fd, _CHUNK):
+                        digest.update(chunk)
+                finally:
+                    os.close(fd)
             else:
                 info = os.stat(file.path, follow_symlinks=False)
                 stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
@@ -57,6 +62,10 @@ def input_signature(
         except OSError as error:
             digest.update(f"unreadable {error.errno}".encode())
     return digest.hexdigest(), not unseen
+
+
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_CHUNK = 1024 * 1024
 
 
 def _digest_of(file: CheckedPath) -> str:
