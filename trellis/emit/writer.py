@@ -89,6 +89,8 @@ class OutputWriter:
             raise FatalError(
                 f"output folder {out} would contain the vault {self.vault}; choose another"
             )
+        if self.out.is_symlink():
+            raise FatalError(f"output {out} is a symlink; name the folder it leads to instead")
         if self.out.exists() and not self.out.is_dir():
             raise FatalError(f"output {out} exists and is not a folder")
         if not self._replaceable():

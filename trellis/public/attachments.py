@@ -19,11 +19,18 @@ import hashlib
 from dataclasses import dataclass, field
 
 from trellis.config import Settings
-from trellis.markdown.plugins.media import media_kind
+from trellis.markdown.plugins.media import (
+    AUDIO_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    PDF_EXTENSIONS,
+    VIDEO_EXTENSIONS,
+)
 from trellis.public.svg import svg_problem
 from trellis.vault.files import file_digest
 from trellis.vault.records import Attachment
 
+# The kinds the README lists: what a published note may publish without a setting.
+PUBLISHED_KINDS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | PDF_EXTENSIONS
 # An SVG is parsed whole to be checked; one bigger than this is not published.
 MAX_SVG_BYTES = 20 * 1024 * 1024
 
@@ -51,7 +58,7 @@ class AttachmentCheck:
     def _decide(self, attachment: Attachment) -> Verdict:
         extension = attachment.suffix.lstrip(".")
         listed = extension in self.settings.extra_attachment_extensions
-        if not listed and media_kind(attachment.name) is None:
+        if not listed and extension not in PUBLISHED_KINDS:
             return Verdict(
                 "",
                 f"files of kind .{extension} are not published (only images, audio, video "
