@@ -15,18 +15,11 @@ import tempfile
 from pathlib import Path
 
 from hostile_vault import marker_hits
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_properties import PHASES, SLOW, budget  # its profiles (HYPOTHESIS_PROFILE) too
 
 from trellis.pipeline import build
-
-_SCALE = settings.default.max_examples / 100
-SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
-PHASES = (
-    tuple(settings.default.phases)
-    if os.environ.get("HYPOTHESIS_PROFILE")
-    else (Phase.explicit, Phase.reuse, Phase.generate)
-)
 
 PUBLISHED = "---\ndg-publish: true\n---\n"
 PRIVATE_HEADS = ["---\ndg-publish: false\n---\n", "", '---\ndg-publish: "true"\n---\n']
@@ -36,6 +29,8 @@ TARGETS = [
     "Private/Secret 1 HOSTILE-PRIVATE-1.md",
     "Private",
     "Public 0.md",
+    "Either 0.md",
+    "Either 1.md",
     "Media/pic 0.png",
     "Media/pic 1.pdf",
     "Media",
@@ -81,6 +76,12 @@ def symlinked_vault(draw: st.DrawFn) -> tuple[dict[str, str | bytes], list[tuple
         files[f"Private/Secret {i} HOSTILE-PRIVATE-{i}.md"] = (
             f"{head}# Secret HOSTILE-PRIVATE-{i}\n\ndiary HOSTILE-PRIVATE-{i}\n"
         )
+    for i in range(2):  # published or not at random; a private one carries a marker
+        if draw(st.booleans()):
+            files[f"Either {i}.md"] = f"{PUBLISHED}Either {i} is public.\n"
+        else:
+            head = draw(st.sampled_from(PRIVATE_HEADS))
+            files[f"Either {i}.md"] = f"{head}Either HOSTILE-PRIVATE-E{i}\n"
     links: list[tuple[str, str]] = []
     for n in range(draw(st.integers(1, 8))):
         place = draw(st.sampled_from(LINK_PLACES))
@@ -94,6 +95,7 @@ def symlinked_vault(draw: st.DrawFn) -> tuple[dict[str, str | bytes], list[tuple
             target = draw(st.sampled_from(TARGETS))
         links.append((name, target))
     names = [Path(link).name for link, _ in links]
+    names += ["Either 0", "Either 1", "pic 0.png"]
     shown = [f"![[{name}]]" for name in names] + [f"[[{name}]]" for name in names]
     body = "\n\n".join(draw(st.lists(st.sampled_from(shown), max_size=8)))
     files["Public 1.md"] = f"---\ndg-publish: true\n---\nPublic one.\n\n{body}\n"
@@ -120,7 +122,7 @@ def _write(root: Path, files: dict[str, str | bytes], links: list[tuple[str, str
 
 
 @settings(
-    max_examples=max(1, round(40 * _SCALE)),
+    max_examples=budget(40),
     deadline=None,
     suppress_health_check=SLOW,
     phases=PHASES,
