@@ -23,6 +23,7 @@ instead only when its bytes hash the same, never because its size and time match
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import os
 import posixpath
@@ -140,7 +141,8 @@ class OutputWriter:
     def _warn_leftovers(self) -> None:
         """Name (never remove) what killed builds left: only its owner knows it is garbage."""
         for suffix in (STAGING_SUFFIX, OLD_SUFFIX):
-            for path in sorted(self.out.parent.glob(f".{self.out.name}.*{suffix}")):
+            pattern = f".{glob.escape(self.out.name)}.*{suffix}"
+            for path in sorted(self.out.parent.glob(pattern)):
                 if path.resolve() != self.vault and _holds_marker(path):
                     self.diagnostics.warn(
                         "",
