@@ -2,7 +2,8 @@
 
 This is the one place that looks at private notes next to public ones on purpose, to show
 the author (on their own terminal, never in the site) where a published note links to or
-embeds a note that stays private, so they can review before deploying.
+embeds a note that stays private, so they can review before deploying; and which files
+were left out: symlinks the rules refuse, attachments of a kind or content not published.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class CheckReport:
     published: list[tuple[str, str]] = field(default_factory=list)  # (vault path, URL)
     private_count: int = 0
     private_links: list[PrivateLink] = field(default_factory=list)
+    # Files left out: refused symlinks, attachments of a kind or content not published.
+    skipped: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     site: PublicSite | None = None
 
@@ -53,11 +56,17 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
     everything.finish()
     report.private_count = len(source.notes) - len(published)
     NoteRenderer(site, report.diagnostics).parse_all()
+    report.skipped = [f"{path}: {why}" for path, why in source.skipped]
     for note in site.notes:
         assert note.content is not None
         for link in note.content.links:
             path = link.target.partition("#")[0].strip()
-            if not path or looks_like_file(path) or site.resolve(link.target, note) is not None:
+            if not path or site.resolve(link.target, note) is not None:
+                continue
+            refused = site.attachment_problem(path, note)
+            if refused:
+                report.skipped.append(f"{note.rel_path}:{link.line}: {path}: {refused}")
+            if looks_like_file(path):
                 continue
             match = everything.resolve(path, note.rel_path.rpartition("/")[0])
             if match is not None and match.item.rel_path not in published:
@@ -78,4 +87,7 @@ def format_report(report: CheckReport) -> str:
         ]
     else:
         lines.append("No published note links to a private one.")
+    if report.skipped:
+        lines.append(f"{len(report.skipped)} files left out (symlinks, kinds, unsafe content):")
+        lines += [f"  {line}" for line in report.skipped]
     return "\n".join(lines)

@@ -144,7 +144,7 @@ def _check(args: argparse.Namespace) -> int:
     if warnings and not args.quiet:
         for item in warnings if (args.verbose or args.strict) else warnings[:SHOWN_WARNINGS]:
             print(str(item), file=sys.stderr)
-    flagged = bool(report.private_links) or bool(warnings)
+    flagged = bool(report.private_links) or bool(report.skipped) or bool(warnings)
     return 1 if args.strict and flagged else 0
 
 

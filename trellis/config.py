@@ -49,6 +49,10 @@ class Settings:
     enable_search: bool = True
     link_preview: bool = True
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # File extensions copied when a published note links or embeds them, beyond the kinds
+    # Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an
+    # `html` or `svg` listed here runs its scripts on the site's origin.
+    extra_attachment_extensions: tuple[str, ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -69,7 +73,7 @@ class Settings:
 
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
-_TYPE_OF = {"str": str, "bool": bool, "int": int}
+_TYPE_OF = {"str": str, "bool": bool, "int": int, "tuple[str, ...]": list}
 
 
 def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnostics) -> Settings:
@@ -94,6 +98,8 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
                 SETTINGS_FILE, f"setting {key!r} must be {wanted.__name__}, not {value!r}"
             )
             continue
+        if wanted is list:
+            value = _extensions(key, value, diagnostics)
         checked[name] = value
     settings = replace(settings, **checked)
     if settings.jobs < 1:
@@ -104,3 +110,15 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
         diagnostics.warn(SETTINGS_FILE, f"base_url {settings.base_url!r} is not an http(s) URL")
         settings = replace(settings, base_url="/")
     return settings
+
+
+def _extensions(key: str, values: list[Any], diagnostics: Diagnostics) -> tuple[str, ...]:
+    """`["html", ".ZIP"]` -> `("html", "zip")`; anything but a plain extension is a warning."""
+    kept: set[str] = set()
+    for value in values:
+        extension = value.strip().lstrip(".").lower() if isinstance(value, str) else ""
+        if extension.isalnum() and extension.isascii() and extension != "md":
+            kept.add(extension)
+        else:
+            diagnostics.warn(SETTINGS_FILE, f"setting {key!r}: {value!r} is not a file extension")
+    return tuple(sorted(kept))

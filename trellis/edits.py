@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.attachments import copy_attachment
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
@@ -37,7 +38,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import static_dirs
+from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
 
@@ -184,7 +185,7 @@ def apply_edits(
         emit_graph(site, graph, writer)
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
-        writer.copy_file(attachment.output_path, attachment.source.abs_path)
+        copy_attachment(attachment, writer)
 
     edited = {edit.note.rel_path for edit in edits}
     rerendered = {note.rel_path for note in affected.values()}
@@ -210,8 +211,9 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         if not any(part.startswith(".") for part in rel.parts):
             assets.add(rel.as_posix())
     writer = InPlaceWriter(live.out, live.vault, Diagnostics())
+    files = theme_files(folders, live.vault, Diagnostics())  # by the rules a build follows
     for rel in sorted(assets):
-        source = next((f / rel for f in folders if (f / rel).is_file()), None)
+        source = files.get(rel)
         if source is None:
             writer.remove(f"static/{rel}")
         else:

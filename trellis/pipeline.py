@@ -9,8 +9,9 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 - every page has a key, a digest of everything its HTML depends on (its note, the hrefs of
   its links, the notes it embeds, its backlinks, the templates, the settings, Trellis's
   version); a page whose key is unchanged is not rendered but linked from the last output;
-- when nothing at all changed (every file's size and time, the templates and settings),
-  the last output is kept as it is.
+- when nothing at all changed (every note's bytes, the bytes of every attachment it
+  published, the templates, assets and settings: `trellis.signature`, never sizes and
+  times alone), the last output is kept as it is.
 
 `build()` is the one-shot form: one builder, its cache kept beside the output folder.
 """
@@ -54,10 +55,17 @@ from trellis.public.graph import LinkGraph, build_link_graph
 from trellis.public.site import PublicSite, build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import checked, create_environment, static_dirs, template_dirs
+from trellis.render.templates import (
+    checked,
+    create_environment,
+    static_dirs,
+    template_dirs,
+    theme_files,
+)
+from trellis.signature import input_signature
 from trellis.vault.scan import read_vault
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class Progress:
@@ -102,6 +110,8 @@ class SiteBuilder:
         self._parsed: dict[str, _Parsed] = {}
         self._page_keys: dict[str, str] = {}
         self._inputs = ""
+        # The attachments the last build published (vault path -> hash of their bytes).
+        self._published: dict[str, str] = {}
         self._last: BuildResult | None = None
         self._last_out: Path | None = None
         # What the last build reported: (notes, pages, attachments, warnings).
@@ -133,6 +143,7 @@ class SiteBuilder:
         if (self.out / MARKER).is_file():
             self._last_out = self.out
             self._inputs = data["inputs"]
+            self._published = data["published"]
             self._summary = data["summary"]
             self._search_key = data.get("search_key", "")
 
@@ -142,6 +153,7 @@ class SiteBuilder:
         inputs: str,
         summary: tuple[int, int, int, list[Diagnostic]],
         search_key: str,
+        published: dict[str, str],
     ) -> bytes:
         """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
@@ -159,6 +171,7 @@ class SiteBuilder:
             "inputs": inputs,
             "summary": summary,
             "search_key": search_key,
+            "published": published,
         }
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -186,9 +199,10 @@ class SiteBuilder:
 
         progress.phase("Reading the vault")
         with clock("scan"):
-            inputs = self._input_signature(settings, writer.own_paths)
+            inputs, published_same = self._input_signature(settings, writer.own_paths)
             if (
                 inputs == self._inputs
+                and published_same
                 and self._summary is not None
                 and self._last_out == out
                 and (out / MARKER).is_file()
@@ -199,7 +213,7 @@ class SiteBuilder:
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
-        templates = checked(lambda: create_environment(self.vault))
+        templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = _theme_signature(self.vault)
         keys = PageKeys(self._page_keys, self._last_out, theme)
 
@@ -246,8 +260,8 @@ class SiteBuilder:
                 emit_graph(site, graph, writer)
                 emit_feeds(site, pages, writer)
             with clock("assets"):
-                emit_static(static_dirs(self.vault), writer)
-                result.attachments_copied = emit_attachments(site, writer, diagnostics)
+                emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
+                result.attachments_copied = emit_attachments(site, writer)
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))
@@ -275,7 +289,8 @@ class SiteBuilder:
             with clock("swap"):
                 writer.commit()
                 if self.keep_cache:
-                    cache = self._cache_bytes(keys.current, inputs, summary, search_key)
+                    published = site.published_attachments
+                    cache = self._cache_bytes(keys.current, inputs, summary, search_key, published)
                     writer.write_cache(cache)
         except BaseException:
             if workers is not None:
@@ -283,6 +298,7 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._published = site.published_attachments
         self._search_key, self._searchable = search_key, searchable
         self._last_out = out
         if self.keep_live:
@@ -385,19 +401,14 @@ class SiteBuilder:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> str:
-        """A digest of every input's name, size and time: equal means nothing changed.
+    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> tuple[str, bool]:
+        """The inputs' digest (equal: nothing changed) and whether the attachments the last
+        build published still have their bytes (`trellis.signature`).
 
         The number of worker processes is left out: it never changes what is written.
         """
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr((__version__, replace(settings, jobs=1))).encode())
-        skip = {p.resolve() for p in own_paths}
-        for folder in [self.vault, *template_dirs(self.vault), *static_dirs(self.vault)]:
-            for path, info in _stat_tree(folder, skip):
-                stamp = f"\0{info.st_size}\0{info.st_mtime_ns}\n"
-                digest.update(os.fsencode(path) + stamp.encode())
-        return digest.hexdigest()
+        context = repr((__version__, replace(settings, jobs=1)))
+        return input_signature(self.vault, context, own_paths, self._published)
 
     def _parse(
         self,
@@ -492,38 +503,14 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def _stat_tree(folder: Path, skip: set[Path]) -> Iterator[tuple[str, os.stat_result]]:
-    """(path, stat) of every file under `folder`, dot folders and `skip` left out."""
-    if not folder.is_dir():
-        return
-    stack = [folder]
-    while stack:
-        current = stack.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") and entry.name != ".trellis" and current == folder:
-                continue
-            path = Path(entry.path)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if path.resolve() not in skip:
-                        stack.append(path)
-                    continue
-                yield entry.path, entry.stat()
-            except OSError:
-                continue
-
-
 def _theme_signature(vault: Path) -> str:
     """Templates are part of every page: their contents go into each page's key."""
     digest = hashlib.blake2b(digest_size=16)
-    for folder in template_dirs(vault):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(os.fsencode(path) + b"\0" + path.read_bytes())
+    for name, file in sorted(theme_files(template_dirs(vault), vault, Diagnostics()).items()):
+        try:
+            digest.update(os.fsencode(name) + b"\0" + file.read())
+        except OSError as error:
+            digest.update(os.fsencode(name) + f"\0unreadable {error.errno}".encode())
     settings_file = vault / SETTINGS_FILE
     if settings_file.is_file():
         digest.update(settings_file.read_bytes())

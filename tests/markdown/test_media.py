@@ -26,6 +26,8 @@ FILES = {
         "paper.pdf",
     )
 }
+# An SVG is published only when it parses as an inert SVG (trellis.public.svg).
+FILES["vector.svg"] = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>'
 
 
 @pytest.mark.parametrize(

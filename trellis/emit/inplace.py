@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics, FatalError
-from trellis.emit.writer import MARKER, OutputWriter, copy_with_time
+from trellis.emit.writer import MARKER, TEMPORARY_SUFFIX, OutputWriter
+from trellis.vault.files import CheckedPath
 
 
 class InPlaceWriter(OutputWriter):
@@ -38,21 +39,30 @@ class InPlaceWriter(OutputWriter):
     def write_bytes(self, rel_path: str, data: bytes) -> None:
         self._replace(rel_path, lambda temporary: temporary.write_bytes(data))
 
-    def copy_file(self, rel_path: str, source: Path) -> None:
-        self._replace(rel_path, lambda temporary: copy_with_time(source, temporary))
+    def copy_file(
+        self, rel_path: str, source: CheckedPath | Path, digest: str = "", shown: str = ""
+    ) -> bool:
+        def fill(temporary: Path) -> bool:
+            return self._copy_into(temporary, rel_path, source, digest, shown)
 
-    def _replace(self, rel_path: str, fill: Callable[[Path], object]) -> None:
+        return self._replace(rel_path, fill)
+
+    def _replace(self, rel_path: str, fill: Callable[[Path], object]) -> bool:
         """`fill` a file beside `rel_path`'s target, then rename it over the target."""
         path = self._target(rel_path)
         if path is None:
-            return
-        temporary = path.with_name(f".{path.name}.trellis-tmp")
+            return False
+        temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
         try:
-            fill(temporary)
+            temporary.unlink(missing_ok=True)
+            if fill(temporary) is False:
+                return False
             os.replace(temporary, path)
         except OSError as error:
             temporary.unlink(missing_ok=True)
             self._skip(rel_path, error)
+            return False
+        return True
 
     def remove(self, rel_path: str) -> None:
         """Remove one file of the folder (an asset whose source is gone)."""

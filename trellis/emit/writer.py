@@ -1,33 +1,59 @@
 """`OutputWriter`: the only way output reaches the disk.
 
-Files go into a fresh staging folder beside the output folder (`.OUT.trellis-new`); `commit`
-swaps it in with two renames, so a failed or interrupted build leaves the previous site as
-it was and pages of deleted notes vanish. Every path is checked to stay inside the staging
-folder, a second write to one path is refused, and an existing output folder is replaced
-only if a marker file shows Trellis wrote it: Trellis never deletes anything it did not make.
+Files go into a fresh staging folder beside the output folder, with a name no other folder
+has (`.OUT.<random>.trellis-new`, made with an exclusive `mkdir`, as `mkdtemp` does, but
+with the usual permissions: the folder is deployed); `commit` swaps it in with two renames,
+so a failed or interrupted build leaves the previous site as it was and pages of deleted
+notes vanish. Every path is checked to stay inside the staging folder, a second write to
+one path is refused, and an existing output folder is replaced only if a marker file shows
+Trellis wrote it. Trellis never deletes anything it did not make in this very run: the
+staging folder is removed only while it holds the marker with this run's own token, the old
+output only while it holds the site marker; a vault or any other folder, whatever its name
+(`trellis build .x.trellis-new -o x`), is never taken for one of ours. Folders left by a
+killed build are named in a warning, never removed.
 Beside the output folder there is also its build cache (`.OUT.trellis-cache`, see
 `trellis.pipeline`): it names private things (links as written, warnings), so it must never
 be inside the folder that gets deployed.
+
+Files are copied through one checked descriptor (`CheckedPath.open`: no symlink followed,
+regular file), so what was checked is what is copied; a file of the last output is linked
+instead only when its bytes hash the same, never because its size and time match.
 """
 
 from __future__ import annotations
 
 import errno
+import glob
+import hashlib
 import os
 import posixpath
+import secrets
 import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 from trellis.diagnostics import Diagnostics, FatalError
+from trellis.vault.files import CheckedPath, file_digest
 
 MARKER = ".trellis-site"
+SITE_MARK = "Written by Trellis; replaced on every build.\n"
+STAGING_SUFFIX = ".trellis-new"
+OLD_SUFFIX = ".trellis-old"
+# Beside a file replaced in place (`InPlaceWriter`): `.<name>.trellis-tmp`.
+TEMPORARY_SUFFIX = ".trellis-tmp"
+_CHUNK = 1024 * 1024
 
 
-def copy_with_time(source: Path, target: Path) -> None:
-    """Copy `source` to `target` with its times, so a later build can tell it is the same."""
-    shutil.copyfile(source, target)
-    info = source.stat()
+def copy_checked(handle: BinaryIO, info: os.stat_result, target: Path) -> str:
+    """Copy what `handle` still has to read into a new file `target`, with `info`'s times;
+    the hash of the bytes copied."""
+    digest = hashlib.blake2b(digest_size=8)
+    with target.open("xb") as out:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return digest.hexdigest()
 
 
 def cache_path(out: Path) -> Path:
@@ -36,43 +62,93 @@ def cache_path(out: Path) -> Path:
     return out.parent / f".{out.name}.trellis-cache"
 
 
+def _holds_marker(folder: Path, text: str | None = None) -> bool:
+    """Is `folder` a real folder with our marker file in it (saying `text`, if given)?"""
+    marker = folder / MARKER
+    if folder.is_symlink() or not folder.is_dir() or marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        return text is None or marker.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 class OutputWriter:
     def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
         self.out = out.absolute()
         self.diagnostics = diagnostics
-        self.staging = self.out.parent / f".{self.out.name}.trellis-new"
-        self._old = self.out.parent / f".{self.out.name}.trellis-old"
+        self.vault = vault.resolve()
+        # Set by `start`: this run's own folder, and the marker text only this run writes.
+        self.staging = self.out.parent / f".{self.out.name}.unstarted{STAGING_SUFFIX}"
+        self._started = False
+        self._staging_mark = f"Trellis staging folder {secrets.token_hex(16)}\n"
         self.written: set[str] = set()
         # The folder of the last build, whose unchanged files may be linked instead of copied.
         self.previous: Path | None = None
-        vault = vault.resolve()
         real_out = self.out.resolve()
-        if real_out == vault or vault.is_relative_to(real_out):
-            raise FatalError(f"output folder {out} would contain the vault {vault}; choose another")
+        if real_out == self.vault or self.vault.is_relative_to(real_out):
+            raise FatalError(
+                f"output folder {out} would contain the vault {self.vault}; choose another"
+            )
+        if self.out.is_symlink():
+            raise FatalError(f"output {out} is a symlink; name the folder it leads to instead")
         if self.out.exists() and not self.out.is_dir():
             raise FatalError(f"output {out} exists and is not a folder")
-        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).is_file():
+        if not self._replaceable():
             raise FatalError(
                 f"output folder {out} is not empty and was not written by Trellis "
                 f"(no {MARKER} file); empty it or choose another folder"
             )
 
+    def _replaceable(self) -> bool:
+        """May the output folder be replaced: missing, empty, or marked as a Trellis site?"""
+        if not self.out.is_dir():
+            return not self.out.exists()
+        return _holds_marker(self.out) or not any(self.out.iterdir())
+
     @property
     def own_paths(self) -> list[Path]:
         """The folders and files this writer uses (never read as part of a vault)."""
-        return [self.out, self.staging, self._old, cache_path(self.out)]
+        paths = [self.out, cache_path(self.out)]
+        return [*paths, self.staging] if self._started else paths
 
     def start(self) -> None:
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
-            for leftover in (self.staging, self._old):
-                if leftover.exists():
-                    shutil.rmtree(leftover)
-            self.staging.mkdir()
+            self._warn_leftovers()
+            self.staging = self._make_staging()
+            self._started = True
+            (self.staging / MARKER).write_text(self._staging_mark, encoding="utf-8")
         except OSError as error:
             raise FatalError(
                 f"cannot write output folder {self.out}: {error.strerror or error}"
             ) from None
+
+    def _make_staging(self) -> Path:
+        """A new folder beside the output that no one else has (an exclusive `mkdir`)."""
+        for _ in range(100):
+            path = self._fresh_name(STAGING_SUFFIX)
+            try:
+                path.mkdir()
+            except FileExistsError:
+                continue
+            return path
+        raise FileExistsError(errno.EEXIST, "no free name for a staging folder")
+
+    def _fresh_name(self, suffix: str) -> Path:
+        return self.out.parent / f".{self.out.name}.{secrets.token_hex(6)}{suffix}"
+
+    def _warn_leftovers(self) -> None:
+        """Name (never remove) what killed builds left: only its owner knows it is garbage."""
+        for suffix in (STAGING_SUFFIX, OLD_SUFFIX):
+            pattern = f".{glob.escape(self.out.name)}.*{suffix}"
+            for path in sorted(self.out.parent.glob(pattern)):
+                if path.resolve() != self.vault and _holds_marker(path):
+                    self.diagnostics.warn(
+                        "",
+                        f"{path} was left by an interrupted build; "
+                        "delete it when no build is running",
+                    )
 
     def _target(self, rel_path: str) -> Path | None:
         normal = posixpath.normpath("/" + rel_path.replace("\\", "/")).lstrip("/")
@@ -82,6 +158,9 @@ class OutputWriter:
             or normal != rel_path.replace("\\", "/").lstrip("/")
         ):
             self.diagnostics.warn("", f"refused to write outside the output folder: {rel_path!r}")
+            return None
+        if normal.split("/")[0] == MARKER:
+            self.diagnostics.warn("", f"refused to write over Trellis's marker: {rel_path!r}")
             return None
         if normal in self.written:
             self.diagnostics.warn("", f"two outputs for one file: {normal} (second one dropped)")
@@ -117,29 +196,74 @@ class OutputWriter:
             except OSError as error:
                 self._skip(rel_path, error)
 
-    def copy_file(self, rel_path: str, source: Path) -> None:
-        """Copy `source`; the copy keeps its time, so the next build can tell it is the same.
+    def copy_file(
+        self, rel_path: str, source: CheckedPath | Path, digest: str = "", shown: str = ""
+    ) -> bool:
+        """Copy `source` (read through one checked descriptor); True if it was written.
 
-        When the last output (`previous`) holds a file of the same size and time, it is
-        hard-linked instead of copied: big assets (fonts, scripts, audio) cost nothing.
+        With `digest` (the hash of the bytes that were checked), the copy must have it, else
+        it is dropped with a warning naming `shown`. A file of the last output (`previous`)
+        whose bytes hash the same is hard-linked instead: big assets cost no copy.
         """
         path = self._target(rel_path)
         if path is None:
-            return
-        if self.previous is not None:
-            try:
-                here, there = source.stat(), (self.previous / rel_path).stat()
-                if (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns):
-                    os.link(self.previous / rel_path, path)
-                    return
-            except OSError:
-                pass
+            return False
+        return self._copy_into(path, rel_path, source, digest, shown, link=True)
 
+    def _copy_into(
+        self,
+        path: Path,
+        rel_path: str,
+        source: CheckedPath | Path,
+        digest: str,
+        shown: str,
+        link: bool = False,
+    ) -> bool:
+        if isinstance(source, Path):
+            source = CheckedPath(source.parent, source)
+        shown = shown or rel_path
         try:
-            copy_with_time(source, path)
-        except OSError as error:  # an unreadable attachment costs that file, not the build
-            path.unlink(missing_ok=True)
-            self._skip(rel_path, error)
+            with source.open() as (handle, info):
+                if link and self._link_previous(rel_path, path, handle, info, digest):
+                    return True
+                try:
+                    copied = copy_checked(handle, info, path)
+                except OSError as error:
+                    path.unlink(missing_ok=True)
+                    self._skip(rel_path, error)
+                    return False
+        except OSError as error:  # the source: gone, or no longer what was checked
+            self.diagnostics.warn(shown, f"not copied: {error.strerror or error}")
+            return False
+        if digest and copied != digest:
+            path.unlink()
+            self.diagnostics.warn(
+                shown, "changed while the site was built; not copied (build again)"
+            )
+            return False
+        return True
+
+    def _link_previous(
+        self, rel_path: str, path: Path, handle: BinaryIO, info: os.stat_result, digest: str
+    ) -> bool:
+        """Hard-link the last output's `rel_path` to `path` if its bytes hash like the
+        source's (`digest`, else the source read through `handle`, rewound after)."""
+        if self.previous is None:
+            return False
+        try:
+            old = CheckedPath(self.previous, self.previous / rel_path)
+            with old.open() as (previous, previous_info):
+                if previous_info.st_size != info.st_size:
+                    return False
+                if not digest:
+                    digest = file_digest(handle)
+                    handle.seek(0)
+                if file_digest(previous) != digest:
+                    return False
+            os.link(old.path, path)
+        except OSError:
+            return False
+        return True
 
     def reuse(self, rel_path: str, previous: Path) -> bool:
         """Take over `previous/rel_path` (a file an earlier build wrote) unchanged.
@@ -186,17 +310,40 @@ class OutputWriter:
             self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
 
     def commit(self) -> None:
-        """Swap the staged site in place of the old one."""
-        (self.staging / MARKER).write_text("Written by Trellis; replaced on every build.\n")
+        """Swap the staged site in place of the old one (checked again: still ours?)."""
+        if not _holds_marker(self.staging, self._staging_mark):
+            raise FatalError(f"staging folder {self.staging} was changed by someone else")
+        (self.staging / MARKER).write_text(SITE_MARK, encoding="utf-8")
+        old = None
         try:
-            if self.out.exists():
-                os.replace(self.out, self._old)
-            os.replace(self.staging, self.out)
+            if self.out.exists() or self.out.is_symlink():
+                if not self._replaceable():
+                    raise FatalError(f"output folder {self.out} is no longer Trellis's; kept")
+                old = self._fresh_name(OLD_SUFFIX)
+                os.rename(self.out, old)
+            os.rename(self.staging, self.out)
         except OSError as error:
             raise FatalError(
                 f"cannot replace output folder {self.out}: {error.strerror or error}"
             ) from None
-        shutil.rmtree(self._old, ignore_errors=True)
+        self._started = False
+        if old is not None:
+            self._remove_old(old)
+
+    def _remove_old(self, old: Path) -> None:
+        """Remove the output this build replaced: a marked site, or an empty folder."""
+        if old.is_symlink():
+            old.unlink()
+        elif _holds_marker(old):
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            try:
+                old.rmdir()
+            except OSError:
+                self.diagnostics.warn("", f"kept {old}: it was not a Trellis site")
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Remove this run's staging folder, only while it holds this run's own marker."""
+        if self._started and _holds_marker(self.staging, self._staging_mark):
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self._started = False

@@ -75,7 +75,10 @@ def link_note(
         resolved = site.resolve(link.target, note, link.line, warn=True)
         resolutions.append((link.target, resolved.href if resolved else None))
         if resolved is None:
-            if path and (media_kind(path) or looks_like_file(path)):
+            refused = site.attachment_problem(path, note) if path else None
+            if refused:
+                diagnostics.warn(note.rel_path, f"{path!r} not published: {refused}", link.line)
+            elif path and (media_kind(path) or looks_like_file(path)):
                 diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
             else:
                 what = "embed" if link.embed else "link"

@@ -8,7 +8,6 @@ a published note asks for it.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,14 +16,15 @@ from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
 from trellis.model.content import NoteContent
 from trellis.model.index import PathIndex
+from trellis.public.attachments import AttachmentCheck
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.urls import (
-    RESERVED_ROOTS,
     clean_permalink,
     href,
     output_file,
     path_slug,
     publication_problem,
+    unreserved,
 )
 from trellis.vault.records import Attachment, SourceNote, Vault
 
@@ -90,7 +90,8 @@ def frontmatter_tags(meta: dict[str, Any]) -> list[str]:
 @dataclass(frozen=True)
 class PublicAttachment:
     source: Attachment
-    url: str  # "/attachments/<hash>/<name>"
+    url: str  # "/attachments/<hash of its bytes>/<name>"
+    digest: str  # the hash of the bytes that were checked: the copy must have it too
 
     @property
     def output_path(self) -> str:
@@ -116,6 +117,7 @@ class PublicSite:
     _notes: PathIndex[PublishedNote] = field(default_factory=PathIndex)
     _files: PathIndex[Attachment] = field(default_factory=lambda: PathIndex(strip_md=False))
     _used: dict[str, PublicAttachment] = field(default_factory=dict)
+    checks: AttachmentCheck | None = None
     by_url: dict[str, PublishedNote] = field(default_factory=dict)
 
     # -- lookups used while parsing and rendering -------------------------------------------
@@ -142,17 +144,34 @@ class PublicSite:
         return match.item
 
     def find_attachment(self, target: str, source: PublishedNote | None) -> PublicAttachment | None:
-        """The attachment a published note names; from then on it will be copied."""
+        """The attachment a published note names; from then on it will be copied.
+
+        None when there is no such file, or when it may not be published
+        (`attachment_problem` says why).
+        """
         match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
         if match is None:
             return None
         attachment = match.item
         public = self._used.get(attachment.rel_path)
         if public is None:
-            digest = hashlib.blake2b(attachment.rel_path.encode(), digest_size=4).hexdigest()
-            public = PublicAttachment(attachment, f"/attachments/{digest}/{attachment.name}")
+            verdict = self._checks().verdict(attachment)
+            if verdict.problem is not None:
+                return None
+            url = f"/attachments/{verdict.digest}/{attachment.name}"
+            public = PublicAttachment(attachment, url, verdict.digest)
             self._used[attachment.rel_path] = public
         return public
+
+    def attachment_problem(self, target: str, source: PublishedNote | None) -> str | None:
+        """Why the file `target` names is not published (its kind, unsafe content), or None."""
+        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
+        return None if match is None else self._checks().verdict(match.item).problem
+
+    def _checks(self) -> AttachmentCheck:
+        if self.checks is None:
+            self.checks = AttachmentCheck(self.settings)
+        return self.checks
 
     def resolve(
         self, target: str, source: PublishedNote | None, line: int | None = None, warn: bool = False
@@ -194,7 +213,14 @@ class PublicSite:
 
     @property
     def attachments(self) -> list[PublicAttachment]:
-        return sorted(self._used.values(), key=lambda a: a.url)
+        """The attachments to copy, once per URL (equal files of one name share it)."""
+        unique = {a.url: a for a in sorted(self._used.values(), key=lambda a: a.source.rel_path)}
+        return [unique[url] for url in sorted(unique)]
+
+    @property
+    def published_attachments(self) -> dict[str, str]:
+        """Vault path -> the hash of its bytes, for every attachment published."""
+        return {path: used.digest for path, used in sorted(self._used.items())}
 
     def use_attachments(self, attachments: list[PublicAttachment]) -> None:
         """Count as used what pages rendered in a worker process asked for (trellis.parallel)."""
@@ -260,6 +286,7 @@ def _is_true(value: object) -> bool:
 def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> PublicSite:
     """Select the published notes, give each its URL, index names; drop everything else."""
     site = PublicSite(settings=settings, diagnostics=diagnostics)
+    site.checks = AttachmentCheck(settings, vault.note_files)
     for note in sorted(vault.notes, key=lambda n: n.rel_path):
         if not note.frontmatter_ok:
             continue
@@ -279,9 +306,8 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
                     note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
                 )
                 is_home = False
-        root, _, rest = url.strip("/").partition("/")
-        if root.lower() in RESERVED_ROOTS and not is_home:
-            moved = f"/{root}-note/" + (f"{rest}/" if rest else "")
+        moved = unreserved(url)
+        if moved != url and not is_home:
             diagnostics.warn(note.rel_path, f"URL {url} is reserved for Trellis; using {moved}")
             url = moved
         if url == "/" and not is_home:

@@ -37,6 +37,29 @@ RESERVED_ROOTS = frozenset(
 )
 
 
+# Names Trellis gives its own files inside the output (the site marker, files being replaced
+# in place, staging and old folders): a URL segment may not take them, at any depth.
+INTERNAL_NAMES = frozenset({".trellis-site"})
+INTERNAL_SUFFIXES = (".trellis-tmp", ".trellis-new", ".trellis-old", ".trellis-cache")
+
+
+def _reserved(segment: str, first: bool) -> bool:
+    name = segment.lower()
+    return (
+        (first and name in RESERVED_ROOTS)
+        or name in INTERNAL_NAMES
+        or name.endswith(INTERNAL_SUFFIXES)
+    )
+
+
+def unreserved(site_path: str) -> str:
+    """`site_path` with `-note` added to each segment that is a name Trellis uses itself
+    (`/static/x/` -> `/static-note/x/`, `/.trellis-site/` -> `/.trellis-site-note/`)."""
+    segments = site_path.strip("/").split("/")
+    moved = [s + "-note" if _reserved(s, i == 0) else s for i, s in enumerate(segments)]
+    return "/" + "/".join(moved) + "/" if site_path.strip("/") else site_path
+
+
 def publication_problem(meta: dict[str, Any], settings: Settings) -> tuple[bool, str | None]:
     """(published?, warning): only the boolean `true` of the publish flag publishes."""
     if settings.publish_all:

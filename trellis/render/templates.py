@@ -1,8 +1,9 @@
 """The Jinja2 environment: the theme's templates, overridable from the vault.
 
 A vault overrides any theme template by putting a file of the same name in
-`.trellis/templates/` (and any asset in `.trellis/static/`). Templates only lay out what
-the page context already computed; every decision lives in Python where tests reach it.
+`.trellis/templates/` (and any asset in `.trellis/static/`), read by the symlink rules of
+`trellis.vault.files` (`theme_files`) like every file of the vault. Templates only lay out
+what the page context already computed; every decision lives in Python where tests reach it.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from jinja2 import (
-    ChoiceLoader,
+    BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
     select_autoescape,
 )
 
 from trellis.config import OVERRIDES_DIR
-from trellis.diagnostics import FatalError
+from trellis.diagnostics import Diagnostics, FatalError
+from trellis.vault.files import CheckedPath, FileTree, walk
 
 Result = TypeVar("Result")
 
@@ -43,9 +45,57 @@ def static_dirs(vault: Path) -> list[Path]:
     return [p for p in (override, THEME_STATIC) if p.is_dir()]
 
 
-def create_environment(vault: Path) -> Environment:
+def theme_files(
+    folders: list[Path], vault: Path, diagnostics: Diagnostics
+) -> dict[str, CheckedPath]:
+    """Every file of `folders` (`template_dirs` or `static_dirs`) by name, the first folder
+    winning, read by the rules of `trellis.vault.files`: a vault override may not lead out
+    of the vault or to a note, a theme file not out of the theme's folder."""
+    overrides = vault / OVERRIDES_DIR
+    vault = vault.resolve()
+    files: dict[str, CheckedPath] = {}
+    for folder in folders:
+        if folder.parent == overrides:
+            tree = FileTree.of(vault / OVERRIDES_DIR / folder.name, vault, notes=False)
+        else:
+            tree = FileTree.of(folder.resolve(), folder.resolve())
+        problem = tree.problem()
+        if problem:
+            diagnostics.warn(tree.label.rstrip("/"), problem)
+            continue
+        for found in walk(tree, diagnostics):
+            files.setdefault(found.rel_path, found.file)
+    return files
+
+
+class _CheckedLoader(BaseLoader):
+    """Templates read through `CheckedPath` (Jinja's own loader follows any symlink)."""
+
+    def __init__(self, files: dict[str, CheckedPath]) -> None:
+        self.files = files
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        file = self.files.get(template)
+        if file is None:
+            raise TemplateNotFound(template)
+        try:
+            source = file.read().decode("utf-8")
+        except OSError:
+            raise TemplateNotFound(template) from None
+        return source, str(file.path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.files)
+
+
+def create_environment(vault: Path, diagnostics: Diagnostics | None = None) -> Environment:
+    files = theme_files(
+        template_dirs(vault), vault, Diagnostics() if diagnostics is None else diagnostics
+    )
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_dirs(vault)]),
+        loader=_CheckedLoader(files),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

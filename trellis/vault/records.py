@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from trellis.model.dates import note_dates
+from trellis.vault.files import CheckedPath
 
 
 @dataclass
@@ -25,6 +26,8 @@ class SourceNote:
     content_hash: str = ""
     # The 1-based file line of each top-level frontmatter key, for warnings about its value.
     meta_lines: dict[str, int] = field(default_factory=dict)
+    # (st_dev, st_ino) of the file read: no attachment may be this same file (a hard link).
+    file_id: tuple[int, int] = (0, 0)
 
     @property
     def stem(self) -> str:
@@ -46,7 +49,11 @@ class Attachment:
     """A non-note file (image, audio, video, PDF, ...) that notes may embed or link."""
 
     rel_path: str
-    abs_path: Path
+    file: CheckedPath  # where its bytes are read (for a symlink, the file it leads to)
+
+    @property
+    def abs_path(self) -> Path:
+        return self.file.path
 
     @property
     def name(self) -> str:
@@ -62,3 +69,10 @@ class Vault:
     root: Path
     notes: list[SourceNote] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # Entries the walk left out (refused symlinks, pipes, devices): (vault path, why).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def note_files(self) -> frozenset[tuple[int, int]]:
+        """The files (device, inode) the notes were read from."""
+        return frozenset(note.file_id for note in self.notes)

@@ -1,0 +1,98 @@
+"""The build's own folders: Trellis deletes only what it made in this very run. A vault (or
+any folder) named like a staging folder is never removed, whatever its name, and a URL may
+not take a name Trellis uses inside the output (`.trellis-site`, in-place temporaries):
+such permalinks are renamed with a warning, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import PUBLISHED, published, write_vault
+
+from trellis.emit.writer import MARKER
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "vault_name", [".x.trellis-new", ".x.trellis-old", ".x.0123456789ab.trellis-new"]
+)
+def test_a_vault_named_like_a_staging_folder_is_never_deleted(
+    tmp_path: Path, vault_name: str
+) -> None:
+    vault = write_vault(
+        tmp_path / vault_name,
+        {"Only Copy.md": published("irreplaceable"), MARKER: "Trellis staging folder x\n"},
+    )
+    before = tree(vault)
+    for _ in range(2):  # a first build, then one replacing its output
+        result = run(tmp_path, "build", vault_name, "-o", "x")
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert tree(vault) == before
+    assert "irreplaceable" in (tmp_path / "x" / "only-copy" / "index.html").read_text()
+
+
+def test_folders_beside_the_output_that_trellis_did_not_make_are_kept(tmp_path: Path) -> None:
+    write_vault(tmp_path / "vault", {"Note.md": PUBLISHED + "text\n"})
+    theirs = {}
+    for name in (".out.trellis-new", ".out.trellis-old", ".out.abc.trellis-new"):
+        theirs[name] = write_vault(tmp_path / name, {"keep.txt": f"mine: {name}"})
+    assert run(tmp_path, "build", "vault", "-o", "out").returncode == 0
+    assert run(tmp_path, "build", "vault", "-o", "out").returncode == 0
+    for name, folder in theirs.items():
+        assert tree(folder) == {"keep.txt": f"mine: {name}".encode()}
+    left = {p.name for p in tmp_path.iterdir()} - set(theirs)
+    assert left == {"vault", "out", ".out.trellis-cache"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "moved"),
+    [
+        ("permalink", ".trellis-site", "/.trellis-site-note/"),
+        ("dg-permalink", "/.TRELLIS-SITE/inner", "/.TRELLIS-SITE-note/inner/"),
+        ("permalink", "notes/.index.html.trellis-tmp", "/notes/.index.html.trellis-tmp-note/"),
+        ("permalink", ".public.trellis-cache", "/.public.trellis-cache-note/"),
+    ],
+)
+def test_a_permalink_taking_an_internal_name_is_renamed(
+    tmp_path: Path, key: str, value: str, moved: str
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Sneaky.md": f"---\ndg-publish: true\n{key}: {value}\n---\nSNEAKY\n"},
+    )
+    result = run(tmp_path, "build", "vault", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Sneaky.md: warning: URL " in result.stderr
+    assert f"is reserved for Trellis; using {moved}" in result.stderr
+    out = tmp_path / "out"
+    assert (out / MARKER).is_file()
+    assert "SNEAKY" in (out / moved.strip("/") / "index.html").read_text()
+    # The next build still recognises the output as its own and replaces it.
+    (vault / "Sneaky.md").write_text(f"---\ndg-publish: true\n{key}: {value}\n---\nAGAIN\n")
+    again = run(tmp_path, "build", "vault", "-o", "out")
+    assert again.returncode == 0, again.stderr
+    assert "AGAIN" in (out / moved.strip("/") / "index.html").read_text()
