@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.config import load_settings
-from trellis.diagnostics import Diagnostics, FatalError
+from trellis.diagnostics import Diagnostics, FatalError, printable
 from trellis.model.index import PathIndex
 from trellis.public.site import PublicSite, build_public_site, looks_like_file, note_aliases
 from trellis.render.notes import NoteRenderer
@@ -78,4 +78,4 @@ def format_report(report: CheckReport) -> str:
         ]
     else:
         lines.append("No published note links to a private one.")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

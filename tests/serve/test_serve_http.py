@@ -13,7 +13,7 @@ from helpers import published
 from trellis.serve import Preview
 from trellis.serve.livereload import SCRIPT_ID
 from trellis.serve.report import TerminalReport
-from trellis.serve.server import BadPath, content_type, parse_range, request_parts
+from trellis.serve.request import BadPath, content_type, parse_range, request_parts
 
 
 def clip_url(live) -> str:
