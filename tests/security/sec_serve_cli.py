@@ -130,6 +130,15 @@ class ServeProcess:
         """The stdout line of good build `number`, once printed (then served)."""
         return self.wait_out(rb"\] build #%d[^\n]*: \d+ pages[^\n]*\n" % number)[0]
 
+    def save(self, path: Path, text: str) -> bytes:
+        """Save `text` as an editor does (a hidden temporary file renamed over `path`, so the
+        watcher never sees it half written); return the line of the build that follows."""
+        mark = len(self.out)
+        temporary = path.with_name(f".{path.name}.saving")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+        return self.wait_out(rb"\] build #\d+[^\n]*: \d+ pages[^\n]*\n", after=mark)[0]
+
     def request(
         self, path: str, host: str | None = None, extra: str = "", limit: float = WAIT
     ) -> Reply:

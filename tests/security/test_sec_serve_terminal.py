@@ -94,8 +94,7 @@ def test_serve_prints_warnings_and_changed_names_escaped(serve: ServeProcess) ->
     mark = len(serve.out)
     evil = next(name for name in NAMES if "]0;" in name)
     vault = serve.proc.args[4]  # type: ignore[index]
-    (Path(vault) / evil).write_text(published("Now links to [[Still nowhere]]."), "utf-8")
-    line = serve.wait_build(2).decode("utf-8")
+    line = serve.save(Path(vault) / evil, published("Now links to [[Still nowhere]].")).decode()
     assert f"after changes to {NAMES[evil]}" in line
     out = serve.out[mark:].decode("utf-8")
     assert not RAW.search(out), out

@@ -50,8 +50,7 @@ def test_the_open_tab_shows_the_typo_and_recovers(serve: ServeProcess) -> None:
     assert BODY in serve.request("/alpha/").text
     err_mark = len(serve.err)
 
-    (vault / "Alpha.md").write_text(TYPO, encoding="utf-8")
-    line = serve.wait_build(2).decode()
+    line = serve.save(vault / "Alpha.md", TYPO).decode()
     assert "(2 new)" in line  # the typo, and Beta's link to Alpha that now leads nowhere
 
     # The tab open on /alpha/ reloads into a 404 that carries the error for the overlay.
@@ -78,8 +77,7 @@ def test_the_open_tab_shows_the_typo_and_recovers(serve: ServeProcess) -> None:
     assert not any(old in err for old in OLD_WARNINGS), err
 
     err_mark = len(serve.err)
-    (vault / "Alpha.md").write_text(FIXED, encoding="utf-8")
-    line = serve.wait_build(3).decode()
+    line = serve.save(vault / "Alpha.md", FIXED).decode()
     assert "(2 resolved)" in line
     page = serve.request("/alpha/")
     assert page.status == 200
@@ -91,8 +89,7 @@ def test_the_open_tab_shows_the_typo_and_recovers(serve: ServeProcess) -> None:
 
 def test_a_private_notes_typo_is_never_named_to_the_browser(serve: ServeProcess) -> None:
     vault = Path(serve.proc.args[4])  # type: ignore[index]
-    (vault / "Secret.md").write_text("---\ndg-publish: [false\n---\nSECRET-NOTE-TEXT\n", "utf-8")
-    serve.wait_build(2)
+    serve.save(vault / "Secret.md", "---\ndg-publish: [false\n---\nSECRET-NOTE-TEXT\n")
     for path in ("/secret/", "/", "/beta/"):
         page = serve.request(path)
         assert "Secret" not in page.text and "SECRET-NOTE-TEXT" not in page.text, path
