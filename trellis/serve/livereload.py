@@ -16,6 +16,7 @@ use up the browser's six connections per host.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -142,6 +143,18 @@ def state_message(snapshot: Snapshot) -> dict[str, object]:
 
 
 def script_tag(snapshot: Snapshot, problem: Mapping[str, object] | None = None) -> str:
+    if problem is None:
+        return _plain_script_tag(snapshot)
+    return _script_tag(snapshot, problem)
+
+
+@functools.lru_cache(maxsize=4)
+def _plain_script_tag(snapshot: Snapshot) -> str:
+    """The tag of every page of a version but a dropped note's (made once, not per request)."""
+    return _script_tag(snapshot, None)
+
+
+def _script_tag(snapshot: Snapshot, problem: Mapping[str, object] | None) -> str:
     boot = {
         "version": snapshot.version,
         "session": snapshot.session,
@@ -161,7 +174,10 @@ def inject(html: bytes, snapshot: Snapshot, problem: Mapping[str, object] | None
     `problem`: the error that keeps this page's note out of the site, shown over the page.
     """
     tag = script_tag(snapshot, problem).encode("utf-8")
-    at = html.lower().rfind(b"</body>")
+    # `</body>` ends a page: look in its tail first rather than lower-casing all of it.
+    tail = max(0, len(html) - 4096)
+    at = html[tail:].lower().rfind(b"</body>")
+    at = tail + at if at >= 0 else html.lower().rfind(b"</body>")
     if at < 0:
         return html + tag
     return html[:at] + tag + html[at:]

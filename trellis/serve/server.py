@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import socket
@@ -312,6 +313,12 @@ def _not_built(snapshot: Snapshot) -> _Reply:
     return _Reply(HTTPStatus.SERVICE_UNAVAILABLE, _HTML, inject(html, snapshot))
 
 
+@functools.lru_cache(maxsize=16)
+def _real_root(root: Path) -> str:
+    """The site folder with symlinks resolved (asked on every request; a folder never moves)."""
+    return os.path.realpath(root)
+
+
 def _locate(root: Path, parts: list[str], folder: bool) -> Path | str | None:
     """The file for a site path, a site-relative path to redirect to, or None (not found)."""
     if any(part.startswith(".") for part in parts):
@@ -324,7 +331,8 @@ def _locate(root: Path, parts: list[str], folder: bool) -> Path | str | None:
 
 def _find(root: Path, parts: list[str], folder: bool) -> Path | str | None:
     candidate = root.joinpath(*parts)
-    if not candidate.resolve().is_relative_to(root.resolve()):
+    real, inside = os.path.realpath(candidate), _real_root(root)
+    if real != inside and not real.startswith(inside + os.sep):
         return None
     if folder:
         index = candidate / "index.html"
