@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SMALL = ["--notes", "40", "--clients", "4", "--seconds", "2", "--streams", "8"]
 
 
 def test_serve_load_reports_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "load.json"
+    files = ["--cache", str(tmp_path / "cache"), "--json", str(out)]
     run = subprocess.run(
-        [sys.executable, "benchmarks/serve_load.py", "--notes", "40", "--clients", "4"]
-        + ["--seconds", "2", "--streams", "8", "--cache", str(tmp_path / "cache")]
-        + ["--json", str(out)],
+        [sys.executable, "benchmarks/serve_load.py", *SMALL, *files],
         cwd=ROOT,
         capture_output=True,
         text=True,
