@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.config import load_settings
-from trellis.diagnostics import Diagnostics, FatalError
+from trellis.diagnostics import Diagnostics, FatalError, printable
 from trellis.model.index import PathIndex
 from trellis.public.site import PublicSite, build_public_site, looks_like_file, note_aliases
 from trellis.render.notes import NoteRenderer
@@ -90,4 +90,4 @@ def format_report(report: CheckReport) -> str:
     if report.skipped:
         lines.append(f"{len(report.skipped)} files left out (symlinks, kinds, unsafe content):")
         lines += [f"  {line}" for line in report.skipped]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

@@ -70,8 +70,26 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve on localhost, rebuild on change")
     vault_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; '*': any)",
+    )
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number for `--port` (0: any free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -107,7 +125,7 @@ def _main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["build", *argv]
     args = _parser().parse_args(argv)
-    from trellis.diagnostics import FatalError
+    from trellis.diagnostics import FatalError, printable
 
     try:
         if args.command == "serve":
@@ -120,12 +138,13 @@ def _main(argv: list[str] | None = None) -> int:
                 overrides=_overrides(args),
                 verbose=args.verbose,
                 quiet=args.quiet,
+                allow_hosts=args.allow_host,
             )
         if args.command == "check" or getattr(args, "dry_run", False):
             return _check(args)
         return _build(args)
     except FatalError as error:
-        print(f"trellis: error: {error}", file=sys.stderr)
+        print(printable(f"trellis: error: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("trellis: interrupted; the previous site was left in place", file=sys.stderr)

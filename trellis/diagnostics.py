@@ -2,12 +2,35 @@
 
 Every stage reports problems here instead of raising, so one broken note never stops the
 rest of the garden. A warning names the file (vault-relative) and, where known, the line.
+
+Warnings end up on a terminal, and file names (and link targets, and frontmatter values) are
+the vault owner's bytes: a name holding ESC could recolour, retitle or rewrite the terminal,
+a newline could forge a warning line, a bidi override could show `gpj.exe` as `exe.jpg`.
+`printable` escapes those characters, and `Diagnostic.__str__` uses it, so every warning is
+safe to print however it is reached; other terminal lines naming files use it too.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
+
+# C0 and C1 controls and DEL, line and paragraph separators, the bidi controls
+# (ALM, LRM, RLM, LRE..RLO, LRI..PDI) and lone surrogates (undecodable bytes of a name).
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every control, separator and bidi character shown as a `\\x1b`-style escape."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 class FatalError(Exception):
@@ -23,7 +46,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+        text = f"{where}: {self.code}: {self.message}" if where else f"{self.code}: {self.message}"
+        return printable(text)
 
 
 @dataclass

@@ -84,3 +84,26 @@ def test_a_broken_template_shows_an_overlay_until_fixed(garden, page):
     )
     page.wait_for_function("document.body.innerText.includes('REPAIRED')", timeout=TIMEOUT_MS)
     assert page.locator("#trellis-error").count() == 0
+
+
+def test_a_yaml_typo_shows_its_error_on_the_notes_tab_until_fixed(garden, page):
+    live = garden({"Alpha.md": published("Alpha text."), "Beta.md": published("Beta text.")})
+    page.goto(live.preview.url + "alpha/")
+
+    live.write("Alpha.md", "---\ndg-publish: true\ntitle: [unclosed\n---\nAlpha text.\n")
+    overlay = page.locator("#trellis-error")
+    overlay.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "left out of the site" in overlay.inner_text()
+    assert page.locator(".trellis-error-where").inner_text() == "Alpha.md:3"
+    assert "invalid frontmatter" in page.locator(".trellis-error-message").inner_text()
+    assert "Alpha text" not in page.locator("body").inner_text().replace(overlay.inner_text(), "")
+
+    # Another save elsewhere reloads the tab: the error stays until the note is fixed.
+    with page.expect_event("load", timeout=TIMEOUT_MS):
+        live.write("Beta.md", published("Beta text, edited."))
+    overlay.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert page.locator(".trellis-error-where").inner_text() == "Alpha.md:3"
+
+    live.write("Alpha.md", published("Alpha REPAIRED."))
+    page.wait_for_function("document.body.innerText.includes('REPAIRED')", timeout=TIMEOUT_MS)
+    assert page.locator("#trellis-error").count() == 0

@@ -11,9 +11,10 @@ from conftest import CLIP
 from helpers import published
 
 from trellis.serve import Preview
+from trellis.serve.hosts import HostCheck, host_name
 from trellis.serve.livereload import SCRIPT_ID
 from trellis.serve.report import TerminalReport
-from trellis.serve.server import BadPath, content_type, parse_range, request_parts
+from trellis.serve.request import BadPath, content_type, parse_range, request_parts
 
 
 def clip_url(live) -> str:
@@ -248,3 +249,36 @@ def test_stop_does_not_wait_for_idle_connections(garden):
     stopper.join(20)  # far below the handler's 60 s socket timeout
     assert not stopper.is_alive()
     idle.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("LocalHost.", "localhost"),
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
+        ("garden.test", "garden.test"),
+        ("[::1]x", None),
+        ("[evil.example]", None),
+        ("a:b:c", None),
+        ("localhost:80@evil.example", None),
+        ("evil example", None),
+        ("", None),
+    ],
+)
+def test_host_names_are_read_strictly(header, name):
+    assert host_name(header) == name
+
+
+def test_host_check_by_binding():
+    loopback = HostCheck("127.0.0.1")
+    assert loopback.allows("localhost:1") and loopback.allows("127.8.9.10")
+    assert loopback.allows("[::ffff:127.0.0.1]:1")
+    assert not loopback.allows("192.168.1.2") and not loopback.allows("evil.example")
+    every = HostCheck("0.0.0.0")
+    assert every.allows("192.168.1.2:8000") and not every.allows("evil.example")
+    named = HostCheck("garden.lan", ["tunnel.example"])
+    assert named.allows("garden.lan:8000") and named.allows("tunnel.example")
+    assert not named.allows("sub.tunnel.example")
+    assert HostCheck("127.0.0.1", ["*"]).allows("anything.example")

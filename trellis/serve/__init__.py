@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -25,10 +26,11 @@ def run_serve(
     overrides: dict[str, Any] | None = None,
     verbose: bool = False,
     quiet: bool = False,
+    allow_hosts: Iterable[str] = (),
 ) -> int:
     """Serve until Ctrl-C (or SIGTERM); then end every thread, remove the temporary site."""
     report = TerminalReport(verbose=verbose, quiet=quiet)
-    preview = Preview(vault, host, port, overrides, report)
+    preview = Preview(vault, host, port, overrides, report, allow_hosts=allow_hosts)
     on_main = threading.current_thread() is threading.main_thread()
     on_term = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
     try:

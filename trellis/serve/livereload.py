@@ -6,7 +6,9 @@ without packaging configuration. It listens on the Server-Sent Events endpoint a
 - reloads the page when a build needing a reload happened since the page was served
   (keeping the scroll position through sessionStorage),
 - re-fetches same-origin stylesheets with a cache-busting query when only CSS changed,
-- shows an overlay with the error of a failed build, and removes it once a build succeeds.
+- shows an overlay with the error of a failed build, and removes it once a build succeeds;
+- on the "not found" page of a note that an error in its source keeps out of the site (a
+  YAML typo), shows that error the same way (`problem`, given by the server with the page).
 
 A hidden tab closes its connection (and checks again when shown), so background tabs do not
 use up the browser's six connections per host.
@@ -14,8 +16,10 @@ use up the browser's six connections per host.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Mapping
 
 from trellis.serve.state import Snapshot
 
@@ -27,6 +31,7 @@ _SCRIPT = r"""
   "use strict";
   var boot = __BOOT__;
   var version = boot.version;
+  var pageProblem = boot.problem || null;
   var scrollKey = "trellis-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -52,6 +57,7 @@ _SCRIPT = r"""
   }
 
   function showError(error) {
+    error = error || pageProblem;
     var box = document.getElementById("trellis-error");
     if (!error) {
       if (box) box.remove();
@@ -70,7 +76,8 @@ _SCRIPT = r"""
     }
     box.textContent = "";
     var title = document.createElement("strong");
-    title.textContent = "Trellis: the rebuild failed; this is the last good version.";
+    title.textContent =
+      error.title || "Trellis: the rebuild failed; this is the last good version.";
     var where = document.createElement("div");
     where.className = "trellis-error-where";
     where.textContent = error.file ? error.file + (error.line ? ":" + error.line : "") : "";
@@ -107,6 +114,7 @@ _SCRIPT = r"""
   });
   window.addEventListener("pagehide", disconnect);
   if (document.visibilityState !== "hidden") connect();
+  if (pageProblem) showError(null);
 })();
 """
 
@@ -134,21 +142,42 @@ def state_message(snapshot: Snapshot) -> dict[str, object]:
     }
 
 
-def script_tag(snapshot: Snapshot) -> str:
+def script_tag(snapshot: Snapshot, problem: Mapping[str, object] | None = None) -> str:
+    if problem is None:
+        return _plain_script_tag(snapshot)
+    return _script_tag(snapshot, problem)
+
+
+@functools.lru_cache(maxsize=4)
+def _plain_script_tag(snapshot: Snapshot) -> str:
+    """The tag of every page of a version but a dropped note's (made once, not per request)."""
+    return _script_tag(snapshot, None)
+
+
+def _script_tag(snapshot: Snapshot, problem: Mapping[str, object] | None) -> str:
     boot = {
         "version": snapshot.version,
         "session": snapshot.session,
         "events": EVENTS_PATH,
+        "problem": problem,
     }
-    # `</` inside a script element would end it early.
-    code = _SCRIPT.replace("__BOOT__", json.dumps(boot)).replace("</", "<\\/")
+    # No `<` of a file name or message may reach the HTML parser inside the script element
+    # (`</script>` would end it, `<!--` would change how its end is found).
+    data = json.dumps(boot).replace("<", "\\u003c").replace(">", "\\u003e")
+    code = _SCRIPT.replace("__BOOT__", data).replace("</", "<\\/")
     return f'<script id="{SCRIPT_ID}">{code}</script>'
 
 
-def inject(html: bytes, snapshot: Snapshot) -> bytes:
-    """`html` with the live-reload script before its last `</body>` (or at the end)."""
-    tag = script_tag(snapshot).encode("utf-8")
-    at = html.lower().rfind(b"</body>")
+def inject(html: bytes, snapshot: Snapshot, problem: Mapping[str, object] | None = None) -> bytes:
+    """`html` with the live-reload script before its last `</body>` (or at the end).
+
+    `problem`: the error that keeps this page's note out of the site, shown over the page.
+    """
+    tag = script_tag(snapshot, problem).encode("utf-8")
+    # `</body>` ends a page: look in its tail first rather than lower-casing all of it.
+    tail = max(0, len(html) - 4096)
+    at = html[tail:].lower().rfind(b"</body>")
+    at = tail + at if at >= 0 else html.lower().rfind(b"</body>")
     if at < 0:
         return html + tag
     return html[:at] + tag + html[at:]

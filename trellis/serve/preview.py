@@ -9,6 +9,13 @@ The loop is: take a settled set of changed paths, `builder.rebuild(changed)`, th
 publish the new folder (bumping the version that open tabs follow) or report the error
 while the previous site stays served. Changes arriving during a rebuild wait in the queue
 for the next turn, so a burst of saves costs at most one extra rebuild.
+
+A note with an error in its source (a YAML typo in its frontmatter) is left out of the site,
+as in `trellis build`, and its page is gone; but the author's tab is open on it. So the
+preview remembers where each note was last published, and a good build that dropped a note
+it has warnings for tells the server: that page's "not found" shows those warnings in the
+error overlay, until a save brings the note back. Only notes that were published before are
+named this way; a private note's problems stay on the terminal.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-import traceback
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from trellis.config import OVERRIDES_DIR
-from trellis.diagnostics import FatalError
+from trellis.diagnostics import Diagnostic, FatalError
+from trellis.pipeline import BuildResult
 from trellis.render.templates import THEME_STATIC, THEME_TEMPLATES
 from trellis.serve.builder import (
     Cancelled,
@@ -30,6 +38,7 @@ from trellis.serve.builder import (
     IncrementalRebuilder,
     RebuildOutcome,
 )
+from trellis.serve.hosts import HostCheck
 from trellis.serve.report import TerminalReport
 from trellis.serve.server import PreviewServer, bind_server
 from trellis.serve.state import SiteState
@@ -51,11 +60,13 @@ class Preview:
         theme_templates: Path | None = THEME_TEMPLATES,
         theme_static: Path | None = THEME_STATIC,
         incremental: bool = True,
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         """`theme_*`: the theme folders to watch (None: none; tests use their own folders).
 
         `incremental`: rebuild with a long-lived `SiteBuilder` (the default) instead of full
         builds: only changed notes are parsed again and only affected pages rendered.
+        `allow_hosts`: more `Host` names to answer than `host`'s own (`hosts.py`).
         """
         self.vault = vault.resolve()
         self.host = host
@@ -65,6 +76,7 @@ class Preview:
         self.theme_templates = theme_templates
         self.theme_static = theme_static
         self.incremental = incremental
+        self.allow_hosts = tuple(allow_hosts)
         self.state = SiteState()
         self.changes = ChangeQueue(quiet=quiet_seconds)
         self.builds = 0
@@ -75,6 +87,8 @@ class Preview:
         self._watcher: Watcher | None = None
         self._builder: FullRebuilder | None = None
         self._threads: list[threading.Thread] = []
+        # Vault path -> site path of every note published by a build so far (see the module).
+        self._published: dict[str, str] = {}
 
     @property
     def url(self) -> str:
@@ -102,7 +116,10 @@ class Preview:
             )
         rebuilder = IncrementalRebuilder if self.incremental else FullRebuilder
         self._builder = rebuilder(self.vault, self.overrides, self.workdir)
-        self._server = bind_server(self.host, self.port, self.state)
+        hosts = HostCheck(self.host, self.allow_hosts)
+        self._server = bind_server(
+            self.host, self.port, self.state, hosts, self.report.request_failed
+        )
         used = self._server.server_address[1]
         if self.port and used != self.port:
             self.report.port_busy(self.port, used)
@@ -129,7 +146,7 @@ class Preview:
                 return
             except Exception as error:  # a bug here must not end the preview
                 self.state.fail(f"internal error: {type(error).__name__}: {error}")
-                traceback.print_exc()
+                self.report.internal_error(error)
             self._refresh_search_when_idle()
             changed = self.changes.take()
 
@@ -146,8 +163,8 @@ class Preview:
             return
         try:
             builder.refresh_search(stop=self.changes.pending)
-        except Exception:  # search is a nicety of the preview: never end the loop for it
-            traceback.print_exc()
+        except Exception as error:  # search is a nicety of the preview: never end the loop
+            self.report.internal_error(error)
 
     def _rebuild(self, changed: frozenset[Path]) -> None:
         assert self._builder is not None
@@ -158,7 +175,10 @@ class Preview:
         names = sorted(self._shown_name(p) for p in changed)
         if outcome.root is not None and outcome.result is not None:
             base_path = outcome.result.settings.base_path
-            old = self.state.publish(outcome.root, base_path, css_only=self.css_only(changed))
+            problems = self._dropped_notes(outcome.result)
+            old = self.state.publish(
+                outcome.root, base_path, css_only=self.css_only(changed), problems=problems
+            )
             if old is not None and old != outcome.root:  # (an edit in place keeps it)
                 self._builder.retire(old)
             # After publishing: when the terminal says it is built, it is served.
@@ -167,6 +187,29 @@ class Preview:
             self.failures += 1
             self.state.fail(outcome.error or "the build failed")
             self.report.failed(self.builds, outcome, names, self.state.snapshot().version > 0)
+
+    def _dropped_notes(self, result: BuildResult) -> dict[str, dict[str, object]] | None:
+        """Site path -> overlay error of each note published before, dropped now with warnings.
+
+        None when the build did not look at the notes again (nothing changed at all).
+        """
+        site = result.site
+        if site is None:
+            return None
+        published = {note.rel_path: note.url for note in site.notes}
+        warned: dict[str, list[Diagnostic]] = {}
+        for item in result.diagnostics.items:
+            warned.setdefault(item.path, []).append(item)
+        problems: dict[str, dict[str, object]] = {}
+        for rel_path, url in list(self._published.items()):
+            if rel_path in published:
+                continue
+            if rel_path not in warned:  # unpublished on purpose, or deleted
+                del self._published[rel_path]
+            elif url not in site.by_url:
+                problems[url] = _overlay_error(warned[rel_path])
+        self._published.update(published)
+        return problems
 
     def css_only(self, changed: frozenset[Path]) -> bool:
         """True when every change is a stylesheet of the theme or of the vault's overrides."""
@@ -211,3 +254,13 @@ class Preview:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _overlay_error(warnings: list[Diagnostic]) -> dict[str, object]:
+    first = warnings[0]
+    return {
+        "title": "Trellis: this note is left out of the site until this is fixed.",
+        "file": first.path,
+        "line": first.line,
+        "message": "\n".join(str(item) for item in warnings),
+    }

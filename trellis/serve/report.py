@@ -1,19 +1,33 @@
-"""What the preview says on the terminal: the URL, each rebuild, new warnings, errors.
+"""What the preview says on the terminal: the URL, each rebuild, what changed in the warnings.
 
 Plain lines, not a live display: they stay readable in scrollback and in logs. Summaries
 go to stdout, warnings and errors to stderr, as `trellis build` does.
+
+After the first build, a rebuild prints only the warnings that are new, and counts those
+that went away: an author fixing one broken link in a vault with a hundred does not want
+the hundred again on every save. A warning is the same one when its file, kind and message
+are (not its line: typing above it moves it). Everything printed that comes from the
+vault (file names, messages, errors) goes through `printable`: no escape byte reaches the
+terminal.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from trellis.diagnostics import Diagnostic, printable
 from trellis.serve.builder import RebuildOutcome
 
 SHOWN_WARNINGS = 20
+
+
+def _identity(item: Diagnostic) -> tuple[str, str, str]:
+    return item.path, item.code, item.message
 
 
 class TerminalReport:
@@ -28,14 +42,14 @@ class TerminalReport:
         self.err = err or sys.stderr
         self.verbose = verbose
         self.quiet = quiet
-        self._known: set[str] = set()
+        self._known: Counter[tuple[str, str, str]] = Counter()
 
     def _say(self, text: str) -> None:
         if not self.quiet:
-            print(text, file=self.out, flush=True)
+            print(printable(text), file=self.out, flush=True)
 
     def _warn(self, text: str) -> None:
-        print(text, file=self.err, flush=True)
+        print(printable(text), file=self.err, flush=True)
 
     def port_busy(self, wanted: int, used: int) -> None:
         self._warn(f"Port {wanted} is busy; using port {used} instead.")
@@ -44,21 +58,30 @@ class TerminalReport:
         self._say(f"Serving {vault} at {url}  (Ctrl-C to stop)")
 
     def built(self, number: int, outcome: RebuildOutcome, names: list[str]) -> None:
-        """A good build: its count, time and warnings, with the warnings new since the last."""
+        """A good build: its count, time and warnings, and what changed in them since the last."""
         result = outcome.result
         assert result is not None
-        warnings = [str(item) for item in result.diagnostics.items]
-        new = [w for w in warnings if w not in self._known]
-        self._known = set(warnings)
+        warnings = list(result.diagnostics.items)
+        current = Counter(_identity(item) for item in warnings)
+        unseen = current - self._known
+        resolved = sum((self._known - current).values())
+        new = []
+        for item in warnings:
+            if unseen[_identity(item)] > 0:
+                unseen[_identity(item)] -= 1
+                new.append(str(item))
+        self._known = current
         plural = "" if len(warnings) == 1 else "s"
-        fresh = f" ({len(new)} new)" if new and number > 1 else ""
+        changes = [f"{len(new)} new"] if new and number > 1 else []
+        changes += [f"{resolved} resolved"] if resolved else []
+        changed = f" ({', '.join(changes)})" if changes else ""
         self._say(
             f"[{_now()}] build #{number}{_because(names)}: {result.pages_written} pages "
-            f"in {outcome.seconds:.2f} s, {len(warnings)} warning{plural}{fresh}"
+            f"in {outcome.seconds:.2f} s, {len(warnings)} warning{plural}{changed}"
         )
-        shown = new if self.verbose else new[:SHOWN_WARNINGS]
         if self.quiet:
             return
+        shown = new if self.verbose else new[:SHOWN_WARNINGS]
         for line in shown:
             self._warn(f"  {line}")
         if len(shown) < len(new):
@@ -70,9 +93,23 @@ class TerminalReport:
             f"{outcome.error}"
         )
         if outcome.details and self.verbose:
-            self._warn(outcome.details.rstrip())
+            self._lines(outcome.details)
         if served:
             self._warn("  still serving the last good build; the next good save replaces it")
+
+    def request_failed(self, line: str) -> None:
+        """A request the server could not answer (a bug): one line, the preview goes on."""
+        self._warn(f"[{_now()}] {line}")
+
+    def internal_error(self, error: BaseException) -> None:
+        """A bug outside a build: one line (and the traceback with -v); the preview goes on."""
+        self._warn(f"[{_now()}] internal error: {type(error).__name__}: {error}")
+        if self.verbose:
+            self._lines("".join(traceback.format_exception(error)))
+
+    def _lines(self, text: str) -> None:
+        for line in text.rstrip().splitlines():
+            self._warn(line)
 
     def stopped(self) -> None:
         self._say("Stopped the preview and removed its temporary files.")

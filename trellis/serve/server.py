@@ -3,10 +3,16 @@
 Stdlib `http.server.ThreadingHTTPServer`: a preview serves one person's browser on
 localhost, needs no dependency, and one thread per connection lets long-lived
 Server-Sent Events streams sit beside ordinary requests (MkDocs' livereload does the same).
+A waiting stream costs a sleeping thread: measured, 300 open streams add about 7 MB and
+1,500 about 40 MB, and every one gets its reload. What left clients without a byte was the
+listen backlog (5, the stdlib's default): a burst of connections overflowed it and the
+kernel dropped them. It is 1,024 here (the kernel caps it at `net.core.somaxconn`).
 
-Every request path is decoded once and checked: encoded slashes and backslashes, `..`
-segments, NUL bytes and undecodable bytes are refused with 400, and the file finally opened
-must lie inside the site folder. Dot files (such as the writer's marker) are not served.
+Only requests whose `Host` names this machine are answered (`hosts.py`: DNS rebinding).
+Every request path is checked once (`request.py`: 400 or 414 for what no file can be), and
+the file finally opened must lie inside the site folder. Dot files (such as the writer's
+marker) are not served. No request, however malformed, prints a traceback: a failure is
+one line on the terminal.
 HTML responses get the live-reload script; files on disk never do.
 """
 
@@ -14,109 +20,32 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
-import mimetypes
 import os
-import re
 import socket
 import sys
 import threading
+import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
-from trellis.diagnostics import FatalError
+from trellis.diagnostics import FatalError, printable
+from trellis.serve.hosts import HostCheck
 from trellis.serve.livereload import EVENTS_PATH, inject, state_message
+from trellis.serve.request import BadPath, content_type, parse_range, request_parts
 from trellis.serve.state import Served, SiteState, Snapshot
 
-# Types the platform's mimetypes table may lack or get wrong; text types carry a charset.
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".ogg": "audio/ogg",
-    ".opus": "audio/ogg",
-    ".wav": "audio/wav",
-    ".flac": "audio/flac",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".pdf": "application/pdf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
 KEEPALIVE_SECONDS = 15.0
 PORT_TRIES = 20
+# Pending connections the kernel queues before `accept` (see the module docstring).
+LISTEN_BACKLOG = 1024
 _CHUNK = 64 * 1024
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII)
-
-
-class BadPath(ValueError):
-    """A request path that could only be an attempt to leave the site folder."""
-
-
-def content_type(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(name, strict=False)
-    return guessed or "application/octet-stream"
-
-
-def request_parts(raw_path: str) -> list[str]:
-    """The decoded, non-empty segments of a URL path; raises `BadPath` for escape attempts."""
-    if "\\" in raw_path or re.search(r"%(2f|5c|00)", raw_path, re.IGNORECASE):
-        raise BadPath(raw_path)
-    try:
-        decoded = unquote(raw_path, errors="strict")
-    except UnicodeDecodeError:
-        raise BadPath(raw_path) from None
-    parts = [part for part in decoded.split("/") if part]
-    if "\x00" in decoded or any(part in (".", "..") for part in parts):
-        raise BadPath(raw_path)
-    return parts
-
-
-def parse_range(header: str | None, size: int) -> tuple[int, int] | bool | None:
-    """(first, last) byte of a single `Range`; None to send everything; False if unsatisfiable.
-
-    Several ranges or a malformed header are answered with the whole file, as RFC 9110 allows.
-    """
-    if not header:
-        return None
-    match = _RANGE.fullmatch(header.strip())
-    if not match or not (match[1] or match[2]):
-        return None
-    if not match[1]:
-        suffix = int(match[2])
-        if suffix == 0 or size == 0:
-            return False
-        return max(0, size - suffix), size - 1
-    first = int(match[1])
-    if match[2] and int(match[2]) < first:
-        return None
-    if first >= size:
-        return False
-    last = int(match[2]) if match[2] else size - 1
-    return first, min(last, size - 1)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -128,10 +57,20 @@ class PreviewServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], state: SiteState) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        state: SiteState,
+        hosts: HostCheck | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        """`hosts`: the Host headers answered (default: those of `address`); `warn`: one line."""
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.state = state
+        self.hosts = hosts or HostCheck(address[0])
+        self.warn = warn or _print_error
         self._open: dict[Any, threading.Thread] = {}
         self._open_lock = threading.Lock()
         super().__init__(address, PreviewHandler)
@@ -164,21 +103,36 @@ class PreviewServer(ThreadingHTTPServer):
             thread.join()
 
     def handle_error(self, request: object, client_address: object) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+        """One line for the terminal, never a traceback: the preview goes on serving."""
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
             return  # a tab closed or a media element stopped reading: nothing to report
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+        self.warn(f"a request failed{where}: {type(error).__name__}: {error}")
 
 
-def bind_server(host: str, port: int, state: SiteState) -> PreviewServer:
+def _print_error(line: str) -> None:
+    print(printable(f"trellis: {line}"), file=sys.stderr, flush=True)
+
+
+def bind_server(
+    host: str,
+    port: int,
+    state: SiteState,
+    hosts: HostCheck | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> PreviewServer:
     """A server on `port`, or on the next free one when it is busy (port 0: any free port)."""
     tries = 1 if port == 0 else PORT_TRIES
     for candidate in range(port, min(port + tries, 65536)):
         try:
-            return PreviewServer((host, candidate), state)
+            return PreviewServer((host, candidate), state, hosts, warn)
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise FatalError(f"cannot serve on {host}:{candidate}: {error.strerror}") from None
-    raise FatalError(f"ports {port} to {port + tries - 1} are all busy; choose another with --port")
+    last = min(port + tries, 65536) - 1
+    raise FatalError(f"ports {port} to {last} are all busy; choose another with --port")
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -198,18 +152,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or not self.server.hosts.allows(hosts[0] if hosts else None):
+            self._send(_Reply(HTTPStatus.FORBIDDEN, _TEXT, _FOREIGN_HOST), send_body)
+            return
         target = urlsplit(self.path)
         if target.path == EVENTS_PATH:
             self._events(send_body)
             return
         try:
             parts = request_parts(target.path)
-        except BadPath:
-            self._send(_Reply(HTTPStatus.BAD_REQUEST, _TEXT, b"Bad request path.\n"), send_body)
+        except BadPath as bad:
+            self._send(_Reply(bad.status, _TEXT, bad.text), send_body)
             return
         # Pick and open under the lock; send after it, so a slow client never holds a build.
         with self.server.state.serving() as served:
-            reply = _prepare(served, parts, target.path.endswith("/"), target.query)
+            try:
+                reply = _prepare(served, parts, target.path.endswith("/"), target.query)
+            except OSError:  # a file the filesystem would not give (gone, unreadable)
+                reply = _Reply(HTTPStatus.NOT_FOUND, _TEXT, b"Not found.\n")
         if reply.stream is None:
             self._send(reply, send_body)
             return
@@ -302,6 +263,11 @@ class _Reply:
 
 _TEXT = "text/plain; charset=utf-8"
 _HTML = "text/html; charset=utf-8"
+_FOREIGN_HOST = (
+    b"This Trellis preview answers only to localhost and this machine's addresses, so that "
+    b"other web pages cannot read it (DNS rebinding). To open it under another name, start "
+    b"it with --allow-host NAME.\n"
+)
 
 
 def _prepare(served: Served, parts: list[str], slash: bool, query: str) -> _Reply:
@@ -313,23 +279,28 @@ def _prepare(served: Served, parts: list[str], slash: bool, query: str) -> _Repl
         if not parts:
             return _Reply(HTTPStatus.FOUND, location=served.base_path)
         return _not_found(served.root, served.snapshot)
-    found = _locate(served.root, parts[len(base) :], slash or not parts)
+    inner = parts[len(base) :]
+    found = _locate(served.root, inner, slash or not parts)
     if isinstance(found, str):
         location = quote(served.base_path + found, safe="/") + (f"?{query}" if query else "")
         # 302, not 301: browsers keep a 301 forever, and the preview's site keeps changing.
         return _Reply(HTTPStatus.FOUND, location=location)
     if found is None:
-        return _not_found(served.root, served.snapshot)
+        problem = served.problems.get("/" + "".join(f"{part}/" for part in inner))
+        return _not_found(served.root, served.snapshot, problem)
     kind = content_type(found.name)
     if kind.startswith("text/html"):
         return _Reply(HTTPStatus.OK, kind, inject(found.read_bytes(), served.snapshot))
     return _Reply(HTTPStatus.OK, kind, stream=found.open("rb"))
 
 
-def _not_found(root: Path, snapshot: Snapshot) -> _Reply:
+def _not_found(
+    root: Path, snapshot: Snapshot, problem: Mapping[str, object] | None = None
+) -> _Reply:
+    """The site's 404 page; for a note dropped by an error in its source, with that error."""
     page = root / "404.html"
     html = page.read_bytes() if page.is_file() else b"<!doctype html><h1>Not found</h1>"
-    return _Reply(HTTPStatus.NOT_FOUND, _HTML, inject(html, snapshot))
+    return _Reply(HTTPStatus.NOT_FOUND, _HTML, inject(html, snapshot, problem))
 
 
 def _not_built(snapshot: Snapshot) -> _Reply:
@@ -342,12 +313,26 @@ def _not_built(snapshot: Snapshot) -> _Reply:
     return _Reply(HTTPStatus.SERVICE_UNAVAILABLE, _HTML, inject(html, snapshot))
 
 
+@functools.lru_cache(maxsize=16)
+def _real_root(root: Path) -> str:
+    """The site folder with symlinks resolved (asked on every request; a folder never moves)."""
+    return os.path.realpath(root)
+
+
 def _locate(root: Path, parts: list[str], folder: bool) -> Path | str | None:
     """The file for a site path, a site-relative path to redirect to, or None (not found)."""
     if any(part.startswith(".") for part in parts):
         return None
+    try:
+        return _find(root, parts, folder)
+    except OSError:  # a path the filesystem refuses (too long, through a file): no such page
+        return None
+
+
+def _find(root: Path, parts: list[str], folder: bool) -> Path | str | None:
     candidate = root.joinpath(*parts)
-    if not candidate.resolve().is_relative_to(root.resolve()):
+    real, inside = os.path.realpath(candidate), _real_root(root)
+    if real != inside and not real.startswith(inside + os.sep):
         return None
     if folder:
         index = candidate / "index.html"

@@ -4,13 +4,17 @@ One condition guards it all. Requests hold its lock only while they pick the sit
 open a file, and a finished build swaps the folder under the same lock, so a request never
 sees a half-built or half-deleted site and never waits for a whole build. Live-reload
 clients wait on the condition for the next version or error.
+
+`problems` maps the page path of a note that a build dropped from the site because of an
+error in its source (a YAML typo) to that error, so its open tab can show it (see
+`Preview`); it changes with the folder, under the same lock.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +41,8 @@ class Served:
     root: Path | None
     base_path: str
     snapshot: Snapshot
+    # Site path ("/a/b/") of a page dropped for an error in its note -> the error to show.
+    problems: Mapping[str, Mapping[str, object]]
 
 
 class SiteState:
@@ -44,6 +50,7 @@ class SiteState:
         self._cond = threading.Condition()
         self._root: Path | None = None
         self._base_path = "/"
+        self._problems: Mapping[str, Mapping[str, object]] = {}
         self._version = 0
         self._reload_version = 0
         self._error: str | None = None
@@ -67,12 +74,23 @@ class SiteState:
     def serving(self) -> Iterator[Served]:
         """Hold the site still while a request picks and opens its file."""
         with self._cond:
-            yield Served(self._root, self._base_path, self._snapshot())
+            yield Served(self._root, self._base_path, self._snapshot(), self._problems)
 
-    def publish(self, root: Path, base_path: str, css_only: bool) -> Path | None:
-        """Serve `root` from now on; returns the folder it replaces (for the caller to remove)."""
+    def publish(
+        self,
+        root: Path,
+        base_path: str,
+        css_only: bool,
+        problems: Mapping[str, Mapping[str, object]] | None = None,
+    ) -> Path | None:
+        """Serve `root` from now on; returns the folder it replaces (for the caller to remove).
+
+        `problems`: the pages dropped for an error in their note (None: unchanged).
+        """
         with self._cond:
             old, self._root, self._base_path = self._root, root, base_path
+            if problems is not None:
+                self._problems = dict(problems)
             self._version += 1
             if not css_only or self._reload_version == 0:
                 self._reload_version = self._version
