@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.assets import GENERATED
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
@@ -212,7 +213,9 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
     writer = InPlaceWriter(live.out, live.vault, Diagnostics())
     for rel in sorted(assets):
         source = next((f / rel for f in folders if (f / rel).is_file()), None)
-        if source is None:
+        if source is None and rel in GENERATED:  # a removed override of a generated asset
+            writer.write_bytes(f"static/{rel}", GENERATED[rel]().encode())
+        elif source is None:
             writer.remove(f"static/{rel}")
         else:
             writer.copy_file(f"static/{rel}", source)
