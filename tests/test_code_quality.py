@@ -9,7 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ruff_lint_is_clean():
     run = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "trellis", "tests", "benchmarks", "build.py", "setup.py"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "trellis",
+            "tests",
+            "benchmarks",
+            "build.py",
+            "setup.py",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
