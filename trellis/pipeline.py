@@ -38,6 +38,7 @@ from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
+from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import PageKeys, digest, emit_note_pages, emit_site_pages
 from trellis.emit.search import (
     BUNDLE_DIR,
@@ -51,7 +52,9 @@ from trellis.episodes import attach_episodes
 from trellis.model.content import NoteContent
 from trellis.parallel import ParallelNotes, RenderSetup, worker_count
 from trellis.public.graph import LinkGraph, build_link_graph
+from trellis.public.redirects import PublishedURL, plan_redirects, published_urls
 from trellis.public.site import PublicSite, build_public_site
+from trellis.public.urls import output_file
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked, create_environment, static_dirs, template_dirs
@@ -107,6 +110,8 @@ class SiteBuilder:
         # What the last build reported: (notes, pages, attachments, warnings).
         self._summary: tuple[int, int, int, list[Diagnostic]] | None = None
         self._search_key = ""
+        # The URLs the last build published, kept working as redirects (trellis.public.redirects).
+        self._published: list[PublishedURL] = []
         # Write the cache file into the output (the command line); `serve` keeps it in memory.
         self.keep_cache = True
         # Keep the whole model of the last build for `apply_edits` (`serve` does).
@@ -121,8 +126,9 @@ class SiteBuilder:
 
     def load_cache(self) -> None:
         """Take up the parses and page keys the last build left in the output folder."""
+        settings = load_settings(self.vault, self.overrides, Diagnostics())
         try:
-            with cache_path(self.out).open("rb") as handle:
+            with cache_path(self.out, settings.cache_folder(self.vault)).open("rb") as handle:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
@@ -130,6 +136,7 @@ class SiteBuilder:
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
+        self._published = data.get("published", [])
         if (self.out / MARKER).is_file():
             self._last_out = self.out
             self._inputs = data["inputs"]
@@ -142,6 +149,7 @@ class SiteBuilder:
         inputs: str,
         summary: tuple[int, int, int, list[Diagnostic]],
         search_key: str,
+        published: list[PublishedURL],
     ) -> bytes:
         """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
@@ -159,6 +167,7 @@ class SiteBuilder:
             "inputs": inputs,
             "summary": summary,
             "search_key": search_key,
+            "published": published,
         }
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -182,7 +191,8 @@ class SiteBuilder:
         settings = load_settings(self.vault, self.overrides, diagnostics)
         result = BuildResult(settings=settings, diagnostics=diagnostics)
         clock = _PhaseClock(result.phases)
-        writer = OutputWriter(out, self.vault, diagnostics)
+        cache_file = cache_path(out, settings.cache_folder(self.vault))
+        writer = OutputWriter(out, self.vault, diagnostics, cache_file)
 
         progress.phase("Reading the vault")
         with clock("scan"):
@@ -248,6 +258,14 @@ class SiteBuilder:
             with clock("assets"):
                 emit_static(static_dirs(self.vault), writer)
                 result.attachments_copied = emit_attachments(site, writer, diagnostics)
+                redirects = plan_redirects(
+                    self._published,
+                    source,
+                    site,
+                    lambda url: output_file(url) in writer.written,
+                    diagnostics,
+                )
+                emit_hosting(site, redirects, writer)
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))
@@ -274,8 +292,9 @@ class SiteBuilder:
             )
             with clock("swap"):
                 writer.commit()
+                published = published_urls(site, redirects)
                 if self.keep_cache:
-                    cache = self._cache_bytes(keys.current, inputs, summary, search_key)
+                    cache = self._cache_bytes(keys.current, inputs, summary, search_key, published)
                     writer.write_cache(cache)
         except BaseException:
             if workers is not None:
@@ -284,6 +303,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._search_key, self._searchable = search_key, searchable
+        self._published = published
         self._last_out = out
         if self.keep_live:
             items = diagnostics.items

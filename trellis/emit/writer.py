@@ -5,9 +5,9 @@ swaps it in with two renames, so a failed or interrupted build leaves the previo
 it was and pages of deleted notes vanish. Every path is checked to stay inside the staging
 folder, a second write to one path is refused, and an existing output folder is replaced
 only if a marker file shows Trellis wrote it: Trellis never deletes anything it did not make.
-Beside the output folder there is also its build cache (`.OUT.trellis-cache`, see
-`trellis.pipeline`): it names private things (links as written, warnings), so it must never
-be inside the folder that gets deployed.
+Beside the output folder there is also its build cache (`.OUT.trellis-cache`, or in the
+`cache_dir` setting's folder; see `trellis.pipeline`): it names private things (links as
+written, warnings), so it must never be inside the folder that gets deployed.
 """
 
 from __future__ import annotations
@@ -30,15 +30,21 @@ def copy_with_time(source: Path, target: Path) -> None:
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
-def cache_path(out: Path) -> Path:
-    """The build cache of the output folder `out`: beside it (never deployed with it)."""
+def cache_path(out: Path, folder: Path | None = None) -> Path:
+    """The build cache of the output folder `out`: in `folder` (setting `cache_dir`), else
+    beside the output folder; never inside it, so it is never deployed."""
     out = out.absolute()
+    if folder is not None:
+        return folder / f"{out.name}.trellis-cache"
     return out.parent / f".{out.name}.trellis-cache"
 
 
 class OutputWriter:
-    def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, out: Path, vault: Path, diagnostics: Diagnostics, cache_file: Path | None = None
+    ) -> None:
         self.out = out.absolute()
+        self.cache_file = cache_file or cache_path(self.out)
         self.diagnostics = diagnostics
         self.staging = self.out.parent / f".{self.out.name}.trellis-new"
         self._old = self.out.parent / f".{self.out.name}.trellis-old"
@@ -49,6 +55,11 @@ class OutputWriter:
         real_out = self.out.resolve()
         if real_out == vault or vault.is_relative_to(real_out):
             raise FatalError(f"output folder {out} would contain the vault {vault}; choose another")
+        if self.cache_file.resolve().is_relative_to(real_out):
+            raise FatalError(
+                f"build cache {self.cache_file} would be inside the output folder {out}, "
+                "which gets deployed; choose another cache_dir"
+            )
         if self.out.exists() and not self.out.is_dir():
             raise FatalError(f"output {out} exists and is not a folder")
         if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).is_file():
@@ -60,7 +71,8 @@ class OutputWriter:
     @property
     def own_paths(self) -> list[Path]:
         """The folders and files this writer uses (never read as part of a vault)."""
-        return [self.out, self.staging, self._old, cache_path(self.out)]
+        cache = self.cache_file
+        return [self.out, self.staging, self._old, cache, cache.with_name(cache.name + ".tmp")]
 
     def start(self) -> None:
         try:
@@ -176,9 +188,10 @@ class OutputWriter:
 
     def write_cache(self, data: bytes) -> None:
         """Replace the build cache beside the output folder (atomically; best effort)."""
-        target = cache_path(self.out)
+        target = self.cache_file
         temporary = target.with_name(target.name + ".tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
             os.replace(temporary, target)
         except OSError as error:
