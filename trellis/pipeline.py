@@ -52,6 +52,7 @@ from trellis.episodes import attach_episodes
 from trellis.model.content import NoteContent
 from trellis.parallel import ParallelNotes, RenderSetup, worker_count
 from trellis.public.graph import LinkGraph, build_link_graph
+from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, plan_redirects, published_urls
 from trellis.public.site import PublicSite, build_public_site
 from trellis.public.urls import output_file
@@ -230,7 +231,7 @@ class SiteBuilder:
             with clock("link"):
                 if workers is not None:
                     workers.share_parses()
-                graph = build_link_graph(site, diagnostics)
+                graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
                 if workers is not None:
                     workers.start_rendering(graph)
             marks.append(len(diagnostics.items))
