@@ -210,3 +210,18 @@ def test_nojekyll_is_written_at_the_output_root(tmp_path: Path) -> None:
     assert (site.out / "_trellis").is_dir()  # the folder Jekyll would drop without it
     (tmp_path / "vault/Soil/Mulch.md").write_text(published("Straw, edited.\n"))
     assert (_build(tmp_path).out / ".nojekyll").is_file()
+
+
+def test_a_moved_folder_of_many_notes_redirects_each_page(tmp_path: Path) -> None:
+    # Enough notes for worker processes to parse and render them (trellis.parallel).
+    files = {
+        f"Old/Note {i}.md": published(f"Note {i} links [[Note {i + 1}]].\n") for i in range(120)
+    }
+    write_vault(tmp_path / "vault", files)
+    _build(tmp_path, jobs=2)
+    shutil.move(tmp_path / "vault/Old", tmp_path / "vault/New Place")
+    site = _build(tmp_path, jobs=2)
+    assert len(_redirect_lines(site)) == 120
+    for i in (0, 57, 119):
+        assert _redirect_target(site, f"/old/note-{i}/") == f"/new-place/note-{i}/"
+        assert f"Note {i} links" in site.html(f"/new-place/note-{i}/")
