@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from trellis.config import SETTINGS_FILE, settings_schema, toml_value
@@ -60,8 +61,12 @@ def command_line_note(parser: argparse.ArgumentParser) -> str:
         "`trellis --version` prints the version; `-h` after any command lists its arguments.",
     ]
     for name, sub in commands.choices.items():
-        lines += ["", f"## trellis {name}", "", f"{summaries[name]}.", ""]
-        lines += ["```", _usage(name, sub), "```", ""]
+        summary = summaries[name]
+        lines += ["", f"## trellis {name}", "", f"{summary[0].upper()}{summary[1:]}.", ""]
+        usage = textwrap.wrap(
+            _usage(name, sub), 72, subsequent_indent=" " * (9 + len(name)), break_on_hyphens=False
+        )
+        lines += ["```", *usage, "```", ""]
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 continue
