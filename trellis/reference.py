@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 
 from trellis.config import SETTINGS_FILE, settings_schema, toml_value
@@ -39,14 +38,17 @@ def _argument(action: argparse.Action) -> str:
     return ", ".join(f"`{option} {value}`" for option in action.option_strings)
 
 
-def _usage(name: str, parser: argparse.ArgumentParser) -> str:
-    parts = [f"trellis {name}"]
+def _usage(name: str, parser: argparse.ArgumentParser, width: int = 72) -> list[str]:
+    """`trellis NAME [VAULT] [--base-url URL] ...`, wrapped between arguments."""
+    lines = [f"trellis {name}"]
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction):
             continue
-        text = _argument(action).split(", ")[-1].strip("`")
-        parts.append(f"[{text}]")
-    return " ".join(parts)
+        part = "[" + _argument(action).split(", ")[-1].strip("`") + "]"
+        if len(lines[-1]) + 1 + len(part) > width:
+            lines.append(" " * len(f"trellis {name}"))
+        lines[-1] += " " + part
+    return lines
 
 
 def command_line_note(parser: argparse.ArgumentParser) -> str:
@@ -63,9 +65,7 @@ def command_line_note(parser: argparse.ArgumentParser) -> str:
     for name, sub in commands.choices.items():
         summary = summaries[name]
         lines += ["", f"## trellis {name}", "", f"{summary[0].upper()}{summary[1:]}.", ""]
-        usage = textwrap.wrap(
-            _usage(name, sub), 72, subsequent_indent=" " * (9 + len(name)), break_on_hyphens=False
-        )
+        usage = _usage(name, sub)
         lines += ["```", *usage, "```", ""]
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
