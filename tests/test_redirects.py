@@ -152,15 +152,20 @@ def test_a_note_that_went_private_or_away_leaves_no_redirect(tmp_path: Path, cha
         assert "other secrets" not in everything
 
 
-def test_no_redirect_sits_where_a_private_note_would_be(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "private",
+    [
+        {"Private/Plans.md": "---\ndg-permalink: /soil/compost/\n---\nPrivate plans.\n"},
+        {"Soil/Compost!.md": "Private plans.\n"},  # its vault path slugs to the old URL
+    ],
+)
+def test_no_redirect_sits_where_a_private_note_would_be(
+    tmp_path: Path, private: dict[str, str]
+) -> None:
     write_vault(tmp_path / "vault", GARDEN)
     _build(tmp_path)
     _move(tmp_path, "Soil/Compost.md", "Beds/Compost.md")
-    # A private note whose own URL would be the old one (a permalink claims it).
-    write_vault(
-        tmp_path / "vault",
-        {"Private/Plans.md": "---\ndg-permalink: /soil/compost/\n---\nPrivate plans.\n"},
-    )
+    write_vault(tmp_path / "vault", private)  # a private note whose URL would be the old one
     site = _build(tmp_path)
     assert not site.exists("/soil/compost/")
     assert _redirect_lines(site) == []

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
 from trellis.public.site import PublicSite, PublishedNote, _site_path, note_aliases
-from trellis.public.urls import RESERVED_ROOTS, path_slug
+from trellis.public.urls import RESERVED_ROOTS, path_slug, slug_segment
 from trellis.vault.records import SourceNote, Vault
 
 
@@ -64,12 +64,12 @@ def plan_redirects(
     """Redirects for the remembered URLs no page takes now, then (if set) for aliases."""
     previous = list(previous)
     published = {note.rel_path: note for note in site.notes}
-    private_urls = _private_urls(vault, published, site.settings)
+    private_urls = _PrivateURLs(vault, published, site.settings)
     finder = _NoteFinder(vault.notes, {record.rel_path for record in previous})
     redirects: dict[str, Redirect] = {}
     if site.settings.redirects:
         for record in previous:
-            if record.url in redirects or record.url in private_urls or taken(record.url):
+            if record.url in redirects or taken(record.url) or record.url in private_urls:
                 continue
             found = finder.find(record)
             target = published.get(found.rel_path) if found is not None else None
@@ -123,14 +123,33 @@ class _NoteFinder:
         return None
 
 
-def _private_urls(
-    vault: Vault, published: dict[str, PublishedNote], settings: Settings
-) -> set[str]:
-    """The URL each private note would have if it were published."""
-    quiet = Diagnostics()
-    return {
-        _site_path(note, settings, quiet) for note in vault.notes if note.rel_path not in published
-    }
+class _PrivateURLs:
+    """Whether a URL is the one a private note would have if it were published.
+
+    Worked out on the first question only (most builds ask none), with one slug per private
+    note (its file name's) and a full URL only for the notes whose name fits the last segment.
+    """
+
+    def __init__(self, vault: Vault, published: dict[str, PublishedNote], settings: Settings):
+        self._notes = [note for note in vault.notes if note.rel_path not in published]
+        self._settings = settings
+        self._exact: set[str] = set()
+        self._by_name: dict[str, list[SourceNote]] | None = None
+
+    def __contains__(self, url: str) -> bool:
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            quiet = Diagnostics()
+            for note in self._notes:
+                if any(note.meta.get(key) for key in ("dg-permalink", "permalink", "dg-path")):
+                    self._exact.add(_site_path(note, self._settings, quiet))
+                else:  # the URL is the slugged vault path, whose last segment is the name's
+                    self._by_name[slug_segment(PurePosixPath(note.rel_path).stem)].append(note)
+        if url in self._exact:
+            return True
+        name = url.rstrip("/").rpartition("/")[2]
+        candidates = [*self._by_name.get(name, ()), *self._by_name.get("", ())]
+        return any(path_slug(note.rel_path) == url for note in candidates)
 
 
 def _alias_url(note: PublishedNote, alias: str) -> str | None:
