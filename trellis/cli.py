@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "--cache-dir",
         metavar="DIR",
         help="folder for the build cache, e.g. one CI restores between runs "
-        "(default: cache_dir in trellis.toml, else one file .OUT.trellis-cache beside OUT)",
+        + _setting_default("cache_dir"),
     )
     build.add_argument(
         "--no-cache",

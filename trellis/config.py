@@ -117,10 +117,6 @@ class SettingInfo:
     help: str
     shown: str  # the default in words when it is computed, else ""
 
-    @property
-    def default_text(self) -> str:
-        return self.shown or toml_value(self.default)
-
 
 def settings_schema() -> tuple[SettingInfo, ...]:
     """Every setting in the order of `Settings`, with its type, default and help."""
