@@ -15,17 +15,20 @@ from trellis.vault.records import Vault
 
 
 class PrivateNames:
+    """Made on the first question (a build with no link to nowhere asks none)."""
+
     def __init__(self, vault: Vault, site: PublicSite) -> None:
-        published = {note.rel_path for note in site.notes}
-        self._private: set[str] = set()
-        self._index: PathIndex[str] = PathIndex()
-        for note in vault.notes:
-            self._index.add(note.rel_path, note.rel_path, note_aliases(note))
-            if note.rel_path not in published:
-                self._private.add(note.rel_path)
-        self._index.finish()
+        # Names only: the graph holding this outlives the build in `serve`, bodies must not.
+        self._names = [(note.rel_path, note_aliases(note)) for note in vault.notes]
+        self._published = {note.rel_path for note in site.notes}
+        self._index: PathIndex[str] | None = None
 
     def is_private(self, target: str, source_folder: str) -> bool:
         """True when the link target (`Note`, `Folder/Note`, an alias) names a private note."""
+        if self._index is None:
+            self._index = PathIndex()
+            for rel_path, aliases in self._names:
+                self._index.add(rel_path, rel_path, aliases)
+            self._index.finish()
         match = self._index.resolve(target, source_folder)
-        return match is not None and match.item in self._private
+        return match is not None and match.item not in self._published

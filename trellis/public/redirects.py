@@ -65,12 +65,14 @@ def plan_redirects(
     previous = list(previous)
     published = {note.rel_path: note for note in site.notes}
     private_urls = _PrivateURLs(vault, published, site.settings)
-    finder = _NoteFinder(vault.notes, {record.rel_path for record in previous})
+    finder: _NoteFinder | None = None  # made for the first URL no page takes (rare)
     redirects: dict[str, Redirect] = {}
     if site.settings.redirects:
         for record in previous:
             if record.url in redirects or taken(record.url) or record.url in private_urls:
                 continue
+            if finder is None:
+                finder = _NoteFinder(vault.notes, {r.rel_path for r in previous})
             found = finder.find(record)
             target = published.get(found.rel_path) if found is not None else None
             if target is not None and target.url != record.url:
