@@ -571,7 +571,7 @@ def _leaks(b: _Builder) -> None:
         "md link",
     )
     for line in (4, 5, 6, 7, 8, 9, 12, 14, 16, 18, 20):
-        b.warn("Shared/Public Linker.md", "not published", line)
+        b.warn("Shared/Public Linker.md", "links to a private note", line)
 
 
 def _raw_html(b: _Builder) -> str:

@@ -168,7 +168,7 @@ def test_a_small_vault_builds_and_every_link_resolves(built: tuple[Path, object,
     for warning in map(str, result.diagnostics.items):
         # Every heading, block, alias and attachment the generator links to exists, no name
         # is ambiguous; only links to private notes are reported (and name them).
-        assert "missing or not published" in warning and "PRIVATE-MARKER" in warning, warning
+        assert "links to a private note" in warning and "PRIVATE-MARKER" in warning, warning
 
 
 def _private_bytes(root: Path, manifest: object, dot_files: bool) -> list[str]:

@@ -9,7 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ruff_lint_is_clean():
     run = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "trellis", "tests", "benchmarks", "build.py"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "trellis",
+            "tests",
+            "benchmarks",
+            "build.py",
+            "setup.py",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -29,6 +39,7 @@ def test_ruff_format_is_clean():
             "tests",
             "benchmarks",
             "build.py",
+            "setup.py",
         ],
         cwd=ROOT,
         capture_output=True,

@@ -8,6 +8,7 @@ without it we cannot know what the owner meant to publish.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -22,37 +23,77 @@ SETTINGS_FILE = "trellis.toml"
 OVERRIDES_DIR = ".trellis"
 
 
+def setting(default: Any = None, help: str = "", shown: str = "", factory: Any = None) -> Any:
+    """A field of `Settings` with the help text the docs, `--help` and `trellis init` show.
+
+    `shown` replaces the default in that text when it is computed (`title`, `jobs`).
+    """
+    metadata = {"help": help, "shown": shown}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Settings:
-    title: str = ""
-    base_url: str = "/"
-    language: str = "en"
-    author: str = ""
-    description: str = ""
-    # The frontmatter key that publishes a note when it is `true`.
-    publish_flag: str = "dg-publish"
-    # Publish every note, whatever its frontmatter says (off by default).
-    publish_all: bool = False
-    # Let raw HTML through unsanitised (scripts included): only for vaults the owner trusts.
-    trust_html: bool = False
-    # Notes shown on the home page list when no note has `dg-home: true`.
-    home_list_limit: int = 0
-    # Notes in feed.xml / rss.xml, newest first (0 = all).
-    feed_limit: int = 30
+    title: str = setting("", "site title", shown="the vault folder's name")
+    base_url: str = setting(
+        "/",
+        "where the site lives, e.g. https://example.org/garden/: every link, asset and "
+        "canonical URL gets its path",
+    )
+    language: str = setting("en", "the pages' `lang`")
+    author: str = setting("", "shown in the footer and meta tags")
+    description: str = setting("", "shown in meta tags and the feeds")
+    publish_flag: str = setting("dg-publish", "the frontmatter key that publishes a note")
+    publish_all: bool = setting(False, "publish every note, whatever its frontmatter says")
+    trust_html: bool = setting(
+        False, "let raw HTML in notes through unsanitised (scripts too): only for trusted vaults"
+    )
+    home_list_limit: int = setting(
+        0, "notes listed on the home page when no note has `dg-home: true` (0: all)"
+    )
+    feed_limit: int = setting(30, "notes in feed.xml and rss.xml, newest first (0: all)")
     # Per-note display defaults, overridable by the note's own dg-* keys.
-    show_backlinks: bool = True
-    show_toc: bool = True
-    show_tags: bool = True
-    show_inline_title: bool = True
-    show_local_graph: bool = True
-    show_file_tree: bool = True
-    enable_search: bool = True
-    link_preview: bool = True
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    # File extensions copied when a published note links or embeds them, beyond the kinds
-    # Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an
-    # `html` or `svg` listed here runs its scripts on the site's origin.
-    extra_attachment_extensions: tuple[str, ...] = ()
+    show_backlinks: bool = setting(True, "show backlinks (a note's `dg-show-backlinks` wins)")
+    show_toc: bool = setting(True, "show the table of contents (`dg-show-toc` wins)")
+    show_tags: bool = setting(True, "show a note's tags (`dg-show-tags` wins)")
+    show_inline_title: bool = setting(
+        True, "show the title above the note (`dg-show-inline-title` wins)"
+    )
+    show_local_graph: bool = setting(True, "show the local graph (`dg-show-local-graph` wins)")
+    show_file_tree: bool = setting(True, "show the explorer (`dg-show-file-tree` wins)")
+    enable_search: bool = setting(True, "show the search box (`dg-enable-search` wins)")
+    link_preview: bool = setting(True, "preview a linked note on hover (`dg-link-preview` wins)")
+    jobs: int = setting(
+        help="worker processes for parsing and rendering (1: none)",
+        shown="the number of cores",
+        factory=lambda: os.cpu_count() or 1,
+    )
+    extra_attachment_extensions: tuple[str, ...] = setting(
+        (),
+        "file extensions copied when a published note links or embeds them, beyond the kinds "
+        "Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an "
+        "`html` or `svg` listed here runs its scripts on the site's origin",
+    )
+    cache_dir: str = setting(
+        "",
+        "folder for the build cache, kept between builds (CI restores it); a relative path "
+        "is taken from the vault folder",
+        shown="one file `.OUT.trellis-cache` beside the output folder",
+    )
+    redirects: bool = setting(
+        True, "keep the published URLs of moved and renamed notes working with redirect pages"
+    )
+    alias_redirects: bool = setting(
+        False, "also write a redirect page at each frontmatter alias of a note, beside its page"
+    )
+
+    def cache_folder(self, vault: Path) -> Path | None:
+        """The folder `cache_dir` names (a relative one from the vault), or None: the default."""
+        if not self.cache_dir.strip():
+            return None
+        return (vault / Path(self.cache_dir.strip()).expanduser()).absolute()
 
     @property
     def base_path(self) -> str:
@@ -70,6 +111,43 @@ class Settings:
     def absolute_url(self, site_path: str) -> str:
         """A site path (`/a/b/`) as a full URL under the base URL (or a rooted path)."""
         return self.site_origin + self.base_path + site_path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """One setting as the docs, `trellis init` and the command line's help describe it."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    shown: str  # the default in words when it is computed, else ""
+
+
+def settings_schema() -> tuple[SettingInfo, ...]:
+    """Every setting in the order of `Settings`, with its type, default and help."""
+    defaults = Settings()
+    return tuple(
+        SettingInfo(
+            name=f.name,
+            kind=_TYPE_OF[str(f.type)],
+            default=getattr(defaults, f.name),
+            help=f.metadata.get("help", ""),
+            shown=f.metadata.get("shown", ""),
+        )
+        for f in fields(Settings)
+    )
+
+
+def toml_value(value: bool | int | str | tuple[str, ...]) -> str:
+    """`value` written as TOML (`true`, `30`, `"dg-publish"`, `["csv"]`)."""
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}

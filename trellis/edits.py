@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.graph import emit_graph
@@ -214,7 +215,9 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
     files = theme_files(folders, live.vault, Diagnostics())  # by the rules a build follows
     for rel in sorted(assets):
         source = files.get(rel)
-        if source is None:
+        if source is None and rel in GENERATED:  # a removed override of a generated asset
+            writer.write_bytes(f"static/{rel}", GENERATED[rel]().encode())
+        elif source is None:
             writer.remove(f"static/{rel}")
         else:
             writer.copy_file(f"static/{rel}", source)

@@ -39,6 +39,7 @@ from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
+from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import PageKeys, digest, emit_note_pages, emit_site_pages
 from trellis.emit.search import (
     BUNDLE_DIR,
@@ -52,7 +53,10 @@ from trellis.episodes import attach_episodes
 from trellis.model.content import NoteContent
 from trellis.parallel import ParallelNotes, RenderSetup, worker_count
 from trellis.public.graph import LinkGraph, build_link_graph
+from trellis.public.private_names import PrivateNames
+from trellis.public.redirects import PublishedURL, plan_redirects, published_urls
 from trellis.public.site import PublicSite, build_public_site
+from trellis.public.urls import output_file
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import (
@@ -111,12 +115,14 @@ class SiteBuilder:
         self._page_keys: dict[str, str] = {}
         self._inputs = ""
         # The attachments the last build published (vault path -> hash of their bytes).
-        self._published: dict[str, str] = {}
+        self._published_attachments: dict[str, str] = {}
         self._last: BuildResult | None = None
         self._last_out: Path | None = None
         # What the last build reported: (notes, pages, attachments, warnings).
         self._summary: tuple[int, int, int, list[Diagnostic]] | None = None
         self._search_key = ""
+        # The URLs the last build published, kept working as redirects (trellis.public.redirects).
+        self._published_urls: list[PublishedURL] = []
         # Write the cache file into the output (the command line); `serve` keeps it in memory.
         self.keep_cache = True
         # Keep the whole model of the last build for `apply_edits` (`serve` does).
@@ -131,8 +137,9 @@ class SiteBuilder:
 
     def load_cache(self) -> None:
         """Take up the parses and page keys the last build left in the output folder."""
+        settings = load_settings(self.vault, self.overrides, Diagnostics())
         try:
-            with cache_path(self.out).open("rb") as handle:
+            with cache_path(self.out, settings.cache_folder(self.vault)).open("rb") as handle:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
@@ -140,10 +147,11 @@ class SiteBuilder:
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
+        self._published_urls = data.get("urls", [])
         if (self.out / MARKER).is_file():
             self._last_out = self.out
             self._inputs = data["inputs"]
-            self._published = data["published"]
+            self._published_attachments = data["attachments"]
             self._summary = data["summary"]
             self._search_key = data.get("search_key", "")
 
@@ -153,7 +161,8 @@ class SiteBuilder:
         inputs: str,
         summary: tuple[int, int, int, list[Diagnostic]],
         search_key: str,
-        published: dict[str, str],
+        attachments: dict[str, str],
+        urls: list[PublishedURL],
     ) -> bytes:
         """Parses (without tokens, which are cheap to re-make), page keys, the last report.
 
@@ -171,7 +180,8 @@ class SiteBuilder:
             "inputs": inputs,
             "summary": summary,
             "search_key": search_key,
-            "published": published,
+            "attachments": attachments,
+            "urls": urls,
         }
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -195,7 +205,8 @@ class SiteBuilder:
         settings = load_settings(self.vault, self.overrides, diagnostics)
         result = BuildResult(settings=settings, diagnostics=diagnostics)
         clock = _PhaseClock(result.phases)
-        writer = OutputWriter(out, self.vault, diagnostics)
+        cache_file = cache_path(out, settings.cache_folder(self.vault))
+        writer = OutputWriter(out, self.vault, diagnostics, cache_file)
 
         progress.phase("Reading the vault")
         with clock("scan"):
@@ -234,7 +245,7 @@ class SiteBuilder:
             with clock("link"):
                 if workers is not None:
                     workers.share_parses()
-                graph = build_link_graph(site, diagnostics)
+                graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
                 if workers is not None:
                     workers.start_rendering(graph)
             marks.append(len(diagnostics.items))
@@ -262,6 +273,14 @@ class SiteBuilder:
             with clock("assets"):
                 emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
                 result.attachments_copied = emit_attachments(site, writer)
+                redirects = plan_redirects(
+                    self._published_urls,
+                    source,
+                    site,
+                    lambda url: output_file(url) in writer.written,
+                    diagnostics,
+                )
+                emit_hosting(site, redirects, writer)
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))
@@ -288,9 +307,16 @@ class SiteBuilder:
             )
             with clock("swap"):
                 writer.commit()
+                urls = published_urls(site, redirects)
                 if self.keep_cache:
-                    published = site.published_attachments
-                    cache = self._cache_bytes(keys.current, inputs, summary, search_key, published)
+                    cache = self._cache_bytes(
+                        keys.current,
+                        inputs,
+                        summary,
+                        search_key,
+                        site.published_attachments,
+                        urls,
+                    )
                     writer.write_cache(cache)
         except BaseException:
             if workers is not None:
@@ -298,8 +324,9 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._published = site.published_attachments
+        self._published_attachments = site.published_attachments
         self._search_key, self._searchable = search_key, searchable
+        self._published_urls = urls
         self._last_out = out
         if self.keep_live:
             items = diagnostics.items
@@ -408,7 +435,7 @@ class SiteBuilder:
         The number of worker processes is left out: it never changes what is written.
         """
         context = repr((__version__, replace(settings, jobs=1)))
-        return input_signature(self.vault, context, own_paths, self._published)
+        return input_signature(self.vault, context, own_paths, self._published_attachments)
 
     def _parse(
         self,

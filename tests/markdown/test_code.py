@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pygments
 import pytest
 from helpers import build_vault, published, render_note
 
@@ -172,13 +173,30 @@ def test_only_pages_with_mermaid_load_it(tmp_path: Path) -> None:
     assert (site.out / "static/features.js").is_file()
 
 
-def test_pygments_css_is_current_and_has_both_dark_forms() -> None:
-    css = (ROOT / "static/pygments.css").read_text(encoding="utf-8")
-    assert css == pygments_css(), "regenerate: python -m trellis.markdown.plugins.code"
-    assert '\n:root[data-theme="dark"] .highlight .k {' in css
+def test_pygments_css_is_made_from_the_installed_pygments_on_every_build(tmp_path: Path) -> None:
+    code = "class Bed:\n    def water(self, litres: int) -> None:\n        pass  # done"
+    site = build_vault(tmp_path, {"Code.md": published(_fence("python", code))})
+    css = (site.out / "static/pygments.css").read_text(encoding="utf-8")
+    assert css == pygments_css()
+    assert f"Pygments {pygments.__version__}:" in css
+    used = {span.attributes["class"] for span in site.body("/code/").css("pre.highlight span")}
+    assert {"k", "nc", "c1"} <= used
+    for token_class in ("k", "nc", "c1"):  # keyword, class name, comment: styled in both
+        assert f"\n.highlight .{token_class} {{" in css, token_class
+        assert f'\n:root[data-theme="dark"] .highlight .{token_class} {{' in css, token_class
+        assert f':root:not([data-theme="light"]) .highlight .{token_class} {{' in css, token_class
     assert "@media (prefers-color-scheme: dark) {" in css
-    assert ':root:not([data-theme="light"]) .highlight .k {' in css
     assert "\npre {" not in css  # Pygments' global `pre` rule would fight the theme
+    assert not (ROOT / "static/pygments.css").exists(), "generated, never committed"
+
+
+def test_a_vault_override_of_pygments_css_wins(tmp_path: Path) -> None:
+    mine = "/* my code colours */\n.highlight .k { color: teal }\n"
+    site = build_vault(
+        tmp_path,
+        {"Code.md": published(_fence("python", "x = 1")), ".trellis/static/pygments.css": mine},
+    )
+    assert (site.out / "static/pygments.css").read_text(encoding="utf-8") == mine
 
 
 @contextmanager

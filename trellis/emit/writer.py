@@ -11,9 +11,9 @@ staging folder is removed only while it holds the marker with this run's own tok
 output only while it holds the site marker; a vault or any other folder, whatever its name
 (`trellis build .x.trellis-new -o x`), is never taken for one of ours. Folders left by a
 killed build are named in a warning, never removed.
-Beside the output folder there is also its build cache (`.OUT.trellis-cache`, see
-`trellis.pipeline`): it names private things (links as written, warnings), so it must never
-be inside the folder that gets deployed.
+Beside the output folder there is also its build cache (`.OUT.trellis-cache`, or in the
+`cache_dir` setting's folder; see `trellis.pipeline`): it names private things (links as
+written, warnings), so it must never be inside the folder that gets deployed.
 
 Files are copied through one checked descriptor (`CheckedPath.open`: no symlink followed,
 regular file), so what was checked is what is copied; a file of the last output is linked
@@ -56,9 +56,12 @@ def copy_checked(handle: BinaryIO, info: os.stat_result, target: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_path(out: Path) -> Path:
-    """The build cache of the output folder `out`: beside it (never deployed with it)."""
+def cache_path(out: Path, folder: Path | None = None) -> Path:
+    """The build cache of the output folder `out`: in `folder` (setting `cache_dir`), else
+    beside the output folder; never inside it, so it is never deployed."""
     out = out.absolute()
+    if folder is not None:
+        return folder / f"{out.name}.trellis-cache"
     return out.parent / f".{out.name}.trellis-cache"
 
 
@@ -74,8 +77,11 @@ def _holds_marker(folder: Path, text: str | None = None) -> bool:
 
 
 class OutputWriter:
-    def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, out: Path, vault: Path, diagnostics: Diagnostics, cache_file: Path | None = None
+    ) -> None:
         self.out = out.absolute()
+        self.cache_file = cache_file or cache_path(self.out)
         self.diagnostics = diagnostics
         self.vault = vault.resolve()
         # Set by `start`: this run's own folder, and the marker text only this run writes.
@@ -92,6 +98,11 @@ class OutputWriter:
             )
         if self.out.is_symlink():
             raise FatalError(f"output {out} is a symlink; name the folder it leads to instead")
+        if self.cache_file.resolve().is_relative_to(real_out):
+            raise FatalError(
+                f"build cache {self.cache_file} would be inside the output folder {out}, "
+                "which gets deployed; choose another cache_dir"
+            )
         if self.out.exists() and not self.out.is_dir():
             raise FatalError(f"output {out} exists and is not a folder")
         if not self._replaceable():
@@ -109,7 +120,8 @@ class OutputWriter:
     @property
     def own_paths(self) -> list[Path]:
         """The folders and files this writer uses (never read as part of a vault)."""
-        paths = [self.out, cache_path(self.out)]
+        cache = self.cache_file
+        paths = [self.out, cache, cache.with_name(cache.name + ".tmp")]
         return [*paths, self.staging] if self._started else paths
 
     def start(self) -> None:
@@ -300,9 +312,10 @@ class OutputWriter:
 
     def write_cache(self, data: bytes) -> None:
         """Replace the build cache beside the output folder (atomically; best effort)."""
-        target = cache_path(self.out)
+        target = self.cache_file
         temporary = target.with_name(target.name + ".tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
             os.replace(temporary, target)
         except OSError as error:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.plugins.media import media_kind
+from trellis.public.private_names import PrivateNames
 from trellis.public.site import PublicSite, PublishedNote, looks_like_file
 
 
@@ -31,6 +32,8 @@ class LinkGraph:
     # Every link and embed of a note as written, with the href it resolved to (None: nowhere).
     # What a rendered body shows of other notes and files is a function of this list.
     resolved: dict[PublishedNote, list[tuple[str, str | None]]] = field(default_factory=dict)
+    # Tells a link to a private note from one to a missing note, in warnings only.
+    private_names: PrivateNames | None = field(default=None, repr=False)
 
     def backlinks(self, note: PublishedNote) -> list[Edge]:
         """One edge per other note linking to or embedding `note`, the first link of each."""
@@ -49,9 +52,11 @@ class LinkGraph:
         return (out | back) - {note}
 
 
-def build_link_graph(site: PublicSite, diagnostics: Diagnostics) -> LinkGraph:
+def build_link_graph(
+    site: PublicSite, diagnostics: Diagnostics, private_names: PrivateNames | None = None
+) -> LinkGraph:
     """Resolve every link and embed of every published note once, warning about dead ends."""
-    graph = LinkGraph()
+    graph = LinkGraph(private_names=private_names)
     for note in site.notes:
         graph.outgoing[note] = []
         graph.incoming.setdefault(note, [])
@@ -80,6 +85,16 @@ def link_note(
                 diagnostics.warn(note.rel_path, f"{path!r} not published: {refused}", link.line)
             elif path and (media_kind(path) or looks_like_file(path)):
                 diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
+            elif graph.private_names is not None and graph.private_names.is_private(
+                path, note.source.folder
+            ):
+                written = f"{'!' if link.embed else ''}[[{link.target}]]"
+                diagnostics.warn(
+                    note.rel_path,
+                    f"{written} links to a private note: shown as plain text, nothing of "
+                    "that note is published",
+                    link.line,
+                )
             else:
                 what = "embed" if link.embed else "link"
                 diagnostics.warn(

@@ -33,6 +33,8 @@ RESERVED_ROOTS = frozenset(
         "robots.txt",
         "404.html",
         "index.html",
+        "_redirects",
+        ".nojekyll",
     }
 )
 

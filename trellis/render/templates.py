@@ -24,13 +24,13 @@ from jinja2 import (
 
 from trellis.config import OVERRIDES_DIR
 from trellis.diagnostics import Diagnostics, FatalError
+from trellis.package_data import theme_folder
 from trellis.vault.files import CheckedPath, FileTree, walk
 
 Result = TypeVar("Result")
 
-THEME_ROOT = Path(__file__).resolve().parent.parent.parent
-THEME_TEMPLATES = THEME_ROOT / "templates"
-THEME_STATIC = THEME_ROOT / "static"
+THEME_TEMPLATES = theme_folder("templates")
+THEME_STATIC = theme_folder("static")
 
 
 def template_dirs(vault: Path) -> list[Path]:
