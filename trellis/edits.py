@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trellis.build.state import BuildState, Stage
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.assets import GENERATED
@@ -43,9 +44,6 @@ from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
 
-# The phases whose warnings a build keeps apart, so an edit can replace one note's share.
-READING, PARSING, LINKING, WRITING = range(4)
-
 
 @dataclass
 class LiveSite:
@@ -59,16 +57,12 @@ class LiveSite:
     pages: PageRenderer
     theme: str
     note_paths: frozenset[str]  # every note of the vault, published or not
-    # The build's warnings by phase (READING ... WRITING), in the order they were given.
-    warnings: list[list[Diagnostic]] = field(default_factory=list)
+    # The build's warnings by stage: an edit replaces its notes' share of some stages.
+    state: BuildState = field(default_factory=BuildState)
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
-
-    @property
-    def all_warnings(self) -> list[Diagnostic]:
-        return [item for phase in self.warnings for item in phase]
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,7 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
             old.meta_lines,
             old.body_line,
             old.frontmatter_ok,
-        ) or any(d.path == rel_path for d in live.warnings[READING]):
+        ) or live.state.for_note(rel_path, Stage.READ):
             return None
         if note.episode is not None:
             return None
@@ -136,7 +130,10 @@ def apply_edits(
     if not edits:
         return EditsApplied(0, 0, {}, 0)
     site, graph, notes, pages = live.site, live.graph, live.notes, live.pages
-    parsing, linking, writing = Diagnostics(), Diagnostics(), Diagnostics()
+    state, report = live.state, live.state.report
+    edited = {edit.note.rel_path for edit in edits}
+    state.drop(Stage.PARSE, edited)
+    state.drop(Stage.LINK, edited)
     used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
     parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]] = {}
@@ -148,7 +145,7 @@ def apply_edits(
         note.source = edit.source
         local = Diagnostics()
         notes.parse(note, local)
-        parsing.extend(local.items)
+        state.add(Stage.PARSE, local.items)
         assert note.content is not None and old_content is not None
         parses[note.rel_path] = (edit.source.content_hash, note.content, local.items)
         if note.tags != old_tags or looks_like_episode(note):
@@ -157,22 +154,23 @@ def apply_edits(
             site, graph, note
         ):
             return None
-        site.diagnostics = linking
-        link_note(site, graph, note, linking)
+        state.enter(Stage.LINK)
+        link_note(site, graph, note, report)
         new_edges = graph.outgoing[note]
         if {id(e.target) for e in old_edges if e.embed} != {
             id(e.target) for e in new_edges if e.embed
         }:
             return None
-        warn_embed_cycles(graph, linking, [note])
+        warn_embed_cycles(graph, report, [note])
         graph_changed |= _edge_set(old_edges) != _edge_set(new_edges)
         for shown in [note, *(e.target for e in old_edges), *(e.target for e in new_edges)]:
             affected[id(shown)] = shown
         for embedding in _embedding(graph, note):
             affected[id(embedding)] = embedding
 
-    site.diagnostics = notes.diagnostics = writing
-    writer = InPlaceWriter(live.out, live.vault, writing)
+    state.drop(Stage.WRITE, {note.rel_path for note in affected.values()})
+    state.enter(Stage.WRITE)
+    writer = InPlaceWriter(live.out, live.vault, report)
     # The pages of the folder itself are "the last output": a page whose key is unchanged
     # stays as it is, the others are rendered, by the code a whole build uses.
     keys = PageKeys(page_keys, live.out, live.theme)
@@ -187,12 +185,6 @@ def apply_edits(
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
         copy_attachment(attachment, writer)
-
-    edited = {edit.note.rel_path for edit in edits}
-    rerendered = {note.rel_path for note in affected.values()}
-    _replace(live.warnings, PARSING, edited, parsing.items)
-    _replace(live.warnings, LINKING, edited, linking.items)
-    _replace(live.warnings, WRITING, rerendered, writing.items)
     return EditsApplied(rendered, len(writer.written), parses, len(added))
 
 
@@ -259,10 +251,3 @@ def _embedding(graph: LinkGraph, note: PublishedNote) -> list[PublishedNote]:
                 found[id(edge.source)] = edge.source
                 stack.append(edge.source)
     return list(found.values())
-
-
-def _replace(
-    phases: list[list[Diagnostic]], phase: int, paths: set[str], fresh: list[Diagnostic]
-) -> None:
-    """Drop `paths`' warnings of `phase` and add the fresh ones."""
-    phases[phase] = [d for d in phases[phase] if d.path not in paths] + fresh

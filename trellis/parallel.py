@@ -60,6 +60,7 @@ from typing import Any
 from jinja2 import Environment
 from markdown_it.token import Token
 
+from trellis.build.state import new_warnings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
@@ -414,18 +415,17 @@ class _WorkerJob:
         site, setup = self.site, self.setup
         pages = PageRenderer(site, setup.templates, graph)
         note_pages = NotePageWriter(site, self.notes, pages, graph, setup.writer, setup.keys)
-        # Warnings go to the build's list (site, renderer and writer share it); each page's
-        # are the ones added while writing it.
-        warnings = site.diagnostics.items
+        # Warnings go to the build's report (site, renderer and writer share it); each
+        # page's are the ones added while writing it.
         written: list[WrittenPage] = []
         progress = _ProgressReport(channel)
         for index in share:
             note = site.notes[index]
-            start = len(warnings)
-            rendered = note_pages.write(note)
+            with new_warnings(site.diagnostics) as warnings:
+                rendered = note_pages.write(note)
             self.tokens.release()
             key = setup.keys.current[note.output_path]
-            written.append((index, key, rendered, warnings[start:]))
+            written.append((index, key, rendered, warnings))
             progress.step()
         progress.flush()
         return written

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis import __version__
+from trellis.build.state import BuildState, Stage
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
@@ -199,7 +200,8 @@ class SiteBuilder:
         started = time.perf_counter()
         out = out or self.out
         progress = progress or Progress()
-        diagnostics = Diagnostics()
+        state = BuildState()
+        diagnostics = state.report  # files each warning under the running stage
         if not self.vault.is_dir():
             raise FatalError(f"no such vault folder: {self.vault}")
         settings = load_settings(self.vault, self.overrides, diagnostics)
@@ -218,10 +220,9 @@ class SiteBuilder:
                 and self._last_out == out
                 and (out / MARKER).is_file()
             ):
-                return self._unchanged(result, started)
+                return self._unchanged(result, started, state)
             source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
             site = build_public_site(source, settings, diagnostics)
-        marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))
@@ -233,6 +234,7 @@ class SiteBuilder:
         workers: ParallelNotes | None = None
         try:
             progress.phase("Parsing notes", len(site.notes))
+            state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
                 workers = self._parse_in_workers(
@@ -241,14 +243,14 @@ class SiteBuilder:
                 if workers is None:
                     self._parse(site, notes, diagnostics, progress)
                     attach_episodes(site, diagnostics)
-            marks.append(len(diagnostics.items))
+            state.enter(Stage.LINK)
             with clock("link"):
                 if workers is not None:
                     workers.share_parses()
                 graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
                 if workers is not None:
                     workers.start_rendering(graph)
-            marks.append(len(diagnostics.items))
+            state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
 
@@ -303,7 +305,7 @@ class SiteBuilder:
                 result.notes_published,
                 result.pages_written,
                 result.attachments_copied,
-                list(diagnostics.items),
+                state.items(),
             )
             with clock("swap"):
                 writer.commit()
@@ -329,8 +331,6 @@ class SiteBuilder:
         self._published_urls = urls
         self._last_out = out
         if self.keep_live:
-            items = diagnostics.items
-            bounds = zip([0, *marks], [*marks, len(items)], strict=True)
             self._live = LiveSite(
                 vault=self.vault.resolve(),
                 out=out,
@@ -340,8 +340,9 @@ class SiteBuilder:
                 pages=pages,
                 theme=theme,
                 note_paths=frozenset(n.rel_path for n in source.notes),
-                warnings=[items[start:end] for start, end in bounds],
+                state=state,
             )
+        result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started
         self._last = result
         return result
@@ -383,7 +384,7 @@ class SiteBuilder:
         assert self._summary is not None
         notes, pages, attachments, _ = self._summary
         attachments += attachments_added
-        diagnostics = Diagnostics.of(live.all_warnings)
+        diagnostics = live.state.diagnostics()
         self._summary = (notes, pages, attachments, list(diagnostics.items))
         result = BuildResult(settings=live.site.settings, diagnostics=diagnostics)
         result.notes_published, result.pages_written = notes, pages
@@ -415,13 +416,14 @@ class SiteBuilder:
         self._search_key = key
         return True
 
-    def _unchanged(self, result: BuildResult, started: float) -> BuildResult:
+    def _unchanged(self, result: BuildResult, started: float, state: BuildState) -> BuildResult:
         """The last build's report, for a build that found nothing to do."""
         assert self._summary is not None
         notes, pages, attachments, warnings = self._summary
         result.notes_published, result.pages_written = notes, pages
         result.attachments_copied = attachments
-        result.diagnostics.extend(warnings)
+        state.add(Stage.READ, warnings)
+        result.diagnostics = state.diagnostics()
         if self._last is not None:
             result.site, result.graph = self._last.site, self._last.graph
         result.unchanged = True
