@@ -176,3 +176,16 @@ def test_search_index_is_rebuilt_only_when_a_page_changed(tmp_path):
     touch_later(vault / "Delta.md", published("Delta has a new word: zucchini."))
     build(vault, tmp_path / "out")
     assert index.stat().st_ino != first
+
+
+def test_a_reused_parse_keeps_its_warnings(tmp_path):
+    """A note whose parse warned warns again when a rebuild reuses that parse (an empty
+    per-note collector must not be mistaken for "no collector")."""
+    deep = "> " * 120 + "too deep to keep"
+    vault = write_vault(tmp_path / "vault", {**FILES, "Deep.md": published(deep)})
+    builder = SiteBuilder(vault, tmp_path / "out")
+    first = [str(d) for d in builder.build().diagnostics.items if "Deep.md" in str(d)]
+    assert any("nested deeper than" in warning for warning in first), first
+    touch_later(vault / "Delta.md", published("Delta changed."))
+    again = [str(d) for d in builder.build().diagnostics.items if "Deep.md" in str(d)]
+    assert again == first
