@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import json
 import math
@@ -126,7 +127,8 @@ def measure(vault: Path, edits: int, fast: bool, seed: int) -> dict[str, Any]:
             raise RuntimeError("the first build failed:\n" + "".join(log_lines))
         first = time.perf_counter() - started
         if not fast:
-            preview._builder._site.keep_live = False  # type: ignore[union-attr]
+            site = preview._builder._site  # type: ignore[union-attr]
+            site.options = dataclasses.replace(site.options, keep_live=False)
             preview._builder._site._live = None  # type: ignore[union-attr]
         host, port = preview.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
         versions = Versions(host, int(port))

@@ -17,6 +17,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_properties import PHASES, SLOW, budget
 
+from trellis.build.options import BuildOptions
 from trellis.emit.search import BUNDLE_DIR
 from trellis.pipeline import SiteBuilder
 
@@ -35,9 +36,9 @@ def vault(tmp_path: Path) -> Path:
     return copy
 
 
-def live_builder(vault: Path, out: Path) -> SiteBuilder:
-    builder = SiteBuilder(vault, out)
-    builder.keep_cache, builder.keep_live = False, True
+def live_builder(vault: Path, out: Path, defer_search: bool = False) -> SiteBuilder:
+    options = BuildOptions(keep_cache=False, keep_live=True, defer_search=defer_search)
+    builder = SiteBuilder(vault, out, options=options)
     builder.build()
     return builder
 
@@ -357,8 +358,7 @@ def test_an_empty_change_set_is_not_an_edit(vault: Path, tmp_path: Path) -> None
 def test_serve_builds_reuse_the_last_index_unless_a_page_leaves_it(
     vault: Path, tmp_path: Path
 ) -> None:
-    builder = live_builder(vault, tmp_path / "out")
-    builder.defer_search = True
+    builder = live_builder(vault, tmp_path / "out", defer_search=True)
     first = bundle(tmp_path / "out")
 
     edit(vault, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-import trellis.parallel as parallel
+import trellis.build.budget as costs
 from trellis.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def test_the_site_is_byte_identical_to_the_golden_hashes(
     if mode == "workers":
         if not hasattr(os, "fork"):
             pytest.skip("workers need fork")
-        monkeypatch.setattr(parallel, "MIN_NOTES", 1)
+        monkeypatch.setattr(costs, "MIN_NOTES", 1)
     _compare(build_all(tmp_path, 1 if mode == "one-process" else 2))
 
 

@@ -24,9 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trellis.build.cache import ParsedEntry
+from trellis.build.stages import parse_note
 from trellis.build.state import BuildState, Stage
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
-from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
 from trellis.emit.feeds import emit_feeds
@@ -75,7 +77,7 @@ class NoteEdit:
 class EditsApplied:
     rendered: int  # pages whose HTML was made again
     written: int  # files replaced in the output folder (pages, feeds, graph, attachments)
-    parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]]  # rel_path -> (hash, parse)
+    parses: dict[str, ParsedEntry]  # rel_path -> the new parse
     attachments_added: int
 
 
@@ -136,18 +138,17 @@ def apply_edits(
     state.drop(Stage.LINK, edited)
     used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
-    parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]] = {}
+    parses: dict[str, ParsedEntry] = {}
     graph_changed = False
     for edit in edits:
         note = edit.note
         old_content, old_tags = note.content, note.tags
         old_edges = list(graph.outgoing.get(note, []))
         note.source = edit.source
-        local = Diagnostics()
-        notes.parse(note, local)
-        state.add(Stage.PARSE, local.items)
+        warnings = parse_note(notes, note)
+        state.add(Stage.PARSE, warnings)
         assert note.content is not None and old_content is not None
-        parses[note.rel_path] = (edit.source.content_hash, note.content, local.items)
+        parses[note.rel_path] = ParsedEntry(edit.source.content_hash, note.content, warnings)
         if note.tags != old_tags or looks_like_episode(note):
             return None
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(
@@ -165,7 +166,7 @@ def apply_edits(
         graph_changed |= _edge_set(old_edges) != _edge_set(new_edges)
         for shown in [note, *(e.target for e in old_edges), *(e.target for e in new_edges)]:
             affected[id(shown)] = shown
-        for embedding in _embedding(graph, note):
+        for embedding in graph.embedding(note):
             affected[id(embedding)] = embedding
 
     state.drop(Stage.WRITE, {note.rel_path for note in affected.values()})
@@ -238,16 +239,3 @@ def _anchor_links_moved(site: PublicSite, graph: LinkGraph, note: PublishedNote)
 
 def _edge_set(edges: list[Edge]) -> set[tuple[int, bool]]:
     return {(id(e.target), e.embed) for e in edges}
-
-
-def _embedding(graph: LinkGraph, note: PublishedNote) -> list[PublishedNote]:
-    """Every note showing `note` through embeds, directly or through other embeds."""
-    found: dict[int, PublishedNote] = {}
-    stack = [note]
-    while stack:
-        current = stack.pop()
-        for edge in graph.incoming.get(current, []):
-            if edge.embed and id(edge.source) not in found and edge.source is not note:
-                found[id(edge.source)] = edge.source
-                stack.append(edge.source)
-    return list(found.values())
