@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trellis.build.cache import ParsedEntry
+from trellis.build.emitters import Emitted
 from trellis.build.stages import parse_note
 from trellis.build.state import BuildState, Stage
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
@@ -61,6 +62,8 @@ class LiveSite:
     note_paths: frozenset[str]  # every note of the vault, published or not
     # The build's warnings by stage: an edit replaces its notes' share of some stages.
     state: BuildState = field(default_factory=BuildState)
+    # What each emitter wrote (`trellis.build.emitters`): an in-place run replaces it.
+    emitted: dict[str, Emitted] = field(default_factory=dict)
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

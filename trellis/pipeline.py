@@ -30,6 +30,7 @@ from typing import Any
 
 from trellis import __version__
 from trellis.build.cache import ParsedEntry, Summary, cache_bytes, read_cache
+from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
@@ -39,33 +40,23 @@ from trellis.build.state import BuildState, Stage
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
-from trellis.emit.assets import emit_static
-from trellis.emit.attachments import emit_attachments
-from trellis.emit.episodes import emit_episodes
-from trellis.emit.feeds import emit_feeds
-from trellis.emit.folders import emit_folder_pages
-from trellis.emit.graph import emit_graph
-from trellis.emit.hosting import emit_hosting
-from trellis.emit.pages import PageKeys, digest, emit_note_pages, emit_site_pages
+from trellis.emit.pages import PageKeys, digest, emit_note_pages
 from trellis.emit.search import (
     BUNDLE_DIR,
     emit_search,
     refresh_search_bundle,
     searchable_pages,
 )
-from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.public.graph import build_link_graph
 from trellis.public.private_names import PrivateNames
-from trellis.public.redirects import PublishedURL, plan_redirects, published_urls
+from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
-from trellis.public.urls import output_file
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import (
     checked,
     create_environment,
-    static_dirs,
     template_dirs,
     theme_files,
 )
@@ -202,25 +193,12 @@ class SiteBuilder:
                     )
                 else:
                     written = workers.render(keys, writer, progress.advance)
-                    written.pages += checked(lambda: emit_site_pages(site, pages, writer))
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
-                result.pages_written += checked(lambda: emit_tag_pages(site, pages, writer))
-                result.pages_written += checked(lambda: emit_folder_pages(pages, writer))
-                result.pages_written += checked(lambda: emit_episodes(site, pages, writer))
-            with clock("graph+feeds"):
-                emit_graph(site, graph, writer)
-                emit_feeds(site, pages, writer)
-            with clock("assets"):
-                emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
-                result.attachments_copied = emit_attachments(site, writer)
-                redirects = plan_redirects(
-                    self._published_urls,
-                    source,
-                    site,
-                    lambda url: output_file(url) in writer.written,
-                    diagnostics,
-                )
-                emit_hosting(site, redirects, writer)
+            emitting = EmitContext(
+                site, pages, graph, writer, diagnostics, self.vault, source, self._published_urls
+            )
+            emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
+            redirects = emitting.redirects
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))
@@ -280,6 +258,7 @@ class SiteBuilder:
                 theme=theme,
                 note_paths=frozenset(n.rel_path for n in source.notes),
                 state=state,
+                emitted=emitted,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started

@@ -121,14 +121,14 @@ def emit_note_pages(
     keys: PageKeys,
     advance: Callable[[], None] = lambda: None,
 ) -> NotePagesWritten:
-    """Every note page (re-rendered only when its key changed), the home list and the 404."""
+    """Every note page (re-rendered only when its key changed); the site pages are an
+    emitter of their own (`trellis.build.emitters`)."""
     written = NotePagesWritten()
     note_pages = NotePageWriter(site, notes, pages, graph, writer, keys)
     for note in site.notes:
         written.rendered += note_pages.write(note)
         written.pages += 1
         advance()
-    written.pages += emit_site_pages(site, pages, writer)
     return written
 
 
