@@ -25,19 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trellis.build.cache import ParsedEntry
-from trellis.build.emitters import Emitted
+from trellis.build.emitters import EmitContext, Emitted, Input, touched
+from trellis.build.plan import keeps_identity
 from trellis.build.stages import parse_note
 from trellis.build.state import BuildState, Stage
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
-from trellis.emit.feeds import emit_feeds
-from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
+from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
@@ -82,10 +82,12 @@ class EditsApplied:
     written: int  # files replaced in the output folder (pages, feeds, graph, attachments)
     parses: dict[str, ParsedEntry]  # rel_path -> the new parse
     attachments_added: int
+    pages_delta: int = 0  # site pages (tags, folders) that came or went
 
 
 def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None:
-    """The body edits `changed` amounts to, or None if it is anything more."""
+    """The edits of published notes `changed` amounts to (their body, or frontmatter that
+    keeps each note's URL, title and aliases), or None if it is anything more."""
     edits: list[NoteEdit] = []
     settings = live.site.settings
     for path in changed:
@@ -109,13 +111,11 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
                 return None
             continue
         old = note.source
-        if (source.meta, source.meta_lines, source.body_line, source.frontmatter_ok) != (
-            old.meta,
-            old.meta_lines,
-            old.body_line,
-            old.frontmatter_ok,
-        ) or live.state.for_note(rel_path, Stage.READ):
+        if not keeps_identity(old, source, settings) or live.state.for_note(rel_path, Stage.READ):
             return None
+        display = note_display(source.meta, settings)
+        if _searchable(display) != _searchable(note.display):
+            return None  # a page entering or leaving search: the index is made again
         if note.episode is not None:
             return None
         # The same bytes saved again still move the note's date (when it comes from the file).
@@ -142,18 +142,24 @@ def apply_edits(
     used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
     parses: dict[str, ParsedEntry] = {}
-    graph_changed = False
+    # What the edits change, for the planner: a save moves the text and (file time) dates.
+    changed = {Input.TEXT, Input.DATES}
     for edit in edits:
         note = edit.note
-        old_content, old_tags = note.content, note.tags
+        old_content, old_tags, old_display = note.content, note.tags, note.display
         old_edges = list(graph.outgoing.get(note, []))
         note.source = edit.source
+        note.display = note_display(note.meta, site.settings)
         warnings = parse_note(notes, note)
         state.add(Stage.PARSE, warnings)
         assert note.content is not None and old_content is not None
         parses[note.rel_path] = ParsedEntry(edit.source.content_hash, note.content, warnings)
-        if note.tags != old_tags or looks_like_episode(note):
+        if looks_like_episode(note):
             return None
+        if note.tags != old_tags:
+            changed.add(Input.TAGS)
+        if note.display != old_display:
+            changed.add(Input.DISPLAY)
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(
             site, graph, note
         ):
@@ -166,7 +172,8 @@ def apply_edits(
         }:
             return None
         warn_embed_cycles(graph, report, [note])
-        graph_changed |= _edge_set(old_edges) != _edge_set(new_edges)
+        if _edge_set(old_edges) != _edge_set(new_edges):
+            changed.add(Input.LINKS)
         for shown in [note, *(e.target for e in old_edges), *(e.target for e in new_edges)]:
             affected[id(shown)] = shown
         for embedding in graph.embedding(note):
@@ -175,6 +182,8 @@ def apply_edits(
     state.drop(Stage.WRITE, {note.rel_path for note in affected.values()})
     state.enter(Stage.WRITE)
     writer = InPlaceWriter(live.out, live.vault, report)
+    if Input.DISPLAY in changed:  # the file tree and the site's links are made at the start
+        live.pages = pages = PageRenderer(site, pages.env, graph)
     # The pages of the folder itself are "the last output": a page whose key is unchanged
     # stays as it is, the others are rendered, by the code a whole build uses.
     keys = PageKeys(page_keys, live.out, live.theme)
@@ -183,13 +192,30 @@ def apply_edits(
         note_pages.write(note) for note in sorted(affected.values(), key=lambda n: n.rel_path)
     )
     page_keys.update(keys.current)
-    emit_feeds(site, pages, writer)
-    if graph_changed:
-        emit_graph(site, graph, writer)
+    ctx = EmitContext(site, pages, graph, writer, report, live.vault)
+    pages_delta = _emit_in_place(live, ctx, changed)
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
         copy_attachment(attachment, writer)
-    return EditsApplied(rendered, len(writer.written), parses, len(added))
+    return EditsApplied(rendered, len(writer.written), parses, len(added), pages_delta)
+
+
+def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input]) -> int:
+    """Run the emitters `changed` touches on the folder served; remove the files one wrote
+    last time and not now. How many more (or fewer) pages the site has."""
+    delta = 0
+    for emitter in touched(changed):
+        before = set(ctx.writer.written)
+        count = emitter.emit(ctx)
+        files = frozenset(ctx.writer.written - before)
+        last = live.emitted.get(emitter.name)
+        if last is not None:
+            for gone in sorted(last.files - files):
+                ctx.writer.remove(gone)
+            if emitter.counts == "pages":
+                delta += count - last.count
+        live.emitted[emitter.name] = Emitted(count, files)
+    return delta
 
 
 def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
@@ -242,3 +268,7 @@ def _anchor_links_moved(site: PublicSite, graph: LinkGraph, note: PublishedNote)
 
 def _edge_set(edges: list[Edge]) -> set[tuple[int, bool]]:
     return {(id(e.target), e.embed) for e in edges}
+
+
+def _searchable(display: NoteDisplay) -> bool:
+    return display.enable_search and not display.hidden

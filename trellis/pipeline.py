@@ -266,8 +266,8 @@ class SiteBuilder:
         return result
 
     def apply_edits(self, changed: Iterable[Path]) -> BuildResult | None:
-        """Update the last output in place for notes saved with only their body changed,
-        or for changed theme assets (stylesheets, scripts, icons).
+        """Update the last output in place for notes saved with their body or frontmatter
+        changed but not their URL, title or aliases, or for changed theme assets.
 
         None when `changed` is more than that (see `trellis.edits`): run `build` then.
         """
@@ -292,16 +292,24 @@ class SiteBuilder:
         if applied.written:
             self._search_key = ""  # the index shows the pages as they were
             self._inputs = ""
-        return self._report_edits(live, started, applied.rendered, applied.attachments_added)
+        return self._report_edits(
+            live, started, applied.rendered, applied.attachments_added, applied.pages_delta
+        )
 
     def _report_edits(
-        self, live: LiveSite, started: float, rendered: int, attachments_added: int = 0
+        self,
+        live: LiveSite,
+        started: float,
+        rendered: int,
+        attachments_added: int = 0,
+        pages_delta: int = 0,
     ) -> BuildResult:
         """The report of a build for edits made in place: the last one's, updated."""
         assert self._summary is not None
         diagnostics = live.state.diagnostics()
         self._summary = summary = replace(
             self._summary,
+            pages=self._summary.pages + pages_delta,
             attachments=self._summary.attachments + attachments_added,
             warnings=list(diagnostics.items),
         )

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from trellis.build.budget import worker_count
 from trellis.build.cache import ParsedEntry
 from trellis.build.options import BuildOptions
+from trellis.config import Settings
 from trellis.public.site import PublicSite
+from trellis.vault.records import SourceNote
+
+# Frontmatter keys that decide whether a note is published, its URL, its place in the file
+# tree and the names links find it by: an edit to any of them changes other notes' pages.
+IDENTITY_KEYS = ("title", "aliases", "alias", "dg-home", "dg-permalink", "permalink", "dg-path")
 
 
 @dataclass(frozen=True)
@@ -35,3 +41,14 @@ def plan_build(site: PublicSite, parsed: dict[str, ParsedEntry], options: BuildO
     )
     workers = worker_count(site.settings.jobs, len(to_parse)) if options.workers_allowed else 0
     return Plan(to_parse, workers)
+
+
+def keeps_identity(old: SourceNote, new: SourceNote, settings: Settings) -> bool:
+    """True when a saved note is published, found and named as before: only its text, tags,
+    dates or display keys may differ, which the fast path can follow (`trellis.edits`)."""
+    keys = (*IDENTITY_KEYS, settings.publish_flag)
+    return (
+        old.frontmatter_ok
+        and new.frontmatter_ok
+        and all(old.meta.get(key) == new.meta.get(key) for key in keys)
+    )
