@@ -8,15 +8,19 @@ never be deployed); `serve` keeps the same things in memory.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from trellis import __version__
-from trellis.diagnostics import Diagnostic
+from trellis.config import SETTINGS_FILE
+from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
+from trellis.render.templates import template_dirs, theme_files
 
 CACHE_VERSION = 3
 
@@ -77,3 +81,17 @@ def cache_bytes(
         "urls": urls,
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def theme_signature(vault: Path) -> str:
+    """Templates are part of every page: their contents go into each page's key."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, file in sorted(theme_files(template_dirs(vault), vault, Diagnostics()).items()):
+        try:
+            digest.update(os.fsencode(name) + b"\0" + file.read())
+        except OSError as error:
+            digest.update(os.fsencode(name) + f"\0unreadable {error.errno}".encode())
+    settings_file = vault / SETTINGS_FILE
+    if settings_file.is_file():
+        digest.update(settings_file.read_bytes())
+    return digest.hexdigest()
