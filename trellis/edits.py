@@ -1,21 +1,26 @@
-"""The preview's fast path: notes saved with only their body changed.
+"""The preview's fast path, the in-place executor: saves that keep every note's URL, title
+and aliases.
 
 A full incremental build (`SiteBuilder.build`) stats every file, reads every note's
 frontmatter, resolves every link and makes a new output folder: seconds at 10,000 notes,
-whatever changed. Yet nearly every save while writing changes one note's body and nothing
-else. `plan_edits` recognises exactly that case against the model the last build left
-(`LiveSite`), and `apply_edits` handles it: the saved notes are parsed and linked again,
-only the pages whose key changed are rendered (the note, the notes embedding it, the notes
-whose backlinks show it), and they are written in place into the folder being served,
-with the feeds and sitemap (dates, summaries) and the graph file when its edges changed.
-The search index is not rebuilt here: the preview refreshes it when it is idle
-(`SiteBuilder.refresh_search`).
+whatever changed. Yet nearly every save while writing changes one note's body, or its tags,
+dates or display keys, and nothing that other notes find it by. `plan_edits` recognises
+exactly that case against the model the last build left (`LiveSite`; the identity test is
+`trellis.build.plan.keeps_identity`), and `apply_edits` handles it with the stages a build
+uses: the saved notes are parsed (`trellis.build.parse`) and linked again, only the pages
+whose key changed are rendered (the note, the notes embedding it, the notes whose
+backlinks show it), in place in the folder being served; then the inputs the edits
+changed (text, dates, links, tags, display keys) go to the planner, and the emitters that
+read them (`trellis.build.emitters.touched`: feeds and sitemap always, the graph file when
+edges or tags changed, tag pages when tags did, folder and site pages when display keys
+did) run in place, removing the files they no longer write. The search index is not
+rebuilt here: the preview refreshes it when it is idle (`SiteBuilder.refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
-incremental build, which is always right: a changed frontmatter (title, URL, publish flag,
-aliases, tags, display settings), created, deleted or renamed files, attachments,
-templates, settings, episode notes, changed embeds or tags, changed headings or block ids
-that other notes link to, or a note whose reading needs a warning.
+incremental build, which is always right: a changed title, URL, publish flag or aliases,
+a page entering or leaving search (`dg-hide`), created, deleted or renamed files,
+attachments, templates, settings, episode notes, changed embeds, changed headings or block
+ids that other notes link to, or a note whose reading needs a warning.
 """
 
 from __future__ import annotations
