@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
@@ -68,6 +67,7 @@ from trellis.render.templates import (
 )
 from trellis.signature import input_signature
 from trellis.vault.scan import read_vault
+from trellis.versions import output_versions
 
 CACHE_VERSION = 2
 
@@ -143,7 +143,7 @@ class SiteBuilder:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
-        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, __version__):
+        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
@@ -174,7 +174,7 @@ class SiteBuilder:
             for rel_path, entry in self._parsed.items()
         }
         data = {
-            "version": (CACHE_VERSION, __version__),
+            "version": (CACHE_VERSION, output_versions()),
             "parsed": parsed,
             "page_keys": page_keys,
             "inputs": inputs,
@@ -434,7 +434,7 @@ class SiteBuilder:
 
         The number of worker processes is left out: it never changes what is written.
         """
-        context = repr((__version__, replace(settings, jobs=1)))
+        context = repr((output_versions(), replace(settings, jobs=1)))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
     def _parse(
