@@ -66,6 +66,7 @@ from trellis.render.templates import (
     theme_files,
 )
 from trellis.signature import input_signature
+from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
 from trellis.versions import output_versions
 
@@ -219,7 +220,9 @@ class SiteBuilder:
                 and (out / MARKER).is_file()
             ):
                 return self._unchanged(result, started)
-            source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
+            source = read_vault(
+                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+            )
             site = build_public_site(source, settings, diagnostics)
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
@@ -434,7 +437,8 @@ class SiteBuilder:
 
         The number of worker processes is left out: it never changes what is written.
         """
-        context = repr((output_versions(), replace(settings, jobs=1)))
+        head = head_commit(self.vault) if settings.git_dates else ""
+        context = repr((output_versions(), replace(settings, jobs=1), head))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
     def _parse(
