@@ -189,3 +189,23 @@ def test_a_reused_parse_keeps_its_warnings(tmp_path):
     touch_later(vault / "Delta.md", published("Delta changed."))
     again = [str(d) for d in builder.build().diagnostics.items if "Deep.md" in str(d)]
     assert again == first
+
+
+def test_a_cache_from_other_library_releases_is_not_reused(tmp_path):
+    """Pages cached under another Pygments (or markdown-it, nh3, ...) release are rendered
+    again: the stylesheet is generated on every build, cached HTML must match it."""
+    import pickle
+
+    from trellis.emit.writer import cache_path
+    from trellis.versions import output_versions
+
+    assert any(v.startswith("pygments ") and v != "pygments -" for v in output_versions())
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "out")
+    path = cache_path(tmp_path / "out")
+    data = pickle.loads(path.read_bytes())
+    kind, versions = data["version"]
+    older = tuple("pygments 2.0" if v.startswith("pygments ") else v for v in versions)
+    path.write_bytes(pickle.dumps({**data, "version": (kind, older)}))
+    again = build(vault, tmp_path / "out")
+    assert not again.unchanged and again.pages_rendered == again.notes_published

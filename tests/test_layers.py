@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "trellis"
 
 # Lowest first. A module may import its own layer and those before it, never after.
 LAYERS = [
-    {"diagnostics", "slug", "package_data", "__init__", "config", "workers"},
+    {"diagnostics", "slug", "package_data", "__init__", "config", "workers", "versions"},
     {"vault", "model", "markdown"},
     {"public", "episodes"},
     {"render", "query", "bases", "canvas"},

@@ -76,6 +76,12 @@ class Settings:
         "Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an "
         "`html` or `svg` listed here runs its scripts on the site's origin",
     )
+    git_dates: bool = setting(
+        True,
+        "when the vault is in a git repository, date notes without frontmatter dates by their "
+        "first and last commits (a fresh clone or checkout then changes no page), not by "
+        "file times",
+    )
     cache_dir: str = setting(
         "",
         "folder for the build cache, kept between builds (CI restores it); a relative path "

@@ -116,6 +116,7 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
                 return None
             continue
         old = note.source
+        source.history = old.history  # the commits do not move when a file is saved
         if not keeps_identity(old, source, settings) or live.state.for_note(rel_path, Stage.READ):
             return None
         display = note_display(source.meta, settings)
@@ -149,6 +150,7 @@ def apply_edits(
     parses: dict[str, ParsedEntry] = {}
     # What the edits change, for the planner: a save moves the text and (file time) dates.
     changed = {Input.TEXT, Input.DATES}
+    tags_moved: set[str] = set()  # tags that gained or lost a note
     for edit in edits:
         note = edit.note
         old_content, old_tags, old_display = note.content, note.tags, note.display
@@ -163,6 +165,7 @@ def apply_edits(
             return None
         if note.tags != old_tags:
             changed.add(Input.TAGS)
+            tags_moved.update({*old_tags, *note.tags})
         if note.display != old_display:
             changed.add(Input.DISPLAY)
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(
@@ -198,6 +201,8 @@ def apply_edits(
     )
     page_keys.update(keys.current)
     ctx = EmitContext(site, pages, graph, writer, report, live.vault)
+    if Input.DISPLAY not in changed:  # else every list showing the note may differ
+        ctx.tags = tags_moved
     pages_delta = _emit_in_place(live, ctx, changed)
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
@@ -213,10 +218,14 @@ def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input]) -> int
         before = set(ctx.writer.written)
         count = emitter.emit(ctx)
         files = frozenset(ctx.writer.written - before)
+        scope = emitter.scope(ctx)  # None: it wrote all its files, else those of `scope`
         last = live.emitted.get(emitter.name)
         if last is not None:
-            for gone in sorted(last.files - files):
+            reached = last.files if scope is None else last.files & scope
+            for gone in sorted(reached - files):
                 ctx.writer.remove(gone)
+            if scope is not None:
+                files = (last.files - scope) | files
             if emitter.counts == "pages":
                 delta += count - last.count
         live.emitted[emitter.name] = Emitted(count, files)

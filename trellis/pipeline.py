@@ -24,7 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from trellis import __version__
 from trellis.build.cache import ParsedEntry, Summary, cache_bytes, read_cache, theme_signature
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
@@ -55,7 +54,9 @@ from trellis.render.templates import (
     create_environment,
 )
 from trellis.signature import input_signature
+from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
+from trellis.versions import output_versions
 
 
 class SiteBuilder:
@@ -140,7 +141,9 @@ class SiteBuilder:
                 and (out / MARKER).is_file()
             ):
                 return self._unchanged(result, started, state)
-            source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
+            source = read_vault(
+                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+            )
             site = build_public_site(source, settings, diagnostics)
         result.site = site
         result.notes_published = len(site.notes)
@@ -357,7 +360,8 @@ class SiteBuilder:
 
         The number of worker processes is left out: it never changes what is written.
         """
-        context = repr((__version__, replace(settings, jobs=1)))
+        head = head_commit(self.vault) if settings.git_dates else ""
+        context = repr((output_versions(), replace(settings, jobs=1), head))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trellis import __version__
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
+from trellis.versions import output_versions
 
 CACHE_VERSION = 3
 
@@ -51,7 +51,7 @@ def read_cache(path: Path) -> dict[str, Any] | None:
             data = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, __version__):
+    if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
         return None
     return data
 
@@ -71,7 +71,7 @@ def cache_bytes(
         for rel_path, entry in parsed.items()
     }
     data = {
-        "version": (CACHE_VERSION, __version__),
+        "version": (CACHE_VERSION, output_versions()),
         "parsed": kept,
         "page_keys": page_keys,
         "inputs": inputs,

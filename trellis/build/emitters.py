@@ -30,7 +30,7 @@ from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import emit_site_pages
-from trellis.emit.tags import emit_tag_pages
+from trellis.emit.tags import emit_tag_pages, tag_files, tag_scope
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
 from trellis.public.redirects import PublishedURL, Redirect, plan_redirects
@@ -69,6 +69,8 @@ class EmitContext:
     vault: Vault | None = None  # the whole vault: redirects tell private notes apart
     previous_urls: list[PublishedURL] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)  # set by the hosting emitter
+    # The preview's fast path: the only tags whose pages may differ (None: every tag).
+    tags: set[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Emitter:
     emit: Callable[[EmitContext], int]  # what it wrote: pages, or files (see `counts`)
     phase: str  # the clock phase a build reports it under
     counts: str = ""  # which `BuildResult` figure its number adds to: "pages", "attachments"
+    # The files it may write when the context narrows it (None: all it writes).
+    scope: Callable[[EmitContext], set[str] | None] = lambda ctx: None
 
 
 def _reads(*inputs: Input) -> frozenset[Input]:
@@ -119,9 +123,14 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "tag pages",
         _reads(Input.TAGS, N, D, Input.THEME),
-        lambda c: checked(lambda: emit_tag_pages(c.site, c.pages, c.writer)),
+        lambda c: checked(
+            lambda: emit_tag_pages(
+                c.site, c.pages, c.writer, None if c.tags is None else tag_scope(c.tags)
+            )
+        ),
         "render+write",
         "pages",
+        lambda c: None if c.tags is None else tag_files(c.tags),
     ),
     Emitter(
         "folder pages",
