@@ -36,3 +36,30 @@ def test_attrs_block_id_line_under_a_table_names_the_table(tmp_path: Path) -> No
     assert len(body.css("tbody tr")) == 1 and "{" not in body.text()
     link = site.body("/link/").css_first("a.internal-link")
     assert link is not None and link.attributes["href"] == "/table/#8085ec"
+
+
+EMBED_LINK = (
+    '<div class="transclusion internal-embed is-loaded"><a class="markdown-embed-link"'
+    ' href="{href}" aria-label="Open link"><svg class="svg-icon"></svg></a>'
+    '<div class="markdown-embed">\n\n{text}\n\n</div></div>\n'
+)
+
+
+def test_transclusion_link_to_a_published_page_keeps_its_url(tmp_path: Path) -> None:
+    """The export links each inlined transclusion to the embedded note's URL: kept (with
+    the block's id) when that page is published here."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Host.md": published(EMBED_LINK.format(href="/notes/apollo/#5pwhk3", text="Sun")),
+            "Apollo.md": published("Sun god.\n{ #5pwhk3}\n", permalink="/notes/apollo/"),
+        },
+    )
+    link = site.body("/host/").css_first("a.markdown-embed-link")
+    assert link is not None and link.attributes["href"] == "/notes/apollo/#5pwhk3"
+
+
+def test_transclusion_link_to_an_unpublished_page_is_no_broken_href(tmp_path: Path) -> None:
+    body = render_note(tmp_path, EMBED_LINK.format(href="/M/Magánhangzók/#5vk3rq", text="Vowels"))
+    assert body.css("a.markdown-embed-link") == []
+    assert "Magánhangzók" not in (body.html or "") and "Vowels" in body.text()
