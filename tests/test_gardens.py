@@ -20,6 +20,14 @@ def test_attrs_block_id_line_is_an_id_not_a_tag(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "tags" / "75f403").exists()
 
 
+def test_attrs_block_id_after_an_image_names_its_paragraph(tmp_path: Path) -> None:
+    """`![x](pic.png)  { #250903}`: the ids at the end of a block's last line are its own."""
+    body = render_note(tmp_path, "Picture: ![x](pic.png)  { #250903}\n\nWords { #a1b2c3 .wide}\n")
+    assert body.css_first("p#250903") is not None and body.css(".tag") == []
+    assert "wide" in str(body.css_first("p#a1b2c3").attributes.get("class"))
+    assert "{" not in body.text()
+
+
 def test_attrs_block_id_line_under_a_table_names_the_table(tmp_path: Path) -> None:
     """GFM reads the line under a table as one more row; markdown-it-attrs gives the id to
     the table. No row of `{ #id}`, and `[[Note#^id]]` lands on the table."""
@@ -63,3 +71,16 @@ def test_transclusion_link_to_an_unpublished_page_is_no_broken_href(tmp_path: Pa
     body = render_note(tmp_path, EMBED_LINK.format(href="/M/Magánhangzók/#5vk3rq", text="Vowels"))
     assert body.css("a.markdown-embed-link") == []
     assert "Magánhangzók" not in (body.html or "") and "Vowels" in body.text()
+
+
+def test_markdown_links_to_notes_without_md(tmp_path: Path) -> None:
+    """`[y](Other)` and `[z](Other%20Note)` resolve like `[y](Other.md)`; a missing one is
+    the unresolved span, never a broken relative href."""
+    body = render_note(
+        tmp_path,
+        "[y](Other) [z](Other%20Note#Part) [gone](Yellow) [dir](../x/)\n",
+        {"Other.md": published("x"), "Other Note.md": published("## Part\n")},
+    )
+    hrefs = {a.text(): a.attributes.get("href") for a in body.css("a")}
+    assert hrefs == {"y": "/other/", "z": "/other-note/#part", "dir": "../x/"}
+    assert [s.text() for s in body.css("span.is-unresolved")] == ["gone"]

@@ -3,7 +3,8 @@
 ` ^id` at the end of a paragraph or list item (or alone on the line after a block) becomes
 the block's `id="^id"` and is not shown; `[[Note#^id]]` then lands on it. Gardens carry
 `{ #id}` or `{ .class}` as the last line of a block (markdown-it-attrs syntax): the id and
-classes go onto the block. Each id is recorded in `env["content"].block_ids`. Right under a
+classes go onto the block; so do they at the end of a block's last line (after an image,
+say). Each id is recorded in `env["content"].block_ids`. Right under a
 table, GFM reads that line as one more row: as markdown-it-attrs does, the row is dropped
 and the id names the table.
 """
@@ -20,6 +21,8 @@ from trellis.markdown.plugins.tags import ATTRS_LINE
 
 _CARET_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$")
 _ATTRS_LINE = ATTRS_LINE
+# The same at the end of a block's last line, after its text or an image (`![x](p.png)  { #id}`).
+_TRAILING_ATTRS = re.compile(r"(?:^|(?<=[ \t]))\{:?\s*((?:[#.][^\s{}]+\s*)+)\}[ \t]*$")
 
 _BLOCK_OPENERS = (
     "paragraph_open",
@@ -158,6 +161,14 @@ def _block_ids(state: StateCore) -> None:
                 block = _owner(tokens, index)
             if block is not None:
                 _apply(block, ids, classes, state, ids)
+            continue
+        trailing = _strip_last_text(children, _TRAILING_ATTRS)
+        if trailing is not None:
+            words = trailing.group(1).split()
+            block = _owner(tokens, index)
+            if block is not None:
+                ids = [w[1:] for w in words if w.startswith("#")]
+                _apply(block, ids, [w[1:] for w in words if w.startswith(".")], state, ids)
             continue
         match = _strip_last_text(children, _CARET_ID)
         if match is None:

@@ -11,7 +11,7 @@ emphasis, strikethrough or highlight opener (`**#tag**`), at the start of a link
 right after a link, code span or HTML tag. Elsewhere (`a#b`, `https://x.org/#frag`,
 `page.html#part`, `C#`) it is text; code, links, URLs and entities are consumed by their own
 rules before this one sees their `#`, and `# Heading` is a heading before inline parsing.
-A line that is a markdown-it-attrs block (`{ #75f403}`, `{ #id .class}`, as the Digital
+A markdown-it-attrs block ending a line (`{ #75f403}`, `{ #id .class}`, as the Digital
 Garden plugin writes block ids) holds no tag: it is the block id plugin's to read.
 
 Tokens: `tag_open` (with `meta["tag"]`, the tag as written, no `#`), a text token `#tag`,
@@ -94,10 +94,10 @@ def scan_tag(src: str, start: int, end: int) -> str | None:
 
 
 def _in_attrs_line(src: str, pos: int) -> bool:
-    """Whether the `#` at `pos` sits in a line that is all `{ #id .class }` (block ids)."""
-    start = src.rfind("\n", 0, pos) + 1
+    """Whether the `#` at `pos` sits in a `{ #id .class }` that ends its line (block ids)."""
+    brace = src.rfind("{", src.rfind("\n", 0, pos) + 1, pos)
     end = src.find("\n", pos)
-    return ATTRS_LINE.match(src[start : end if end >= 0 else len(src)].strip()) is not None
+    return brace >= 0 and ATTRS_LINE.match(src[brace : end if end >= 0 else len(src)]) is not None
 
 
 def _tag_rule(state: StateInline, silent: bool) -> bool:
