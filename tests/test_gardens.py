@@ -84,3 +84,30 @@ def test_markdown_links_to_notes_without_md(tmp_path: Path) -> None:
     hrefs = {a.text(): a.attributes.get("href") for a in body.css("a")}
     assert hrefs == {"y": "/other/", "z": "/other-note/#part", "dir": "../x/"}
     assert [s.text() for s in body.css("span.is-unresolved")] == ["gone"]
+
+
+def test_garden_entry_tag_is_the_home_page(tmp_path: Path) -> None:
+    """The export turns `dg-home` into `tags: ["gardenEntry"]`: that note is the home page."""
+    entry = '---\n{"dg-publish":true,"permalink":"/101/Start/","title":"Start here",'
+    entry += '"tags":["gardenEntry"]}\n---\nWelcome to the garden.\n'
+    site = build_vault(tmp_path, {"101/Start.md": entry, "Other.md": published("x")})
+    assert "Welcome to the garden." in site.body("/").text()
+    assert not site.exists("/101/Start/")
+
+
+def test_quartz_content_folder(tmp_path: Path) -> None:
+    """Quartz: `index.md` at the root is the home page, `draft: true` is never published
+    (not even with publish_all), and its publish mode is the publish-flag setting."""
+    files = {
+        "index.md": "---\ntitle: My notes\npublish: true\n---\nHello from Quartz.\n",
+        "Idea.md": "---\npublish: true\ndraft: true\n---\nDRAFT-TEXT-41\n",
+        "Kept.md": "---\npublish: true\ndescription: Kept note\n---\nkept\n",
+        "Private.md": "---\ntitle: nope\n---\nPRIVATE-TEXT-77\n",
+    }
+    site = build_vault(tmp_path / "a", files, publish_flag="publish")
+    assert "Hello from Quartz." in site.body("/").text()
+    assert site.exists("/kept/") and not site.exists("/idea/") and not site.exists("/private/")
+    everything = build_vault(tmp_path / "b", files, publish_all=True)
+    assert everything.exists("/private/") and not everything.exists("/idea/")
+    output = b"".join(p.read_bytes() for p in everything.out.rglob("*") if p.is_file())
+    assert b"DRAFT-TEXT-41" not in output

@@ -283,10 +283,19 @@ def _is_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
+def claims_home(meta: dict[str, Any]) -> bool:
+    """`dg-home: true`, or the tag `gardenEntry` the Digital Garden plugin's export turns
+    `dg-home` into (its Eleventy template's home page is the note with that tag)."""
+    return _is_true(meta.get("dg-home")) or any(
+        tag.lower() == "gardenentry" for tag in frontmatter_tags(meta)
+    )
+
+
 def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> PublicSite:
     """Select the published notes, give each its URL, index names; drop everything else."""
     site = PublicSite(settings=settings, diagnostics=diagnostics)
     site.checks = AttachmentCheck(settings, vault.note_files)
+    chosen = []
     for note in sorted(vault.notes, key=lambda n: n.rel_path):
         if not note.frontmatter_ok:
             continue
@@ -294,16 +303,20 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
         if problem:
             line = note.meta_lines.get(settings.publish_flag)
             diagnostics.warn(note.rel_path, problem, line or (1 if note.body_line > 1 else None))
-        if not published:
-            continue
+        if published:
+            chosen.append(note)
+    # Without a note claiming the home page, a Quartz content folder's `index.md` is it.
+    quartz_home = not any(claims_home(note.meta) for note in chosen)
+    for note in chosen:
         url = _site_path(note, settings, diagnostics)
-        is_home = _is_true(note.meta.get("dg-home"))
+        is_home = claims_home(note.meta) or (quartz_home and note.rel_path.lower() == "index.md")
         if is_home:
             if site.home is None:
                 url = "/"
             else:
                 diagnostics.warn(
-                    note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
+                    note.rel_path,
+                    f"the home page is already {site.home.rel_path}; dg-home ignored here",
                 )
                 is_home = False
         moved = unreserved(url)

@@ -63,7 +63,12 @@ def unreserved(site_path: str) -> str:
 
 
 def publication_problem(meta: dict[str, Any], settings: Settings) -> tuple[bool, str | None]:
-    """(published?, warning): only the boolean `true` of the publish flag publishes."""
+    """(published?, warning): only the boolean `true` of the publish flag publishes.
+
+    Quartz's `draft: true` keeps a note private whatever else it says, `publish_all` too.
+    """
+    if meta.get("draft") is True or str(meta.get("draft")).strip().lower() == "true":
+        return False, None
     if settings.publish_all:
         return True, None
     flag = settings.publish_flag
