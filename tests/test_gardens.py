@@ -111,3 +111,14 @@ def test_quartz_content_folder(tmp_path: Path) -> None:
     assert everything.exists("/private/") and not everything.exists("/idea/")
     output = b"".join(p.read_bytes() for p in everything.out.rglob("*") if p.is_file())
     assert b"DRAFT-TEXT-41" not in output
+
+
+def test_escaped_pipe_in_json_frontmatter(tmp_path: Path) -> None:
+    """`{"links":"[[Other\\|Other]]"}` (no valid JSON escape) is read as the template reads
+    it, with a plain `|`: the note is published, its property keeps the link."""
+    note = '---\n{"dg-publish":true,"up":"[[Other\\|Other]]"}\n---\nSee [[Other\\|the other]].\n'
+    site = build_vault(tmp_path, {"A.md": note, "Other.md": published("x")})
+    assert site.exists("/a/") and not site.warned("invalid frontmatter")
+    (a,) = [n for n in site.result.site.notes if n.rel_path == "A.md"]
+    assert a.meta["up"] == "[[Other|Other]]"
+    assert site.body("/a/").css_first("a.internal-link").attributes["href"] == "/other/"
