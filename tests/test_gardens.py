@@ -122,3 +122,19 @@ def test_escaped_pipe_in_json_frontmatter(tmp_path: Path) -> None:
     (a,) = [n for n in site.result.site.notes if n.rel_path == "A.md"]
     assert a.meta["up"] == "[[Other|Other]]"
     assert site.body("/a/").css_first("a.internal-link").attributes["href"] == "/other/"
+
+
+def test_inlined_transclusion_keeps_its_content_inside_the_frame(tmp_path: Path) -> None:
+    """The export's `<div class="transclusion">…<div class="markdown-embed">`, blank lines,
+    Markdown, `</div></div>`: the rendered content belongs inside `.markdown-embed`, nested
+    embeds too; the text after it does not."""
+    inner = EMBED_LINK.format(href="/c/", text="Deep *inside*.")
+    outer = EMBED_LINK.format(href="/b/", text=f"Embedded **bold**.\n\n- item\n\n{inner}")
+    body = render_note(tmp_path, f"Before.\n\n{outer}\nAfter.\n", {"B.md": published("b")})
+    frame = body.css_first(".transclusion > .markdown-embed")
+    assert frame is not None
+    assert frame.css_first("strong").text() == "bold" and frame.css_first("li").text() == "item"
+    nested = frame.css_first(".transclusion > .markdown-embed")
+    assert nested is not None and nested.css_first("em").text() == "inside"
+    assert "After." not in frame.text() and "After." in body.text()
+    assert body.css_first(".transclusion > a.markdown-embed-link").attributes["href"] == "/b/"

@@ -28,6 +28,7 @@ from trellis.markdown.plugins.media import media_plugin
 from trellis.markdown.plugins.raw_html import raw_html_plugin
 from trellis.markdown.plugins.tags import tags_plugin
 from trellis.markdown.plugins.tasks import tasks_plugin
+from trellis.markdown.plugins.transclusions import transclusions_plugin
 from trellis.markdown.plugins.wikilinks import wikilinks_plugin
 from trellis.model.content import NoteContent
 
@@ -104,6 +105,7 @@ def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(heading_ids_plugin)
     md.use(block_ids_plugin)
+    md.use(transclusions_plugin)
     # Hooks without `resolve_url` (parse-only ones in tests and tools) resolve no site URL.
     resolve_url = getattr(hooks, "resolve_url", None) or (lambda path, env: None)
     md.use(raw_html_plugin, resolve=hooks.resolve_link, resolve_url=resolve_url)
