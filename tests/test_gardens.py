@@ -138,3 +138,17 @@ def test_inlined_transclusion_keeps_its_content_inside_the_frame(tmp_path: Path)
     assert nested is not None and nested.css_first("em").text() == "inside"
     assert "After." not in frame.text() and "After." in body.text()
     assert body.css_first(".transclusion > a.markdown-embed-link").attributes["href"] == "/b/"
+
+
+def test_export_image_paths_find_the_vault_file(tmp_path: Path) -> None:
+    """The export points at images as `/img/user/<vault path>`: that is the vault's file."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Note.md": published("![chart](/img/user/Media/chart.png)\n"),
+            "Media/chart.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+        },
+    )
+    img = site.body("/note/").css_first("img")
+    assert img is not None and img.attributes["src"].startswith("/attachments/")
+    assert (site.out / img.attributes["src"].lstrip("/")).is_file()

@@ -149,7 +149,9 @@ class PublicSite:
         None when there is no such file, or when it may not be published
         (`attachment_problem` says why).
         """
-        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
+        match = self._files.resolve(
+            export_path(target), source.rel_path.rpartition("/")[0] if source else ""
+        )
         if match is None:
             return None
         attachment = match.item
@@ -165,7 +167,9 @@ class PublicSite:
 
     def attachment_problem(self, target: str, source: PublishedNote | None) -> str | None:
         """Why the file `target` names is not published (its kind, unsafe content), or None."""
-        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
+        match = self._files.resolve(
+            export_path(target), source.rel_path.rpartition("/")[0] if source else ""
+        )
         return None if match is None else self._checks().verdict(match.item).problem
 
     def _checks(self) -> AttachmentCheck:
@@ -226,6 +230,12 @@ class PublicSite:
         """Count as used what pages rendered in a worker process asked for (trellis.parallel)."""
         for attachment in attachments:
             self._used.setdefault(attachment.source.rel_path, attachment)
+
+
+def export_path(target: str) -> str:
+    """`/img/user/Folder/pic.png` (where the Digital Garden export points at an image) is
+    the vault's `Folder/pic.png`; any other target as it is."""
+    return target[len("/img/user/") :] if target.startswith("/img/user/") else target
 
 
 def looks_like_file(path: str) -> bool:
