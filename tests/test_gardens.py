@@ -93,6 +93,7 @@ def test_garden_entry_tag_is_the_home_page(tmp_path: Path) -> None:
     site = build_vault(tmp_path, {"101/Start.md": entry, "Other.md": published("x")})
     assert "Welcome to the garden." in site.body("/").text()
     assert not site.exists("/101/Start/")
+    assert site.page("/").css(".note-tags .tag") == [] and not site.exists("/tags/gardenentry/")
 
 
 def test_quartz_content_folder(tmp_path: Path) -> None:
@@ -152,3 +153,20 @@ def test_export_image_paths_find_the_vault_file(tmp_path: Path) -> None:
     img = site.body("/note/").css_first("img")
     assert img is not None and img.attributes["src"].startswith("/attachments/")
     assert (site.out / img.attributes["src"].lstrip("/")).is_file()
+
+
+def test_a_body_opening_with_the_title_shows_it_once(tmp_path: Path) -> None:
+    """`# Hjem` opening a note titled Hjem: one title on the page (the heading, whose id
+    links keep); a different or later H1 leaves the inline title in place."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Hjem.md": published("\n# Hjem\n\nVelkommen.\n"),
+            "Other.md": published("# Something else\n", title="Other"),
+        },
+    )
+    page = site.page("/hjem/")
+    assert [h.text().strip() for h in page.css("article h1")] == ["Hjem"]
+    assert page.css_first("article h1#hjem") is not None
+    other = site.page("/other/")
+    assert [h.text().strip() for h in other.css("article h1")] == ["Other", "Something else"]

@@ -63,11 +63,14 @@ class PublishedNote:
 
     @property
     def tags(self) -> list[str]:
-        """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive)."""
+        """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive).
+
+        `gardenEntry` is the export's mark of the home page, not a topic: not listed."""
         seen: dict[str, str] = {}
         inline = self.content.tags if self.content else []
         for tag in [*frontmatter_tags(self.meta), *inline]:
-            seen.setdefault(tag.lower(), tag)
+            if tag.lower() != "gardenentry":
+                seen.setdefault(tag.lower(), tag)
         return list(seen.values())
 
 
