@@ -170,3 +170,18 @@ def test_a_body_opening_with_the_title_shows_it_once(tmp_path: Path) -> None:
     assert page.css_first("article h1#hjem") is not None
     other = site.page("/other/")
     assert [h.text().strip() for h in other.css("article h1")] == ["Other", "Something else"]
+
+
+def test_wikilinks_on_the_lines_of_a_raw_html_block(tmp_path: Path) -> None:
+    """`<div id="x"></div>` then `>[[Other\\|alias]] text`: one HTML block for CommonMark,
+    whose wikilinks the template still makes links; a private one is the unresolved span."""
+    body = render_note(
+        tmp_path,
+        '<div id="x"></div>\n>[[Other\\|the other]] and [[Private/Diary\\|diary]] text\n',
+        {"Other.md": published("x"), "Private/Diary.md": "---\ndg-publish: false\n---\nno\n"},
+    )
+    link = body.css_first("a.internal-link")
+    assert link is not None and link.text() == "the other"
+    assert link.attributes["href"] == "/other/"
+    assert [s.text() for s in body.css("span.is-unresolved")] == ["diary"]
+    assert "[[" not in body.text() and "Private" not in (body.html or "")

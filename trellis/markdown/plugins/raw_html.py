@@ -10,7 +10,9 @@ like a wikilink:
 - `data-href="Folder/Note"`, or a relative `href` (a vault path, with or without `.md`,
   percent-encoded or not, optional `#Heading`): resolved by `resolve(target, env)`;
 - a root-relative `href` on an `internal-link` or `markdown-embed-link` (a URL of the
-  garden the export came from): resolved by `resolve_url(path, env)`, a published page's URL.
+  garden the export came from): resolved by `resolve_url(path, env)`, a published page's URL;
+- a `[[wikilink]]` in the text of an HTML block (`<div id="x"></div>` then `>[[Other\\|alias]]`
+  on the next line is one HTML block for CommonMark): a link, as the template makes it.
 
 A resolved link keeps its other attributes and gets our `href` (and `data-href`); an
 unresolved one (private or missing) becomes the text-only `<span class="internal-link
@@ -53,6 +55,7 @@ class RawLink:
     end: int = 0
     close: tuple[int, int] | None = None  # offsets of its `</a>` in the same block
     resolved: Any = None
+    text: str | None = None  # for a `[[wikilink]]` written in the block: the text it shows
 
 
 def internal_target(attrs: list[tuple[str, str | None]]) -> tuple[str, bool] | None:
@@ -120,13 +123,38 @@ def _anchor_links(html: str) -> list[RawLink]:
     return links
 
 
+_WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]\n]+)\]\]")
+
+
+def _wikilinks(html: str) -> list[RawLink]:
+    """`[[Target\\|alias]]` in the text of an HTML block (not inside a tag): the template
+    turns these into links too (its `link` filter runs over the page's HTML)."""
+    if "[[" not in html:
+        return []
+    from trellis.markdown.plugins.wikilinks import display_text, split_wikilink
+
+    links = []
+    for match in _WIKILINK.finditer(html):
+        if html.rfind("<", 0, match.start()) > html.rfind(">", 0, match.start()):
+            continue  # inside a tag's attributes
+        target, alias = split_wikilink(match.group(1))
+        if target:
+            text = alias or display_text(target)
+            links.append(RawLink([], target, False, match.start(), match.end(), text=text))
+    return links
+
+
+def _block_links(html: str) -> list[RawLink]:
+    return sorted([*_anchor_links(html), *_wikilinks(html)], key=lambda link: link.start)
+
+
 def _record(state: StateCore) -> None:
     """Core rule: find the internal links of raw HTML and note them among the note's links."""
     content = state.env.get("content")
     found: list[tuple[RawLink, int]] = []
     for token in state.tokens:
         if token.type == "html_block" and not (token.meta or {}).get("episode"):
-            links = _anchor_links(token.content)
+            links = _block_links(token.content)
             if links:
                 token.meta = {**(token.meta or {}), "raw_links": links}
                 line = token.map[0] if token.map else 0
@@ -186,6 +214,16 @@ def _start_tag(link: RawLink, resolved: Resolved | None) -> str:
     return "".join(parts) + ">"
 
 
+def _wikilink_html(link: RawLink, resolved: Resolved | None) -> str:
+    text = link.text or ""
+    if resolved is None:
+        return f"{UNRESOLVED_OPEN}{text}</span>"
+    return (
+        f'<a class="internal-link" href="{escapeHtml(resolved.href)}"'
+        f' data-href="{escapeHtml(link.target)}">{text}</a>'
+    )
+
+
 def raw_html_plugin(md: MarkdownIt, resolve: ResolveLink, resolve_url: ResolveUrl) -> None:
     md.core.ruler.push("raw_html_links", _record)
     block_default = md.renderer.rules.get("html_block")
@@ -202,6 +240,9 @@ def raw_html_plugin(md: MarkdownIt, resolve: ResolveLink, resolve_url: ResolveUr
         edits: list[tuple[int, int, str]] = []
         for link in links:
             resolved = find(link, env)
+            if link.text is not None:
+                edits.append((link.start, link.end, _wikilink_html(link, resolved)))
+                continue
             if resolved is None and link.close is None:
                 # No `</a>` in this block: an `<a>` without href is text, and names nothing.
                 edits.append((link.start, link.end, '<a class="internal-link is-unresolved">'))
