@@ -185,3 +185,15 @@ def test_wikilinks_on_the_lines_of_a_raw_html_block(tmp_path: Path) -> None:
     assert link.attributes["href"] == "/other/"
     assert [s.text() for s in body.css("span.is-unresolved")] == ["diary"]
     assert "[[" not in body.text() and "Private" not in (body.html or "")
+
+
+def test_display_math_closed_before_text(tmp_path: Path) -> None:
+    """`$$` closing on a line with text after it closes the formula; the text is a
+    paragraph, and the formulas after it keep their own blocks."""
+    body = render_note(
+        tmp_path,
+        "$$\n\\nabla^2 f\n$$ is called **Laplace**.\n\nThen $x$.\n\n$$\nb^2\n$$\n",
+    )
+    assert [m.text().strip() for m in body.css("div.math-block")] == ["\\nabla^2 f", "b^2"]
+    assert body.css_first("p strong").text() == "Laplace"
+    assert [m.text() for m in body.css("span.math-inline")] == ["x"]
