@@ -197,3 +197,19 @@ def test_display_math_closed_before_text(tmp_path: Path) -> None:
     assert [m.text().strip() for m in body.css("div.math-block")] == ["\\nabla^2 f", "b^2"]
     assert body.css_first("p strong").text() == "Laplace"
     assert [m.text() for m in body.css("span.math-inline")] == ["x"]
+
+
+def test_tags_that_slug_alike_share_one_page(tmp_path: Path) -> None:
+    """`cas clinique`/`cas-clinique`, `classe_iii`/`classe-III`, `#🗺`/`#🗺️`: one tag page
+    each, listing the notes of every spelling (no page dropped as a second write)."""
+    site = build_vault(
+        tmp_path,
+        {
+            "A.md": published("#🗺 a", tags='["cas clinique", "classe_iii"]'),
+            "B.md": published("#🗺\ufe0f b", tags='["cas-clinique", "classe-III"]'),
+        },
+    )
+    assert not site.warned("two outputs")
+    for url in ("/tags/cas-clinique/", "/tags/classe-iii/", "/tags/world-map/"):
+        listed = {a.text().strip() for a in site.page(url).css("main a")}
+        assert {"A", "B"} <= listed, url

@@ -99,7 +99,10 @@ def cap_segment(segment: str) -> str:
 
 
 def slug_segment(segment: str) -> str:
-    """The slug of one path segment; an all-emoji name is spelled out instead of vanishing."""
+    """The slug of one path segment; an all-emoji name is spelled out instead of vanishing.
+
+    Variation selectors (`🗺` and `🗺️`, one emoji shown two ways) are not part of it."""
+    segment = segment.replace("\ufe0f", "").replace("\ufe0e", "")
     slug = slugify(segment)
     if not slug and segment.strip():
         slug = slugify(" ".join(unicodedata.name(c, "") for c in segment))
@@ -149,6 +152,11 @@ def href(base_path: str, site_path: str, fragment: str = "") -> str:
     if fragment:
         url += "#" + quote(fragment, safe="/:@!$&'()*+,;=-._~^?")
     return url
+
+
+def tag_key(tag: str) -> str:
+    """`Nested/Tag` -> `nested/tag`: tags with one key share one page (its `tag_path`)."""
+    return tag_path(tag)[len("/tags/") : -1]
 
 
 def tag_path(tag: str) -> str:
