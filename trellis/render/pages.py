@@ -8,7 +8,7 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from jinja2 import Environment
@@ -168,6 +168,8 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
+        if display.show_inline_title and title_opens_body(note):
+            display = replace(display, show_inline_title=False)  # the body's H1 is the title
         return self.base_context(
             "note",
             note.title,
@@ -336,3 +338,18 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def title_opens_body(note: PublishedNote) -> bool:
+    """Whether the note's text starts with an H1 that reads as its title (`# Hjem` in a note
+    titled Hjem): the page then shows that heading as its title, not the title twice."""
+    if note.content is None or not note.content.headings:
+        return False
+    first = note.content.headings[0]
+    body = note.source.body
+    leading = body[: len(body) - len(body.lstrip())].count("\n")
+    return (
+        first.level == 1
+        and first.line == note.source.body_line + leading
+        and " ".join(first.text.split()).casefold() == " ".join(note.title.split()).casefold()
+    )
