@@ -38,6 +38,7 @@ def _add_class(token: Token, name: str) -> None:
     if name not in classes:
         token.attrSet("class", " ".join([*classes, name]))
 
+
 _LABEL_TYPES = {"text", "text_special", "code_inline"}
 
 
