@@ -57,6 +57,9 @@ class Settings:
     # Per-note display defaults, overridable by the note's own dg-* keys.
     show_backlinks: bool = setting(True, "show backlinks (a note's `dg-show-backlinks` wins)")
     show_toc: bool = setting(True, "show the table of contents (`dg-show-toc` wins)")
+    show_dates: bool = setting(
+        True, "show a note's created and updated dates under its title (`dg-show-dates` wins)"
+    )
     show_tags: bool = setting(True, "show a note's tags (`dg-show-tags` wins)")
     show_inline_title: bool = setting(
         True, "show the title above the note (`dg-show-inline-title` wins)"

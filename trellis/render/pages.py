@@ -15,6 +15,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
+from trellis.i18n import direction, long_date, template_functions
+from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
@@ -100,7 +102,9 @@ class PageRenderer:
                 else "",
             },
             "static": lambda path: site.href("/static/" + path.lstrip("/")),
+            **template_functions(settings.language),
         }
+        self._ = template_functions(settings.language)["_"]
         self.tree = build_tree(
             [
                 (n.tree_folder, n)
@@ -112,13 +116,18 @@ class PageRenderer:
     # -- shared pieces ------------------------------------------------------------------
 
     def render_template(self, template: str, page: dict[str, Any]) -> str:
-        return self.env.get_template(template).render(**self.globals, page=page)
+        """`page["language"]` (the site's, or a note's `lang`) picks the UI words."""
+        words = template_functions(page["language"])
+        return self.env.get_template(template).render({**self.globals, **words, "page": page})
 
     def base_context(self, kind: str, title: str, url: str, **extra: Any) -> dict[str, Any]:
         """The context every page has; `extra` adds or overrides keys."""
         display: NoteDisplay = extra.pop("display", self.site_display)
+        language = str(extra.pop("language", "") or self.site.settings.language)
         page: dict[str, Any] = {
             "kind": kind,
+            "language": language,
+            "dir": direction(language),
             "title": title,
             "url": url,
             "href": self.site.href(url),
@@ -168,6 +177,7 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
+        language = note_language(note.meta) or self.site.settings.language
         return self.base_context(
             "note",
             note.title,
@@ -180,6 +190,8 @@ class PageRenderer:
             meta_tags=_meta_tags(note.meta),
             created=created.isoformat(),
             updated=updated.isoformat(),
+            language=language,
+            dates=_dates(note.meta, language) if display.show_dates else [],
             is_home=note.is_home,
             path=note.rel_path,
             css_classes=_css_classes(note.meta),
@@ -238,7 +250,7 @@ class PageRenderer:
             f"#{entry.name}",
             url,
             notes=self._listed(entry.all),
-            breadcrumbs=[Crumb("Tags", self.site.href("/tags/"))],
+            breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
         return Page(output_file(url), self.render_template("list.html", page))
 
@@ -256,7 +268,7 @@ class PageRenderer:
             node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
             parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
             (parent.children if parent else roots).append(node)
-        page = self.base_context("tags", "Tags", "/tags/", tags=tags, tag_tree=roots)
+        page = self.base_context("tags", self._("Tags"), "/tags/", tags=tags, tag_tree=roots)
         return Page("tags/index.html", self.render_template("tags.html", page))
 
     def folder_pages(self) -> list[Page]:
@@ -291,11 +303,11 @@ class PageRenderer:
 
     def graph_page(self) -> Page:
         """The whole garden's graph at /graph/; graph.js draws it from /_trellis/graph.json."""
-        page = self.base_context("graph", "Graph", "/graph/")
+        page = self.base_context("graph", self._("Graph"), "/graph/")
         return Page("graph/index.html", self.render_template("graph.html", page))
 
     def not_found_page(self) -> Page:
-        page = self.base_context("404", "Page not found", "")
+        page = self.base_context("404", self._("Page not found"), "")
         return Page("404.html", self.render_template("404.html", page))
 
 
@@ -322,6 +334,37 @@ def note_description(note: PublishedNote) -> str:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return note.content.description if note.content else ""
+
+
+def note_language(meta: dict[str, Any]) -> str:
+    """A note's own `lang` (or `language`) frontmatter: a BCP 47 tag such as `ja` or `pt-BR`."""
+    for key in ("lang", "language"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip().replace("-", "").replace("_", "").isalnum():
+            return value.strip()
+    return ""
+
+
+@dataclass(frozen=True)
+class NoteDate:
+    kind: str  # "created" or "updated"
+    iso: str
+    text: str
+
+
+def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
+    """The frontmatter's dates as the reader's language writes them (`updated` only when it
+    differs). A file's modification time is not shown: a checkout or a sync changes it."""
+    dates: list[NoteDate] = []
+    for kind, keys in (("created", CREATED_KEYS), ("updated", UPDATED_KEYS)):
+        value = first_date(meta, keys)
+        if value is None:
+            continue
+        day = value.date()
+        if dates and dates[0].iso == day.isoformat():
+            continue
+        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
+    return dates
 
 
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:
