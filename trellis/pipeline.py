@@ -47,6 +47,7 @@ from trellis.emit.search import (
     refresh_search_bundle,
     searchable_pages,
 )
+from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -221,6 +222,7 @@ class SiteBuilder:
                 return self._unchanged(result, started)
             source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
             site = build_public_site(source, settings, diagnostics)
+            site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
@@ -272,6 +274,7 @@ class SiteBuilder:
                 emit_feeds(site, pages, writer)
             with clock("assets"):
                 emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
+                emit_snippets(find_snippets(self.vault, settings, Diagnostics()), writer)
                 result.attachments_copied = emit_attachments(site, writer)
                 redirects = plan_redirects(
                     self._published_urls,

@@ -94,6 +94,8 @@ class PageRenderer:
                 "home_href": site.href("/"),
                 "base_path": settings.base_path,
                 "generator": f"Trellis {__version__}",
+                "favicon": site.href("/static/" + settings.favicon.lstrip("/")),
+                "snippets": [site.href("/static/snippets/" + name) for name in site.snippets],
                 "explorer_href": site.href("/_trellis/explorer.html"),
                 "tags_href": site.href("/tags/"),
                 "graph_href": site.href("/graph/"),
