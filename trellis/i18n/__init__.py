@@ -38,6 +38,15 @@ def direction(tag: str) -> str:
     return "rtl" if primary(tag) in RTL else "ltr"
 
 
+def note_language(meta: dict[str, Any]) -> str:
+    """A note's own `lang` (or `language`) frontmatter: a BCP 47 tag such as `ja` or `pt-BR`."""
+    for key in ("lang", "language"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip().replace("-", "").replace("_", "").isalnum():
+            return value.strip()
+    return ""
+
+
 def catalogue_path(language: str) -> Path:
     return CATALOGUES / f"{primary(language)}.po"
 

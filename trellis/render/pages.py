@@ -15,7 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
-from trellis.i18n import direction, long_date, template_functions
+from trellis.i18n import direction, long_date, note_language, template_functions
 from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
@@ -336,15 +336,6 @@ def note_description(note: PublishedNote) -> str:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return note.content.description if note.content else ""
-
-
-def note_language(meta: dict[str, Any]) -> str:
-    """A note's own `lang` (or `language`) frontmatter: a BCP 47 tag such as `ja` or `pt-BR`."""
-    for key in ("lang", "language"):
-        value = meta.get(key)
-        if isinstance(value, str) and value.strip().replace("-", "").replace("_", "").isalnum():
-            return value.strip()
-    return ""
 
 
 @dataclass(frozen=True)
