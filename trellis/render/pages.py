@@ -8,7 +8,7 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from jinja2 import Environment
@@ -27,12 +27,23 @@ from trellis.render.notes import RenderedBody
 
 
 @dataclass(frozen=True)
+class NoteDate:
+    kind: str  # "created" or "updated"
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
 class NoteLink:
     title: str
     href: str
     folder: str = ""
     context: str = ""
     icon: str = ""
+    # On list pages (folders, tags, the home list): what a reader chooses by.
+    description: str = ""
+    date: NoteDate | None = None
+    tags: tuple[TagLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,8 +243,22 @@ class PageRenderer:
     # -- lists --------------------------------------------------------------------------
 
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
+        """The notes as cards: title, description, latest frontmatter date and tags."""
         visible = [n for n in notes if not n.display.hidden]
-        return [self.note_link(n) for n in sorted(visible, key=_title_order)]
+        language = self.site.settings.language
+        cards = []
+        for note in sorted(visible, key=_title_order):
+            dates = _dates(note.meta, language) if note.display.show_dates else []
+            tags = tuple(TagLink(t, self.site.href(tag_path(t))) for t in note.tags[:4])
+            cards.append(
+                replace(
+                    self.note_link(note),
+                    description=_shorten(note_description(note), 160),
+                    date=dates[-1] if dates else None,
+                    tags=tags if note.display.show_tags else (),
+                )
+            )
+        return cards
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
@@ -338,13 +363,6 @@ def note_description(note: PublishedNote) -> str:
     return note.content.description if note.content else ""
 
 
-@dataclass(frozen=True)
-class NoteDate:
-    kind: str  # "created" or "updated"
-    iso: str
-    text: str
-
-
 def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
     """The frontmatter's dates as the reader's language writes them (`updated` only when it
     differs). A file's modification time is not shown: a checkout or a sync changes it."""
@@ -358,6 +376,15 @@ def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
             continue
         dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
     return dates
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary before `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
 
 
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:
