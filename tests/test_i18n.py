@@ -95,6 +95,9 @@ def test_a_note_with_lang_ja_reads_japanese(site):
     assert html.attributes["lang"] == "ja" and html.attributes["dir"] == "ltr"
     assert page.css_first("#toc-title").text() == "このページの内容"
     assert page.css_first(".search-input").attributes["placeholder"] == "ノートを検索…"
+    # search.js says its statuses in the page's words, handed over as data-text-*.
+    dialog = page.css_first(".search-dialog").attributes
+    assert dialog["data-text-many"] == "{total} 件のノートが見つかりました。"
     assert site.page("/garten/").css_first("#backlinks-title").text() == "Verlinkt von"
 
 
