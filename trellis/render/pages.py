@@ -295,7 +295,17 @@ class PageRenderer:
             node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
             parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
             (parent.children if parent else roots).append(node)
-        page = self.base_context("tags", self._("Tags"), "/tags/", tags=tags, tag_tree=roots)
+        # A long tail of tags used once folds away below the ones that gather notes.
+        once = [n for n in roots if n.link.count == 1 and not n.children]
+        fold = len(once) >= FOLD_SINGLE_TAGS
+        page = self.base_context(
+            "tags",
+            self._("Tags"),
+            "/tags/",
+            tags=tags,
+            tag_tree=[n for n in roots if n not in once] if fold else roots,
+            single_tags=once if fold else [],
+        )
         return Page("tags/index.html", self.render_template("tags.html", page))
 
     def folder_pages(self) -> list[Page]:
@@ -336,6 +346,9 @@ class PageRenderer:
     def not_found_page(self) -> Page:
         page = self.base_context("404", self._("Page not found"), "")
         return Page("404.html", self.render_template("404.html", page))
+
+
+FOLD_SINGLE_TAGS = 12  # from this many top-level tags used by one note each
 
 
 def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
