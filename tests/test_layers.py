@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "trellis"
 
 # Lowest first. A module may import its own layer and those before it, never after.
 LAYERS = [
-    {"diagnostics", "slug", "package_data", "__init__", "config", "workers", "versions"},
+    {"diagnostics", "slug", "package_data", "__init__", "config", "workers", "versions", "i18n"},
     {"vault", "model", "markdown"},
     {"public", "episodes"},
     {"render", "query", "bases", "canvas"},

@@ -42,6 +42,7 @@ from trellis.emit.search import (
     refresh_search_bundle,
     searchable_pages,
 )
+from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.public.graph import build_link_graph
 from trellis.public.private_names import PrivateNames
@@ -145,6 +146,7 @@ class SiteBuilder:
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
             site = build_public_site(source, settings, diagnostics)
+            site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         result.site = site
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))

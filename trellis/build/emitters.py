@@ -30,6 +30,7 @@ from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import emit_site_pages
+from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import emit_tag_pages, tag_files, tag_scope
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
@@ -159,6 +160,14 @@ EMITTERS: tuple[Emitter, ...] = (
         "graph+feeds",
     ),
     Emitter("static", _reads(Input.THEME), _static, "assets"),
+    Emitter(
+        "snippets",
+        _reads(Input.THEME),
+        lambda c: emit_snippets(
+            find_snippets(c.vault_root, c.site.settings, Diagnostics()), c.writer
+        ),
+        "assets",
+    ),
     Emitter(
         "attachments",
         _reads(Input.ATTACHMENTS),
