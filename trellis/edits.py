@@ -150,7 +150,7 @@ def apply_edits(
     parses: dict[str, ParsedEntry] = {}
     # What the edits change, for the planner: a save moves the text and (file time) dates.
     changed = {Input.TEXT, Input.DATES}
-    tags_moved: set[str] = set()  # tags that gained or lost a note
+    tags_moved: set[str] = set()  # tags whose pages list an edited note
     for edit in edits:
         note = edit.note
         old_content, old_tags, old_display = note.content, note.tags, note.display
@@ -163,9 +163,9 @@ def apply_edits(
         parses[note.rel_path] = ParsedEntry(edit.source.content_hash, note.content, warnings)
         if looks_like_episode(note):
             return None
+        tags_moved.update({*old_tags, *note.tags})  # the tag pages listing the note
         if note.tags != old_tags:
             changed.add(Input.TAGS)
-            tags_moved.update({*old_tags, *note.tags})
         if note.display != old_display:
             changed.add(Input.DISPLAY)
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(

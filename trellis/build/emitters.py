@@ -116,14 +116,14 @@ SEARCH = _reads(Input.TEXT, N, Input.TAGS, D)
 EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "site pages",
-        _reads(N, D, Input.THEME),
+        _reads(N, D, Input.THEME, Input.TEXT, Input.DATES),
         lambda c: checked(lambda: emit_site_pages(c.site, c.pages, c.writer)),
         "render+write",
         "pages",
     ),
     Emitter(
         "tag pages",
-        _reads(Input.TAGS, N, D, Input.THEME),
+        _reads(Input.TAGS, N, D, Input.THEME, Input.TEXT, Input.DATES),
         lambda c: checked(
             lambda: emit_tag_pages(
                 c.site, c.pages, c.writer, None if c.tags is None else tag_scope(c.tags)
@@ -135,7 +135,9 @@ EMITTERS: tuple[Emitter, ...] = (
     ),
     Emitter(
         "folder pages",
-        _reads(N, D, Input.THEME),
+        # Since main's i18n merge lists of notes (folders, tags) change with a note's dates
+        # or text too (seen by test_edits; not narrowed down yet): declared broadly.
+        _reads(N, D, Input.THEME, Input.TEXT, Input.DATES, Input.TAGS),
         lambda c: checked(lambda: emit_folder_pages(c.pages, c.writer)),
         "render+write",
         "pages",
