@@ -20,6 +20,11 @@ PAGES = {
     "callouts": "guides/callouts/",
     "embeds": "guides/embeds/",
     "links": "guides/writing-notes/",
+    "episode": "sources/podcasts/the-slow-garden-episode-12/",
+    "tag": "tags/garden/",
+    "folder": "guides/",
+    "graph": "graph/",
+    "japanese": "languages/日本の庭/",
 }
 
 pytestmark = pytest.mark.browser
@@ -62,12 +67,21 @@ def test_screenshots_of_the_sample_pages(
     for name, path in PAGES.items():
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
+        if name == "graph":
+            page.wait_for_selector(".graph-view[data-graph-state=ready]")
         target = folder / f"{name}-{width}-{scheme}.png"
-        page.screenshot(path=str(target), full_page=True)
+        page.screenshot(path=str(target))  # the first screen: what a reader sees first
         assert target.stat().st_size > 10_000
         # Nothing may stick out sideways on a phone.
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} is {overflow}px wider than the screen at {width}px"
+    # The search dialog, open on a query.
+    page.goto(site_url)
+    page.keyboard.press("Control+k")
+    page.fill(".search-input", "compost")
+    page.wait_for_selector(".search-results li")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(folder / f"search-{width}-{scheme}.png"))
     body = background(page, "body")
     assert body == ("rgb(30, 30, 30)" if scheme == "dark" else "rgb(255, 255, 255)")
     context.close()
