@@ -27,6 +27,7 @@ class PrivateLink:
     line: int
     target: str  # as written
     private: str  # the private note it names
+    html: bool = False  # an `<a>` of raw HTML rather than a wikilink
 
 
 @dataclass
@@ -45,7 +46,7 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
         raise FatalError(f"no such vault folder: {vault}")
     report = CheckReport()
     settings = load_settings(vault, overrides or {}, report.diagnostics)
-    source = read_vault(vault, report.diagnostics)
+    source = read_vault(vault, report.diagnostics, git_dates=False)  # no dates shown
     site = build_public_site(source, settings, report.diagnostics)
     report.site = site
     published = {note.rel_path for note in site.notes}
@@ -71,7 +72,9 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
             match = everything.resolve(path, note.rel_path.rpartition("/")[0])
             if match is not None and match.item.rel_path not in published:
                 report.private_links.append(
-                    PrivateLink(note.rel_path, link.line, link.target, match.item.rel_path)
+                    PrivateLink(
+                        note.rel_path, link.line, link.target, match.item.rel_path, link.html
+                    )
                 )
     return report
 
@@ -82,7 +85,7 @@ def format_report(report: CheckReport) -> str:
     if report.private_links:
         lines.append(f"{len(report.private_links)} links from published notes to private ones:")
         lines += [
-            f"  {link.source}:{link.line}: [[{link.target}]] -> {link.private} (private)"
+            f"  {link.source}:{link.line}: {_written(link)} -> {link.private} (private)"
             for link in report.private_links
         ]
     else:
@@ -91,3 +94,7 @@ def format_report(report: CheckReport) -> str:
         lines.append(f"{len(report.skipped)} files left out (symlinks, kinds, unsafe content):")
         lines += [f"  {line}" for line in report.skipped]
     return "\n".join(printable(line) for line in lines)
+
+
+def _written(link: PrivateLink) -> str:
+    return f'<a href="{link.target}">' if link.html else f"[[{link.target}]]"

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
@@ -68,7 +67,9 @@ from trellis.render.templates import (
     theme_files,
 )
 from trellis.signature import input_signature
+from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
+from trellis.versions import output_versions
 
 CACHE_VERSION = 2
 
@@ -144,7 +145,7 @@ class SiteBuilder:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
-        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, __version__):
+        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
@@ -175,7 +176,7 @@ class SiteBuilder:
             for rel_path, entry in self._parsed.items()
         }
         data = {
-            "version": (CACHE_VERSION, __version__),
+            "version": (CACHE_VERSION, output_versions()),
             "parsed": parsed,
             "page_keys": page_keys,
             "inputs": inputs,
@@ -220,7 +221,9 @@ class SiteBuilder:
                 and (out / MARKER).is_file()
             ):
                 return self._unchanged(result, started)
-            source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
+            source = read_vault(
+                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+            )
             site = build_public_site(source, settings, diagnostics)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
@@ -437,7 +440,8 @@ class SiteBuilder:
 
         The number of worker processes is left out: it never changes what is written.
         """
-        context = repr((__version__, replace(settings, jobs=1)))
+        head = head_commit(self.vault) if settings.git_dates else ""
+        context = repr((output_versions(), replace(settings, jobs=1), head))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
     def _parse(

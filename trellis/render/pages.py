@@ -190,6 +190,8 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
+        if display.show_inline_title and title_opens_body(note):
+            display = replace(display, show_inline_title=False)  # the body's H1 is the title
         language = note_language(note.meta) or self.site.settings.language
         return self.base_context(
             "note",
@@ -412,3 +414,18 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def title_opens_body(note: PublishedNote) -> bool:
+    """Whether the note's text starts with an H1 that reads as its title (`# Hjem` in a note
+    titled Hjem): the page then shows that heading as its title, not the title twice."""
+    if note.content is None or not note.content.headings:
+        return False
+    first = note.content.headings[0]
+    body = note.source.body
+    leading = body[: len(body) - len(body.lstrip())].count("\n")
+    return (
+        first.level == 1
+        and first.line == note.source.body_line + leading
+        and " ".join(first.text.split()).casefold() == " ".join(note.title.split()).casefold()
+    )
