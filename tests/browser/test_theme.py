@@ -173,3 +173,28 @@ def test_an_obsidian_snippet_restyles_the_dark_theme(browser: Any, serve_site: A
         flipped = "theme-light" if scheme == "dark" else "theme-dark"
         assert flipped in page.eval_on_selector("body", "e => e.className")
         context.close()
+
+
+def test_phone_header_is_one_tidy_row_and_the_explorer_opens_below_it(browser: Any, site_url: str):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(site_url + "guides/callouts/")
+    page.wait_for_load_state("networkidle")
+    boxes = page.evaluate(
+        """() => ['.sidebar-toggle', '.site-title', '.search-open', '.theme-toggle'].map(s => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, height: r.height};
+        })"""
+    )
+    buttons = [boxes[0], boxes[2], boxes[3]]
+    assert {round(b["height"]) for b in buttons} == {round(buttons[0]["height"])}
+    assert {round(b["top"]) for b in buttons} == {round(buttons[0]["top"])}
+    title = page.eval_on_selector(".site-title", "e => e.getClientRects().length")
+    assert title == 1 and boxes[1]["height"] < 40  # one line, not wrapped
+    page.click(".sidebar-toggle")
+    header = page.eval_on_selector(".site-header", "e => e.getBoundingClientRect().bottom")
+    explorer = page.eval_on_selector("#explorer", "e => e.getBoundingClientRect()")
+    first = page.eval_on_selector("#explorer a", "e => e.getBoundingClientRect().top")
+    assert first >= header and explorer["top"] >= header - 1
+    assert explorer["bottom"] == 640  # covers the page below the header
+    context.close()
