@@ -213,3 +213,14 @@ def test_tags_that_slug_alike_share_one_page(tmp_path: Path) -> None:
     for url in ("/tags/cas-clinique/", "/tags/classe-iii/", "/tags/world-map/"):
         listed = {a.text().strip() for a in site.page(url).css("main a")}
         assert {"A", "B"} <= listed, url
+
+
+def test_file_urls_show_their_text_with_a_warning(tmp_path: Path) -> None:
+    """`[x](file:///Users/k/a%20(1).pdf)`: the text, no raw Markdown, no link, a warning."""
+    site = build_vault(
+        tmp_path, {"N.md": published("See [the scan](file:///Users/k/a%20(1).pdf) now.\n")}
+    )
+    body = site.body("/n/")
+    assert body.text().strip() == "See the scan now." and body.css("a") == []
+    assert "file:" not in site.html("/n/") and "Users" not in site.html("/n/")
+    assert site.warned("N.md", "file:///Users/k/a (1).pdf", "own disk")

@@ -76,6 +76,14 @@ def link_note(
     graph.outgoing[note] = []
     resolutions = graph.resolved[note] = []
     for link in note.content.links:
+        if link.markdown and link.target.lower().startswith("file:"):
+            resolutions.append((link.target, None))
+            diagnostics.warn(
+                note.rel_path,
+                f"link to {link.target!r}, a file on your own disk: shown as its text",
+                link.line,
+            )
+            continue
         path = link.target.partition("#")[0].strip()
         resolved = site.resolve(link.target, note, link.line, warn=True)
         resolutions.append((link.target, resolved.href if resolved else None))
