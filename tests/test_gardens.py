@@ -224,3 +224,11 @@ def test_file_urls_show_their_text_with_a_warning(tmp_path: Path) -> None:
     assert body.text().strip() == "See the scan now." and body.css("a") == []
     assert "file:" not in site.html("/n/") and "Users" not in site.html("/n/")
     assert site.warned("N.md", "file:///Users/k/a (1).pdf", "own disk")
+
+
+def test_a_missing_name_with_a_dot_is_a_note_link(tmp_path: Path) -> None:
+    """`[[ASP.NET]]` missing: a missing note, not a missing attachment."""
+    site = build_vault(tmp_path, {"N.md": published("Uses [[ASP.NET]] and ![[chart.png]].\n")})
+    assert site.warned("N.md", "'ASP.NET' is missing or not published")
+    assert not site.warned("attachment 'ASP.NET'")
+    assert site.warned("attachment 'chart.png' not found")
