@@ -176,3 +176,36 @@ def test_search_index_is_rebuilt_only_when_a_page_changed(tmp_path):
     touch_later(vault / "Delta.md", published("Delta has a new word: zucchini."))
     build(vault, tmp_path / "out")
     assert index.stat().st_ino != first
+
+
+def test_a_reused_parse_keeps_its_warnings(tmp_path):
+    """A note whose parse warned warns again when a rebuild reuses that parse (an empty
+    per-note collector must not be mistaken for "no collector")."""
+    deep = "> " * 120 + "too deep to keep"
+    vault = write_vault(tmp_path / "vault", {**FILES, "Deep.md": published(deep)})
+    builder = SiteBuilder(vault, tmp_path / "out")
+    first = [str(d) for d in builder.build().diagnostics.items if "Deep.md" in str(d)]
+    assert any("nested deeper than" in warning for warning in first), first
+    touch_later(vault / "Delta.md", published("Delta changed."))
+    again = [str(d) for d in builder.build().diagnostics.items if "Deep.md" in str(d)]
+    assert again == first
+
+
+def test_a_cache_from_other_library_releases_is_not_reused(tmp_path):
+    """Pages cached under another Pygments (or markdown-it, nh3, ...) release are rendered
+    again: the stylesheet is generated on every build, cached HTML must match it."""
+    import pickle
+
+    from trellis.emit.writer import cache_path
+    from trellis.versions import output_versions
+
+    assert any(v.startswith("pygments ") and v != "pygments -" for v in output_versions())
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "out")
+    path = cache_path(tmp_path / "out")
+    data = pickle.loads(path.read_bytes())
+    kind, versions = data["version"]
+    older = tuple("pygments 2.0" if v.startswith("pygments ") else v for v in versions)
+    path.write_bytes(pickle.dumps({**data, "version": (kind, older)}))
+    again = build(vault, tmp_path / "out")
+    assert not again.unchanged and again.pages_rendered == again.notes_published

@@ -46,7 +46,7 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
         raise FatalError(f"no such vault folder: {vault}")
     report = CheckReport()
     settings = load_settings(vault, overrides or {}, report.diagnostics)
-    source = read_vault(vault, report.diagnostics)
+    source = read_vault(vault, report.diagnostics, git_dates=False)  # no dates shown
     site = build_public_site(source, settings, report.diagnostics)
     report.site = site
     published = {note.rel_path for note in site.notes}

@@ -57,6 +57,18 @@ class Settings:
     # Per-note display defaults, overridable by the note's own dg-* keys.
     show_backlinks: bool = setting(True, "show backlinks (a note's `dg-show-backlinks` wins)")
     show_toc: bool = setting(True, "show the table of contents (`dg-show-toc` wins)")
+    obsidian_snippets: bool = setting(
+        False,
+        "also add the CSS snippets the vault enables in Obsidian (`.obsidian/appearance.json`)"
+        " after the theme; `.trellis/snippets/*.css` are always added",
+    )
+    favicon: str = setting(
+        "favicon.svg",
+        "the site icon: a file of the theme's `static/` or the vault's `.trellis/static/`",
+    )
+    show_dates: bool = setting(
+        True, "show a note's created and updated dates under its title (`dg-show-dates` wins)"
+    )
     show_tags: bool = setting(True, "show a note's tags (`dg-show-tags` wins)")
     show_inline_title: bool = setting(
         True, "show the title above the note (`dg-show-inline-title` wins)"
@@ -75,6 +87,12 @@ class Settings:
         "file extensions copied when a published note links or embeds them, beyond the kinds "
         "Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an "
         "`html` or `svg` listed here runs its scripts on the site's origin",
+    )
+    git_dates: bool = setting(
+        True,
+        "when the vault is in a git repository, date notes without frontmatter dates by their "
+        "first and last commits (a fresh clone or checkout then changes no page), not by "
+        "file times",
     )
     cache_dir: str = setting(
         "",
@@ -154,13 +172,29 @@ _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
 _TYPE_OF = {"str": str, "bool": bool, "int": int, "tuple[str, ...]": list}
 
 
+def _read_settings_file(vault: Path, diagnostics: Diagnostics) -> bytes:
+    """The settings file's bytes, read by the vault's one symlink rule (a `trellis.toml`
+    leading to a note or out of the vault is ignored with a warning, never read)."""
+    # Imported here: trellis.vault imports this module for SETTINGS_FILE.
+    from trellis.vault.files import FileTree
+
+    located = FileTree.of(vault, vault).locate(SETTINGS_FILE)
+    try:
+        if isinstance(located, str):
+            raise OSError(located)
+        return located.read()
+    except OSError as error:
+        diagnostics.warn(SETTINGS_FILE, f"settings file not read: {error.strerror or error}")
+        return b""
+
+
 def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnostics) -> Settings:
     """Read `vault/trellis.toml` (if any), apply `overrides` (flags), validate."""
     values: dict[str, Any] = {}
     path = vault / SETTINGS_FILE
-    if path.is_file():
+    if path.is_file() or path.is_symlink():
         try:
-            values = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            values = tomllib.loads(_read_settings_file(vault, diagnostics).decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise FatalError(f"{path}: invalid settings file: {error}") from None
     settings = Settings(title=vault.resolve().name)

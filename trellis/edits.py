@@ -110,6 +110,7 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
                 return None
             continue
         old = note.source
+        source.history = old.history  # the commits do not move when a file is saved
         if (source.meta, source.meta_lines, source.body_line, source.frontmatter_ok) != (
             old.meta,
             old.meta_lines,

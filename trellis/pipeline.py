@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from trellis import __version__
 from trellis.config import SETTINGS_FILE, Settings, load_settings
 from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
@@ -47,6 +46,7 @@ from trellis.emit.search import (
     refresh_search_bundle,
     searchable_pages,
 )
+from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -67,7 +67,9 @@ from trellis.render.templates import (
     theme_files,
 )
 from trellis.signature import input_signature
+from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
+from trellis.versions import output_versions
 
 CACHE_VERSION = 2
 
@@ -143,7 +145,7 @@ class SiteBuilder:
                 data = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             return
-        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, __version__):
+        if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
@@ -174,7 +176,7 @@ class SiteBuilder:
             for rel_path, entry in self._parsed.items()
         }
         data = {
-            "version": (CACHE_VERSION, __version__),
+            "version": (CACHE_VERSION, output_versions()),
             "parsed": parsed,
             "page_keys": page_keys,
             "inputs": inputs,
@@ -219,8 +221,11 @@ class SiteBuilder:
                 and (out / MARKER).is_file()
             ):
                 return self._unchanged(result, started)
-            source = read_vault(self.vault, diagnostics, exclude=writer.own_paths)
+            source = read_vault(
+                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+            )
             site = build_public_site(source, settings, diagnostics)
+            site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
@@ -272,6 +277,7 @@ class SiteBuilder:
                 emit_feeds(site, pages, writer)
             with clock("assets"):
                 emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
+                emit_snippets(find_snippets(self.vault, settings, Diagnostics()), writer)
                 result.attachments_copied = emit_attachments(site, writer)
                 redirects = plan_redirects(
                     self._published_urls,
@@ -434,7 +440,8 @@ class SiteBuilder:
 
         The number of worker processes is left out: it never changes what is written.
         """
-        context = repr((__version__, replace(settings, jobs=1)))
+        head = head_commit(self.vault) if settings.git_dates else ""
+        context = repr((output_versions(), replace(settings, jobs=1), head))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
     def _parse(

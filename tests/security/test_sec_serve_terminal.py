@@ -17,6 +17,8 @@ import pytest
 from helpers import published, write_vault
 from security.sec_serve_cli import ServeProcess, cli
 
+from trellis.serve.builder import IncrementalRebuilder
+
 # Each name holds one attack; every note links to a missing page so a warning names it.
 NAMES = {
     "Clear \x1b[2J\x1b[H screen.md": "Clear \\x1b[2J\\x1b[H screen.md",
@@ -101,3 +103,27 @@ def test_serve_prints_warnings_and_changed_names_escaped(serve: ServeProcess) ->
     err = serve.quiet_stderr_since(0).decode("utf-8")
     assert not RAW.search(err), err
     assert f"{NAMES[evil]}:4: warning: link target 'Still nowhere'" in err
+
+
+def test_a_failing_quick_rebuild_is_told_escaped_and_the_full_build_takes_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the preview's fast path (simulated: its text carries a vault file name with
+    an escape byte) is printed escaped, and the full rebuild still shows the save."""
+    vault = write_vault(tmp_path / "vault", {"Home.md": published("first", **{"dg-home": "true"})})
+    workdir = tmp_path / "preview"
+    workdir.mkdir()
+    rebuilder = IncrementalRebuilder(vault, {}, workdir)
+    assert rebuilder.rebuild(frozenset()).root is not None
+
+    def broken(changed: object) -> None:
+        raise ValueError("bad name \x1b]0;owned\x07.md")
+
+    monkeypatch.setattr(rebuilder._site, "apply_edits", broken)
+    (vault / "Home.md").write_text(published("second", **{"dg-home": "true"}))
+    outcome = rebuilder.rebuild(frozenset({(vault / "Home.md").resolve()}))
+    assert outcome.error is None and outcome.root is not None
+    assert "second" in (outcome.root / "index.html").read_text()
+    err = capsys.readouterr().err
+    assert "quick rebuild failed" in err and "\\x1b]0;owned\\x07" in err
+    assert "\x1b" not in err and "\x07" not in err

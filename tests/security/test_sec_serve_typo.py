@@ -73,7 +73,7 @@ def test_the_open_tab_shows_the_typo_and_recovers(serve: ServeProcess) -> None:
     # The terminal showed the new warning only, not the six it had shown already.
     err = serve.quiet_stderr_since(err_mark).decode()
     assert "Alpha.md:3: warning: invalid frontmatter" in err
-    assert "Beta.md:4: warning: link target 'Alpha' is missing or not published" in err
+    assert "Beta.md:4: warning: [[Alpha]] links to a private note" in err
     assert not any(old in err for old in OLD_WARNINGS), err
 
     err_mark = len(serve.err)

@@ -180,3 +180,24 @@ def test_theme_assets_may_not_lead_out_of_the_theme(
     assert any(d.path == "extra.css" and "outside" in d.message for d in site.diagnostics.items), (
         site.diagnostics.items
     )
+
+
+def test_a_settings_file_leading_out_of_the_vault_is_not_read(tmp_path: Path) -> None:
+    """`trellis.toml` follows the same rule: a symlink out of the vault is ignored with a
+    warning (its values, here the site title, never reach the pages); one to a `.toml`
+    inside the vault is read."""
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(f'title = "{OUTSIDE}"\n')
+    vault = write_vault(tmp_path / "vault", {"Home.md": published("Home", **{"dg-home": "true"})})
+    (vault / "trellis.toml").symlink_to(outside)
+    result = build(vault, tmp_path / "out")
+    assert output_holds(tmp_path / "out", OUTSIDE) == []
+    warnings = [str(d) for d in result.diagnostics.items if "trellis.toml" in str(d)]
+    assert any("outside the vault" in w for w in warnings), warnings
+
+    (vault / "settings").mkdir()
+    (vault / "settings" / "site.toml").write_text('title = "Linked Settings"\n')
+    (vault / "trellis.toml").unlink()
+    (vault / "trellis.toml").symlink_to(vault / "settings" / "site.toml")
+    build(vault, tmp_path / "out2")
+    assert "Linked Settings" in (tmp_path / "out2" / "index.html").read_text()

@@ -20,6 +20,7 @@ from trellis.bases.run import run_view
 from trellis.bases.spec import BaseSpec, parse_base
 from trellis.query import Rendered
 from trellis.query.engine import QueryError
+from trellis.query.patterns import PatternTimeout
 from trellis.query.view import PublishedView
 
 __all__ = ["BaseHooks", "BaseSpec", "parse_base", "run_base"]
@@ -51,6 +52,9 @@ def run_base(
         return _run_base(text, published, this_path, hooks, view_name, show_source)
     except (RecursionError, MemoryError, OverflowError) as failure:
         error = QueryError(f"Bases: the base could not be evaluated ({type(failure).__name__})")
+        return Rendered(_notice(error.message, text if show_source else None), error=error)
+    except PatternTimeout as failure:
+        error = QueryError(f"Bases: {failure}")
         return Rendered(_notice(error.message, text if show_source else None), error=error)
 
 

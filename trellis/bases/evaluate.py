@@ -22,6 +22,7 @@ from trellis.bases import expr as ex
 from trellis.query.dates import parse_date, to_date
 from trellis.query.durations import Duration, add_duration, epoch_millis
 from trellis.query.page import file_field
+from trellis.query.patterns import IGNORECASE, MULTILINE, AuthorPattern, PatternError
 from trellis.query.rows import Reads
 from trellis.query.values import Link, compare, number_value, truthy
 from trellis.query.view import PublishedView
@@ -181,11 +182,11 @@ class Row:
         if isinstance(node, ex.Lit):
             return node.value
         if isinstance(node, ex.Regex):
-            flags = re.IGNORECASE if "i" in node.flags else 0
-            flags |= re.MULTILINE if "m" in node.flags else 0
+            flags = IGNORECASE if "i" in node.flags else 0
+            flags |= MULTILINE if "m" in node.flags else 0
             try:
-                return (re.compile(node.pattern, flags), "g" in node.flags)
-            except re.error as error:
+                return (AuthorPattern(node.pattern, flags), "g" in node.flags)
+            except PatternError as error:
                 raise BaseError(f"invalid regular expression /{node.pattern}/: {error}") from None
         if isinstance(node, ex.ListLit):
             return [self.evaluate(item, scope) for item in node.items]

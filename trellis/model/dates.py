@@ -1,4 +1,4 @@
-"""A note's dates, from frontmatter (`created`, `updated`, `date`, ...) or the file's time.
+"""A note's dates: frontmatter (`created`, `updated`, `date`, ...), else git, else file time.
 
 YAML gives `date`/`datetime` objects, JSON frontmatter gives ISO strings; both are read.
 Dates without a zone are taken as UTC so feeds and sitemaps can compare them.
@@ -37,9 +37,24 @@ def first_date(meta: dict[str, Any], keys: tuple[str, ...]) -> datetime | None:
     return None
 
 
-def note_dates(meta: dict[str, Any], mtime: float) -> tuple[datetime, datetime]:
-    """(created, updated): frontmatter first, the file's modification time otherwise."""
-    file_time = datetime.fromtimestamp(mtime, tz=UTC) if mtime else datetime(1970, 1, 1, tzinfo=UTC)
+def note_dates(
+    meta: dict[str, Any],
+    mtime: float,
+    committed: tuple[float, float | None] | None = None,
+) -> tuple[datetime, datetime]:
+    """(created, updated): frontmatter first; then `committed`, the (first, last) commit
+    times from git (last None when the file was edited since); then the file's time."""
+    file_time = _stamp(mtime) if mtime else datetime(1970, 1, 1, tzinfo=UTC)
     created = first_date(meta, CREATED_KEYS)
     updated = first_date(meta, UPDATED_KEYS)
+    if committed is not None:
+        first, last = committed
+        if created is None:
+            created = _stamp(first)
+        if updated is None:
+            updated = _stamp(last) if last is not None else file_time
     return created or updated or file_time, updated or created or file_time
+
+
+def _stamp(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -122,6 +122,7 @@ class PublicSite:
     _used: dict[str, PublicAttachment] = field(default_factory=dict)
     checks: AttachmentCheck | None = None
     by_url: dict[str, PublishedNote] = field(default_factory=dict)
+    snippets: list[str] = field(default_factory=list)  # CSS snippet names (emit/snippets.py)
 
     # -- lookups used while parsing and rendering -------------------------------------------
 

@@ -25,6 +25,7 @@ from trellis.query.engine import QueryError, QueryResult, execute
 from trellis.query.evaluate import Context, QueryRuntimeError
 from trellis.query.functions import FUNCTIONS
 from trellis.query.parse import parse_query
+from trellis.query.patterns import PatternTimeout
 from trellis.query.render import (
     RenderHooks,
     error_html,
@@ -90,6 +91,9 @@ def run_block(
         result = evaluate_query(source, view, this_path, settings)
     except QueryError as error:
         return Rendered(error_html(error.message, source, language), error.deps, error)
+    except PatternTimeout as failure:
+        error = QueryError(f"Dataview: {failure}")
+        return Rendered(error_html(error.message, source, language), error=error)
     except (RecursionError, MemoryError, OverflowError) as failure:
         error = QueryError(f"Dataview: the query could not be evaluated ({type(failure).__name__})")
         return Rendered(error_html(error.message, source, language), error=error)
@@ -118,6 +122,7 @@ def run_inline(
     except (
         DQLSyntaxError,
         QueryRuntimeError,
+        PatternTimeout,
         RecursionError,
         MemoryError,
         OverflowError,

@@ -1,8 +1,8 @@
 """Dataview's string functions: regular expressions, case, splitting, padding, display.
 
-Dataview runs JavaScript regular expressions; Python's `re` reads the same patterns except
-for named groups (`(?<name>` becomes `(?P<name>`) and replacement references (`$1`, `$&`,
-`$$`), which are translated. A pattern Python cannot compile is a query error.
+Dataview runs JavaScript regular expressions; the `regex` package (trellis.query.patterns,
+with a time limit per match) reads the same patterns, named groups included; replacement
+references (`$1`, `$&`, `$$`) are translated. A pattern it cannot compile is a query error.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from trellis.query.durations import Duration
 from trellis.query.evaluate import Context, QueryRuntimeError
 from trellis.query.funcbase import Function, definer, no_impl
+from trellis.query.patterns import AuthorPattern, PatternError
 from trellis.query.text import to_string
 from trellis.query.values import Link
 
@@ -20,15 +21,15 @@ TEXT_FUNCTIONS: dict[str, Function] = {}
 define = definer(TEXT_FUNCTIONS)
 
 
-def js_regex(pattern: str) -> re.Pattern[str]:
+def js_regex(pattern: str) -> AuthorPattern:
     try:
-        return re.compile(re.sub(r"\(\?<(?![=!])", "(?P<", pattern))
-    except re.error as error:
+        return AuthorPattern(pattern)
+    except PatternError as error:
         raise QueryRuntimeError(f"Invalid regexp '{pattern}': {error}") from error
 
 
 def js_replacement(replacement: str) -> Any:
-    def expand(match: re.Match[str]) -> str:
+    def expand(match: Any) -> str:
         def one(ref: re.Match[str]) -> str:
             token = ref.group(1)
             if token == "$":
@@ -36,7 +37,7 @@ def js_replacement(replacement: str) -> Any:
             if token == "&":
                 return match.group()
             index = int(token)
-            if index <= (match.re.groups or 0):
+            if index <= len(match.groups()):
                 return match.group(index) or ""
             return ref.group()
 

@@ -48,7 +48,7 @@ class NoteRenderer:
 
     def parse(self, note: PublishedNote, diagnostics: Diagnostics | None = None) -> None:
         """Parse one note; a crash in a plugin costs that note its text, never the build."""
-        note.content = self._parse(note, diagnostics or self.diagnostics)
+        note.content = self._parse(note, self.diagnostics if diagnostics is None else diagnostics)
 
     def _parse(self, note: PublishedNote, diagnostics: Diagnostics) -> NoteContent:
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trellis.diagnostics import FatalError
+from trellis.diagnostics import FatalError, printable
 from trellis.pipeline import BuildResult, Progress, SiteBuilder, build
 
 
@@ -165,8 +166,8 @@ class IncrementalRebuilder(FullRebuilder):
         if changed and self._served is not None:
             try:
                 result = self._site.apply_edits(changed)
-            except Exception:  # the fast path is an optimisation: a full build decides
-                traceback.print_exc()
+            except Exception as error:  # the fast path is an optimisation: a full build decides
+                _report_fast_path_bug(error)
                 result = None
             if result is not None:
                 seconds = time.perf_counter() - started
@@ -199,3 +200,12 @@ def _settle_memory() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _report_fast_path_bug(error: Exception) -> None:
+    """A bug in the quick rebuild, told on the terminal escaped like every other line (an
+    exception's text can hold a vault file name) before the full rebuild takes over."""
+    lines = traceback.format_exception(error)
+    print("  quick rebuild failed, rebuilding everything:", file=sys.stderr)
+    for line in "".join(lines).splitlines():
+        print("  " + printable(line), file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import Any
 
 from trellis.model.dates import note_dates
 from trellis.vault.files import CheckedPath
+from trellis.vault.history import NoteHistory
 
 
 @dataclass
@@ -28,6 +29,8 @@ class SourceNote:
     meta_lines: dict[str, int] = field(default_factory=dict)
     # (st_dev, st_ino) of the file read: no attachment may be this same file (a hard link).
     file_id: tuple[int, int] = (0, 0)
+    git_blob: str = ""  # the id git would give these bytes
+    history: NoteHistory | None = None  # its commits, when the vault is in a git repository
 
     @property
     def stem(self) -> str:
@@ -41,7 +44,11 @@ class SourceNote:
     @cached_property
     def dates(self) -> tuple[datetime, datetime]:
         """(created, updated), worked out once: feeds and the sitemap ask for every note's."""
-        return note_dates(self.meta, self.mtime)
+        committed = None
+        if self.history is not None:
+            clean = self.history.blob == self.git_blob
+            committed = (self.history.first, self.history.last if clean else None)
+        return note_dates(self.meta, self.mtime, committed)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
 from trellis.vault.frontmatter import split_frontmatter
+from trellis.vault.history import git_blob, read_history
 from trellis.vault.records import Attachment, SourceNote, Vault
 
 # A `.md` file is binary when NUL bytes are more than this share of it (and more than a stray
@@ -171,11 +172,15 @@ def read_note(
         content_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
         meta_lines=parsed.key_lines,
         file_id=(info.st_dev, info.st_ino),
+        git_blob=git_blob(data),
     )
 
 
-def read_vault(root: Path, diagnostics: Diagnostics, exclude: Iterable[Path] = ()) -> Vault:
-    """Every note (with frontmatter) and every attachment of the vault at `root`."""
+def read_vault(
+    root: Path, diagnostics: Diagnostics, exclude: Iterable[Path] = (), git_dates: bool = True
+) -> Vault:
+    """Every note (with frontmatter) and every attachment of the vault at `root`; with
+    `git_dates`, each note's commit history when the vault is in a git repository."""
     root = root.resolve()
     vault = Vault(root=root)
     for entry in _walk(root, exclude, diagnostics, vault.skipped):
@@ -185,4 +190,8 @@ def read_vault(root: Path, diagnostics: Diagnostics, exclude: Iterable[Path] = (
                 vault.notes.append(note)
         else:
             vault.attachments.append(Attachment(entry.rel_path, entry.file))
+    if git_dates and vault.notes:
+        history = read_history(root)
+        for note in vault.notes:
+            note.history = history.get(note.rel_path)
     return vault
