@@ -232,3 +232,10 @@ def test_a_missing_name_with_a_dot_is_a_note_link(tmp_path: Path) -> None:
     assert site.warned("N.md", "'ASP.NET' is missing or not published")
     assert not site.warned("attachment 'ASP.NET'")
     assert site.warned("attachment 'chart.png' not found")
+
+
+def test_plain_text_keeps_word_boundaries(tmp_path: Path) -> None:
+    """Descriptions (meta, og:description, feeds) read `up: 📥 Sources`, not `up📥 Sources`."""
+    site = build_vault(tmp_path, {"A.md": published("up:: 📥 Sources\n\nMore.\n")})
+    meta = site.page("/a/").css_first('meta[name="description"]')
+    assert meta is not None and meta.attributes["content"] == "up: 📥 Sources"
