@@ -239,3 +239,19 @@ def test_plain_text_keeps_word_boundaries(tmp_path: Path) -> None:
     site = build_vault(tmp_path, {"A.md": published("up:: 📥 Sources\n\nMore.\n")})
     meta = site.page("/a/").css_first('meta[name="description"]')
     assert meta is not None and meta.attributes["content"] == "up: 📥 Sources"
+
+
+def test_export_image_alt_with_classes_and_width(tmp_path: Path) -> None:
+    """`![chart.png|fix_dark fix_light|840](...)`: alt `chart.png`, width 840."""
+    site = build_vault(
+        tmp_path,
+        {
+            "N.md": published(
+                "![chart.png|fix_dark fix_light|840](chart.png)\n\n![gone.png|x|9](gone.png)\n"
+            ),
+            "chart.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+        },
+    )
+    img = site.body("/n/").css_first("img")
+    assert img.attributes["alt"] == "chart.png" and img.attributes["width"] == "840"
+    assert site.body("/n/").css_first(".is-unresolved").text() == "gone.png"
