@@ -126,7 +126,7 @@ def first_paragraph_text(tokens: list[Any], limit: int = 200) -> str:
     """The plain text of the first visible paragraph, cut at a word before `limit`."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
-            text = " ".join(plain_text(tokens[index + 1].children).split())
+            text = " ".join(plain_text(tokens[index + 1].children, readable=True).split())
             if text:
                 if len(text) > limit:
                     text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
