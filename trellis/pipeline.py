@@ -34,6 +34,7 @@ from trellis.diagnostics import Diagnostic, Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
+from trellis.emit.canvas import emit_canvases
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
@@ -58,6 +59,7 @@ from trellis.public.site import PublicSite, build_public_site
 from trellis.public.urls import output_file
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
+from trellis.render.queries import may_have_queries, prepare_queries
 from trellis.render.templates import (
     checked,
     create_environment,
@@ -238,9 +240,12 @@ class SiteBuilder:
             progress.phase("Parsing notes", len(site.notes))
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
-                workers = self._parse_in_workers(
-                    site, notes, diagnostics, progress, RenderSetup(templates, keys, writer)
-                )
+                # Queries read every note in one view: such a vault renders in this process.
+                workers = None
+                if not may_have_queries(site, source.attachments):
+                    workers = self._parse_in_workers(
+                        site, notes, diagnostics, progress, RenderSetup(templates, keys, writer)
+                    )
                 if workers is None:
                     self._parse(site, notes, diagnostics, progress)
                     attach_episodes(site, diagnostics)
@@ -251,6 +256,8 @@ class SiteBuilder:
                 graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
                 if workers is not None:
                     workers.start_rendering(graph)
+            with clock("queries"):
+                notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
             marks.append(len(diagnostics.items))
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
@@ -270,6 +277,7 @@ class SiteBuilder:
                 result.pages_written += checked(lambda: emit_tag_pages(site, pages, writer))
                 result.pages_written += checked(lambda: emit_folder_pages(pages, writer))
                 result.pages_written += checked(lambda: emit_episodes(site, pages, writer))
+                result.pages_written += emit_canvases(notes.queries, pages, writer)
             with clock("graph+feeds"):
                 emit_graph(site, graph, writer)
                 emit_feeds(site, pages, writer)

@@ -25,6 +25,7 @@ from trellis.markdown.plugins.inline_fields import inline_fields_plugin
 from trellis.markdown.plugins.links import links_plugin
 from trellis.markdown.plugins.math import math_plugin
 from trellis.markdown.plugins.media import media_plugin
+from trellis.markdown.plugins.queries import queries_plugin
 from trellis.markdown.plugins.tags import tags_plugin
 from trellis.markdown.plugins.tasks import tasks_plugin
 from trellis.markdown.plugins.wikilinks import wikilinks_plugin
@@ -45,6 +46,8 @@ class MarkdownHooks(Protocol):
     def embed_note(self, target: str, env: dict[str, Any]) -> str: ...
 
     def tag_href(self, tag: str) -> str: ...
+
+    def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None: ...
 
 
 class SchemeLinkify(LinkifyIt):
@@ -98,6 +101,8 @@ def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
     md.use(tasks_plugin)
     md.use(math_plugin)
     md.use(code_plugin)
+    if hasattr(hooks, "render_query"):  # the build's hooks; a test's may have none
+        md.use(queries_plugin, render_query=hooks.render_query)
     md.use(callouts_plugin)
     md.use(heading_ids_plugin)
     md.use(block_ids_plugin)

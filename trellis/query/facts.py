@@ -29,6 +29,12 @@ class QueryBlock:
     line: int  # 1-based line of the file where the block's text starts
 
 
+def is_inline_query(code: str) -> bool:
+    """`= expr` in a code span. `==text==` is not one (Dataview would try it and fail):
+    notes that show the highlight syntax in code keep it as code."""
+    return code.startswith("=") and not code.startswith("==")
+
+
 def _file_line(env: dict[str, Any], body_line: int) -> int:
     """0-based file line (Dataview's `line`) of a 0-based body line."""
     return int(env.get("line_offset", 0)) + body_line
@@ -133,6 +139,6 @@ def query_blocks(tokens: list[Any], env: dict[str, Any]) -> list[QueryBlock]:
         elif token.type == "inline" and token.children:
             line = _file_line(env, token.map[0]) + 1 if token.map else 1
             for child in token.children:
-                if child.type == "code_inline" and child.content.startswith("="):
+                if child.type == "code_inline" and is_inline_query(child.content):
                     found.append(QueryBlock("inline", child.content[1:].strip(), line))
     return found

@@ -1,0 +1,302 @@
+"""Dataview queries, bases and canvases of a build, evaluated once over the published notes.
+
+`QueryResults.evaluate` runs after parsing and linking, in the build's own process: it makes
+the `PublishedView` from the published notes only (`note_record` with the `PageFacts`
+worked out at parse time, see `NoteRenderer._parse`), runs every ```dataview /
+```dataviewjs / ```base block, every inline `= expr`, and every `![[X.base]]` and
+`![[Board.canvas]]` embed of every published note, and keeps the HTML. Rendering then only
+looks results up (`render_query`, `embed`): a query is evaluated once per build whatever
+the number of pages that show it (embeds included).
+
+Why everything, every build: a page's key must change when a result it shows changes, and
+a result can change when any published note changes. So each note's key holds the digest
+of its results (`digest`), which makes the page cache correct by construction: a page is
+rendered again exactly when its own bytes, links, embeds or one of its results changed.
+Evaluation is cheap next to rendering (see benchmarks/RESULTS.md).
+
+A query that cannot be evaluated shows its notice on the page and a warning naming the
+file and line; never a failed build. Links in results go through `QueryHooks`, which
+resolve against the `PublicSite`: published notes and published attachments only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from markdown_it.common.utils import escapeHtml
+
+from trellis.bases import run_base
+from trellis.canvas import parse_canvas, render_canvas
+from trellis.canvas.publish import CanvasPage, published_canvases
+from trellis.diagnostics import Diagnostics
+from trellis.markdown.sanitize import sanitize_html
+from trellis.model.content import NoteContent
+from trellis.model.index import PathIndex
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.query import PublishedView, Rendered, run_block, run_inline
+from trellis.query.facts import page_facts, query_blocks
+from trellis.query.records import note_record
+from trellis.vault.records import Attachment
+
+if TYPE_CHECKING:
+    from trellis.render.notes import NoteRenderer
+
+BOARD_EXTENSIONS = (".base", ".canvas")
+
+
+def may_have_queries(site: PublicSite, boards: Iterable[Attachment]) -> bool:
+    """Whether any published note might hold a query or embed a base or canvas (a cheap
+    text test made before parsing: the build then renders its pages in one process)."""
+    if any(a.suffix in BOARD_EXTENSIONS for a in boards):
+        return True
+    marks = ("```dataview", "```base", "~~~dataview", "~~~base", "`=")
+    return any(any(mark in note.source.body for mark in marks) for note in site.notes)
+
+
+class QueryHooks:
+    """What query, base and canvas output may link to, seen from one note (or none)."""
+
+    def __init__(
+        self, site: PublicSite, notes: NoteRenderer, note: PublishedNote | None, block: bool = False
+    ) -> None:
+        self.site, self.notes, self.note = site, notes, note
+        self.block = block  # Markdown as blocks (canvas text nodes), else inline (cells)
+
+    def href(self, path: str, subpath: str | None, kind: str) -> str | None:
+        target = path
+        if subpath:
+            target += f"#^{subpath}" if kind == "block" else f"#{subpath}"
+        resolved = self.site.resolve(target, None)
+        return resolved.href if resolved is not None and resolved.note is not None else None
+
+    def markdown(self, text: str) -> str:
+        env: dict[str, Any] = {"content": NoteContent(), "note": self.note, "line_offset": 0}
+        md = self.notes.md
+        html = md.render(text, env) if self.block else md.renderInline(text, env)
+        return html if self.site.settings.trust_html else sanitize_html(html)
+
+    def file_url(self, target: str) -> str | None:
+        attachment = self.site.find_attachment(target, self.note)
+        return self.site.href(attachment.url) if attachment is not None else None
+
+    # -- canvases -----------------------------------------------------------------------
+
+    def embed(self, file: str, subpath: str) -> tuple[str, str] | None:
+        target = file + (f"#{subpath.lstrip('#')}" if subpath else "")
+        resolved = self.site.resolve(target, self.note)
+        if resolved is None:
+            return None
+        if resolved.note is not None:
+            html = self.notes.embed_note(target, {"note": self.note})
+            if not self.site.settings.trust_html:
+                html = sanitize_html(html)
+            return resolved.note.title, html
+        name = file.rsplit("/", 1)[-1]
+        env = {"note": self.note}
+        tokens = self.notes.md.parseInline(f"![[{target}]]", {"content": NoteContent(), **env})
+        return name, self.notes.md.renderer.render(tokens, self.notes.md.options, env)
+
+
+class QueryResults:
+    """Every query result of one build, by note; see the module docstring."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        diagnostics: Diagnostics,
+        boards: Iterable[Attachment] = (),
+    ) -> None:
+        self.site, self.notes, self.diagnostics = site, notes, diagnostics
+        self.boards: PathIndex[Attachment] = PathIndex(strip_md=False)
+        for attachment in boards:
+            if attachment.suffix in BOARD_EXTENSIONS:
+                self.boards.add(attachment.rel_path, attachment)
+        self.boards.finish()
+        self.canvases: list[CanvasPage] = []  # published canvases (`trellis.emit.canvas`)
+        self.canvas_pages: dict[str, str] = {}  # published canvas (vault path) -> its href
+        self.view = PublishedView(())
+        self._results: dict[tuple[str, str, str], str] = {}
+        self._digests: dict[str, str] = {}
+        self._evaluating = False
+        # Canvas embeds are placed in a note's body after it is cleaned (nh3 would drop the
+        # board's layout and controls): the body holds a slot, `fill_slots` puts the board.
+        self._slots: dict[str, str] = {}
+
+    def evaluate(self) -> None:
+        """Build the view from the published notes, then run every query they hold."""
+        records = []
+        for note in self.site.notes:
+            content = note.content
+            assert content is not None, "notes are parsed before queries run"
+            if content.query_facts is None:  # a parse kept by an older build
+                content.query_facts = page_facts(content.tokens, content.env)
+                content.queries = tuple(query_blocks(content.tokens, content.env))
+            records.append(note_record(note, content.query_facts))
+        self.view = PublishedView(records)
+        shown: dict[str, list[str]] = {}
+        self._evaluating = True
+        try:
+            for note in self.site.notes:
+                shown[note.rel_path] = self._evaluate_note(note)
+        finally:
+            self._evaluating = False
+        # Then embeds: a canvas shows notes, whose own queries are known by now.
+        for note in self.site.notes:
+            assert note.content is not None
+            hooks = QueryHooks(self.site, self.notes, note)
+            for link in note.content.links:
+                path = link.target.partition("#")[0].strip()
+                if not path.lower().endswith(BOARD_EXTENSIONS):
+                    continue
+                if self._board(link.target, note) is None:
+                    what = "embed" if link.embed else "link"
+                    message = f"{what} target {path!r} is missing or not published"
+                    self.diagnostics.warn(note.rel_path, message, link.line)
+                elif link.embed:
+                    shown[note.rel_path].append(self._embed(link.target, note, hooks, link.line))
+        for path, results in shown.items():
+            if results:
+                self._digests[path] = _digest("\0".join(results))
+
+    def _evaluate_note(self, note: PublishedNote) -> list[str]:
+        assert note.content is not None
+        hooks = QueryHooks(self.site, self.notes, note)
+        shown: list[str] = []
+        for block in note.content.queries:
+            key = (note.rel_path, block.language, block.source)
+            if key not in self._results:
+                rendered = self._run(block.language, block.source, note, hooks)
+                self._results[key] = rendered.html
+                if rendered.error is not None:
+                    line = block.line + max(rendered.error.line, 1) - 1
+                    if block.language == "inline":
+                        line = block.line
+                    self.diagnostics.warn(note.rel_path, rendered.error.message, line)
+            shown.append(self._results[key])
+        return shown
+
+    def _run(self, language: str, source: str, note: PublishedNote, hooks: QueryHooks) -> Rendered:
+        if language == "inline":
+            return run_inline(source, self.view, note.rel_path, hooks)
+        if language == "base":
+            return run_base(source, self.view, note.rel_path, hooks)
+        return run_block(source, self.view, note.rel_path, hooks, language)
+
+    def _board(self, target: str, note: PublishedNote | None) -> Attachment | None:
+        path = target.partition("#")[0].strip()
+        if not path.lower().endswith(BOARD_EXTENSIONS):
+            return None
+        folder = note.rel_path.rpartition("/")[0] if note is not None else ""
+        match = self.boards.resolve(path, folder)
+        return match.item if match is not None else None
+
+    def _embed(
+        self, target: str, note: PublishedNote, hooks: QueryHooks, line: int | None = None
+    ) -> str:
+        key = (note.rel_path, "embed", target)
+        known = self._results.get(key)
+        if known is not None:
+            return known
+        board = self._board(target, note)
+        assert board is not None
+        html = self._embed_board(board, target, note, hooks, line)
+        self._results[key] = html
+        return html
+
+    def _embed_board(
+        self,
+        board: Attachment,
+        target: str,
+        note: PublishedNote,
+        hooks: QueryHooks,
+        line: int | None,
+    ) -> str:
+        try:
+            text = board.file.read().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            self.diagnostics.warn(note.rel_path, f"{board.rel_path} not read: {error}", line)
+            return _placeholder("This file could not be read.")
+        subpath = target.partition("#")[2].strip() or None
+        if board.suffix == ".base":
+            rendered = run_base(text, self.view, note.rel_path, hooks, subpath, show_source=False)
+            if rendered.error is not None:
+                message = f"{board.rel_path}: {rendered.error.message}"
+                self.diagnostics.warn(note.rel_path, message, line)
+            return f'<div class="internal-embed bases-embed">{rendered.html}</div>'
+        href = self.canvas_pages.get(board.rel_path)
+        if href is None:  # not published: exactly what an embed of a private note shows
+            message = f"embed target {board.name!r} is missing or not published"
+            self.diagnostics.warn(note.rel_path, message, line)
+            return _placeholder("This note is not published.")
+        canvas = parse_canvas(text)
+        uid = "c" + _digest(board.rel_path)[:8]
+        body = render_canvas(canvas, QueryHooks(self.site, self.notes, None, block=True), uid)
+        html = (
+            f'<div class="internal-embed canvas-embed" data-src="{escapeHtml(target)}">{body}'
+            f'<a class="markdown-embed-link" href="{escapeHtml(href)}">Open the canvas ↗</a></div>'
+        )
+        slot = f'<div class="trellis-slot-{_digest(html)}"></div>'
+        self._slots[slot] = html
+        return slot
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None:
+        """The HTML of a query of the note being rendered (None: show it as code)."""
+        note = env.get("note")
+        if self._evaluating or not isinstance(note, PublishedNote):
+            return None
+        return self._results.get((note.rel_path, language, source))
+
+    def embed(self, target: str, env: dict[str, Any]) -> str | None:
+        """A base or canvas embed's HTML; None when `target` names no base or canvas."""
+        note = env.get("note")
+        if self._evaluating or not isinstance(note, PublishedNote):
+            return None
+        if self._board(target, note) is None:
+            return None
+        return self._embed(target, note, QueryHooks(self.site, self.notes, note))
+
+    def fill_slots(self, html: str) -> str:
+        """`html` (a cleaned page body) with each canvas slot replaced by its board."""
+        if "trellis-slot-" not in html:
+            return html
+        for slot, board in self._slots.items():
+            html = html.replace(slot, board)
+        return html
+
+    def canvas_hooks(self) -> QueryHooks:
+        """The hooks a canvas page renders with (links from the vault's root)."""
+        return QueryHooks(self.site, self.notes, None, block=True)
+
+    def digest(self, note: PublishedNote) -> str:
+        """A digest of every result `note`'s page shows ("" for none): part of its key."""
+        return self._digests.get(note.rel_path, "")
+
+
+def _placeholder(message: str) -> str:
+    return (
+        '<div class="internal-embed markdown-embed is-unresolved">'
+        f'<p class="embed-placeholder">{escapeHtml(message)}</p></div>'
+    )
+
+
+def prepare_queries(
+    site: PublicSite, notes: NoteRenderer, diagnostics: Diagnostics, files: list[Attachment]
+) -> QueryResults | None:
+    """Evaluate the build's queries, base and canvas embeds (after linking); None when the
+    vault has none, so the build goes on exactly as without queries."""
+    if not may_have_queries(site, files):
+        return None
+    results = QueryResults(site, notes, diagnostics, files)
+    results.canvases = published_canvases(site, files, diagnostics)
+    results.canvas_pages = {page.rel_path: site.href(page.url) for page in results.canvases}
+    results.evaluate()
+    return results
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
