@@ -87,6 +87,8 @@ class EditsApplied:
 
 def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None:
     """The body edits `changed` amounts to, or None if it is anything more."""
+    if live.notes.queries is not None:
+        return None  # a query may read any note: the incremental build re-runs them all
     edits: list[NoteEdit] = []
     settings = live.site.settings
     for path in changed:
