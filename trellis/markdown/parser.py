@@ -25,7 +25,7 @@ from trellis.markdown.plugins.inline_fields import inline_fields_plugin
 from trellis.markdown.plugins.links import links_plugin
 from trellis.markdown.plugins.math import math_plugin
 from trellis.markdown.plugins.media import media_plugin
-from trellis.markdown.plugins.queries import queries_plugin
+from trellis.markdown.plugins.queries import is_inline_query, queries_plugin
 from trellis.markdown.plugins.tags import tags_plugin
 from trellis.markdown.plugins.tasks import tasks_plugin
 from trellis.markdown.plugins.wikilinks import wikilinks_plugin
@@ -123,7 +123,13 @@ def first_paragraph_text(tokens: list[Any], limit: int = 200) -> str:
     """The plain text of the first visible paragraph, cut at a word before `limit`."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
-            text = " ".join(plain_text(tokens[index + 1].children).split())
+            # Inline queries (`= expr`) are left out: their source is not what readers see.
+            children = [
+                child
+                for child in tokens[index + 1].children or []
+                if not (child.type == "code_inline" and is_inline_query(child.content))
+            ]
+            text = " ".join(plain_text(children).split())
             if text:
                 if len(text) > limit:
                     text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

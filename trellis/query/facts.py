@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from trellis.markdown.plugins.queries import is_inline_query
 from trellis.query.view import ItemFacts, PageFacts
 
 _TASK_MARKER = re.compile(r"\[([^\n\r\\])\][ \t]?")
@@ -27,12 +28,6 @@ class QueryBlock:
     language: str  # "dataview", "dataviewjs", "base", or "inline" for `= expr`
     source: str
     line: int  # 1-based line of the file where the block's text starts
-
-
-def is_inline_query(code: str) -> bool:
-    """`= expr` in a code span. `==text==` is not one (Dataview would try it and fail):
-    notes that show the highlight syntax in code keep it as code."""
-    return code.startswith("=") and not code.startswith("==")
 
 
 def _file_line(env: dict[str, Any], body_line: int) -> int:

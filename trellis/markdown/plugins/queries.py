@@ -20,6 +20,12 @@ QUERY_FENCES = ("dataview", "dataviewjs", "base")
 RenderQuery = Callable[[str, str, dict[str, Any]], str | None]
 
 
+def is_inline_query(code: str) -> bool:
+    """`= expr` in a code span. `==text==` is not one (Dataview would try it and fail):
+    notes that show the highlight syntax in code keep it as code."""
+    return code.startswith("=") and not code.startswith("==")
+
+
 def queries_plugin(md: MarkdownIt, render_query: RenderQuery) -> None:
     """`render_query(language, source, env)`; language "inline" for `= expr` code spans."""
     fence_rule = md.renderer.rules["fence"]
@@ -36,7 +42,7 @@ def queries_plugin(md: MarkdownIt, render_query: RenderQuery) -> None:
 
     def render_code(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
         content = tokens[idx].content
-        if content.startswith("=") and not content.startswith("=="):
+        if is_inline_query(content):
             html = render_query("inline", content[1:].strip(), env)
             if html is not None:
                 return html
