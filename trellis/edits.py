@@ -87,8 +87,6 @@ class EditsApplied:
 
 def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None:
     """The body edits `changed` amounts to, or None if it is anything more."""
-    if live.notes.queries is not None:
-        return None  # a query may read any note: the incremental build re-runs them all
     edits: list[NoteEdit] = []
     settings = live.site.settings
     for path in changed:
@@ -173,6 +171,14 @@ def apply_edits(
             affected[id(shown)] = shown
         for embedding in _embedding(graph, note):
             affected[id(embedding)] = embedding
+
+    if notes.queries is not None:  # pages whose query results the edits change
+        moved = notes.queries.update([edit.note for edit in edits])
+        if moved is None:
+            return None
+        for note in moved:
+            for shown in [note, *_embedding(graph, note)]:
+                affected[id(shown)] = shown
 
     site.diagnostics = notes.diagnostics = writing
     writer = InPlaceWriter(live.out, live.vault, writing)

@@ -143,6 +143,8 @@ def test_cached_and_preview_builds_equal_a_clean_build(
                 event("preview: full build")
                 preview_out = root / f"preview-{number}"
                 preview.build(out=preview_out)
+            else:
+                event("preview: fast path")
             clean = root / f"clean-{number}"
             SiteBuilder(vault, clean).build()
             assert_same(cli_out, clean)

@@ -35,7 +35,7 @@ from trellis.markdown.sanitize import sanitize_html
 from trellis.model.content import NoteContent
 from trellis.model.index import PathIndex
 from trellis.public.site import PublicSite, PublishedNote
-from trellis.query import PublishedView, Rendered, run_block, run_inline
+from trellis.query import Dependencies, PublishedView, Rendered, diff_views, run_block, run_inline
 from trellis.query.facts import page_facts, query_blocks
 from trellis.query.records import note_record
 from trellis.vault.records import Attachment
@@ -120,6 +120,7 @@ class QueryResults:
         self.view = PublishedView(())
         self._results: dict[tuple[str, str, str], str] = {}
         self._digests: dict[str, str] = {}
+        self._deps: dict[str, list[Dependencies]] = {}  # what each note's results read
         self._evaluating = False
         # Canvas embeds are placed in a note's body after it is cleaned (nh3 would drop the
         # board's layout and controls): the body holds a slot, `fill_slots` puts the board.
@@ -145,31 +146,28 @@ class QueryResults:
             self._evaluating = False
         # Then embeds: a canvas shows notes, whose own queries are known by now.
         for note in self.site.notes:
-            assert note.content is not None
-            hooks = QueryHooks(self.site, self.notes, note)
-            for link in note.content.links:
-                path = link.target.partition("#")[0].strip()
-                if not path.lower().endswith(BOARD_EXTENSIONS):
-                    continue
-                if self._board(link.target, note) is None:
-                    what = "embed" if link.embed else "link"
-                    message = f"{what} target {path!r} is missing or not published"
-                    self.diagnostics.warn(note.rel_path, message, link.line)
-                elif link.embed:
-                    shown[note.rel_path].append(self._embed(link.target, note, hooks, link.line))
+            shown[note.rel_path] += self._board_embeds(note)
         for path, results in shown.items():
-            if results:
-                self._digests[path] = _digest("\0".join(results))
+            self._set_digest(path, results)
+
+    def _set_digest(self, path: str, results: list[str]) -> None:
+        if results:
+            self._digests[path] = _digest("\0".join(results))
+        else:
+            self._digests.pop(path, None)
 
     def _evaluate_note(self, note: PublishedNote) -> list[str]:
+        """Run `note`'s queries (their HTML, in order); what they read goes to `_deps`."""
         assert note.content is not None
         hooks = QueryHooks(self.site, self.notes, note)
         shown: list[str] = []
+        deps = self._deps[note.rel_path] = []
         for block in note.content.queries:
             key = (note.rel_path, block.language, block.source)
             if key not in self._results:
                 rendered = self._run(block.language, block.source, note, hooks)
                 self._results[key] = rendered.html
+                deps.append(rendered.deps)
                 if rendered.error is not None:
                     line = block.line + max(rendered.error.line, 1) - 1
                     if block.language == "inline":
@@ -177,6 +175,65 @@ class QueryResults:
                     self.diagnostics.warn(note.rel_path, rendered.error.message, line)
             shown.append(self._results[key])
         return shown
+
+    def _board_embeds(self, note: PublishedNote) -> list[str]:
+        """The HTML of `note`'s base and canvas embeds; warnings for missing ones."""
+        assert note.content is not None
+        hooks = QueryHooks(self.site, self.notes, note)
+        shown = []
+        for link in note.content.links:
+            path = link.target.partition("#")[0].strip()
+            if not path.lower().endswith(BOARD_EXTENSIONS):
+                continue
+            if self._board(link.target, note) is None:
+                what = "embed" if link.embed else "link"
+                message = f"{what} target {path!r} is missing or not published"
+                self.diagnostics.warn(note.rel_path, message, link.line)
+            elif link.embed:
+                shown.append(self._embed(link.target, note, hooks, link.line))
+        return shown
+
+    def update(self, edited: list[PublishedNote]) -> list[PublishedNote] | None:
+        """After body edits to `edited` (parsed again): run again the queries whose result
+        the edits may change (`Dependencies.affected`) and those of the edited notes; the
+        notes whose shown results changed. None when a full build must decide instead: the
+        site has canvases (their pages show notes' bodies), or a query now warns.
+        """
+        if self.canvases:
+            return None
+        records = dict(self.view.records)
+        for note in edited:
+            assert note.content is not None and note.content.query_facts is not None
+            records[note.rel_path] = note_record(note, note.content.query_facts)
+        old, self.view = self.view, PublishedView(records.values())
+        touched = {note.rel_path for note in edited}
+        change = diff_views(old, self.view, touched)
+        redo = set(touched)
+        for path, deps in self._deps.items():
+            if path not in redo and any(d.affected(change) for d in deps):
+                redo.add(path)
+        by_path = {note.rel_path: note for note in self.site.notes}
+        build_warnings, self.diagnostics = self.diagnostics, Diagnostics()
+        moved = []
+        try:
+            for path in sorted(redo):
+                note = by_path[path]
+                self._results = {k: v for k, v in self._results.items() if k[0] != path}
+                self._evaluating = True
+                try:
+                    shown = self._evaluate_note(note)
+                finally:
+                    self._evaluating = False
+                shown += self._board_embeds(note)
+                before = self._digests.get(path)
+                self._set_digest(path, shown)
+                if self._digests.get(path) != before:
+                    moved.append(note)
+            if self.diagnostics.items:
+                return None
+        finally:
+            self.diagnostics = build_warnings
+        return moved
 
     def _run(self, language: str, source: str, note: PublishedNote, hooks: QueryHooks) -> Rendered:
         if language == "inline":
@@ -222,6 +279,7 @@ class QueryResults:
         subpath = target.partition("#")[2].strip() or None
         if board.suffix == ".base":
             rendered = run_base(text, self.view, note.rel_path, hooks, subpath, show_source=False)
+            self._deps.setdefault(note.rel_path, []).append(rendered.deps)
             if rendered.error is not None:
                 message = f"{board.rel_path}: {rendered.error.message}"
                 self.diagnostics.warn(note.rel_path, message, line)
