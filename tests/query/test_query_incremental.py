@@ -70,6 +70,12 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "task": st.sampled_from(["", "- [ ] todo", "- [x] done"]),
 }
 note_state = st.fixed_dictionaries(FIELDS)
+# A published canvas showing A (so a save to A is for the full build) and linking to B.
+BOARD = (
+    '{"metadata": {"frontmatter": {"dg-publish": true}}, "nodes": ['
+    '{"id": "a", "type": "file", "file": "Notes/A.md", "x": 0, "y": 0, "width": 99, "height": 99},'
+    '{"id": "t", "type": "text", "text": "[[B]]", "x": 200, "y": 0, "width": 99, "height": 99}]}'
+)
 edit = st.tuples(st.sampled_from(NAMES), st.sampled_from(list(FIELDS)), st.data())
 
 
@@ -95,7 +101,8 @@ def note_text(state: dict[str, Any]) -> str:
 
 def vault_files(states: dict[str, dict[str, Any]]) -> dict[str, str]:
     files = {f"{name}.md": note_text(state) for name, state in states.items()}
-    files["Queries.md"] = QUERIES
+    files["Queries.md"] = QUERIES + "\n![[Board.canvas]] and [[Board.canvas|the board]]\n"
+    files["Board.canvas"] = BOARD
     return files
 
 

@@ -163,6 +163,10 @@ class NoteRenderer:
     # -- hooks called by the Markdown plugins ------------------------------------------------
 
     def resolve_link(self, target: str, env: dict[str, Any]) -> ResolvedLink | None:
+        if self.queries is not None:  # a link to a published canvas leads to its page
+            href = self.queries.canvas_href(target, env.get("note"))
+            if href is not None:
+                return ResolvedLink(href)
         return self.site.resolve(target, env.get("note"))
 
     def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> ResolvedLink | None:

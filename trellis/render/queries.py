@@ -121,6 +121,7 @@ class QueryResults:
         self._results: dict[tuple[str, str, str], str] = {}
         self._digests: dict[str, str] = {}
         self._deps: dict[str, list[Dependencies]] = {}  # what each note's results read
+        self._shown_by_canvases: set[str] | None = None
         self._evaluating = False
         # Canvas embeds are placed in a note's body after it is cleaned (nh3 would drop the
         # board's layout and controls): the body holds a slot, `fill_slots` puts the board.
@@ -191,22 +192,29 @@ class QueryResults:
                 self.diagnostics.warn(note.rel_path, message, link.line)
             elif link.embed:
                 shown.append(self._embed(link.target, note, hooks, link.line))
+            else:  # a link to a canvas: its href goes into the page key too
+                href = self.canvas_href(link.target, note)
+                if href is None and path.lower().endswith(".canvas"):
+                    message = f"link target {path!r} is missing or not published"
+                    self.diagnostics.warn(note.rel_path, message, link.line)
+                shown.append(f"link {href}")
         return shown
 
     def update(self, edited: list[PublishedNote]) -> list[PublishedNote] | None:
         """After body edits to `edited` (parsed again): run again the queries whose result
         the edits may change (`Dependencies.affected`) and those of the edited notes; the
-        notes whose shown results changed. None when a full build must decide instead: the
-        site has canvases (their pages show notes' bodies), or a query now warns.
+        notes whose shown results changed. None when a full build must decide instead: a
+        canvas shows a note whose body changed (canvas pages are written by full builds),
+        or a query now warns.
         """
-        if self.canvases:
+        touched = {note.rel_path for note in edited}
+        if touched & self._canvas_shown():
             return None
         records = dict(self.view.records)
         for note in edited:
             assert note.content is not None and note.content.query_facts is not None
             records[note.rel_path] = note_record(note, note.content.query_facts)
         old, self.view = self.view, PublishedView(records.values())
-        touched = {note.rel_path for note in edited}
         change = diff_views(old, self.view, touched)
         redo = set(touched)
         for path, deps in self._deps.items():
@@ -229,7 +237,7 @@ class QueryResults:
                 self._set_digest(path, shown)
                 if self._digests.get(path) != before:
                     moved.append(note)
-            if self.diagnostics.items:
+            if self.diagnostics.items or {n.rel_path for n in moved} & self._canvas_shown():
                 return None
         finally:
             self.diagnostics = build_warnings
@@ -325,6 +333,33 @@ class QueryResults:
         for slot, board in self._slots.items():
             html = html.replace(slot, board)
         return html
+
+    def _canvas_shown(self) -> set[str]:
+        """The notes published canvases show, through their file nodes and the embeds of
+        those notes (a body edit that changes embeds never reaches `update`)."""
+        if self._shown_by_canvases is None:
+            found: set[str] = set()
+            stack: list[tuple[str, PublishedNote | None]] = [
+                (node.file, None)
+                for page in self.canvases
+                for node in page.canvas.nodes
+                if node.type == "file" and node.file
+            ]
+            while stack:
+                target, source = stack.pop()
+                resolved = self.site.resolve(target, source)
+                note = resolved.note if resolved is not None else None
+                if note is None or note.rel_path in found or note.content is None:
+                    continue
+                found.add(note.rel_path)
+                stack += [(link.target, note) for link in note.content.links if link.embed]
+            self._shown_by_canvases = found
+        return self._shown_by_canvases
+
+    def canvas_href(self, target: str, note: PublishedNote | None) -> str | None:
+        """The page of the published canvas a link names, or None."""
+        board = self._board(target, note if isinstance(note, PublishedNote) else None)
+        return None if board is None else self.canvas_pages.get(board.rel_path)
 
     def canvas_hooks(self) -> QueryHooks:
         """The hooks a canvas page renders with (links from the vault's root)."""
