@@ -227,9 +227,16 @@ def test_runner_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixtu
     if HAS_HUGO:
         assert row["hugo"]["wall_s"] > 0 and row["hugo"]["peak_mib"] > 0
         assert row["trellis_over_hugo"] > 0
+    # Issue 17's builds: one note edited (in place, and in a fresh copy as on CI), the floor.
+    for key in ("one_note_edited", "ci_one_note_edited"):
+        assert row[key]["wall_s"] > 0 and row[key]["pages_rendered"] >= 1, key
+        if HAS_HUGO:
+            assert row[key]["over_hugo"] > 0
+    assert row["floor"]["cpu_s"] > 0 and row["floor"]["notes"] == row["vault"]["public"]
+    assert row["cpu_over_floor"] > 0
     assert any("peak memory" in goal["goal"] for goal in report["goals"])
     text = capsys.readouterr().out
-    for words in ("Machine:", "notes/s", "peak MiB", "rebuild", "Hugo s", "Goals"):
+    for words in ("Machine:", "notes/s", "peak MiB", "rebuild", "Hugo s", "Goals", "1 edit s"):
         assert words in text, words
 
 
