@@ -19,7 +19,8 @@ def emit_canvases(results: QueryResults | None, pages: PageRenderer, writer: Out
         return 0
     hooks = results.canvas_hooks()
     for page in results.canvases:
-        body = render_canvas(page.canvas, hooks, "canvas")
+        with results.notes.standalone():
+            body = render_canvas(page.canvas, hooks, "canvas")
         context = pages.base_context("canvas", page.title, page.url, body=body, features=["canvas"])
         writer.write_text(output_file(page.url), pages.render_template("canvas.html", context))
     return len(results.canvases)

@@ -7,7 +7,8 @@ a stack, so cycles and runaway depth end in a placeholder instead of a recursion
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +180,18 @@ class NoteRenderer:
 
     def tag_href(self, tag: str) -> str:
         return self.site.href(tag_path(tag))
+
+    @contextmanager
+    def standalone(self) -> Iterator[None]:
+        """Embeds made outside a page's body (a canvas's file nodes) get their own stack and
+        footnote ids (from `e1001`: apart from the ids of the page's own embeds), whatever
+        page was rendered before: a canvas is the same in a clean and an incremental build."""
+        saved = (self._stack, self._features, self._embeds)
+        self._stack, self._features, self._embeds = [], set(), 1000
+        try:
+            yield
+        finally:
+            self._stack, self._features, self._embeds = saved
 
     def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None:
         return None if self.queries is None else self.queries.render_query(language, source, env)

@@ -299,7 +299,8 @@ class QueryResults:
             return _placeholder("This note is not published.")
         canvas = parse_canvas(text)
         uid = "c" + _digest(board.rel_path)[:8]
-        body = render_canvas(canvas, QueryHooks(self.site, self.notes, None, block=True), uid)
+        with self.notes.standalone():
+            body = render_canvas(canvas, self.canvas_hooks(), uid)
         html = (
             f'<div class="internal-embed canvas-embed" data-src="{escapeHtml(target)}">{body}'
             f'<a class="markdown-embed-link" href="{escapeHtml(href)}">Open the canvas ↗</a></div>'
