@@ -194,7 +194,10 @@ class NoteRenderer:
             self._stack, self._features, self._embeds = saved
 
     def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None:
-        return None if self.queries is None else self.queries.render_query(language, source, env)
+        html = None if self.queries is None else self.queries.render_query(language, source, env)
+        if html is not None:
+            self._features.add("queries")  # its stylesheet
+        return html
 
     def query_digest(self, note: PublishedNote) -> str:
         return "" if self.queries is None else self.queries.digest(note)
@@ -203,6 +206,7 @@ class NoteRenderer:
         if self.queries is not None:
             board = self.queries.embed(target, env)
             if board is not None:
+                self._features.add("queries")
                 if "trellis-slot-" in board:
                     self._features.add("canvas")
                 return board
