@@ -39,6 +39,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
+from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
@@ -172,13 +173,12 @@ def apply_edits(
         for embedding in _embedding(graph, note):
             affected[id(embedding)] = embedding
 
-    if notes.queries is not None:  # pages whose query results the edits change
-        moved = notes.queries.update([edit.note for edit in edits])
-        if moved is None:
-            return None
-        for note in moved:
-            for shown in [note, *_embedding(graph, note)]:
-                affected[id(shown)] = shown
+    moved = update_queries(notes, [edit.note for edit in edits])  # results the edits change
+    if moved is None:
+        return None
+    for note in moved:
+        for shown in [note, *_embedding(graph, note)]:
+            affected[id(shown)] = shown
 
     site.diagnostics = notes.diagnostics = writing
     writer = InPlaceWriter(live.out, live.vault, writing)

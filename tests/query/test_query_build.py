@@ -117,3 +117,19 @@ def test_an_unpublished_canvas_embed_is_a_placeholder_with_a_warning(tmp_path: P
     assert body.css_first(".embed-placeholder") is not None
     assert "Dune" not in body.text()
     assert site.warned("Home.md", "Plan.canvas", "not published")
+
+
+def test_a_first_query_saved_in_the_preview_is_run(tmp_path: Path) -> None:
+    from trellis.pipeline import SiteBuilder
+
+    vault = tmp_path / "vault"
+    build_vault(tmp_path, {"Home.md": PUBLISHED + "Nothing yet.\n", **BOOKS})
+    builder = SiteBuilder(vault, tmp_path / "served")
+    builder.keep_cache, builder.keep_live = False, True
+    builder.build()
+    (vault / "Home.md").write_text(PUBLISHED + '```dataview\nLIST FROM "Books"\n```\n')
+    out = tmp_path / "served"
+    if builder.apply_edits([vault / "Home.md"]) is None:
+        out = tmp_path / "again"
+        builder.build(out=out)
+    assert "list-view-ul" in (out / "home" / "index.html").read_text()

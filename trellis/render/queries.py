@@ -394,3 +394,19 @@ def prepare_queries(
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def update_queries(notes: NoteRenderer, edited: list[PublishedNote]) -> list[PublishedNote] | None:
+    """For the preview's fast path (`trellis.edits`): the notes whose query results body
+    edits to `edited` changed, or None when only a full build can tell (see `update`; and
+    when the last build had no queries and an edited note now holds one)."""
+    if notes.queries is not None:
+        return notes.queries.update(edited)
+    for note in edited:
+        assert note.content is not None
+        if note.content.queries or any(
+            link.target.partition("#")[0].strip().lower().endswith(BOARD_EXTENSIONS)
+            for link in note.content.links
+        ):
+            return None
+    return []
