@@ -12,5 +12,5 @@ THEME = {"trellis.data.templates": "templates", "trellis.data.static": "static"}
 setup(
     packages=[*find_packages(include=["trellis", "trellis.*"]), *THEME],
     package_dir=THEME,
-    package_data={package: ["**/*"] for package in THEME},
+    package_data={**{package: ["**/*"] for package in THEME}, "trellis.i18n": ["*.po"]},
 )

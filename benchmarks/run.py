@@ -32,10 +32,10 @@ from typing import Any
 
 try:
     from benchmarks.generate_vault import MANIFEST_NAME, Manifest, generate_vault
-    from benchmarks.scenarios import copy_fresh, edit_one_note, floor_run
+    from benchmarks.scenarios import FLOOR_TAG, copy_fresh, edit_one_note
 except ImportError:  # run as a script: benchmarks/ itself is on sys.path
     from generate_vault import MANIFEST_NAME, Manifest, generate_vault
-    from scenarios import copy_fresh, edit_one_note, floor_run
+    from scenarios import FLOOR_TAG, copy_fresh, edit_one_note
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -315,6 +315,25 @@ def _mark_draft(text: str) -> str:
     return "---\ndraft: true\n---\n" + text
 
 
+def run_child(command: list[str], tag: str, what: str) -> tuple[ProcessRun, dict[str, Any]]:
+    """Run a measured child process and read the JSON line it prints after `tag`."""
+    # The Trellis beside this file is measured, even when another one is installed (a copy
+    # of one commit can be benchmarked while the working tree changes).
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    run = run_measured(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": path})
+    line = next((x for x in run.stdout.splitlines() if x.startswith(tag)), None)
+    if run.returncode != 0 or line is None:
+        raise RuntimeError(f"{what} failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    return run, json.loads(line[len(tag) :])
+
+
+def floor_run(vault: Path) -> dict[str, Any]:
+    """The parse+render floor (`benchmarks/scenarios.py`) over `vault`'s published notes."""
+    command = [sys.executable, str(HERE / "scenarios.py"), str(vault)]
+    _, found = run_child(command, FLOOR_TAG, "floor run")
+    return {"cpu_s": round(found["cpu_s"], 3), "notes": found["notes"]}
+
+
 def trellis_run(
     vault: Path, out: Path, jobs: int | None, profile: Path | None = None
 ) -> dict[str, Any]:
@@ -324,14 +343,7 @@ def trellis_run(
         command += ["--jobs", str(jobs)]
     if profile is not None:
         command += ["--profile", str(profile)]
-    # The Trellis beside this file is measured, even when another one is installed (a copy
-    # of one commit can be benchmarked while the working tree changes).
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    run = run_measured(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": path})
-    line = next((x for x in run.stdout.splitlines() if x.startswith(CHILD_TAG)), None)
-    if run.returncode != 0 or line is None:
-        raise RuntimeError(f"Trellis build failed ({run.returncode}):\n{run.stderr[-3000:]}")
-    child = json.loads(line[len(CHILD_TAG) :])
+    run, child = run_child(command, CHILD_TAG, "Trellis build")
     size, files = folder_size(out)
     phases = {name: round(seconds, 3) for name, seconds in child["phases"].items()}
     beside = [p for p in out.parent.iterdir() if p.is_file() and p.name.startswith(f".{out.name}.")]
@@ -436,7 +448,7 @@ def bench_size(
             "trellis_over_hugo": None,
         }
         row.update(edit_scenarios(vault, work, jobs))
-        row["floor"] = floor_run(vault, ROOT, run_measured)
+        row["floor"] = floor_run(vault)
         row["cpu_over_floor"] = round(trellis["cpu_s"] / row["floor"]["cpu_s"], 2)
         if with_hugo:
             site = hugo_site(cache, vault, manifest)

@@ -10,12 +10,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 FLOOR_TAG = "TRELLIS-FLOOR "
 
@@ -62,17 +60,6 @@ def child_floor(vault: Path) -> int:
     cpu += time.process_time() - started
     print(FLOOR_TAG + json.dumps({"cpu_s": cpu, "notes": len(site.notes)}), flush=True)
     return 0
-
-
-def floor_run(vault: Path, root: Path, run_measured: Any) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), str(vault)]
-    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
-    run = run_measured(command, cwd=root, env={**os.environ, "PYTHONPATH": path})
-    line = next((x for x in run.stdout.splitlines() if x.startswith(FLOOR_TAG)), None)
-    if run.returncode != 0 or line is None:
-        raise RuntimeError(f"floor run failed ({run.returncode}):\n{run.stderr[-3000:]}")
-    found = json.loads(line[len(FLOOR_TAG) :])
-    return {"cpu_s": round(found["cpu_s"], 3), "notes": found["notes"]}
 
 
 if __name__ == "__main__":

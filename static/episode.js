@@ -4,6 +4,14 @@
 (function () {
   "use strict";
 
+  // The page's words (data-text-* on the episode, from the template's catalogue).
+  const ENGLISH = { play: "Play snip", pause: "Pause", position: "Position in the snip" };
+  function word(name) {
+    const episode = document.querySelector(".episode");
+    const key = "text" + name[0].toUpperCase() + name.slice(1);
+    return (episode && episode.dataset[key]) || ENGLISH[name];
+  }
+
   const END_SLACK = 0.03; // seconds: stop this close to the end rather than a frame after it
   let active = null; // the snip being played: { audio, start, end, section }
 
@@ -94,8 +102,9 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "snip-play";
-    button.setAttribute("aria-label", "Play snip" + (title ? ": " + title.textContent.trim() : ""));
-    button.innerHTML = '<span class="snip-play-icon" aria-hidden="true"></span><span class="snip-play-label">Play snip</span>';
+    button.setAttribute("aria-label", word("play") + (title ? ": " + title.textContent.trim() : ""));
+    button.innerHTML = '<span class="snip-play-icon" aria-hidden="true"></span><span class="snip-play-label"></span>';
+    button.querySelector(".snip-play-label").textContent = word("play");
     bar.prepend(button);
 
     const controls = document.createElement("div");
@@ -107,7 +116,7 @@
     seek.max = String(end !== null ? end - start : 0);
     seek.step = "0.1";
     seek.value = "0";
-    seek.setAttribute("aria-label", "Position in the snip");
+    seek.setAttribute("aria-label", word("position"));
     const time = document.createElement("span");
     time.className = "snip-time";
     controls.append(seek, time);
@@ -148,7 +157,7 @@
     audio.addEventListener("play", function () {
       pauseOthers(audio);
       section.classList.add("is-playing");
-      button.querySelector(".snip-play-label").textContent = "Pause";
+      button.querySelector(".snip-play-label").textContent = word("pause");
       if (!active || active.audio !== audio) {
         active = { audio: audio, start: start, end: end, section: section };
       }
@@ -156,7 +165,7 @@
     });
     audio.addEventListener("pause", function () {
       section.classList.remove("is-playing");
-      button.querySelector(".snip-play-label").textContent = "Play snip";
+      button.querySelector(".snip-play-label").textContent = word("play");
     });
     audio.addEventListener("timeupdate", function () {
       if (active && active.audio === audio) enforceEnd();

@@ -213,7 +213,7 @@
       .onEngineStop(function () {
         if (fitted) return;
         fitted = true;
-        graph.zoomToFit(300, mode === "local" ? 16 : 40);
+        graph.zoomToFit(300, 40); // room for the labels under the nodes at the edge
         setTimeout(() => { view.dataset.graphState = "ready"; }, 350); // after the zoom
       });
     // Pull every node gently towards the middle, so notes without links stay near the rest
@@ -228,6 +228,11 @@
       view.dataset.graphState = "drawing";
       view.dataset.graphNodes = String(part.nodes.length);
       view.dataset.graphLinks = String(part.links.length);
+      // Lay the graph out before its first paint (it used to start as a clump and spread
+      // for ~8 s): ticks run off-screen, fewer for big gardens; then a short settle.
+      if (mode !== "local") {
+        graph.warmupTicks(part.nodes.length > 1500 ? 120 : 300).cooldownTicks(80);
+      }
       graph.graphData(part);
       fillList(list, part.nodes, current);
     }

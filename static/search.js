@@ -71,6 +71,9 @@
     const status = root.querySelector(".search-status");
     const closeButton = root.querySelector(".search-close");
     if (!openButton || !dialog || !input || !list || !status) return;
+    // The words come translated from the template (data-text-*), with {name} slots.
+    const say = (name, values) => (dialog.dataset["text" + name[0].toUpperCase() + name.slice(1)] || "")
+      .replace(/\{(\w+)\}/g, (slot, key) => (key in values ? String(values[key]) : slot));
     const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
     const key = root.querySelector(".search-key");
     if (key) key.textContent = mac ? "⌘K" : "Ctrl K";
@@ -95,7 +98,7 @@
       input.focus();
       input.select();
       loadPagefind(root).catch(function () {
-        status.textContent = "Search is not available on this site.";
+        status.textContent = say("unavailable", {});
       });
     }
 
@@ -115,7 +118,7 @@
       try {
         pagefind = await loadPagefind(root);
       } catch (error) {
-        status.textContent = "Search is not available on this site.";
+        status.textContent = say("unavailable", {});
         return;
       }
       try {
@@ -125,7 +128,7 @@
         if (mine !== generation) return;
         render(term, data, search.results.length);
       } catch (error) {
-        if (mine === generation) status.textContent = "Search failed: " + error.message;
+        if (mine === generation) status.textContent = say("failed", { error: error.message });
       }
     }
 
@@ -152,9 +155,9 @@
       });
       list.replaceChildren(...items);
       input.setAttribute("aria-expanded", String(items.length > 0));
-      status.textContent = total === 0 ? "No notes found for “" + term + "”."
-        : total > results.length ? `Showing ${results.length} of ${total} notes.`
-        : total === 1 ? "1 note found." : `${total} notes found.`;
+      status.textContent = total === 0 ? say("none", { term: term })
+        : total > results.length ? say("some", { shown: results.length, total: total })
+        : total === 1 ? say("one", {}) : say("many", { total: total });
       setActive(items.length ? 0 : -1);
     }
 

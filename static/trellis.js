@@ -12,7 +12,14 @@
   function setupThemeToggle() {
     const button = document.querySelector(".theme-toggle");
     if (!button) return;
-    const sync = () => button.setAttribute("aria-pressed", String(currentTheme() === "dark"));
+    const sync = () => {
+      const dark = currentTheme() === "dark";
+      button.setAttribute("aria-pressed", String(dark));
+      // Obsidian's body classes, so Obsidian themes and CSS snippets apply.
+      document.body.classList.toggle("theme-dark", dark);
+      document.body.classList.toggle("theme-light", !dark);
+    };
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", sync);
     sync();
     button.addEventListener("click", function () {
       const next = currentTheme() === "dark" ? "light" : "dark";

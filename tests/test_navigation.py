@@ -210,3 +210,19 @@ def test_note_icon_is_marked_in_the_explorer_and_title(tmp_path):
     title = site.page("/f/a/").css_first("h1.inline-title")
     assert title.attributes.get("data-note-icon") == "signpost"
     assert "data-note-icon" not in site.page("/f/b/").css_first("h1.inline-title").attributes
+
+
+def test_tags_used_once_fold_away_when_there_are_many(tmp_path):
+    singles = {f"S{i}.md": published(f"#solo{i:02d}") for i in range(12)}
+    site = build_vault(
+        tmp_path, {**singles, "A.md": published("#garden"), "B.md": published("#garden")}
+    )
+    page = site.page("/tags/")
+    top = page.css_first(".tag-index > .tag-tree > ul")
+    assert [a.text() for a in top.css("a.tag")] == ["#garden"]
+    folded = page.css_first("details.tag-singles")
+    assert folded is not None and folded.attributes.get("open") is None
+    assert folded.css_first("summary").text() == "12 tags used once"
+    assert len(folded.css("a.tag")) == 12
+    few = build_vault(tmp_path / "few", {"A.md": published("#one"), "B.md": published("#two")})
+    assert few.page("/tags/").css_first("details.tag-singles") is None

@@ -82,6 +82,8 @@ def test_the_wheel_holds_the_code_and_the_theme(installed: tuple[Path, Path]) ->
             if p.is_file() and "__pycache__" not in p.parts
         }
         assert theme and theme - names == set(), folder
+    catalogues = {p.relative_to(ROOT).as_posix() for p in (ROOT / "trellis/i18n").glob("*.po")}
+    assert len(catalogues) >= 6 and catalogues - names == set()
 
 
 def test_the_installed_trellis_builds_a_vault_away_from_the_checkout(
@@ -102,10 +104,11 @@ def test_the_installed_trellis_builds_a_vault_away_from_the_checkout(
             "Home.md": published("See [[Beds]].\n\n> [!tip] Water\n> Early.\n", dg_home="true"),
             "Beds.md": published("```python\nbeds = 3  # raised\n```\n\n$$x^2$$\n\n![[bed.svg]]\n"),
             "bed.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>',
+            "Niwa.md": published("日本語のノート。[[Beds]]\n", lang="ja"),
         },
     )
     run = _run(bin_dir / "trellis", "build", "vault", "-o", "out", cwd=tmp_path)
-    assert "Published 2 notes" in run.stdout and "0 warnings" in run.stdout, run.stderr
+    assert "Published 3 notes" in run.stdout and "0 warnings" in run.stdout, run.stderr
     out = tmp_path / "out"
     home = LexborHTMLParser((out / "index.html").read_text(encoding="utf-8"))
     assert home.css_first(".callout") is not None
@@ -122,6 +125,12 @@ def test_the_installed_trellis_builds_a_vault_away_from_the_checkout(
     assert ".highlight .k {" in pygments_css  # made by the venv's own Pygments
     assert (out / "_trellis/pagefind/pagefind.js").is_file()
     assert (out / ".nojekyll").is_file()
+    # The catalogues came along: a Japanese note reads Japanese UI words, and its search
+    # index was made by the extended Pagefind the wheel's dependencies brought.
+    niwa = LexborHTMLParser((out / "niwa/index.html").read_text(encoding="utf-8"))
+    assert niwa.css_first("html").attributes["lang"] == "ja"
+    assert niwa.css_first(".search-open-label").text() == "検索"
+    assert list((out / "_trellis/pagefind/index").glob("ja_*"))
 
 
 def test_init_then_build_in_the_vault_folder(installed: tuple[Path, Path], tmp_path: Path) -> None:

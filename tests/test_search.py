@@ -179,7 +179,7 @@ def test_no_searchable_note_means_no_index(tmp_path: Path) -> None:
 def test_missing_pagefind_is_a_warning_and_the_site_is_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    monkeypatch.setattr(search, "pagefind_binary", lambda extended=False: None)
     site = build_vault(tmp_path, VAULT)
     assert site.warned("search index not built", "pagefind[bin]")
     assert site.exists("/alpha/") and not (site.out / BUNDLE).exists()
@@ -191,7 +191,7 @@ def test_a_failing_pagefind_is_a_warning_and_the_site_is_built(
     fake = tmp_path / "fake-pagefind"
     fake.write_text("#!/bin/sh\necho 'Working...'\necho 'Error: out of cheese' >&2\nexit 3\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
+    monkeypatch.setattr(search, "pagefind_binary", lambda extended=False: fake)
     site = build_vault(tmp_path, VAULT)
     assert site.warned("search index not built", "Pagefind failed (3)", "out of cheese")
     assert site.exists("/beta/") and not (site.out / BUNDLE).exists()

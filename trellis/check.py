@@ -28,6 +28,7 @@ class PrivateLink:
     line: int
     target: str  # as written
     private: str  # the private note it names
+    html: bool = False  # an `<a>` of raw HTML rather than a wikilink
 
 
 @dataclass
@@ -75,7 +76,9 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
             match = everything.resolve(path, note.rel_path.rpartition("/")[0])
             if match is not None and match.item.rel_path not in published:
                 report.private_links.append(
-                    PrivateLink(note.rel_path, link.line, link.target, match.item.rel_path)
+                    PrivateLink(
+                        note.rel_path, link.line, link.target, match.item.rel_path, link.html
+                    )
                 )
     return report
 
@@ -86,7 +89,7 @@ def format_report(report: CheckReport) -> str:
     if report.private_links:
         lines.append(f"{len(report.private_links)} links from published notes to private ones:")
         lines += [
-            f"  {link.source}:{link.line}: [[{link.target}]] -> {link.private} (private)"
+            f"  {link.source}:{link.line}: {_written(link)} -> {link.private} (private)"
             for link in report.private_links
         ]
     else:
@@ -95,3 +98,7 @@ def format_report(report: CheckReport) -> str:
         lines.append(f"{len(report.skipped)} files left out (symlinks, kinds, unsafe content):")
         lines += [f"  {line}" for line in report.skipped]
     return "\n".join(printable(line) for line in lines)
+
+
+def _written(link: PrivateLink) -> str:
+    return f'<a href="{link.target}">' if link.html else f"[[{link.target}]]"

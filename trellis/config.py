@@ -57,6 +57,18 @@ class Settings:
     # Per-note display defaults, overridable by the note's own dg-* keys.
     show_backlinks: bool = setting(True, "show backlinks (a note's `dg-show-backlinks` wins)")
     show_toc: bool = setting(True, "show the table of contents (`dg-show-toc` wins)")
+    obsidian_snippets: bool = setting(
+        False,
+        "also add the CSS snippets the vault enables in Obsidian (`.obsidian/appearance.json`)"
+        " after the theme; `.trellis/snippets/*.css` are always added",
+    )
+    favicon: str = setting(
+        "favicon.svg",
+        "the site icon: a file of the theme's `static/` or the vault's `.trellis/static/`",
+    )
+    show_dates: bool = setting(
+        True, "show a note's created and updated dates under its title (`dg-show-dates` wins)"
+    )
     show_tags: bool = setting(True, "show a note's tags (`dg-show-tags` wins)")
     show_inline_title: bool = setting(
         True, "show the title above the note (`dg-show-inline-title` wins)"

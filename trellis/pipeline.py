@@ -47,6 +47,7 @@ from trellis.emit.search import (
     refresh_search_bundle,
     searchable_pages,
 )
+from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import emit_tag_pages
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.episodes import attach_episodes
@@ -226,6 +227,7 @@ class SiteBuilder:
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
             site = build_public_site(source, settings, diagnostics)
+            site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         marks = [len(diagnostics.items)]  # where each phase's warnings end (see `LiveSite`)
         result.site = site
         result.notes_published = len(site.notes)
@@ -283,6 +285,7 @@ class SiteBuilder:
                 emit_feeds(site, pages, writer)
             with clock("assets"):
                 emit_static(theme_files(static_dirs(self.vault), self.vault, diagnostics), writer)
+                emit_snippets(find_snippets(self.vault, settings, Diagnostics()), writer)
                 result.attachments_copied = emit_attachments(site, writer)
                 redirects = plan_redirects(
                     self._published_urls,

@@ -136,3 +136,26 @@ def test_phone_sidebar_opens_from_the_menu_button(browser: Any, site_url: str):
     assert explorer.is_visible()
     assert page.get_attribute(".sidebar-toggle", "aria-expanded") == "true"
     context.close()
+
+
+def test_an_obsidian_snippet_restyles_the_dark_theme(browser: Any, serve_site: Any, tmp_path: Path):
+    """A snippet written for Obsidian (`body.theme-dark` + its variables) applies as is."""
+    from helpers import build_vault, published
+
+    site = build_vault(
+        tmp_path,
+        {
+            "Home.md": published("Hello\n", dg_home="true"),
+            ".trellis/snippets/night.css": "body.theme-dark { --background-primary: #102030; }\n",
+        },
+    )
+    base = serve_site(site.out)
+    for scheme, expected in (("dark", "rgb(16, 32, 48)"), ("light", "rgb(255, 255, 255)")):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(base)
+        assert background(page, "body") == expected
+        page.click(".theme-toggle")  # the toggle moves the body class along
+        flipped = "theme-light" if scheme == "dark" else "theme-dark"
+        assert flipped in page.eval_on_selector("body", "e => e.className")
+        context.close()

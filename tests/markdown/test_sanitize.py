@@ -37,3 +37,32 @@ def test_one_cleaner_is_reused_rather_than_settings_built_per_call(
 @pytest.mark.parametrize("html", SAMPLES)
 def test_the_cleaner_writes_what_nh3_clean_with_the_same_options_writes(html: str) -> None:
     assert sanitize.sanitize_html(html) == nh3.clean(html, **sanitize.OPTIONS)
+
+
+@pytest.mark.parametrize(
+    ("style", "kept"),
+    [
+        pytest.param(
+            "display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 1rem",
+            "display:grid;grid-template-columns:repeat(auto-fit, minmax(180px, 1fr));gap:1rem",
+            id="nested-functions-whole",
+        ),
+        pytest.param(
+            "border: 1px solid var(--background-modifier-border); border-radius: 8px",
+            "border:1px solid var(--background-modifier-border);border-radius:8px",
+            id="variables",
+        ),
+        pytest.param("width: calc(100% - min(2px, 1vw))", "width:calc(100% - min(2px, 1vw))"),
+        pytest.param("position: fixed; top: 0; z-index: 9; opacity: 0", None, id="moves-or-hides"),
+        pytest.param("background: url(javascript:alert(1))", None, id="url"),
+        pytest.param("background: URL( 'https://x.org/t.png' )", None, id="url-upper"),
+        pytest.param("color: expression(alert(1))", None, id="expression"),
+        pytest.param("color: red\\;position:fixed", None, id="escape"),
+        pytest.param("color: red /* x */", None, id="comment"),
+        pytest.param("width: calc(1px", None, id="unbalanced"),
+    ],
+)
+def test_inline_styles_are_read_whole_and_filtered(style: str, kept: str | None) -> None:
+    """nh3's own style filter cut `repeat(auto-fit, minmax(180px, 1fr))` after `minmax(`."""
+    html = sanitize.sanitize_html(f'<div style="{style}">x</div>')
+    assert html == (f'<div style="{kept}">x</div>' if kept else "<div>x</div>")

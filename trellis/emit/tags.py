@@ -5,11 +5,12 @@ from __future__ import annotations
 from trellis.emit.writer import OutputWriter
 from trellis.model.tags import build_tag_index
 from trellis.public.site import PublicSite
+from trellis.public.urls import tag_key
 from trellis.render.pages import PageRenderer
 
 
 def emit_tag_pages(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> int:
-    index = build_tag_index((note, note.tags) for note in site.notes)
+    index = build_tag_index(((note, note.tags) for note in site.notes), tag_key)
     for entry in index.values():
         page = pages.tag_page(entry)
         writer.write_text(page.output_path, page.html)

@@ -26,8 +26,10 @@ from trellis.markdown.plugins.links import links_plugin
 from trellis.markdown.plugins.math import math_plugin
 from trellis.markdown.plugins.media import media_plugin
 from trellis.markdown.plugins.queries import is_inline_query, queries_plugin
+from trellis.markdown.plugins.raw_html import raw_html_plugin
 from trellis.markdown.plugins.tags import tags_plugin
 from trellis.markdown.plugins.tasks import tasks_plugin
+from trellis.markdown.plugins.transclusions import transclusions_plugin
 from trellis.markdown.plugins.wikilinks import wikilinks_plugin
 from trellis.model.content import NoteContent
 
@@ -42,6 +44,8 @@ class MarkdownHooks(Protocol):
     def resolve_link(self, target: str, env: dict[str, Any]) -> Resolved | None: ...
 
     def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> Resolved | None: ...
+
+    def resolve_url(self, path: str, env: dict[str, Any]) -> Resolved | None: ...
 
     def embed_note(self, target: str, env: dict[str, Any]) -> str: ...
 
@@ -106,6 +110,10 @@ def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(heading_ids_plugin)
     md.use(block_ids_plugin)
+    md.use(transclusions_plugin)
+    # Hooks without `resolve_url` (parse-only ones in tests and tools) resolve no site URL.
+    resolve_url = getattr(hooks, "resolve_url", None) or (lambda path, env: None)
+    md.use(raw_html_plugin, resolve=hooks.resolve_link, resolve_url=resolve_url)
     return md
 
 

@@ -24,6 +24,7 @@ class LinkRef:
     line: int  # 1-based line in the note's file
     markdown: bool = False  # `[text](path.md)` rather than `[[...]]`
     context: str = ""  # the plain text of the paragraph or item around the link
+    html: bool = False  # an `<a>` of the author's raw HTML (trellis.markdown.plugins.raw_html)
 
 
 @dataclass

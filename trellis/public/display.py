@@ -22,6 +22,7 @@ _SHOW_KEYS = {
     "dg-show-file-tree": "show_file_tree",
     "dg-enable-search": "enable_search",
     "dg-link-preview": "link_preview",
+    "dg-show-dates": "show_dates",
 }
 
 
@@ -43,6 +44,7 @@ class NoteDisplay:
     show_file_tree: bool = True
     enable_search: bool = True
     link_preview: bool = True
+    show_dates: bool = True
     hidden: bool = False  # dg-hide: built, but kept out of lists, search, feeds and graph
     hide_in_graph: bool = False
     hide_in_file_tree: bool = False

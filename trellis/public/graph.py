@@ -91,6 +91,9 @@ def link_note(
                 path, note.source.folder
             ):
                 written = f"{'!' if link.embed else ''}[[{link.target}]]"
+                if link.html:
+                    written = f'<a href="{link.target}">'
+
                 diagnostics.warn(
                     note.rel_path,
                     f"{written} links to a private note: shown as plain text, nothing of "

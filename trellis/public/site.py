@@ -63,11 +63,14 @@ class PublishedNote:
 
     @property
     def tags(self) -> list[str]:
-        """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive)."""
+        """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive).
+
+        `gardenEntry` is the export's mark of the home page, not a topic: not listed."""
         seen: dict[str, str] = {}
         inline = self.content.tags if self.content else []
         for tag in [*frontmatter_tags(self.meta), *inline]:
-            seen.setdefault(tag.lower(), tag)
+            if tag.lower() != "gardenentry":
+                seen.setdefault(tag.lower(), tag)
         return list(seen.values())
 
 
@@ -119,6 +122,7 @@ class PublicSite:
     _used: dict[str, PublicAttachment] = field(default_factory=dict)
     checks: AttachmentCheck | None = None
     by_url: dict[str, PublishedNote] = field(default_factory=dict)
+    snippets: list[str] = field(default_factory=list)  # CSS snippet names (emit/snippets.py)
 
     # -- lookups used while parsing and rendering -------------------------------------------
 
@@ -149,7 +153,9 @@ class PublicSite:
         None when there is no such file, or when it may not be published
         (`attachment_problem` says why).
         """
-        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
+        match = self._files.resolve(
+            export_path(target), source.rel_path.rpartition("/")[0] if source else ""
+        )
         if match is None:
             return None
         attachment = match.item
@@ -165,7 +171,9 @@ class PublicSite:
 
     def attachment_problem(self, target: str, source: PublishedNote | None) -> str | None:
         """Why the file `target` names is not published (its kind, unsafe content), or None."""
-        match = self._files.resolve(target, source.rel_path.rpartition("/")[0] if source else "")
+        match = self._files.resolve(
+            export_path(target), source.rel_path.rpartition("/")[0] if source else ""
+        )
         return None if match is None else self._checks().verdict(match.item).problem
 
     def _checks(self) -> AttachmentCheck:
@@ -228,6 +236,12 @@ class PublicSite:
             self._used.setdefault(attachment.source.rel_path, attachment)
 
 
+def export_path(target: str) -> str:
+    """`/img/user/Folder/pic.png` (where the Digital Garden export points at an image) is
+    the vault's `Folder/pic.png`; any other target as it is."""
+    return target[len("/img/user/") :] if target.startswith("/img/user/") else target
+
+
 def looks_like_file(path: str) -> bool:
     """`pic.png` names an attachment; `Note`, `Note.md` and `v1.2 notes` name notes."""
     suffix = posixpath.splitext(path)[1].lower()
@@ -283,10 +297,19 @@ def _is_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
+def claims_home(meta: dict[str, Any]) -> bool:
+    """`dg-home: true`, or the tag `gardenEntry` the Digital Garden plugin's export turns
+    `dg-home` into (its Eleventy template's home page is the note with that tag)."""
+    return _is_true(meta.get("dg-home")) or any(
+        tag.lower() == "gardenentry" for tag in frontmatter_tags(meta)
+    )
+
+
 def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> PublicSite:
     """Select the published notes, give each its URL, index names; drop everything else."""
     site = PublicSite(settings=settings, diagnostics=diagnostics)
     site.checks = AttachmentCheck(settings, vault.note_files)
+    chosen = []
     for note in sorted(vault.notes, key=lambda n: n.rel_path):
         if not note.frontmatter_ok:
             continue
@@ -294,16 +317,20 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
         if problem:
             line = note.meta_lines.get(settings.publish_flag)
             diagnostics.warn(note.rel_path, problem, line or (1 if note.body_line > 1 else None))
-        if not published:
-            continue
+        if published:
+            chosen.append(note)
+    # Without a note claiming the home page, a Quartz content folder's `index.md` is it.
+    quartz_home = not any(claims_home(note.meta) for note in chosen)
+    for note in chosen:
         url = _site_path(note, settings, diagnostics)
-        is_home = _is_true(note.meta.get("dg-home"))
+        is_home = claims_home(note.meta) or (quartz_home and note.rel_path.lower() == "index.md")
         if is_home:
             if site.home is None:
                 url = "/"
             else:
                 diagnostics.warn(
-                    note.rel_path, f"dg-home is already taken by {site.home.rel_path}; ignored here"
+                    note.rel_path,
+                    f"the home page is already {site.home.rel_path}; dg-home ignored here",
                 )
                 is_home = False
         moved = unreserved(url)

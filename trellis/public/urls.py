@@ -63,7 +63,12 @@ def unreserved(site_path: str) -> str:
 
 
 def publication_problem(meta: dict[str, Any], settings: Settings) -> tuple[bool, str | None]:
-    """(published?, warning): only the boolean `true` of the publish flag publishes."""
+    """(published?, warning): only the boolean `true` of the publish flag publishes.
+
+    Quartz's `draft: true` keeps a note private whatever else it says, `publish_all` too.
+    """
+    if meta.get("draft") is True or str(meta.get("draft")).strip().lower() == "true":
+        return False, None
     if settings.publish_all:
         return True, None
     flag = settings.publish_flag
@@ -94,7 +99,10 @@ def cap_segment(segment: str) -> str:
 
 
 def slug_segment(segment: str) -> str:
-    """The slug of one path segment; an all-emoji name is spelled out instead of vanishing."""
+    """The slug of one path segment; an all-emoji name is spelled out instead of vanishing.
+
+    Variation selectors (`🗺` and `🗺️`, one emoji shown two ways) are not part of it."""
+    segment = segment.replace("\ufe0f", "").replace("\ufe0e", "")
     slug = slugify(segment)
     if not slug and segment.strip():
         slug = slugify(" ".join(unicodedata.name(c, "") for c in segment))
@@ -144,6 +152,11 @@ def href(base_path: str, site_path: str, fragment: str = "") -> str:
     if fragment:
         url += "#" + quote(fragment, safe="/:@!$&'()*+,;=-._~^?")
     return url
+
+
+def tag_key(tag: str) -> str:
+    """`Nested/Tag` -> `nested/tag`: tags with one key share one page (its `tag_path`)."""
+    return tag_path(tag)[len("/tags/") : -1]
 
 
 def tag_path(tag: str) -> str:

@@ -161,7 +161,8 @@ def _task_items(items: list[Mapping[str, Any]], hooks: RenderHooks) -> str:
             out.append(
                 f'<li class="dataview task-list-item{" is-checked" if done else ""}" '
                 f'data-task="{escape(status)}"><input class="dataview task-list-item-checkbox" '
-                f'type="checkbox" disabled{" checked" if done else ""}>{inner}</li>'
+                f'type="checkbox" disabled{" checked" if done else ""} '
+                f'aria-label="{escape(" ".join(str(item["text"]).split()))}">{inner}</li>'
             )
         else:
             out.append(f'<li class="dataview task-list-basic-item">{inner}</li>')

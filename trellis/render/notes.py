@@ -178,6 +178,20 @@ class NoteRenderer:
             else None
         )
 
+    def resolve_url(self, path: str, env: dict[str, Any]) -> ResolvedLink | None:
+        """A published page by its URL (`/a/b/#id`, as the Digital Garden export links
+        transclusions); the fragment is kept when that page has such an id."""
+        site_path, _, fragment = path.partition("#")
+        site_path = "/" + site_path.strip("/") + "/" if site_path.strip("/") else "/"
+        note = self.site.by_url.get(site_path)
+        if note is None:
+            return None
+        if fragment and note.content is not None:
+            content = note.content
+            ids = set(content.block_ids.values()) | {h.id for h in content.headings}
+            fragment = fragment if fragment in ids else content.block_ids.get(fragment.lower(), "")
+        return ResolvedLink(self.site.href(note.url, fragment), note=note, fragment=fragment)
+
     def tag_href(self, tag: str) -> str:
         return self.site.href(tag_path(tag))
 

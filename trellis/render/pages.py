@@ -8,13 +8,15 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
+from trellis.i18n import direction, long_date, note_language, template_functions
+from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
@@ -25,12 +27,23 @@ from trellis.render.notes import RenderedBody
 
 
 @dataclass(frozen=True)
+class NoteDate:
+    kind: str  # "created" or "updated"
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
 class NoteLink:
     title: str
     href: str
     folder: str = ""
     context: str = ""
     icon: str = ""
+    # On list pages (folders, tags, the home list): what a reader chooses by.
+    description: str = ""
+    date: NoteDate | None = None
+    tags: tuple[TagLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,8 @@ class PageRenderer:
                 "home_href": site.href("/"),
                 "base_path": settings.base_path,
                 "generator": f"Trellis {__version__}",
+                "favicon": site.href("/static/" + settings.favicon.lstrip("/")),
+                "snippets": [site.href("/static/snippets/" + name) for name in site.snippets],
                 "explorer_href": site.href("/_trellis/explorer.html"),
                 "tags_href": site.href("/tags/"),
                 "graph_href": site.href("/graph/"),
@@ -100,7 +115,9 @@ class PageRenderer:
                 else "",
             },
             "static": lambda path: site.href("/static/" + path.lstrip("/")),
+            **template_functions(settings.language),
         }
+        self._ = template_functions(settings.language)["_"]
         self.tree = build_tree(
             [
                 (n.tree_folder, n)
@@ -112,13 +129,18 @@ class PageRenderer:
     # -- shared pieces ------------------------------------------------------------------
 
     def render_template(self, template: str, page: dict[str, Any]) -> str:
-        return self.env.get_template(template).render(**self.globals, page=page)
+        """`page["language"]` (the site's, or a note's `lang`) picks the UI words."""
+        words = template_functions(page["language"])
+        return self.env.get_template(template).render({**self.globals, **words, "page": page})
 
     def base_context(self, kind: str, title: str, url: str, **extra: Any) -> dict[str, Any]:
         """The context every page has; `extra` adds or overrides keys."""
         display: NoteDisplay = extra.pop("display", self.site_display)
+        language = str(extra.pop("language", "") or self.site.settings.language)
         page: dict[str, Any] = {
             "kind": kind,
+            "language": language,
+            "dir": direction(language),
             "title": title,
             "url": url,
             "href": self.site.href(url),
@@ -168,6 +190,9 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
+        if display.show_inline_title and title_opens_body(note):
+            display = replace(display, show_inline_title=False)  # the body's H1 is the title
+        language = note_language(note.meta) or self.site.settings.language
         return self.base_context(
             "note",
             note.title,
@@ -180,6 +205,8 @@ class PageRenderer:
             meta_tags=_meta_tags(note.meta),
             created=created.isoformat(),
             updated=updated.isoformat(),
+            language=language,
+            dates=_dates(note.meta, language) if display.show_dates else [],
             is_home=note.is_home,
             path=note.rel_path,
             css_classes=_css_classes(note.meta),
@@ -218,8 +245,22 @@ class PageRenderer:
     # -- lists --------------------------------------------------------------------------
 
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
+        """The notes as cards: title, description, latest frontmatter date and tags."""
         visible = [n for n in notes if not n.display.hidden]
-        return [self.note_link(n) for n in sorted(visible, key=_title_order)]
+        language = self.site.settings.language
+        cards = []
+        for note in sorted(visible, key=_title_order):
+            dates = _dates(note.meta, language) if note.display.show_dates else []
+            tags = tuple(TagLink(t, self.site.href(tag_path(t))) for t in note.tags[:4])
+            cards.append(
+                replace(
+                    self.note_link(note),
+                    description=_shorten(note_description(note), 160),
+                    date=dates[-1] if dates else None,
+                    tags=tags if note.display.show_tags else (),
+                )
+            )
+        return cards
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
@@ -238,7 +279,7 @@ class PageRenderer:
             f"#{entry.name}",
             url,
             notes=self._listed(entry.all),
-            breadcrumbs=[Crumb("Tags", self.site.href("/tags/"))],
+            breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
         return Page(output_file(url), self.render_template("list.html", page))
 
@@ -256,7 +297,17 @@ class PageRenderer:
             node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
             parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
             (parent.children if parent else roots).append(node)
-        page = self.base_context("tags", "Tags", "/tags/", tags=tags, tag_tree=roots)
+        # A long tail of tags used once folds away below the ones that gather notes.
+        once = [n for n in roots if n.link.count == 1 and not n.children]
+        fold = len(once) >= FOLD_SINGLE_TAGS
+        page = self.base_context(
+            "tags",
+            self._("Tags"),
+            "/tags/",
+            tags=tags,
+            tag_tree=[n for n in roots if n not in once] if fold else roots,
+            single_tags=once if fold else [],
+        )
         return Page("tags/index.html", self.render_template("tags.html", page))
 
     def folder_pages(self) -> list[Page]:
@@ -291,12 +342,15 @@ class PageRenderer:
 
     def graph_page(self) -> Page:
         """The whole garden's graph at /graph/; graph.js draws it from /_trellis/graph.json."""
-        page = self.base_context("graph", "Graph", "/graph/")
+        page = self.base_context("graph", self._("Graph"), "/graph/")
         return Page("graph/index.html", self.render_template("graph.html", page))
 
     def not_found_page(self) -> Page:
-        page = self.base_context("404", "Page not found", "")
+        page = self.base_context("404", self._("Page not found"), "")
         return Page("404.html", self.render_template("404.html", page))
+
+
+FOLD_SINGLE_TAGS = 12  # from this many top-level tags used by one note each
 
 
 def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
@@ -324,6 +378,30 @@ def note_description(note: PublishedNote) -> str:
     return note.content.description if note.content else ""
 
 
+def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
+    """The frontmatter's dates as the reader's language writes them (`updated` only when it
+    differs). A file's modification time is not shown: a checkout or a sync changes it."""
+    dates: list[NoteDate] = []
+    for kind, keys in (("created", CREATED_KEYS), ("updated", UPDATED_KEYS)):
+        value = first_date(meta, keys)
+        if value is None:
+            continue
+        day = value.date()
+        if dates and dates[0].iso == day.isoformat():
+            continue
+        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
+    return dates
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary before `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:
     value = meta.get("dg-metatags")
     if not isinstance(value, dict):
@@ -336,3 +414,18 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def title_opens_body(note: PublishedNote) -> bool:
+    """Whether the note's text starts with an H1 that reads as its title (`# Hjem` in a note
+    titled Hjem): the page then shows that heading as its title, not the title twice."""
+    if note.content is None or not note.content.headings:
+        return False
+    first = note.content.headings[0]
+    body = note.source.body
+    leading = body[: len(body) - len(body.lstrip())].count("\n")
+    return (
+        first.level == 1
+        and first.line == note.source.body_line + leading
+        and " ".join(first.text.split()).casefold() == " ".join(note.title.split()).casefold()
+    )

@@ -46,17 +46,19 @@ def static_dirs(vault: Path) -> list[Path]:
 
 
 def theme_files(
-    folders: list[Path], vault: Path, diagnostics: Diagnostics
+    folders: list[Path], vault: Path, diagnostics: Diagnostics, overrides: Path | None = None
 ) -> dict[str, CheckedPath]:
     """Every file of `folders` (`template_dirs` or `static_dirs`) by name, the first folder
     winning, read by the rules of `trellis.vault.files`: a vault override may not lead out
-    of the vault or to a note, a theme file not out of the theme's folder."""
-    overrides = vault / OVERRIDES_DIR
+    of the vault or to a note, a theme file not out of the theme's folder. Folders inside
+    `overrides` (default `.trellis/`) are the vault's own."""
+    overrides = overrides or vault / OVERRIDES_DIR
+    inside = overrides.relative_to(vault)
     vault = vault.resolve()
     files: dict[str, CheckedPath] = {}
     for folder in folders:
         if folder.parent == overrides:
-            tree = FileTree.of(vault / OVERRIDES_DIR / folder.name, vault, notes=False)
+            tree = FileTree.of(vault / inside / folder.name, vault, notes=False)
         else:
             tree = FileTree.of(folder.resolve(), folder.resolve())
         problem = tree.problem()

@@ -123,7 +123,7 @@ def split_frontmatter(text: str) -> Frontmatter:
         result.problems.append((2, f"invalid frontmatter: nested more than {MAX_DEPTH} deep"))
         return result
     try:
-        meta, key_lines = _load(block)
+        meta, key_lines = _load_with_pipes(block)
     except yaml.YAMLError as error:
         line = (
             first_line + _error_line(error, block) if isinstance(error, yaml.MarkedYAMLError) else 2
@@ -152,6 +152,18 @@ def split_frontmatter(text: str) -> Frontmatter:
     result.meta = {str(key): value for key, value in meta.items()}
     result.key_lines = {str(key): first_line + line for key, line in key_lines.items()}
     return result
+
+
+def _load_with_pipes(block: str) -> tuple[Any, dict[Any, int]]:
+    """`_load`, but a block that fails on `\\|` (the Digital Garden export's escaped pipe in a
+    wikilink, `"[[Other\\|Other]]"`: no escape in a JSON or YAML double-quoted string) is
+    read with a plain `|` there, as the plugin's own template reads it."""
+    try:
+        return _load(block)
+    except yaml.YAMLError:
+        if "\\|" not in block:
+            raise
+        return _load(block.replace("\\|", "|"))
 
 
 def _load(block: str) -> tuple[Any, dict[Any, int]]:

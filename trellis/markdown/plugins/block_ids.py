@@ -3,7 +3,10 @@
 ` ^id` at the end of a paragraph or list item (or alone on the line after a block) becomes
 the block's `id="^id"` and is not shown; `[[Note#^id]]` then lands on it. Gardens carry
 `{ #id}` or `{ .class}` as the last line of a block (markdown-it-attrs syntax): the id and
-classes go onto the block. Each id is recorded in `env["content"].block_ids`.
+classes go onto the block; so do they at the end of a block's last line (after an image,
+say). Each id is recorded in `env["content"].block_ids`. Right under a
+table, GFM reads that line as one more row: as markdown-it-attrs does, the row is dropped
+and the id names the table.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from trellis.markdown.plugins.tags import ATTRS_LINE
+
 _CARET_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$")
-_ATTRS_LINE = re.compile(r"^\{:?\s*((?:[#.][^\s{}]+\s*)+)\}[ \t]*$")
+_ATTRS_LINE = ATTRS_LINE
+# The same at the end of a block's last line, after its text or an image (`![x](p.png)  { #id}`).
+_TRAILING_ATTRS = re.compile(r"(?:^|(?<=[ \t]))\{:?\s*((?:[#.][^\s{}]+\s*)+)\}[ \t]*$")
 
 _BLOCK_OPENERS = (
     "paragraph_open",
@@ -82,6 +89,34 @@ def _attrs_line(children: list[Token]) -> re.Match[str] | None:
     return _ATTRS_LINE.match(children[-1].content.strip())
 
 
+def _table_of_attrs_row(tokens: list[Token], index: int) -> tuple[int, int] | None:
+    """(table_open index, tr_open index) when `tokens[index]` is the first cell of a table's
+    last row and every other cell of that row is empty: a `{ #id}` line under a table."""
+    if index < 2 or tokens[index - 1].type != "td_open" or tokens[index - 2].type != "tr_open":
+        return None
+    end = index
+    while end < len(tokens) and tokens[end].type != "tr_close":
+        if end != index and tokens[end].type == "inline" and tokens[end].content.strip():
+            return None
+        end += 1
+    if end + 1 >= len(tokens) or tokens[end + 1].type != "tbody_close":
+        return None
+    for position in range(index - 2, -1, -1):
+        if tokens[position].type == "table_open":
+            return position, index - 2
+    return None
+
+
+def _drop_row(tokens: list[Token], row: int) -> None:
+    """Remove the `tr` opening at `row` (and the `tbody` it leaves empty)."""
+    end = row
+    while tokens[end].type != "tr_close":
+        end += 1
+    del tokens[row : end + 1]
+    if tokens[row - 1].type == "tbody_open" and tokens[row].type == "tbody_close":
+        del tokens[row - 1 : row + 1]
+
+
 def _apply(
     block: Token, ids: list[str], classes: list[str], state: StateCore, written: list[str]
 ) -> None:
@@ -103,6 +138,7 @@ def _apply(
 def _block_ids(state: StateCore) -> None:
     tokens = state.tokens
     hide: list[int] = []
+    rows: list[int] = []
     for index, token in enumerate(tokens):
         if token.type != "inline" or not token.children:
             continue
@@ -113,7 +149,11 @@ def _block_ids(state: StateCore) -> None:
             words = attrs.group(1).split()
             ids = [w[1:] for w in words if w.startswith("#")]
             classes = [w[1:] for w in words if w.startswith(".")]
-            if alone:
+            table = _table_of_attrs_row(tokens, index) if alone else None
+            if table is not None:
+                block = tokens[table[0]]
+                rows.append(table[1])
+            elif alone:
                 block = _previous_block(tokens, index - 1)
                 hide.append(index)
             else:
@@ -121,6 +161,14 @@ def _block_ids(state: StateCore) -> None:
                 block = _owner(tokens, index)
             if block is not None:
                 _apply(block, ids, classes, state, ids)
+            continue
+        trailing = _strip_last_text(children, _TRAILING_ATTRS)
+        if trailing is not None:
+            words = trailing.group(1).split()
+            block = _owner(tokens, index)
+            if block is not None:
+                ids = [w[1:] for w in words if w.startswith("#")]
+                _apply(block, ids, [w[1:] for w in words if w.startswith(".")], state, ids)
             continue
         match = _strip_last_text(children, _CARET_ID)
         if match is None:
@@ -138,6 +186,8 @@ def _block_ids(state: StateCore) -> None:
         for neighbour in (index - 1, index + 1):
             if tokens[neighbour].type in ("paragraph_open", "paragraph_close"):
                 tokens[neighbour].hidden = True
+    for row in reversed(rows):
+        _drop_row(tokens, row)
 
 
 def block_ids_plugin(md: MarkdownIt) -> None:

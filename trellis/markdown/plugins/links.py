@@ -3,13 +3,15 @@
 Local Markdown images (`![alt](pic.png)`) are recorded among the note's links too (as
 embeds), so that the link graph decides which attachments are public.
 
-A link to a `.md` file (percent-encoded or not, with an optional `#Heading`) is resolved like
+A link to a `.md` file or to a name without extension (`[y](Other)`; percent-encoded or not,
+with an optional `#Heading`) is resolved like
 a wikilink; when it fails it renders as unresolved text. External links get
 `class="external-link"`, open in a new tab and carry `rel="noopener"`.
 """
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,8 +31,12 @@ def note_target(href: str) -> str | None:
     if parts.scheme or parts.netloc or not parts.path:
         return None
     path = unquote(parts.path)
+    # `[y](Other)`, `[z](Other%20Note)`: a name without extension is a note, as in Obsidian
+    # (not a folder address such as `../x/`, nor `page.html`).
+    bare = not posixpath.splitext(path)[1] and not path.endswith("/")
     if (
-        not path.lower().endswith(".md")
+        not bare
+        and not path.lower().endswith(".md")
         and media_kind(path) is None
         and path.rsplit(".", 1)[-1].lower() != "md"
     ):

@@ -60,6 +60,8 @@ def _block_rule() -> Any:
         line = state.src[begin : state.eMarks[start]].strip()
         if len(line) > 4 and line.endswith("$$") and "$$" in line[2:-2]:
             return False
+        if "$$" not in line[2:] and _closes_before_text(state, start, end, silent):
+            return True
         if not silent:
             return rule(state, start, end, False)
         tokens, line_no = state.tokens, state.line
@@ -70,6 +72,46 @@ def _block_rule() -> Any:
             state.tokens, state.line = tokens, line_no
 
     return math_block
+
+
+def _line(state: StateBlock, number: int) -> str:
+    return state.src[state.bMarks[number] + state.tShift[number] : state.eMarks[number]]
+
+
+def _closes_before_text(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """`$$` opening a block whose closing `$$` has text after it (`$$ is called **Laplace**.`):
+    the formula ends there and the text is a paragraph of its own. (The library rule only
+    closes at a `$$` that ends its line, so it ran on to a later formula's `$$` and swallowed
+    the text and every formula between.) False, and nothing done, for any other block."""
+    number = start + 1
+    while number < end:
+        text = _line(state, number)
+        at = text.find("$$")
+        if at >= 0:
+            rest = text[at + 2 :].strip()
+            if not rest or rest.endswith("$$"):
+                return False
+            break
+        number += 1
+    else:
+        return False
+    if silent:
+        return True
+    first = _line(state, start)[2:]
+    body = "\n".join([first, *(_line(state, n) for n in range(start + 1, number)), text[:at]])
+    token = state.push("math_block", "math", 0)
+    token.block, token.markup, token.content = True, "$$", body.strip("\n")
+    token.map = [start, number + 1]
+    last = number + 1  # the text after `$$` and the lines of its paragraph
+    while last < end and _line(state, last).strip():
+        last += 1
+    lines = [rest, *(_line(state, n) for n in range(number + 1, last))]
+    state.push("paragraph_open", "p", 1).map = [number, last]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = "\n".join(lines), [number, last], []
+    state.push("paragraph_close", "p", -1)
+    state.line = last
+    return True
 
 
 def _note_feature(state: StateCore) -> None:

@@ -11,6 +11,8 @@ emphasis, strikethrough or highlight opener (`**#tag**`), at the start of a link
 right after a link, code span or HTML tag. Elsewhere (`a#b`, `https://x.org/#frag`,
 `page.html#part`, `C#`) it is text; code, links, URLs and entities are consumed by their own
 rules before this one sees their `#`, and `# Heading` is a heading before inline parsing.
+A markdown-it-attrs block ending a line (`{ #75f403}`, `{ #id .class}`, as the Digital
+Garden plugin writes block ids) holds no tag: it is the block id plugin's to read.
 
 Tokens: `tag_open` (with `meta["tag"]`, the tag as written, no `#`), a text token `#tag`,
 `tag_close`; rendered `<a href="…" class="tag" data-tag="…">#tag</a>` with the href from
@@ -32,6 +34,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 TagHref = Callable[[str], str]
+
+# markdown-it-attrs on a line of its own (the same pattern as trellis.markdown.plugins.block_ids).
+ATTRS_LINE = re.compile(r"^\{:?\s*((?:[#.][^\s{}]+\s*)+)\}[ \t]*$")
 
 # Obsidian's tag body (the character class of its own tag pattern).
 _TAG_BODY = re.compile(r"[^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+")
@@ -88,8 +93,17 @@ def scan_tag(src: str, start: int, end: int) -> str | None:
     return tag
 
 
+def _in_attrs_line(src: str, pos: int) -> bool:
+    """Whether the `#` at `pos` sits in a `{ #id .class }` that ends its line (block ids)."""
+    brace = src.rfind("{", src.rfind("\n", 0, pos) + 1, pos)
+    end = src.find("\n", pos)
+    return brace >= 0 and ATTRS_LINE.match(src[brace : end if end >= 0 else len(src)]) is not None
+
+
 def _tag_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != "#" or not _starts_chunk(state):
+        return False
+    if state.src[state.pos - 1 : state.pos] in (" ", "{") and _in_attrs_line(state.src, state.pos):
         return False
     tag = scan_tag(state.src, state.pos, state.posMax)
     if tag is None:

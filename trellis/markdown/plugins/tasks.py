@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -36,6 +37,9 @@ def _add_class(token: Token, name: str) -> None:
     classes = str(token.attrGet("class") or "").split()
     if name not in classes:
         token.attrSet("class", " ".join([*classes, name]))
+
+
+_LABEL_TYPES = {"text", "text_special", "code_inline"}
 
 
 def _strip_marker(children: list[Token], length: int) -> bool:
@@ -79,7 +83,8 @@ def _tasks(state: StateCore) -> None:
         item.attrSet("data-task", status.strip())
         item.meta["task"] = status
         checkbox = Token("task_checkbox", "input", 0)
-        checkbox.meta = {"checked": checked}
+        label = "".join(c.content for c in inline.children if c.type in _LABEL_TYPES)
+        checkbox.meta = {"checked": checked, "label": " ".join(label.split())}
         inline.children.insert(0, checkbox)
         parent = _parent_list(tokens, index - 2)
         if parent is not None:
@@ -87,8 +92,13 @@ def _tasks(state: StateCore) -> None:
 
 
 def _render_checkbox(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """The checkbox, named by the task's text (WCAG 4.1.2: a control needs a name)."""
     checked = " checked" if tokens[idx].meta.get("checked") else ""
-    return f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}>'
+    label = escapeHtml(tokens[idx].meta.get("label") or tokens[idx].meta.get("status", "task"))
+    return (
+        f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}'
+        f' aria-label="{label}">'
+    )
 
 
 def tasks_plugin(md: MarkdownIt, **options: Any) -> None:
