@@ -29,16 +29,18 @@ from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
 from trellis.emit.feeds import emit_feeds
+from trellis.emit.folders import emit_folder_pages
 from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
-from trellis.emit.pages import NotePageWriter, PageKeys
+from trellis.emit.pages import NotePageWriter, PageKeys, emit_site_pages
+from trellis.emit.tags import emit_tag_pages
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
-from trellis.render.pages import PageRenderer
+from trellis.render.pages import PageRenderer, note_description
 from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
@@ -142,11 +144,12 @@ def apply_edits(
     used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
     parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]] = {}
-    graph_changed = False
+    graph_changed = lists_changed = False  # lists: folder, tag and home cards show descriptions
     for edit in edits:
         note = edit.note
         old_content, old_tags = note.content, note.tags
         old_edges = list(graph.outgoing.get(note, []))
+        old_description = note_description(note)
         note.source = edit.source
         local = Diagnostics()
         notes.parse(note, local)
@@ -155,6 +158,7 @@ def apply_edits(
         parses[note.rel_path] = (edit.source.content_hash, note.content, local.items)
         if note.tags != old_tags or looks_like_episode(note):
             return None
+        lists_changed |= note_description(note) != old_description
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(
             site, graph, note
         ):
@@ -191,6 +195,10 @@ def apply_edits(
     )
     page_keys.update(keys.current)
     emit_feeds(site, pages, writer)
+    if lists_changed:
+        emit_tag_pages(site, pages, writer)
+        emit_folder_pages(pages, writer)
+        emit_site_pages(site, pages, writer)
     if graph_changed:
         emit_graph(site, graph, writer)
     added = [a for a in site.attachments if a.url not in used_before]
