@@ -165,11 +165,11 @@ class QueryResults:
         touched = {note.rel_path for note in edited}
         if touched & self._canvas_shown():
             return None
-        records = dict(self.view.records)
+        records = []
         for note in edited:
             assert note.content is not None and note.content.query_facts is not None
-            records[note.rel_path] = note_record(note, note.content.query_facts)
-        old, self.view = self.view, PublishedView(records.values())
+            records.append(note_record(note, note.content.query_facts))
+        old, self.view = self.view, self.view.replaced(records)
         change = diff_views(old, self.view, touched)
         redo = set(touched)
         for path, deps in self._deps.items():
