@@ -213,7 +213,7 @@
       .onEngineStop(function () {
         if (fitted) return;
         fitted = true;
-        graph.zoomToFit(300, 40); // room for the labels under the nodes at the edge
+        graph.zoomToFit(300, mode === "local" ? 40 : 90); // room for labels at the edge
         setTimeout(() => { view.dataset.graphState = "ready"; }, 350); // after the zoom
       });
     // Pull every node gently towards the middle, so notes without links stay near the rest

@@ -754,7 +754,7 @@ def theme_inline_code() -> list[re.Pattern[str]]:
         ):
             if not body.strip():
                 continue
-            parts = re.split(r"\{\{.*?\}\}|\{%.*?%\}", body, flags=re.S)
+            parts = re.split(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}\n?", body, flags=re.S)
             patterns.append(re.compile(".*?".join(re.escape(p) for p in parts), re.S))
     return patterns
 

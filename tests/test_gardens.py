@@ -213,3 +213,45 @@ def test_tags_that_slug_alike_share_one_page(tmp_path: Path) -> None:
     for url in ("/tags/cas-clinique/", "/tags/classe-iii/", "/tags/world-map/"):
         listed = {a.text().strip() for a in site.page(url).css("main a")}
         assert {"A", "B"} <= listed, url
+
+
+def test_file_urls_show_their_text_with_a_warning(tmp_path: Path) -> None:
+    """`[x](file:///Users/k/a%20(1).pdf)`: the text, no raw Markdown, no link, a warning."""
+    site = build_vault(
+        tmp_path, {"N.md": published("See [the scan](file:///Users/k/a%20(1).pdf) now.\n")}
+    )
+    body = site.body("/n/")
+    assert body.text().strip() == "See the scan now." and body.css("a") == []
+    assert "file:" not in site.html("/n/") and "Users" not in site.html("/n/")
+    assert site.warned("N.md", "file:///Users/k/a (1).pdf", "own disk")
+
+
+def test_a_missing_name_with_a_dot_is_a_note_link(tmp_path: Path) -> None:
+    """`[[ASP.NET]]` missing: a missing note, not a missing attachment."""
+    site = build_vault(tmp_path, {"N.md": published("Uses [[ASP.NET]] and ![[chart.png]].\n")})
+    assert site.warned("N.md", "'ASP.NET' is missing or not published")
+    assert not site.warned("attachment 'ASP.NET'")
+    assert site.warned("attachment 'chart.png' not found")
+
+
+def test_plain_text_keeps_word_boundaries(tmp_path: Path) -> None:
+    """Descriptions (meta, og:description, feeds) read `up: 📥 Sources`, not `up📥 Sources`."""
+    site = build_vault(tmp_path, {"A.md": published("up:: 📥 Sources\n\nMore.\n")})
+    meta = site.page("/a/").css_first('meta[name="description"]')
+    assert meta is not None and meta.attributes["content"] == "up: 📥 Sources"
+
+
+def test_export_image_alt_with_classes_and_width(tmp_path: Path) -> None:
+    """`![chart.png|fix_dark fix_light|840](...)`: alt `chart.png`, width 840."""
+    site = build_vault(
+        tmp_path,
+        {
+            "N.md": published(
+                "![chart.png|fix_dark fix_light|840](chart.png)\n\n![gone.png|x|9](gone.png)\n"
+            ),
+            "chart.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+        },
+    )
+    img = site.body("/n/").css_first("img")
+    assert img.attributes["alt"] == "chart.png" and img.attributes["width"] == "840"
+    assert site.body("/n/").css_first(".is-unresolved").text() == "gone.png"

@@ -20,6 +20,11 @@ PAGES = {
     "callouts": "guides/callouts/",
     "embeds": "guides/embeds/",
     "links": "guides/writing-notes/",
+    "episode": "sources/podcasts/the-slow-garden-episode-12/",
+    "tag": "tags/garden/",
+    "folder": "guides/",
+    "graph": "graph/",
+    "japanese": "languages/日本の庭/",
 }
 
 pytestmark = pytest.mark.browser
@@ -62,12 +67,21 @@ def test_screenshots_of_the_sample_pages(
     for name, path in PAGES.items():
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
+        if name == "graph":
+            page.wait_for_selector(".graph-view[data-graph-state=ready]")
         target = folder / f"{name}-{width}-{scheme}.png"
-        page.screenshot(path=str(target), full_page=True)
+        page.screenshot(path=str(target))  # the first screen: what a reader sees first
         assert target.stat().st_size > 10_000
         # Nothing may stick out sideways on a phone.
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} is {overflow}px wider than the screen at {width}px"
+    # The search dialog, open on a query.
+    page.goto(site_url)
+    page.keyboard.press("Control+k")
+    page.fill(".search-input", "compost")
+    page.wait_for_selector(".search-results li")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(folder / f"search-{width}-{scheme}.png"))
     body = background(page, "body")
     assert body == ("rgb(30, 30, 30)" if scheme == "dark" else "rgb(255, 255, 255)")
     context.close()
@@ -159,3 +173,28 @@ def test_an_obsidian_snippet_restyles_the_dark_theme(browser: Any, serve_site: A
         flipped = "theme-light" if scheme == "dark" else "theme-dark"
         assert flipped in page.eval_on_selector("body", "e => e.className")
         context.close()
+
+
+def test_phone_header_is_one_tidy_row_and_the_explorer_opens_below_it(browser: Any, site_url: str):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(site_url + "guides/callouts/")
+    page.wait_for_load_state("networkidle")
+    boxes = page.evaluate(
+        """() => ['.sidebar-toggle', '.site-title', '.search-open', '.theme-toggle'].map(s => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, height: r.height};
+        })"""
+    )
+    buttons = [boxes[0], boxes[2], boxes[3]]
+    assert {round(b["height"]) for b in buttons} == {round(buttons[0]["height"])}
+    assert {round(b["top"]) for b in buttons} == {round(buttons[0]["top"])}
+    title = page.eval_on_selector(".site-title", "e => e.getClientRects().length")
+    assert title == 1 and boxes[1]["height"] < 40  # one line, not wrapped
+    page.click(".sidebar-toggle")
+    header = page.eval_on_selector(".site-header", "e => e.getBoundingClientRect().bottom")
+    explorer = page.eval_on_selector("#explorer", "e => e.getBoundingClientRect()")
+    first = page.eval_on_selector("#explorer a", "e => e.getBoundingClientRect().top")
+    assert first >= header and explorer["top"] >= header - 1
+    assert explorer["bottom"] == 640  # covers the page below the header
+    context.close()

@@ -61,3 +61,11 @@ def test_check_reports_raw_html_links_to_private_notes(tmp_path: Path) -> None:
     assert flagged == [("Home.md", "Private/Secret Diary", "Private/Secret Diary.md")]
     assert len(report.private_links) == 3  # the table's, the hand-made one, the inline one
     assert '<a href="Private/Secret Diary">' in format_report(report)
+
+
+def test_trusted_html_still_hides_private_targets(tmp_path: Path) -> None:
+    """`trust_html = true` turns the cleaner off, not the link rule."""
+    site = build_vault(tmp_path, FILES, trust_html=True)
+    for needle in ("Secret Diary", "Secret%20Diary", "TITLE-5c1e", "SECRET-BODY"):
+        assert output_holds(site.out, needle) == [], needle
+    assert site.body("/home/").css_first('a[href="/books/dune/"]') is not None

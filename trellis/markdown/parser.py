@@ -137,7 +137,7 @@ def first_paragraph_text(tokens: list[Any], limit: int = 200) -> str:
                 for child in tokens[index + 1].children or []
                 if not (child.type == "code_inline" and is_inline_query(child.content))
             ]
-            text = " ".join(plain_text(children).split())
+            text = " ".join(plain_text(children, readable=True).split())
             if text:
                 if len(text) > limit:
                     text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.plugins.media import media_kind
+from trellis.model.content import LinkRef
 from trellis.public.private_names import PrivateNames
 from trellis.public.site import PublicSite, PublishedNote, looks_like_file
 
@@ -76,6 +77,14 @@ def link_note(
     graph.outgoing[note] = []
     resolutions = graph.resolved[note] = []
     for link in note.content.links:
+        if link.markdown and link.target.lower().startswith("file:"):
+            resolutions.append((link.target, None))
+            diagnostics.warn(
+                note.rel_path,
+                f"link to {link.target!r}, a file on your own disk: shown as its text",
+                link.line,
+            )
+            continue
         path = link.target.partition("#")[0].strip()
         resolved = site.resolve(link.target, note, link.line, warn=True)
         resolutions.append((link.target, resolved.href if resolved else None))
@@ -85,7 +94,7 @@ def link_note(
                 continue  # bases and canvases are embedded by trellis.render.queries, which warns
             if refused:
                 diagnostics.warn(note.rel_path, f"{path!r} not published: {refused}", link.line)
-            elif path and (media_kind(path) or looks_like_file(path)):
+            elif path and (media_kind(path) or (looks_like_file(path) and _file_kind(path, link))):
                 diagnostics.warn(note.rel_path, f"attachment {path!r} not found", link.line)
             elif graph.private_names is not None and graph.private_names.is_private(
                 path, note.source.folder
@@ -113,6 +122,55 @@ def link_note(
         edge = Edge(note, resolved.note, link.embed, link.context, link.line)
         graph.outgoing[note].append(edge)
         graph.incoming.setdefault(resolved.note, []).append(edge)
+
+
+# Extensions that name files besides media: a missing `[[ASP.NET]]` is a note, not a file.
+_FILE_EXTENSIONS = frozenset(
+    [
+        "html",
+        "htm",
+        "js",
+        "css",
+        "txt",
+        "csv",
+        "tsv",
+        "json",
+        "xml",
+        "yaml",
+        "yml",
+        "toml",
+        "zip",
+        "gz",
+        "tar",
+        "7z",
+        "rar",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "epub",
+        "mobi",
+        "tex",
+        "bib",
+        "py",
+        "sh",
+        "ipynb",
+        "canvas",
+        "base",
+        "excalidraw",
+    ]
+)
+
+
+def _file_kind(path: str, link: LinkRef) -> bool:
+    """Whether a missing link target names a file: embedded, or of a known file kind."""
+    return link.embed or path.rsplit(".", 1)[-1].lower() in _FILE_EXTENSIONS
 
 
 def warn_embed_cycles(

@@ -319,11 +319,12 @@ def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics
             diagnostics.warn(note.rel_path, problem, line or (1 if note.body_line > 1 else None))
         if published:
             chosen.append(note)
-    # Without a note claiming the home page, a Quartz content folder's `index.md` is it.
+    # Without a note claiming the home page, a Quartz content folder's `index.md` is it
+    # (that name exactly, as Quartz has it: an `Index.md` note of a vault keeps its page).
     quartz_home = not any(claims_home(note.meta) for note in chosen)
     for note in chosen:
         url = _site_path(note, settings, diagnostics)
-        is_home = claims_home(note.meta) or (quartz_home and note.rel_path.lower() == "index.md")
+        is_home = claims_home(note.meta) or (quartz_home and note.rel_path == "index.md")
         if is_home:
             if site.home is None:
                 url = "/"

@@ -31,7 +31,7 @@ def link_context(inline: Token, limit: int = 240) -> str:
     """
     cached = inline.meta.get("link_context")
     if cached is None:
-        text = " ".join(plain_text(inline.children).split())
+        text = " ".join(plain_text(inline.children, readable=True).split())
         cached = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
         inline.meta["link_context"] = cached
     return cached
@@ -42,14 +42,23 @@ def note_line(env: dict[str, Any], line: int) -> int:
     return int(env.get("line_offset", 0)) + line + 1
 
 
-def plain_text(children: list[Token] | None) -> str:
-    """The visible text of inline children (what a heading or alias reads as)."""
+def plain_text(children: list[Token] | None, readable: bool = False) -> str:
+    """The visible text of inline children (what a heading or alias reads as).
+
+    `readable` (descriptions, backlink context, feed summaries) keeps the word boundaries the
+    page shows: the `: ` the renderer writes after an inline field's key (`up: 📥 Sources`,
+    not `up📥 Sources`), and a space where an embed was. Headings' ids keep the bare text.
+    """
     parts: list[str] = []
     for child in children or []:
         if child.type in ("text", "code_inline", "math_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
+        elif readable and child.type == "inline_field_key_close":
+            parts.append(": ")
+        elif readable and child.type in ("wikiembed", "image"):
+            parts.append(" ")
         elif child.children:
-            parts.append(plain_text(child.children))
+            parts.append(plain_text(child.children, readable))
     return "".join(parts)

@@ -48,7 +48,13 @@ def note_target(href: str) -> str | None:
 def _record(state: StateCore) -> None:
     content = state.env.get("content")
     for inline, child, line in children_with_lines(state.tokens):
-        if child.type == "link_open":
+        if child.type == "link_open" and is_file_url(str(child.attrGet("href") or "")):
+            # A file on the author's disk: its text is shown, the link graph warns.
+            child.meta["file_url"] = True
+            if content is not None:
+                href = unquote(str(child.attrGet("href")))
+                content.links.append(LinkRef(href, False, note_line(state.env, line), True))
+        elif child.type == "link_open":
             target = note_target(str(child.attrGet("href") or ""))
             if target is not None:
                 child.meta["target"] = target
@@ -65,12 +71,23 @@ def _record(state: StateCore) -> None:
                 content.links.append(LinkRef(path, True, note_line(state.env, line), True))
 
 
+def is_file_url(href: str) -> bool:
+    return href.strip().lower().startswith("file:")
+
+
 def links_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:
     md.core.ruler.after("inline", "markdown_note_links", _record)
+    # markdown-it refuses `file:` links, leaving `[x](file:///...)` as raw text: let them
+    # parse, so that their text is shown (never the link: it means nothing on the web).
+    validate = md.validateLink
+    md.validateLink = lambda url: is_file_url(url) or validate(url)  # type: ignore[method-assign]
 
     def render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
         token = tokens[idx]
         target = token.meta.get("target")
+        if token.meta.get("file_url"):
+            _mark_close(tokens, idx, False)
+            return '<span class="is-unresolved">'
         if target is not None:
             resolved = resolve(target, env)
             token.meta["resolved"] = resolved is not None

@@ -53,12 +53,15 @@ def parse_size(text: str | None) -> tuple[str | None, str | None]:
 
 
 def split_alt_size(alt: str) -> tuple[str, str | None, str | None]:
-    """A Markdown image's alt text `Cover|200x100` -> ("Cover", "200", "100")."""
+    """A Markdown image's alt text `Cover|200x100` -> ("Cover", "200", "100").
+
+    The Digital Garden export writes `name|fix_dark fix_light|840` (name, classes, width):
+    the alt is the name alone."""
     text, bar, size = alt.rpartition("|")
     if bar:
         width, height = parse_size(size)
         if width:
-            return text.strip(), width, height
+            return text.split("|", 1)[0].strip(), width, height
         return alt, None, None
     width, height = parse_size(alt)
     if width:
