@@ -2,15 +2,18 @@
 
     python benchmarks/serve_latency.py                     # 1,000 and 10,000 notes, 20 edits each
     python benchmarks/serve_latency.py --notes 1000 --edits 30 --reference --json out.json
+    python benchmarks/serve_latency.py --notes 10000 --cases tags   # frontmatter edits only
 
 For each size it takes the generated vault of `benchmarks/run.py` (same generator, same
 cache folder), copies it to a temporary folder, starts the real preview in-process on a
 free port (watchdog, debounce, HTTP server, live-reload stream: nothing mocked), waits for
 the first build, then EDITS times: appends a paragraph holding a new token to the body of a
 published note, waits for the live-reload event as an open tab would, and fetches the page
-over HTTP until it holds the token. Each figure is one whole save -> watch -> debounce ->
-rebuild -> event -> fetch. Each edit waits for the preview to be idle first (polling the page
-in a tight loop instead would steal the builder's CPU and inflate the figures).
+over HTTP until it holds the token. `--cases tags` adds a tag to the frontmatter instead
+(the note keeps its URL, title and aliases), and waits for the page to show it. Each figure
+is one whole save -> watch -> debounce -> rebuild -> event -> fetch. Each edit waits for the
+preview to be idle first (polling the page in a tight loop instead would steal the builder's
+CPU and inflate the figures).
 
 `--reference` measures, in the same run, the same edits with the fast path switched off
 (every save is a full incremental build into a new folder, as before the fast path), on
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import json
 import math
@@ -110,8 +114,33 @@ def edited_notes(preview: Preview, count: int, seed: int) -> list[tuple[Path, st
     return [(n.source.abs_path, site.href(n.url)) for n in chosen]
 
 
-def measure(vault: Path, edits: int, fast: bool, seed: int) -> dict[str, Any]:
-    """Start a preview of `vault`, make `edits` body edits, return the figures."""
+def add_tag(text: str, tag: str) -> str:
+    """`text` (a generated note) with `tag` added to its frontmatter tags: JSON or YAML."""
+    lines = text.split("\n")
+    end = lines.index("---", 1)
+    if lines[1].startswith("{"):
+        meta = json.loads(lines[1])
+        meta["tags"] = [*meta.get("tags", []), tag]
+        lines[1] = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    elif "tags:" in lines[1:end]:
+        lines.insert(lines.index("tags:", 1) + 1, f"  - {json.dumps(tag)}")
+    else:
+        lines[end:end] = ["tags:", f"  - {json.dumps(tag)}"]
+    return "\n".join(lines)
+
+
+def edited_text(text: str, number: int, case: str) -> tuple[str, str]:
+    """The note's new text and the token its page then shows: a paragraph appended to the
+    body (`body`), or a tag added to the frontmatter (`tags`: shown among the note's tags)."""
+    if case == "tags":
+        token = f"benchtag{number}x"
+        return add_tag(text, token), token
+    token = f"EDIT-{number}-TOKEN"
+    return f"{text}\n\nAn edited paragraph: {token}.\n", token
+
+
+def measure(vault: Path, edits: int, fast: bool, seed: int, case: str = "body") -> dict[str, Any]:
+    """Start a preview of `vault`, make `edits` edits of kind `case`, return the figures."""
     log_lines: list[str] = []
     log = _Log(log_lines)
     report = TerminalReport(log, log)  # type: ignore[arg-type]
@@ -126,20 +155,20 @@ def measure(vault: Path, edits: int, fast: bool, seed: int) -> dict[str, Any]:
             raise RuntimeError("the first build failed:\n" + "".join(log_lines))
         first = time.perf_counter() - started
         if not fast:
-            preview._builder._site.keep_live = False  # type: ignore[union-attr]
+            site = preview._builder._site  # type: ignore[union-attr]
+            site.options = dataclasses.replace(site.options, keep_live=False)
             preview._builder._site._live = None  # type: ignore[union-attr]
         host, port = preview.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
         versions = Versions(host, int(port))
         try:
             for number, (path, page) in enumerate(edited_notes(preview, edits, seed)):
-                token = f"EDIT-{number}-TOKEN"
                 assert preview.wait_idle(TIMEOUT_SECONDS)
                 time.sleep(0.3)  # let stray events of the last round pass
                 builds, served = preview.builds, preview.state.current_root
                 seen = versions.wait_beyond(-1)
-                text = path.read_text(encoding="utf-8")
+                text, token = edited_text(path.read_text(encoding="utf-8"), number, case)
                 saved = time.perf_counter()
-                path.write_text(f"{text}\n\nAn edited paragraph: {token}.\n", encoding="utf-8")
+                path.write_text(text, encoding="utf-8")
                 while True:
                     seen = versions.wait_beyond(seen)
                     if token in fetch(host, int(port), page):
@@ -157,6 +186,7 @@ def measure(vault: Path, edits: int, fast: bool, seed: int) -> dict[str, Any]:
     finally:
         preview.stop()
     return {
+        "case": case,
         "fast_path": fast,
         "first_build_s": round(first, 2),
         "edits": len(latencies),
@@ -196,6 +226,7 @@ def _summary(values: list[float]) -> dict[str, float]:
 
 def _line(size: int, figures: dict[str, Any]) -> str:
     kind = "fast path" if figures["fast_path"] else "reference (full incremental builds)"
+    kind = f"{figures.get('case', 'body')} edits, {kind}"
     latency, rebuild = figures["latency_ms"], figures["rebuild_ms"]
     return (
         f"{size:>6} notes, {kind}: save -> served median {latency['median']:.0f} ms, "
@@ -212,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reference", action="store_true", help="also without the fast path")
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        choices=["body", "tags"],
+        default=["body", "tags"],
+        help="body: a paragraph appended; tags: a frontmatter tag added (URL and title kept)",
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "trellis-bench")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -221,14 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.notes:
         source, _, _ = cached_vault(args.cache, size, args.seed)
         runs = [True, False] if args.reference else [True]
-        for fast in runs:
-            edits = args.edits if fast or size <= 2000 else max(3, args.edits // 5)
-            with tempfile.TemporaryDirectory(prefix="trellis-serve-bench-") as temp:
-                vault = Path(temp) / "vault"
-                shutil.copytree(source, vault)
-                figures = measure(vault, edits, fast, args.seed)
-            results["sizes"].setdefault(str(size), []).append(figures)
-            print(_line(size, figures), flush=True)
+        for case in args.cases:
+            for fast in runs:
+                edits = args.edits if fast or size <= 2000 else max(3, args.edits // 5)
+                with tempfile.TemporaryDirectory(prefix="trellis-serve-bench-") as temp:
+                    vault = Path(temp) / "vault"
+                    shutil.copytree(source, vault)
+                    figures = measure(vault, edits, fast, args.seed, case)
+                results["sizes"].setdefault(str(size), []).append(figures)
+                print(_line(size, figures), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0

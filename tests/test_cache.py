@@ -209,3 +209,21 @@ def test_a_cache_from_other_library_releases_is_not_reused(tmp_path):
     path.write_bytes(pickle.dumps({**data, "version": (kind, older)}))
     again = build(vault, tmp_path / "out")
     assert not again.unchanged and again.pages_rendered == again.notes_published
+
+
+def test_the_cache_names_trellis_by_its_code_not_only_its_version(tmp_path):
+    """An editable install changes the code without a new version number: the cache key
+    must change with the code, or pages rendered by the old code are kept."""
+    import shutil
+
+    import trellis
+    from trellis.versions import code_digest, output_versions
+
+    package = Path(trellis.__file__).parent
+    copy = tmp_path / "trellis"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    assert code_digest(copy) == code_digest(package)
+    assert code_digest(package) in output_versions()[0]
+    with (copy / "render" / "notes.py").open("a") as source:
+        source.write("\n# a local patch\n")
+    assert code_digest(copy) != code_digest(package)

@@ -17,6 +17,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_properties import PHASES, SLOW, budget
 
+from trellis.build.options import BuildOptions
 from trellis.emit.search import BUNDLE_DIR
 from trellis.pipeline import SiteBuilder
 
@@ -35,9 +36,9 @@ def vault(tmp_path: Path) -> Path:
     return copy
 
 
-def live_builder(vault: Path, out: Path) -> SiteBuilder:
-    builder = SiteBuilder(vault, out)
-    builder.keep_cache, builder.keep_live = False, True
+def live_builder(vault: Path, out: Path, defer_search: bool = False) -> SiteBuilder:
+    options = BuildOptions(keep_cache=False, keep_live=True, defer_search=defer_search)
+    builder = SiteBuilder(vault, out, options=options)
     builder.build()
     return builder
 
@@ -75,7 +76,56 @@ BODY_EDITS = {
     "new attachment": ("alike.", "alike.\n\n![[seedlings.svg|120]]"),
     "new heading": ("It feeds", "## A new heading\n\nIt feeds"),
     "math and code": ("alike.", "alike. $e^{i\\pi}+1=0$\n\n```python\nprint('hi')\n```"),
+    # Tags found in the text: the tag pages, the graph and the feeds follow (issue 16).
+    "new tag": ("alike.", "alike. #new-tag"),
 }
+
+
+# Frontmatter edits that keep the note's URL, title and aliases take the fast path too (issue
+# 16): the planner re-runs the outputs that read tags, dates or display keys.
+FRONTMATTER_EDITS = {
+    "tag added": ("tags: [garden, soil]", "tags: [garden, soil, fm-new-tag]"),
+    "last tag of a tag removed": ("tags: [garden, soil]", "tags: [garden]"),
+    "date": ("tags: [garden, soil]", "tags: [garden, soil]\nupdated: 2024-05-01"),
+    "display keys": (
+        "tags: [garden, soil]",
+        "tags: [garden, soil]\ndg-note-icon: tree\ndg-show-toc: false\ndg-hide-in-graph: true",
+    ),
+    "description": ("tags: [garden, soil]", "tags: [garden, soil]\ndescription: Heap of life"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FRONTMATTER_EDITS))
+def test_a_frontmatter_edit_keeping_url_and_title_takes_the_fast_path(
+    case: str, vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    before = site_files(out)
+    old, new = FRONTMATTER_EDITS[case]
+    edit(vault, COMPOST, old, new)
+
+    result = builder.apply_edits([vault / COMPOST])
+
+    assert result is not None, "a frontmatter edit keeping URL, title, aliases is fast"
+    assert 1 <= result.pages_rendered < result.notes_published
+    assert site_files(out) != before
+    assert_same_as_clean_build(vault, out, tmp_path)
+    clean = SiteBuilder(vault, tmp_path / "clean2").build()
+    assert sorted(result.diagnostics.items) == sorted(clean.diagnostics.items)
+    assert result.pages_written == clean.pages_written
+
+
+def test_a_tag_page_nobody_needs_any_more_is_removed_in_place(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    edit(vault, COMPOST, "tags: [garden, soil]", "tags: [garden, soil, only-here]")
+    assert builder.apply_edits([vault / COMPOST]) is not None
+    assert (out / "tags" / "only-here" / "index.html").is_file()
+    edit(vault, COMPOST, "tags: [garden, soil, only-here]", "tags: [garden, soil]")
+    assert builder.apply_edits([vault / COMPOST]) is not None
+    assert not (out / "tags" / "only-here").exists()
+    assert_same_as_clean_build(vault, out, tmp_path)
 
 
 @pytest.mark.parametrize("case", sorted(BODY_EDITS))
@@ -136,7 +186,6 @@ FULL_BUILD_CHANGES = {
     "title": lambda v: edit(v, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap"),
     "unpublished": lambda v: edit(v, COMPOST, "dg-publish: true", "dg-publish: false"),
     "published": lambda v: edit(v, "Private/Diary.md", "dg-publish: false", "dg-publish: true"),
-    "new tag": lambda v: edit(v, COMPOST, "alike.", "alike. #new-tag"),
     "new embed": lambda v: edit(v, COMPOST, "alike.", "alike.\n\n![[Basil]]"),
     "new note": lambda v: (v / "Garden/New.md").write_text("---\ndg-publish: true\n---\nNew\n"),
     "deleted": lambda v: (v / COMPOST).unlink(),
@@ -357,8 +406,7 @@ def test_an_empty_change_set_is_not_an_edit(vault: Path, tmp_path: Path) -> None
 def test_serve_builds_reuse_the_last_index_unless_a_page_leaves_it(
     vault: Path, tmp_path: Path
 ) -> None:
-    builder = live_builder(vault, tmp_path / "out")
-    builder.defer_search = True
+    builder = live_builder(vault, tmp_path / "out", defer_search=True)
     first = bundle(tmp_path / "out")
 
     edit(vault, COMPOST, "dg-publish: true", "dg-publish: true\ntitle: Heap")

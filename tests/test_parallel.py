@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from helpers import published, write_vault
 
-import trellis.parallel as parallel
+import trellis.build.budget as costs
+import trellis.build.forked as forked
+import trellis.build.wire as wire
 import trellis.workers as workers
 from trellis.diagnostics import FatalError
 from trellis.emit.pages import BodyKeys, NotePageWriter
@@ -64,7 +66,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         started.append(worker.pid)
         return worker
 
-    monkeypatch.setattr(parallel, "MIN_NOTES", 1)
+    monkeypatch.setattr(costs, "MIN_NOTES", 1)
     monkeypatch.setattr(Workers, "_fork", spy)
     return started
 
@@ -125,7 +127,7 @@ def test_embeds_across_shares_episodes_too(tmp_path, forks, monkeypatch, shipped
         files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
     vault = write_vault(tmp_path / "vault", files)
     if not shipped:
-        monkeypatch.setattr(parallel, "_embeds_reached", lambda graph, notes: set())
+        monkeypatch.setattr(forked, "embeds_reached", lambda graph, notes: set())
     one = build(vault, tmp_path / "one", {"jobs": 1}, use_cache=False)
     two = build(vault, tmp_path / "two", {"jobs": 2}, use_cache=False)
     assert len(forks) == 2
@@ -170,8 +172,8 @@ def test_a_tiny_token_budget_changes_nothing(tmp_path, generated, forks, monkeyp
         return [line.split(" ", 1)[1] for line in log.read_text().splitlines() if kind in line]
 
     monkeypatch.setattr(NoteRenderer, "token_loader", logged("parse", NoteRenderer.token_loader))
-    monkeypatch.setattr(parallel, "_unpacking_loader", logged("unpack", parallel._unpacking_loader))
-    monkeypatch.setattr(parallel, "token_budget", lambda notes, count: budget)
+    monkeypatch.setattr(wire, "unpacking_loader", logged("unpack", wire.unpacking_loader))
+    monkeypatch.setattr(costs, "token_budget", lambda notes, count: budget)
 
     def same_as_one_process(jobs: int, one: Path) -> BuildResult:
         forks.clear()
@@ -352,13 +354,13 @@ def test_ctrl_c_on_the_command_line_leaves_no_process(tmp_path):
 
 
 def test_when_workers_are_worth_it(monkeypatch):
-    assert parallel.worker_count(1, 10_000) == 0
-    assert parallel.worker_count(4, parallel.MIN_NOTES - 1) == 0
-    assert parallel.worker_count(4, parallel.MIN_NOTES) == 2
-    assert parallel.worker_count(2, 10_000) == 2
-    assert parallel.worker_count(8, 10_000) == 8
+    assert costs.worker_count(1, 10_000) == 0
+    assert costs.worker_count(4, costs.MIN_NOTES - 1) == 0
+    assert costs.worker_count(4, costs.MIN_NOTES) == 2
+    assert costs.worker_count(2, 10_000) == 2
+    assert costs.worker_count(8, 10_000) == 8
     from_thread: list[int] = []
-    thread = threading.Thread(target=lambda: from_thread.append(parallel.worker_count(2, 10_000)))
+    thread = threading.Thread(target=lambda: from_thread.append(costs.worker_count(2, 10_000)))
     thread.start()
     thread.join()
     assert from_thread == [0]  # serve builds in a thread: it never forks
@@ -367,12 +369,12 @@ def test_when_workers_are_worth_it(monkeypatch):
 def test_the_token_budget_is_what_the_rest_leaves(monkeypatch):
     """Measured on generated vaults: 3,000 notes (2,700 published, about 110 MiB at the
     fork) keep every token; 10,000 notes (227 MiB) keep a few; no budget goes negative."""
-    share_tokens = 1350 * (4500 * parallel.TOKEN_BYTES_PER_CHAR + parallel.TOKEN_BYTES_PER_NOTE)
-    monkeypatch.setattr(parallel, "_resident_bytes", lambda: 110 << 20)
-    assert parallel.token_budget(2700, 2) > share_tokens
-    monkeypatch.setattr(parallel, "_resident_bytes", lambda: 227 << 20)
-    assert 50 << 20 < parallel.token_budget(9000, 2) < 120 << 20
-    assert parallel.token_budget(9000, 8) == 0 == parallel.token_budget(50_000, 2)
+    share_tokens = 1350 * (4500 * costs.TOKEN_BYTES_PER_CHAR + costs.TOKEN_BYTES_PER_NOTE)
+    monkeypatch.setattr(costs, "_resident_bytes", lambda: 110 << 20)
+    assert costs.token_budget(2700, 2) > share_tokens
+    monkeypatch.setattr(costs, "_resident_bytes", lambda: 227 << 20)
+    assert 50 << 20 < costs.token_budget(9000, 2) < 120 << 20
+    assert costs.token_budget(9000, 8) == 0 == costs.token_budget(50_000, 2)
 
 
 def test_shares_are_balanced_and_cover_every_note(generated):
@@ -385,7 +387,7 @@ def test_shares_are_balanced_and_cover_every_note(generated):
     site = build_public_site(
         read_vault(generated, diagnostics), load_settings(generated, {}, diagnostics), diagnostics
     )
-    shares = parallel.note_shares(site.notes, 3)
+    shares = forked.note_shares(site.notes, 3)
     assert sorted(i for share in shares for i in share) == list(range(len(site.notes)))
     sizes = [sum(len(site.notes[i].source.body) for i in share) for share in shares]
     assert max(sizes) < 1.1 * min(sizes)

@@ -218,7 +218,7 @@ def test_nojekyll_is_written_at_the_output_root(tmp_path: Path) -> None:
 
 
 def test_a_moved_folder_of_many_notes_redirects_each_page(tmp_path: Path) -> None:
-    # Enough notes for worker processes to parse and render them (trellis.parallel).
+    # Enough notes for worker processes to parse and render them (trellis.build.forked).
     files = {
         f"Old/Note {i}.md": published(f"Note {i} links [[Note {i + 1}]].\n") for i in range(120)
     }

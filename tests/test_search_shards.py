@@ -21,6 +21,7 @@ from helpers import write_vault
 from test_edits import COMPOST, edit, generate_vault, live_builder, psutil_children
 
 import trellis.emit.search as search
+from trellis.build.options import BuildOptions
 from trellis.emit.search import BUNDLE_DIR, SHARD_LIST
 from trellis.pipeline import SiteBuilder
 
@@ -43,8 +44,7 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         for name, shard_pages in (("sharded", SHARD_PAGES), ("again", SHARD_PAGES), ("one", 0)):
             patch.setattr(search, "SHARD_PAGES", shard_pages or 10_000)
             outs[name] = root / name
-            builder = SiteBuilder(SAMPLE, outs[name])
-            builder.keep_cache = False
+            builder = SiteBuilder(SAMPLE, outs[name], options=BuildOptions(keep_cache=False))
             result = builder.build()
             assert not [w for w in result.diagnostics.items if "search" in w.message]
     yield outs

@@ -1,21 +1,26 @@
-"""The preview's fast path: notes saved with only their body changed.
+"""The preview's fast path, the in-place executor: saves that keep every note's URL, title
+and aliases.
 
 A full incremental build (`SiteBuilder.build`) stats every file, reads every note's
 frontmatter, resolves every link and makes a new output folder: seconds at 10,000 notes,
-whatever changed. Yet nearly every save while writing changes one note's body and nothing
-else. `plan_edits` recognises exactly that case against the model the last build left
-(`LiveSite`), and `apply_edits` handles it: the saved notes are parsed and linked again,
-only the pages whose key changed are rendered (the note, the notes embedding it, the notes
-whose backlinks show it), and they are written in place into the folder being served,
-with the feeds and sitemap (dates, summaries) and the graph file when its edges changed.
-The search index is not rebuilt here: the preview refreshes it when it is idle
-(`SiteBuilder.refresh_search`).
+whatever changed. Yet nearly every save while writing changes one note's body, or its tags,
+dates or display keys, and nothing that other notes find it by. `plan_edits` recognises
+exactly that case against the model the last build left (`LiveSite`; the identity test is
+`trellis.build.plan.keeps_identity`), and `apply_edits` handles it with the stages a build
+uses: the saved notes are parsed (`trellis.build.parse`) and linked again, only the pages
+whose key changed are rendered (the note, the notes embedding it, the notes whose
+backlinks show it), in place in the folder being served; then the inputs the edits
+changed (text, dates, links, tags, display keys) go to the planner, and the emitters that
+read them (`trellis.build.emitters.touched`: feeds and sitemap always, the graph file when
+edges or tags changed, tag pages when tags did, folder and site pages when display keys
+did) run in place, removing the files they no longer write. The search index is not
+rebuilt here: the preview refreshes it when it is idle (`SiteBuilder.refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
-incremental build, which is always right: a changed frontmatter (title, URL, publish flag,
-aliases, tags, display settings), created, deleted or renamed files, attachments,
-templates, settings, episode notes, changed embeds or tags, changed headings or block ids
-that other notes link to, or a note whose reading needs a warning.
+incremental build, which is always right: a changed title, URL, publish flag or aliases,
+a page entering or leaving search (`dg-hide`), created, deleted or renamed files,
+attachments, templates, settings, episode notes, changed embeds, changed headings or block
+ids that other notes link to, or a note whose reading needs a warning.
 """
 
 from __future__ import annotations
@@ -24,30 +29,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trellis.build.cache import ParsedEntry
+from trellis.build.emitters import EmitContext, Emitted, Input, touched
+from trellis.build.plan import keeps_identity
+from trellis.build.stages import parse_note
+from trellis.build.state import BuildState, Stage
 from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
-from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
-from trellis.emit.feeds import emit_feeds
-from trellis.emit.folders import emit_folder_pages
-from trellis.emit.graph import emit_graph
 from trellis.emit.inplace import InPlaceWriter
-from trellis.emit.pages import NotePageWriter, PageKeys, emit_site_pages
-from trellis.emit.tags import emit_tag_pages
+from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
+from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
-from trellis.render.pages import PageRenderer, note_description
+from trellis.render.pages import PageRenderer
 from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
-
-# The phases whose warnings a build keeps apart, so an edit can replace one note's share.
-READING, PARSING, LINKING, WRITING = range(4)
 
 
 @dataclass
@@ -62,16 +66,14 @@ class LiveSite:
     pages: PageRenderer
     theme: str
     note_paths: frozenset[str]  # every note of the vault, published or not
-    # The build's warnings by phase (READING ... WRITING), in the order they were given.
-    warnings: list[list[Diagnostic]] = field(default_factory=list)
+    # The build's warnings by stage: an edit replaces its notes' share of some stages.
+    state: BuildState = field(default_factory=BuildState)
+    # What each emitter wrote (`trellis.build.emitters`): an in-place run replaces it.
+    emitted: dict[str, Emitted] = field(default_factory=dict)
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
-
-    @property
-    def all_warnings(self) -> list[Diagnostic]:
-        return [item for phase in self.warnings for item in phase]
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,14 @@ class NoteEdit:
 class EditsApplied:
     rendered: int  # pages whose HTML was made again
     written: int  # files replaced in the output folder (pages, feeds, graph, attachments)
-    parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]]  # rel_path -> (hash, parse)
+    parses: dict[str, ParsedEntry]  # rel_path -> the new parse
     attachments_added: int
+    pages_delta: int = 0  # site pages (tags, folders) that came or went
 
 
 def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None:
-    """The body edits `changed` amounts to, or None if it is anything more."""
+    """The edits of published notes `changed` amounts to (their body, or frontmatter that
+    keeps each note's URL, title and aliases), or None if it is anything more."""
     edits: list[NoteEdit] = []
     settings = live.site.settings
     for path in changed:
@@ -114,13 +118,11 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
             continue
         old = note.source
         source.history = old.history  # the commits do not move when a file is saved
-        if (source.meta, source.meta_lines, source.body_line, source.frontmatter_ok) != (
-            old.meta,
-            old.meta_lines,
-            old.body_line,
-            old.frontmatter_ok,
-        ) or any(d.path == rel_path for d in live.warnings[READING]):
+        if not keeps_identity(old, source, settings) or live.state.for_note(rel_path, Stage.READ):
             return None
+        display = note_display(source.meta, settings)
+        if _searchable(display) != _searchable(note.display):
+            return None  # a page entering or leaving search: the index is made again
         if note.episode is not None:
             return None
         # The same bytes saved again still move the note's date (when it comes from the file).
@@ -140,52 +142,64 @@ def apply_edits(
     if not edits:
         return EditsApplied(0, 0, {}, 0)
     site, graph, notes, pages = live.site, live.graph, live.notes, live.pages
-    parsing, linking, writing = Diagnostics(), Diagnostics(), Diagnostics()
+    state, report = live.state, live.state.report
+    edited = {edit.note.rel_path for edit in edits}
+    state.drop(Stage.PARSE, edited)
+    state.drop(Stage.LINK, edited)
     used_before = {attachment.url for attachment in site.attachments}
     affected: dict[int, PublishedNote] = {}
-    parses: dict[str, tuple[str, NoteContent, list[Diagnostic]]] = {}
-    graph_changed = lists_changed = False  # lists: folder, tag and home cards show descriptions
+    parses: dict[str, ParsedEntry] = {}
+    # What the edits change, for the planner: a save moves the text and (file time) dates.
+    changed = {Input.TEXT, Input.DATES}
+    tags_moved: set[str] = set()  # tags whose pages list an edited note
     for edit in edits:
         note = edit.note
-        old_content, old_tags = note.content, note.tags
+        old_content, old_tags, old_display = note.content, note.tags, note.display
         old_edges = list(graph.outgoing.get(note, []))
-        old_description = note_description(note)
         note.source = edit.source
-        local = Diagnostics()
-        notes.parse(note, local)
-        parsing.extend(local.items)
+        note.display = note_display(note.meta, site.settings)
+        warnings = parse_note(notes, note)
+        state.add(Stage.PARSE, warnings)
         assert note.content is not None and old_content is not None
-        parses[note.rel_path] = (edit.source.content_hash, note.content, local.items)
-        if note.tags != old_tags or looks_like_episode(note):
+        parses[note.rel_path] = ParsedEntry(edit.source.content_hash, note.content, warnings)
+        if looks_like_episode(note):
             return None
-        lists_changed |= note_description(note) != old_description
+        tags_moved.update({*old_tags, *note.tags})  # the tag pages listing the note
+        if note.tags != old_tags:
+            changed.add(Input.TAGS)
+        if note.display != old_display:
+            changed.add(Input.DISPLAY)
         if _anchors(note.content) != _anchors(old_content) and _anchor_links_moved(
             site, graph, note
         ):
             return None
-        site.diagnostics = linking
-        link_note(site, graph, note, linking)
+        state.enter(Stage.LINK)
+        link_note(site, graph, note, report)
         new_edges = graph.outgoing[note]
         if {id(e.target) for e in old_edges if e.embed} != {
             id(e.target) for e in new_edges if e.embed
         }:
             return None
-        warn_embed_cycles(graph, linking, [note])
-        graph_changed |= _edge_set(old_edges) != _edge_set(new_edges)
+        warn_embed_cycles(graph, report, [note])
+        if _edge_set(old_edges) != _edge_set(new_edges):
+            changed.add(Input.LINKS)
         for shown in [note, *(e.target for e in old_edges), *(e.target for e in new_edges)]:
             affected[id(shown)] = shown
-        for embedding in _embedding(graph, note):
+        for embedding in graph.embedding(note):
             affected[id(embedding)] = embedding
 
     moved = update_queries(notes, [edit.note for edit in edits])  # results the edits change
     if moved is None:
         return None
     for note in moved:
-        for shown in [note, *_embedding(graph, note)]:
+        for shown in [note, *graph.embedding(note)]:
             affected[id(shown)] = shown
 
-    site.diagnostics = notes.diagnostics = writing
-    writer = InPlaceWriter(live.out, live.vault, writing)
+    state.drop(Stage.WRITE, {note.rel_path for note in affected.values()})
+    state.enter(Stage.WRITE)
+    writer = InPlaceWriter(live.out, live.vault, report)
+    if Input.DISPLAY in changed:  # the file tree and the site's links are made at the start
+        live.pages = pages = PageRenderer(site, pages.env, graph)
     # The pages of the folder itself are "the last output": a page whose key is unchanged
     # stays as it is, the others are rendered, by the code a whole build uses.
     keys = PageKeys(page_keys, live.out, live.theme)
@@ -194,23 +208,36 @@ def apply_edits(
         note_pages.write(note) for note in sorted(affected.values(), key=lambda n: n.rel_path)
     )
     page_keys.update(keys.current)
-    emit_feeds(site, pages, writer)
-    if lists_changed:
-        emit_tag_pages(site, pages, writer)
-        emit_folder_pages(pages, writer)
-        emit_site_pages(site, pages, writer)
-    if graph_changed:
-        emit_graph(site, graph, writer)
+    ctx = EmitContext(site, pages, graph, writer, report, live.vault)
+    if Input.DISPLAY not in changed:  # else every list showing the note may differ
+        ctx.tags = tags_moved
+    pages_delta = _emit_in_place(live, ctx, changed)
     added = [a for a in site.attachments if a.url not in used_before]
     for attachment in added:
         copy_attachment(attachment, writer)
+    return EditsApplied(rendered, len(writer.written), parses, len(added), pages_delta)
 
-    edited = {edit.note.rel_path for edit in edits}
-    rerendered = {note.rel_path for note in affected.values()}
-    _replace(live.warnings, PARSING, edited, parsing.items)
-    _replace(live.warnings, LINKING, edited, linking.items)
-    _replace(live.warnings, WRITING, rerendered, writing.items)
-    return EditsApplied(rendered, len(writer.written), parses, len(added))
+
+def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input]) -> int:
+    """Run the emitters `changed` touches on the folder served; remove the files one wrote
+    last time and not now. How many more (or fewer) pages the site has."""
+    delta = 0
+    for emitter in touched(changed):
+        before = set(ctx.writer.written)
+        count = emitter.emit(ctx)
+        files = frozenset(ctx.writer.written - before)
+        scope = emitter.scope(ctx)  # None: it wrote all its files, else those of `scope`
+        last = live.emitted.get(emitter.name)
+        if last is not None:
+            reached = last.files if scope is None else last.files & scope
+            for gone in sorted(reached - files):
+                ctx.writer.remove(gone)
+            if scope is not None:
+                files = (last.files - scope) | files
+            if emitter.counts == "pages":
+                delta += count - last.count
+        live.emitted[emitter.name] = Emitted(count, files)
+    return delta
 
 
 def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
@@ -265,21 +292,5 @@ def _edge_set(edges: list[Edge]) -> set[tuple[int, bool]]:
     return {(id(e.target), e.embed) for e in edges}
 
 
-def _embedding(graph: LinkGraph, note: PublishedNote) -> list[PublishedNote]:
-    """Every note showing `note` through embeds, directly or through other embeds."""
-    found: dict[int, PublishedNote] = {}
-    stack = [note]
-    while stack:
-        current = stack.pop()
-        for edge in graph.incoming.get(current, []):
-            if edge.embed and id(edge.source) not in found and edge.source is not note:
-                found[id(edge.source)] = edge.source
-                stack.append(edge.source)
-    return list(found.values())
-
-
-def _replace(
-    phases: list[list[Diagnostic]], phase: int, paths: set[str], fresh: list[Diagnostic]
-) -> None:
-    """Drop `paths`' warnings of `phase` and add the fresh ones."""
-    phases[phase] = [d for d in phases[phase] if d.path not in paths] + fresh
+def _searchable(display: NoteDisplay) -> bool:
+    return display.enable_search and not display.hidden

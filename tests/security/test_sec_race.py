@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import published, write_vault
 
-import trellis.pipeline as pipeline
+import trellis.build.emitters as emitters
 from trellis.pipeline import build
 
 OUTSIDE = "OUTSIDE-SECRET-5d1e"
@@ -23,13 +23,13 @@ SECRET = "PRIVATE-NOTE-c0ffee"
 
 def swap_before_copy(monkeypatch: pytest.MonkeyPatch, swap: Callable[[], None]) -> None:
     """Run `swap` after the vault was read and the pages written, just before the copy."""
-    real = pipeline.emit_attachments
+    real = emitters.emit_attachments  # what the attachments emitter calls
 
     def swapped(*args: object) -> int:
         swap()
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "emit_attachments", swapped)
+    monkeypatch.setattr(emitters, "emit_attachments", swapped)
 
 
 def leaked(out: Path, needle: str) -> list[str]:

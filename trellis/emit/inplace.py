@@ -65,10 +65,19 @@ class InPlaceWriter(OutputWriter):
         return True
 
     def remove(self, rel_path: str) -> None:
-        """Remove one file of the folder (an asset whose source is gone)."""
+        """Remove one file of the folder (an asset whose source is gone, a tag page nobody
+        needs), and the folders it leaves empty: a clean build would not make them."""
         path = self._target(rel_path)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        if path is None:
+            return
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while folder != self.out and folder.is_relative_to(self.out):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): stop
+                break
+            folder = folder.parent
 
     def reuse(self, rel_path: str, previous: Path) -> bool:
         """A file of this very folder is in place already; nothing else can be taken over."""

@@ -14,13 +14,13 @@ from typing import Any
 
 from trellis.config import Settings
 from trellis.emit.writer import OutputWriter
-from trellis.public.graph import LinkGraph
+from trellis.public.graph import MAX_EMBED_DEPTH, LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 
-# How deep a page's key follows embeds of embeds (rendering stops at 5 levels).
-EMBED_KEY_DEPTH = 6
+# How deep a page's key follows embeds of embeds: one level past where rendering stops.
+EMBED_KEY_DEPTH = MAX_EMBED_DEPTH + 1
 
 
 @dataclass
@@ -86,7 +86,7 @@ class NotePageWriter:
     """Writes one note page at a time: rendered when its key changed, else taken over.
 
     The same code runs in the build's own process and in each worker process (see
-    `trellis.parallel`), so both write the same bytes and the same warnings.
+    `trellis.build.forked`), so both write the same bytes and the same warnings.
     """
 
     def __init__(
@@ -131,14 +131,14 @@ def emit_note_pages(
     keys: PageKeys,
     advance: Callable[[], None] = lambda: None,
 ) -> NotePagesWritten:
-    """Every note page (re-rendered only when its key changed), the home list and the 404."""
+    """Every note page (re-rendered only when its key changed); the site pages are an
+    emitter of their own (`trellis.build.emitters`)."""
     written = NotePagesWritten()
     note_pages = NotePageWriter(site, notes, pages, graph, writer, keys)
     for note in site.notes:
         written.rendered += note_pages.write(note)
         written.pages += 1
         advance()
-    written.pages += emit_site_pages(site, pages, writer)
     return written
 
 

@@ -16,6 +16,10 @@ from trellis.model.content import LinkRef
 from trellis.public.private_names import PrivateNames
 from trellis.public.site import PublicSite, PublishedNote, looks_like_file
 
+# How many embeds deep a page shows notes (an embed inside an embed is level 2): one number
+# for rendering (`NoteRenderer`), page keys (`BodyKeys`) and what workers ship each other.
+MAX_EMBED_DEPTH = 5
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -46,6 +50,32 @@ class LinkGraph:
             seen.add(id(edge.source))
             edges.append(edge)
         return sorted(edges, key=lambda e: (e.source.title.lower(), e.source.rel_path))
+
+    def embeds_reached(self, notes: Iterable[PublishedNote]) -> set[PublishedNote]:
+        """The notes that rendering `notes` may show as embeds (embeds of embeds too)."""
+        reached: set[PublishedNote] = set()
+        frontier = list(notes)
+        for _ in range(MAX_EMBED_DEPTH + 1):
+            frontier = [
+                edge.target
+                for note in frontier
+                for edge in self.outgoing.get(note, [])
+                if edge.embed and edge.target not in reached
+            ]
+            reached.update(frontier)
+        return reached
+
+    def embedding(self, note: PublishedNote) -> list[PublishedNote]:
+        """Every note showing `note` through embeds, directly or through other embeds."""
+        found: dict[int, PublishedNote] = {}
+        stack = [note]
+        while stack:
+            current = stack.pop()
+            for edge in self.incoming.get(current, []):
+                if edge.embed and id(edge.source) not in found and edge.source is not note:
+                    found[id(edge.source)] = edge.source
+                    stack.append(edge.source)
+        return list(found.values())
 
     def neighbours(self, note: PublishedNote) -> set[PublishedNote]:
         out = {e.target for e in self.outgoing.get(note, [])}

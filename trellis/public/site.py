@@ -231,7 +231,7 @@ class PublicSite:
         return {path: used.digest for path, used in sorted(self._used.items())}
 
     def use_attachments(self, attachments: list[PublicAttachment]) -> None:
-        """Count as used what pages rendered in a worker process asked for (trellis.parallel)."""
+        """Count as used what pages rendered in a worker asked for (`trellis.build.forked`)."""
         for attachment in attachments:
             self._used.setdefault(attachment.source.rel_path, attachment)
 

@@ -19,14 +19,13 @@ from trellis.diagnostics import Diagnostics
 from trellis.markdown.parser import create_markdown, parse_note
 from trellis.markdown.sanitize import sanitize_html
 from trellis.model.content import NoteContent
+from trellis.public.graph import MAX_EMBED_DEPTH
 from trellis.public.site import PublicSite, PublishedNote, ResolvedLink
 from trellis.public.urls import tag_path
 from trellis.query.facts import page_facts, query_blocks
 
 if TYPE_CHECKING:
     from trellis.render.queries import QueryResults
-
-MAX_EMBED_DEPTH = 5
 
 
 @dataclass(frozen=True)

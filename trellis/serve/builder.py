@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trellis.build.options import BuildOptions
 from trellis.diagnostics import FatalError, printable
 from trellis.pipeline import BuildResult, Progress, SiteBuilder, build
 
@@ -155,10 +156,9 @@ class IncrementalRebuilder(FullRebuilder):
 
     def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
         super().__init__(vault, overrides, workdir)
-        self._site = SiteBuilder(vault, workdir / "unused", overrides)
-        self._site.keep_cache = False  # kept in memory, not written into the site
-        self._site.keep_live = True
-        self._site.defer_search = True
+        # Every build names its own output folder (`_run`): the builder's default is unused.
+        options = BuildOptions.for_preview()
+        self._site = SiteBuilder(vault, workdir / "unused", overrides, options)
         self._served: Path | None = None
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:

@@ -36,8 +36,9 @@ class SourceNote:
     def stem(self) -> str:
         return PurePosixPath(self.rel_path).stem
 
-    @property
+    @cached_property
     def folder(self) -> str:
+        """Worked out once: every list of notes (tags, folders, backlinks) asks for it."""
         parent = str(PurePosixPath(self.rel_path).parent)
         return "" if parent == "." else parent
 

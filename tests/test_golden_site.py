@@ -1,0 +1,106 @@
+"""Golden site: the build's output, file by file, stays byte-identical across refactors.
+
+Why: issue 16 moves the one-process build, the worker processes and the preview's fast path
+onto one engine; the existing tests check behaviour, this one checks that not one byte of
+the output moved. The hashes in tests/golden/site.json were recorded from main before the
+engine change (41df98f); re-record only with a reason stated in the commit:
+
+    python tests/test_golden_site.py --record
+
+Inputs are pinned: `site_src` is copied and every file's mtime set to one instant (dates
+without frontmatter come from mtimes), and the 300-note vault is generated with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+import trellis.build.budget as costs
+from trellis.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site.json"
+# 2026-01-01 12:00 UTC: a fixed modification time for every input file.
+PINNED_MTIME = 1_767_268_800
+NOTES = 300
+
+
+def _pin_mtimes(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (PINNED_MTIME, PINNED_MTIME))
+
+
+def make_inputs(root: Path) -> dict[str, Path]:
+    """The two vaults: a pinned copy of site_src and the generated 300-note vault."""
+    sample = root / "site_src"
+    shutil.copytree(ROOT / "site_src", sample)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    generated = root / "generated"
+    importlib.import_module("benchmarks.generate_vault").generate_vault(generated, NOTES, seed=0)
+    for vault in (sample, generated):
+        _pin_mtimes(vault)
+    return {"site_src": sample, "generated": generated}
+
+
+def hashes(out: Path) -> dict[str, str]:
+    """Every output file (the cache lives beside the output, not in it) -> its sha256."""
+    return {
+        path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+
+
+def build_all(root: Path, jobs: int) -> dict[str, dict[str, str]]:
+    inputs = make_inputs(root / "in")
+    result = {}
+    for name, vault in inputs.items():
+        out = root / f"out-{name}"
+        build(vault, out, {"jobs": jobs}, use_cache=False)
+        result[name] = hashes(out)
+    return result
+
+
+def _compare(got: dict[str, dict[str, str]]) -> None:
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    for name, files in golden.items():
+        missing = sorted(set(files) - set(got[name]))
+        extra = sorted(set(got[name]) - set(files))
+        changed = sorted(p for p in files if p in got[name] and got[name][p] != files[p])
+        assert not (missing or extra or changed), (
+            f"{name}: missing {missing[:10]}, extra {extra[:10]}, changed {changed[:10]} "
+            f"({len(missing)}/{len(extra)}/{len(changed)})"
+        )
+
+
+@pytest.mark.parametrize("mode", ["one-process", "workers"])
+def test_the_site_is_byte_identical_to_the_golden_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    if mode == "workers":
+        if not hasattr(os, "fork"):
+            pytest.skip("workers need fork")
+        monkeypatch.setattr(costs, "MIN_NOTES", 1)
+    _compare(build_all(tmp_path, 1 if mode == "one-process" else 2))
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    if sys.argv[1:] != ["--record"]:
+        sys.exit("usage: python tests/test_golden_site.py --record")
+    with tempfile.TemporaryDirectory() as scratch:
+        GOLDEN.parent.mkdir(exist_ok=True)
+        got = build_all(Path(scratch), 1)
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"recorded {GOLDEN}")

@@ -1,0 +1,184 @@
+"""What workers cost and may hold: when to fork them, and the memory their tokens may take.
+
+Why apart from the executor: these are measured figures and the policy built on them (how
+many workers pay off, which notes' tokens a worker keeps as they are and which it packs);
+the protocol between the processes does not depend on them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any
+
+from trellis.build import wire
+from trellis.build.wire import Loader
+from trellis.public.site import PublicSite
+
+# Below this many notes to parse, one process: forking, pickling the parses and compiling the
+# templates in every worker cost about 0.1 s of CPU. Measured on 2 cores (generated vaults, no
+# search index; wall time with 1 and 2 processes): 50 notes 0.21 / 0.18 s, 100 notes 0.36 /
+# 0.28 s, 200 notes 0.64 / 0.47 s, 800 notes 2.58 / 1.65 s.
+MIN_NOTES = 100
+# The token memory budget (see the module). Workers keep the tokens that fit in what is left
+# of `MEMORY_TARGET` once the rest is counted: this process as it is when the workers are
+# forked (each starts with a copy, and RSS counts it in each) and what each process takes
+# later per published note (the other shares' parses, the link graph, page keys). Measured
+# with 2 workers on generated vaults (RSS of every process, added up, sampled every 50 ms):
+# 10,000 notes (9,000 published) hold 227 MiB at the fork; with no tokens kept, the parent
+# then grows to 378 MiB and each worker to 420 MiB (1,225 MiB in all); a worker keeping
+# every token of its share grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in
+# all). The issue's goal is a peak under 1.5 GiB for every stage (search, run by Pagefind
+# after the workers exit, peaks at about 1 GiB at 10,000 notes): 1,400 MiB leaves room for
+# vaults whose notes hold more links than the generated ones. Budgets: 10,000 notes 80 MiB
+# a worker (peak 1,385 MiB), 5,000 notes 362 MiB (all kept, peak 1,228), 3,000 notes 475.
+MEMORY_TARGET = 1400 << 20
+WORKER_BYTES_PER_NOTE = 24_000
+PARENT_BYTES_PER_NOTE = 17_000
+TOKEN_BYTES_PER_CHAR = 25
+TOKEN_BYTES_PER_NOTE = 2_000
+# Packed (`_pack`), tokens take about 1.2 bytes per character (in tenths).
+PACKED_BYTES_PER_CHAR = 13
+
+
+def worker_count(jobs: int, notes_to_parse: int) -> int:
+    """How many worker processes a build should use; 0 means none (parse in this process).
+
+    Only from the main thread: `serve` builds in a thread of a process running others, and
+    forking such a process can leave a child waiting on a lock another thread held.
+    """
+    if jobs < 2 or notes_to_parse < MIN_NOTES or not hasattr(os, "fork"):
+        return 0
+    if threading.current_thread() is not threading.main_thread():
+        return 0
+    return min(jobs, notes_to_parse // max(1, MIN_NOTES // 2))  # MIN_NOTES / 2 or more each
+
+
+def token_budget(notes: int, count: int) -> int:
+    """The bytes of tokens each of `count` workers may keep (see `MEMORY_TARGET`)."""
+    rest = (count + 1) * _resident_bytes()
+    rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)
+    return max(0, MEMORY_TARGET - rest) // count
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (its peak so far where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource  # not on Windows, where there are no workers either
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+class TokenBudget:
+    """Which notes' tokens a worker keeps, and how, within `limit` bytes.
+
+    Kept as they are (`keep`, about `TOKEN_BYTES_PER_CHAR` bytes per character of Markdown),
+    or packed (`packed`: pickled and compressed, about a twentieth of that; unpacked for
+    each page that needs them, in a fifth of the time a parse takes). Notes unchanged since
+    the last build come without tokens: parsed when a page needs them. Tokens made for a
+    page and not kept are dropped (`release`) once that page is written.
+    """
+
+    def __init__(self, site: PublicSite, limit: int) -> None:
+        self.notes = site.notes
+        self.limit = limit
+        self.used = 0
+        self.pending = 0  # room set aside to pack the notes of the share not parsed yet
+        self.keep: set[int] = set()
+        self.packed: dict[int, bytes] = {}
+        self._made: list[int] = []  # notes whose tokens were made for the page being written
+
+    def _live_cost(self, index: int) -> int:
+        return len(self.notes[index].source.body) * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
+
+    def _packed_cost(self, index: int) -> int:
+        blob = self.packed.get(index)
+        if blob is not None:
+            return len(blob)
+        return len(self.notes[index].source.body) * PACKED_BYTES_PER_CHAR // 10
+
+    def reserve(self, share: list[int]) -> None:
+        """Set room aside to pack the tokens of every note of `share` (`place` uses it)."""
+        self.pending = sum(self._packed_cost(index) for index in share)
+
+    def place(self, index: int) -> None:
+        """Note `index` of the share was parsed: keep its tokens as they are, or packed."""
+        self.pending -= self._packed_cost(index)
+        content = self.notes[index].content
+        if content is None or not content.has_tokens:
+            return
+        cost = self._live_cost(index)
+        if self.used + cost + self.pending <= self.limit:
+            self.used += cost
+            self.keep.add(index)
+        else:
+            self.pack(index)
+
+    def pack(self, index: int) -> None:
+        """Keep note `index`'s tokens packed only. Packed even past the budget: making them
+        again from Markdown would take 4 to 10 times as long, to save a twentieth of their
+        memory (the budget is spent by then only when the rest alone is over the target:
+        many workers, or very large vaults)."""
+        note = self.notes[index]
+        assert note.content is not None
+        blob = wire.pack_tokens(note.content)
+        self.used += len(blob)
+        self.packed[index] = blob
+        self.drop(index, wire.unpacking_loader(note, blob))
+
+    def choose(self, uses: dict[int, int]) -> None:
+        """Keep as they are the tokens used most often (of those used as often, the ones
+        made already); count the others packed, if they are or can be."""
+
+        def held(index: int) -> bool:
+            content = self.notes[index].content
+            return content is not None and content.has_tokens
+
+        def rank(index: int) -> tuple[int, bool, int]:
+            return (-uses[index], not held(index), index)
+
+        packable = set(self.packed) | {i for i in range(len(self.notes)) if held(i)}
+        self.keep.clear()
+        self.used = sum(self._packed_cost(index) for index in packable)
+        for index in sorted(uses, key=rank):
+            more = self._live_cost(index) - (self._packed_cost(index) if index in packable else 0)
+            if self.used + more <= self.limit:
+                self.used += more
+                self.keep.add(index)
+        # What `pack` adds for the notes packed next is counted already.
+        self.used -= sum(self._packed_cost(i) for i in packable - self.keep - set(self.packed))
+
+    def drop(self, index: int, loader: Loader) -> None:
+        """Forget note `index`'s tokens; `loader` makes them again."""
+        note = self.notes[index]
+        assert note.content is not None
+        content = note.content.without_tokens()
+        content.loader = loader
+        # The env names the content that holds it: without this cycle the tokens are freed
+        # at once, rather than by the cycle collector, which seldom looks at old objects.
+        note.content.env.pop("content", None)
+        note.content = content
+
+    def watch(self, index: int, loader: Loader) -> Loader:
+        """`loader`, noting the tokens it made unless they are kept."""
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            made = loader()
+            if index not in self.keep:
+                self._made.append(index)
+            return made
+
+        return load
+
+    def release(self) -> None:
+        """Drop the tokens made for the page just written, but not those kept."""
+        for index in self._made:
+            content = self.notes[index].content
+            if content is not None and content.has_tokens and content.loader is not None:
+                self.drop(index, content.loader)
+        self._made.clear()

@@ -1,0 +1,400 @@
+"""Parsing and rendering the notes of one build in worker processes (the `jobs` setting).
+
+Parsing and rendering are most of a build's time and each note's parse is independent, but
+a page needs every other note's parse (its links' headings and blocks, its backlinks, the
+notes it embeds). So a worker owns a share of the notes for the whole build:
+
+1. Workers are forked (`trellis.workers`) once the `PublicSite` is built, so they start
+   with the vault model, the cached parses and the templates, nothing pickled.
+2. Each worker parses the changed notes of its share and reads its episode notes, keeps
+   their tokens as far as its memory budget allows (see below), and sends back only what
+   other pages need (`without_tokens()`, small) with the warnings. The parent takes them
+   in note order (the warnings come out in the same order as in one process) and builds
+   the link graph from them.
+3. The parent forwards to each worker what the others sent (one message per worker: the
+   bytes as they came), builds the link graph while they take that in, and sends it to them
+   (notes as indexes: cheaper than each worker resolving every link again), with the list
+   of its notes that pages of other shares embed. Each worker packs those notes' tokens
+   (`_pack`: about 0.3 ms a note, against 2.4 ms to parse one again), the parent hands
+   them to the workers that embed them, and each worker writes the pages of its share into
+   the staging folder, through the same `NotePageWriter` as a one-process build: rendered,
+   or taken over from the last output when the page's key is unchanged. (Tokens nobody shipped, of
+   notes unchanged since the last build, are made again where needed: the `loader`.)
+4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
+   the files it wrote and the attachments its pages use; and exits, so its tokens are gone
+   before the search index is built.
+
+The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
+worker's. A worker keeps tokens as they are while they fit in its budget (what is left of
+`MEMORY_TARGET`, `token_budget`) and packs the others (pickled and compressed, about a
+twentieth of that; unpacked for each page that needs them). Once the link graph is known, the tokens
+used by the most pages (notes embedded by others) are the ones kept as they are. Tokens
+made for one page are dropped once it is written. Up to about 5,000 notes (2 workers,
+generated vaults) everything is kept as it is; 10,000 notes keep about 1,000 notes' tokens
+as they are (a third of them embedded from the other share) and pack the other 8,000:
+peak 1,385 MiB instead of 2,362, for about 3 s more CPU (of 36).
+
+Workers decide keys and reuse themselves (rather than the parent deciding which pages to
+render) because a page's key needs its full page context: computing those in the parent
+would be one core's work while the workers wait.
+
+The parent never holds tokens: its notes' contents have a `loader` that raises, so any
+code that would quietly parse in the parent fails loudly instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from trellis.build import budget, wire
+from trellis.build.messages import (
+    EpisodeNote,
+    GraphSent,
+    OtherShares,
+    PackedTokens,
+    Parsed,
+    ParsedNote,
+    Progress,
+    Rendered,
+    TokensFor,
+    WrittenPage,
+    expect,
+)
+from trellis.build.parse import parse_note
+from trellis.build.state import new_warnings
+from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
+from trellis.emit.writer import OutputWriter
+from trellis.episodes import attach_episode
+from trellis.episodes.read import read_episode
+from trellis.model.content import NoteContent
+from trellis.public.graph import LinkGraph
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.render.notes import NoteRenderer
+from trellis.render.pages import PageRenderer
+from trellis.render.templates import checked
+from trellis.workers import Channel, Workers
+
+# Workers report progress every this many notes.
+PROGRESS_EVERY = 25
+
+
+def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
+    """The note indexes each worker owns: balanced by text length, each list ascending."""
+    loads = [(0, worker) for worker in range(count)]
+    shares: list[list[int]] = [[] for _ in range(count)]
+    by_length = sorted(range(len(notes)), key=lambda i: (-len(notes[i].source.body), i))
+    for index in by_length:
+        load, worker = heapq.heappop(loads)
+        shares[worker].append(index)
+        # A fixed cost per note too: an empty note still has a page to render and write.
+        heapq.heappush(loads, (load + len(notes[index].source.body) + 2000, worker))
+    return [sorted(share) for share in shares]
+
+
+@dataclass
+class RenderSetup:
+    """What a worker renders with, made before it is forked."""
+
+    templates: Environment
+    keys: PageKeys
+    writer: OutputWriter
+
+
+def _tokens_elsewhere() -> tuple[list[Any], dict[str, Any]]:
+    raise RuntimeError("this note's tokens live in a worker process, not in the build's own")
+
+
+class ParallelNotes:
+    """The parent's side: start the workers, gather parses, then pages; see the module."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        to_parse: set[int],
+        count: int,
+        setup: RenderSetup,
+    ) -> None:
+        self.site = site
+        self.shares = note_shares(site.notes, count)
+        limit = budget.token_budget(len(site.notes), count)
+        job = _WorkerJob(site, notes, to_parse, self.shares, setup, limit)
+        self.workers = Workers(count, job.run)
+        self._parses: list[bytes] = []
+
+    def close(self) -> None:
+        """Stop and reap every worker (after a failure or an interrupt)."""
+        self.workers.close()
+
+    def parse(
+        self, advance: Callable[[], None]
+    ) -> tuple[dict[int, tuple[NoteContent, list[Diagnostic]]], list[EpisodeNote]]:
+        """Every worker's parses (by note index) and episode notes (in note order)."""
+        parses: list[bytes] = [b""] * len(self.workers)
+        for worker, message in self._receive_until(Parsed, advance):
+            parses[worker] = expect(message, Parsed).blob
+        self._parses = parses
+        parsed: dict[int, tuple[NoteContent, list[Diagnostic]]] = {}
+        episodes: list[EpisodeNote] = []
+        for blob in parses:
+            share_parsed, share_episodes = pickle.loads(blob)
+            for index, content, warnings in share_parsed:
+                content.loader = _tokens_elsewhere
+                parsed[index] = (content, warnings)
+            for entry in share_episodes:
+                if entry[1] is not None:
+                    entry[1].loader = _tokens_elsewhere
+                episodes.append(entry)
+        episodes.sort(key=lambda entry: entry[0])
+        return parsed, episodes
+
+    def share_parses(self) -> None:
+        """Tell each worker about the other shares' notes (the bytes as they came)."""
+        for worker in range(len(self.workers)):
+            others = [blob for other, blob in enumerate(self._parses) if other != worker]
+            self.workers.send(worker, OtherShares(others))
+        self._parses = []
+
+    def _receive_until(self, last: type, advance: Callable[[], None]) -> list[tuple[int, Any]]:
+        """Each worker's messages up to its `last` one; `Progress` goes to `advance`."""
+        found = []
+        for worker, message in self.workers.receive_until(lambda m: isinstance(m, last)):
+            if isinstance(message, Progress):
+                for _ in range(message.notes):
+                    advance()
+            else:
+                found.append((worker, message))
+        return found
+
+    def start_rendering(self, graph: LinkGraph) -> None:
+        """Hand every worker the link graph and the tokens of the other shares' notes its
+        pages embed (made once, by the worker that parsed them): they start writing pages."""
+        notes = self.site.notes
+        position = {id(note): index for index, note in enumerate(notes)}
+        owner = {index: worker for worker, share in enumerate(self.shares) for index in share}
+        needs = [
+            sorted(
+                {position[id(n)] for n in embeds_reached(graph, [notes[i] for i in share])}
+                - set(share)
+            )
+            for share in self.shares
+        ]
+        asks: list[set[int]] = [set() for _ in self.shares]
+        for need in needs:
+            for index in need:
+                asks[owner[index]].add(index)
+        graph_blob = wire.encode_graph(self.site, graph)
+        for worker in range(len(self.workers)):
+            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker])))
+        tokens: dict[int, bytes] = {}
+        for _, message in self.workers.receive_until(lambda m: isinstance(m, PackedTokens)):
+            tokens.update(expect(message, PackedTokens).tokens)
+        for worker, need in enumerate(needs):
+            shipped = {index: tokens[index] for index in need if index in tokens}
+            self.workers.send(worker, TokensFor(shipped))
+
+    def render(
+        self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
+    ) -> NotePagesWritten:
+        """Wait for every note page; keys, warnings and files are taken in note order."""
+        pages: dict[int, WrittenPage] = {}
+        for _, message in self._receive_until(Rendered, advance):
+            done = expect(message, Rendered)
+            for page in done.pages:
+                pages[page.index] = page
+            writer.adopt(done.files)
+            self.site.use_attachments(done.attachments)
+        self.workers.join()
+        written = NotePagesWritten()
+        for index, note in enumerate(self.site.notes):
+            page = pages[index]
+            keys.current[note.output_path] = page.key
+            self.site.diagnostics.extend(page.warnings)
+            written.pages += 1
+            written.rendered += page.rendered
+        return written
+
+
+class _WorkerJob:
+    """What one worker process does, from fork to exit (`run`)."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        to_parse: set[int],
+        shares: list[list[int]],
+        setup: RenderSetup,
+        limit: int,
+    ) -> None:
+        self.site = site
+        self.notes = notes
+        self.to_parse = to_parse
+        self.shares = shares
+        self.setup = setup
+        self.tokens = budget.TokenBudget(site, limit)
+
+    def run(self, worker: int, channel: Channel) -> None:
+        share = self.shares[worker]
+        channel.send(Parsed(self._parse(share, channel)))
+        for blob in expect(channel.receive(), OtherShares).blobs:
+            self._take_others(blob)
+        sent = expect(channel.receive(), GraphSent)
+        graph = wire.decode_graph(self.site, sent.graph)
+        channel.send(PackedTokens(self._pack_tokens(sent.asked)))
+        for index, blob in expect(channel.receive(), TokensFor).tokens.items():
+            note = self.site.notes[index]
+            assert note.content is not None
+            note.content.loader = wire.unpacking_loader(note, blob)
+            self.tokens.packed[index] = blob
+        self._settle_tokens(share, graph)
+        written_pages = checked(lambda: self._write_pages(share, graph, channel))
+        writer = self.setup.writer
+        channel.send(Rendered(written_pages, writer.written, self.site.attachments))
+
+    def _parse(self, share: list[int], channel: Channel) -> bytes:
+        """Parse the changed notes of `share` and read its episodes; the result, pickled.
+
+        Each note's tokens are kept as they are while the budget allows, else packed.
+        """
+        site = self.site
+        parsed: list[ParsedNote] = []
+        episodes: list[EpisodeNote] = []
+        progress = _ProgressReport(channel)
+        self.tokens.reserve(share)
+        for index in share:
+            note = site.notes[index]
+            if index in self.to_parse:
+                warnings = parse_note(self.notes, note)
+                assert note.content is not None
+                parsed.append((index, note.content.without_tokens(), warnings))
+            local = Diagnostics()
+            if attach_episode(site, note, local):
+                assert note.content is not None
+                episodes.append((index, note.content.without_tokens(), note.episode, local.items))
+            elif local.items:
+                episodes.append((index, None, None, local.items))
+            self.tokens.place(index)
+            progress.step()
+        progress.flush()
+        return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+
+    def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
+        """Keep the tokens the pages of `share` need most often, within the budget.
+
+        A note's tokens are needed once per page showing it: its own, and each page that
+        embeds it (embeds of embeds too). Tokens kept as they are are made at most once; the
+        others are unpacked (or parsed, those of notes unchanged since the last build) for
+        each page that needs them and dropped once it is written.
+        """
+        notes = self.site.notes
+        position = {id(note): index for index, note in enumerate(notes)}
+        uses = dict.fromkeys(share, 1)
+        for index in share:
+            for embedded in embeds_reached(graph, [notes[index]]):
+                at = position[id(embedded)]
+                uses[at] = uses.get(at, 0) + 1
+        self.tokens.choose(uses)
+        for index, note in enumerate(notes):
+            content = note.content
+            if content is None:
+                continue
+            if content.has_tokens and index not in self.tokens.keep:
+                self.tokens.pack(index)
+            content = note.content
+            if not content.has_tokens and content.loader is not None:
+                content.loader = self.tokens.watch(index, content.loader)
+
+    def _take_others(self, blob: bytes) -> None:
+        """Another share's parses and episodes; their tokens are made again if a page needs them."""
+        share_parsed: list[ParsedNote]
+        share_episodes: list[EpisodeNote]
+        share_parsed, share_episodes = pickle.loads(blob)
+        notes = self.site.notes
+        for index, content, _ in share_parsed:
+            note = notes[index]
+            note.content = content
+            content.loader = self.notes.token_loader(note)
+        for index, content, episode, _ in share_episodes:
+            if content is not None:
+                note = notes[index]
+                note.content = content
+                note.episode = episode
+                content.loader = self._episode_loader(note)
+
+    def _pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
+        """The tokens (and env) of the notes asked for, those parsed here, each packed."""
+        packed = {}
+        for index in asked:
+            content = self.site.notes[index].content
+            if index in self.tokens.packed:
+                packed[index] = self.tokens.packed[index]
+            elif content is not None and content.has_tokens:
+                packed[index] = wire.pack_tokens(content)
+        return packed
+
+    def _episode_loader(self, note: PublishedNote) -> wire.Loader:
+        """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
+        parse = self.notes.token_loader(note)
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            tokens, env = parse()
+            plain = copy.copy(note)
+            plain.content = NoteContent()
+            plain.content.tokens, plain.content.env = tokens, env
+            return read_episode(self.site, plain, Diagnostics()).tokens, env
+
+        return load
+
+    def _write_pages(
+        self, share: list[int], graph: LinkGraph, channel: Channel
+    ) -> list[WrittenPage]:
+        site, setup = self.site, self.setup
+        pages = PageRenderer(site, setup.templates, graph)
+        note_pages = NotePageWriter(site, self.notes, pages, graph, setup.writer, setup.keys)
+        # Warnings go to the build's report (site, renderer and writer share it); each
+        # page's are the ones added while writing it.
+        written: list[WrittenPage] = []
+        progress = _ProgressReport(channel)
+        for index in share:
+            note = site.notes[index]
+            with new_warnings(site.diagnostics) as warnings:
+                rendered = note_pages.write(note)
+            self.tokens.release()
+            key = setup.keys.current[note.output_path]
+            written.append(WrittenPage(index, key, rendered, warnings))
+            progress.step()
+        progress.flush()
+        return written
+
+
+class _ProgressReport:
+    """A worker's progress, sent to the parent every `PROGRESS_EVERY` notes."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.unreported = 0
+
+    def step(self) -> None:
+        self.unreported += 1
+        if self.unreported >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.unreported:
+            self.channel.send(Progress(self.unreported))
+            self.unreported = 0
+
+
+def embeds_reached(graph: LinkGraph, notes: list[PublishedNote]) -> set[PublishedNote]:
+    """What rendering `notes` may show as embeds (`LinkGraph.embeds_reached`); a name of
+    its own here so a test can make workers ship no tokens at all."""
+    return graph.embeds_reached(notes)

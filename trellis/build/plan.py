@@ -1,0 +1,54 @@
+"""The plan of a build: which notes must be parsed, and by which executor.
+
+Why one place: whether a note's kept parse is still good (its bytes hash the same) was
+tested twice, once per way of parsing; and whether worker processes run was decided in
+two places (the note count, and a flag that silently turned them off). The plan decides
+both once, from the kept parses and the `BuildOptions`, and every executor runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trellis.build.budget import worker_count
+from trellis.build.cache import ParsedEntry
+from trellis.build.options import BuildOptions
+from trellis.config import Settings
+from trellis.public.site import PublicSite
+from trellis.vault.records import SourceNote
+
+# Frontmatter keys that decide whether a note is published, its URL, its place in the file
+# tree and the names links find it by: an edit to any of them changes other notes' pages.
+IDENTITY_KEYS = ("title", "aliases", "alias", "dg-home", "dg-permalink", "permalink", "dg-path")
+
+
+@dataclass(frozen=True)
+class Plan:
+    to_parse: frozenset[int]  # indexes (in `PublicSite.notes`) of notes whose parse is stale
+    workers: int  # worker processes to parse and render in; 0: this process
+
+    def reuses(self, index: int) -> bool:
+        return index not in self.to_parse
+
+
+def plan_build(site: PublicSite, parsed: dict[str, ParsedEntry], options: BuildOptions) -> Plan:
+    """Parse what changed since the kept parses; in workers when they pay off and may run."""
+    to_parse = frozenset(
+        index
+        for index, note in enumerate(site.notes)
+        if (kept := parsed.get(note.rel_path)) is None
+        or kept.content_hash != note.source.content_hash
+    )
+    workers = worker_count(site.settings.jobs, len(to_parse)) if options.workers_allowed else 0
+    return Plan(to_parse, workers)
+
+
+def keeps_identity(old: SourceNote, new: SourceNote, settings: Settings) -> bool:
+    """True when a saved note is published, found and named as before: only its text, tags,
+    dates or display keys may differ, which the fast path can follow (`trellis.edits`)."""
+    keys = (*IDENTITY_KEYS, settings.publish_flag)
+    return (
+        old.frontmatter_ok
+        and new.frontmatter_ok
+        and all(old.meta.get(key) == new.meta.get(key) for key in keys)
+    )

@@ -1,0 +1,67 @@
+"""What a build reports: progress while it runs (`Progress`), and its result (`BuildResult`)."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from trellis.config import Settings
+from trellis.diagnostics import Diagnostics
+from trellis.public.graph import LinkGraph
+from trellis.public.site import PublicSite
+
+
+class Progress:
+    """Told about phases and steps; the command line shows them, tests ignore them."""
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+@dataclass
+class BuildResult:
+    settings: Settings
+    diagnostics: Diagnostics
+    notes_published: int = 0
+    pages_written: int = 0
+    pages_rendered: int = 0  # pages whose HTML was made this time (the rest were reused)
+    attachments_copied: int = 0
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    site: PublicSite | None = None
+    graph: LinkGraph | None = None
+    unchanged: bool = False  # nothing changed since the last build: its output was kept
+
+
+class PhaseClock:
+    """Adds the time spent in each named phase to a build's `phases`."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self.phases = phases
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """A build makes millions of small objects that live until it ends (tokens): with the
+    default thresholds the cycle collector rescans them over and over. Measured on 1,000
+    notes: parsing 15% faster. The thresholds are put back afterwards (serve runs long)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)

@@ -1,0 +1,78 @@
+"""The parse stage, run by either executor: this process, or worker processes.
+
+Each note is parsed by `parse_note` (here, in a worker, or by the preview's fast path) or
+takes its kept parse (`reuse_parse`); the warnings come out in note order whichever runs.
+"""
+
+from __future__ import annotations
+
+from trellis.build.cache import ParsedEntry
+from trellis.build.forked import ParallelNotes, RenderSetup
+from trellis.build.parse import parse_note, reuse_parse
+from trellis.build.plan import Plan
+from trellis.build.result import Progress
+from trellis.diagnostics import Diagnostics
+from trellis.episodes import attach_episodes
+from trellis.public.site import PublicSite
+from trellis.render.notes import NoteRenderer
+
+
+def parse_in_process(
+    plan: Plan,
+    site: PublicSite,
+    notes: NoteRenderer,
+    kept: dict[str, ParsedEntry],
+    diagnostics: Diagnostics,
+    progress: Progress,
+) -> dict[str, ParsedEntry]:
+    """Parse (or reuse) each published note here, then read the episode notes."""
+    fresh: dict[str, ParsedEntry] = {}
+    for index, note in enumerate(site.notes):
+        if plan.reuses(index):
+            entry = kept[note.rel_path]
+            reuse_parse(notes, note, entry, tokens_here=True)
+        else:
+            warnings = parse_note(notes, note)
+            assert note.content is not None
+            entry = ParsedEntry(note.source.content_hash, note.content, warnings)
+        diagnostics.extend(entry.warnings)
+        fresh[note.rel_path] = entry
+        progress.advance()
+    attach_episodes(site, diagnostics)
+    return fresh
+
+
+def parse_in_workers(
+    plan: Plan,
+    site: PublicSite,
+    notes: NoteRenderer,
+    kept: dict[str, ParsedEntry],
+    diagnostics: Diagnostics,
+    progress: Progress,
+    setup: RenderSetup,
+) -> tuple[dict[str, ParsedEntry], ParallelNotes]:
+    """Fork the workers, which parse their shares (and read episodes), then render pages."""
+    for index, note in enumerate(site.notes):
+        if plan.reuses(index):  # the workers make its tokens again if they need them
+            reuse_parse(notes, note, kept[note.rel_path], tokens_here=False)
+    workers = ParallelNotes(site, notes, set(plan.to_parse), plan.workers, setup)
+    try:
+        parsed, episodes = workers.parse(progress.advance)
+    except BaseException:
+        workers.close()
+        raise
+    fresh: dict[str, ParsedEntry] = {}
+    for index, note in enumerate(site.notes):
+        if plan.reuses(index):
+            entry = kept[note.rel_path]
+        else:
+            note.content, warnings = parsed[index]
+            entry = ParsedEntry(note.source.content_hash, note.content, warnings)
+        diagnostics.extend(entry.warnings)
+        fresh[note.rel_path] = entry
+    for index, content, episode, warnings in episodes:
+        diagnostics.extend(warnings)
+        if content is not None:
+            site.notes[index].content = content
+            site.notes[index].episode = episode
+    return fresh, workers

@@ -1,0 +1,121 @@
+"""What one build found out, owned in one place: its warnings, by stage and by note.
+
+Why: the preview's fast path re-runs a few notes through some stages and must replace
+exactly their warnings of those stages, keeping the rest. Before, the build kept one shared
+`Diagnostics` with index marks where each phase ended, and the fast path swapped the object
+`PublicSite` and `NoteRenderer` write into. Here the state files every warning under the
+stage that gave it, and the objects that warn (`PublicSite.resolve`, `NoteRenderer`, the
+writers) hold one `StageReport` that asks the state which stage is running.
+
+The report keeps a build's order: stages in order, each in the order its warnings came, the
+same warning once (`Diagnostics.of`), exactly what one list filled from start to end held.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import IntEnum
+
+from trellis.diagnostics import Diagnostic, Diagnostics
+
+
+class Stage(IntEnum):
+    """The stages whose warnings are kept apart, in the order a build runs them."""
+
+    READ = 0  # settings, the vault's files and frontmatter, the public site
+    PARSE = 1  # each published note's Markdown, episode notes
+    LINK = 2  # the link graph
+    WRITE = 3  # pages, feeds, graph, assets, attachments, search, the output folder
+
+
+class StageReport(Diagnostics):
+    """A `Diagnostics` whose warnings go to the state's running stage (see module doc)."""
+
+    def __init__(self, state: BuildState) -> None:  # no dataclass fields of its own
+        self.state = state
+        self._lock = threading.Lock()
+
+    def warn(self, path: str, message: str, line: int | None = None, code: str = "warning") -> None:
+        self.state.add(self.state.stage, [Diagnostic(path, line, message, code)])
+
+    @property  # type: ignore[override]
+    def items(self) -> list[Diagnostic]:
+        return self.state.items()
+
+
+class BuildState:
+    """Warnings per stage (and so per note, by their path); thread-safe like `Diagnostics`."""
+
+    def __init__(self) -> None:
+        self._stages: dict[Stage, Diagnostics] = {stage: Diagnostics() for stage in Stage}
+        self.stage = Stage.READ
+        self.report = StageReport(self)
+        self._captures: list[list[Diagnostic]] = []
+
+    def enter(self, stage: Stage) -> None:
+        """From now on warnings given through `report` belong to `stage`."""
+        self.stage = stage
+
+    @contextmanager
+    def redo(self, stage: Stage, paths: Iterable[str]) -> Iterator[None]:
+        """Run `stage` again for the notes at `paths`: their old warnings of it are dropped,
+        and what is warned meanwhile is filed under it (after the warnings kept)."""
+        self.drop(stage, set(paths))
+        previous, self.stage = self.stage, stage
+        try:
+            yield
+        finally:
+            self.stage = previous
+
+    def add(self, stage: Stage, items: Iterable[Diagnostic]) -> None:
+        kept = self._stages[stage]
+        start = len(kept.items)
+        kept.extend(list(items))
+        for capture in self._captures:
+            capture.extend(kept.items[start:])
+
+    @contextmanager
+    def capture(self) -> Iterator[list[Diagnostic]]:
+        """The warnings newly filed while the block runs (a worker ships a page's own)."""
+        found: list[Diagnostic] = []
+        self._captures.append(found)
+        try:
+            yield found
+        finally:
+            self._captures.remove(found)
+
+    def drop(self, stage: Stage, paths: set[str]) -> None:
+        kept = [d for d in self._stages[stage].items if d.path not in paths]
+        self._stages[stage] = Diagnostics.of(kept)
+
+    def of_stage(self, stage: Stage) -> list[Diagnostic]:
+        return list(self._stages[stage].items)
+
+    def for_note(self, path: str, stage: Stage | None = None) -> list[Diagnostic]:
+        """The warnings about the note (or file) at vault path `path`, of one stage or all."""
+        stages = list(Stage) if stage is None else [stage]
+        return [d for s in stages for d in self._stages[s].items if d.path == path]
+
+    def items(self) -> list[Diagnostic]:
+        """Every warning, stage by stage, each once."""
+        return Diagnostics.of([d for s in Stage for d in self._stages[s].items]).items
+
+    def diagnostics(self) -> Diagnostics:
+        """The whole report as a plain `Diagnostics` (a `BuildResult` carries one)."""
+        return Diagnostics.of(self.items())
+
+
+@contextmanager
+def new_warnings(diagnostics: Diagnostics) -> Iterator[list[Diagnostic]]:
+    """The warnings `diagnostics` newly took while the block runs (a `StageReport`'s from its
+    state; a plain list's from its end)."""
+    if isinstance(diagnostics, StageReport):
+        with diagnostics.state.capture() as found:
+            yield found
+        return
+    start = len(diagnostics.items)
+    found = []
+    yield found
+    found.extend(diagnostics.items[start:])

@@ -1,0 +1,103 @@
+"""What crosses between the build and its worker processes, as bytes: tokens and the graph.
+
+Why a module of its own: a note's tokens are packed (pickled as tuples, compressed) when a
+worker keeps more notes than its memory allows or hands them to another worker, and the
+link graph goes to every worker with notes as indexes. Both formats must be read exactly
+as written, so each writer sits next to its reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import pickle
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it.token import Token
+
+from trellis.model.content import NoteContent
+from trellis.public.graph import Edge, LinkGraph
+from trellis.public.site import PublicSite, PublishedNote
+
+# Makes a note's tokens and env (again): `NoteContent.loader`.
+Loader = Callable[[], tuple[list[Any], dict[str, Any]]]
+
+
+def pack_tokens(content: NoteContent) -> bytes:
+    """A note's tokens and env, pickled and compressed: about a twentieth of their memory.
+
+    Tokens go as tuples of their fields: pickling and unpickling take half the time they
+    take for `Token` objects (measured: 0.26 ms and 0.23 ms for a 4.5 KB note, compression
+    included, against 0.55 ms and 0.35 ms), and making a note's tokens again from Markdown
+    2.4 ms.
+    """
+    env = {k: v for k, v in content.env.items() if k not in ("note", "content")}
+    rows = _token_rows(content.tokens)
+    return zlib.compress(pickle.dumps((rows, env), pickle.HIGHEST_PROTOCOL), 1)
+
+
+_TOKEN_FIELDS = tuple(field.name for field in dataclasses.fields(Token))
+_CHILDREN = _TOKEN_FIELDS.index("children")
+_token_row = operator.attrgetter(*_TOKEN_FIELDS)
+
+
+def _token_rows(tokens: list[Token]) -> list[tuple[Any, ...]]:
+    rows = []
+    for token in tokens:
+        row = _token_row(token)
+        if token.children is not None:
+            row = (*row[:_CHILDREN], _token_rows(token.children), *row[_CHILDREN + 1 :])
+        rows.append(row)
+    return rows
+
+
+def _tokens_of_rows(rows: list[tuple[Any, ...]]) -> list[Token]:
+    return [
+        Token(*row)
+        if row[_CHILDREN] is None
+        else Token(*row[:_CHILDREN], _tokens_of_rows(row[_CHILDREN]), *row[_CHILDREN + 1 :])
+        for row in rows
+    ]
+
+
+def unpacking_loader(note: PublishedNote, blob: bytes) -> Loader:
+    """Gives back the tokens `pack_tokens` packed (here or in another worker)."""
+
+    def load() -> tuple[list[Any], dict[str, Any]]:
+        rows, env = pickle.loads(zlib.decompress(blob))
+        tokens = _tokens_of_rows(rows)
+        env["note"], env["content"] = note, note.content
+        return tokens, env
+
+    return load
+
+
+def encode_graph(site: PublicSite, graph: LinkGraph) -> bytes:
+    """The link graph with notes as indexes: building it again in each worker would cost
+    every worker what it costs the parent (about a second at 10,000 notes, on busy cores)."""
+    index = {id(note): position for position, note in enumerate(site.notes)}
+    edges = [
+        [(index[id(e.target)], e.embed, e.context, e.line) for e in graph.outgoing[note]]
+        for note in site.notes
+    ]
+    resolved = [graph.resolved[note] for note in site.notes]
+    return pickle.dumps((edges, resolved), pickle.HIGHEST_PROTOCOL)
+
+
+def decode_graph(site: PublicSite, blob: bytes) -> LinkGraph:
+    """The graph `encode_graph` sent, its lists in the same order as the parent's."""
+    edges, resolved = pickle.loads(blob)
+    notes = site.notes
+    graph = LinkGraph()
+    for note in notes:
+        graph.outgoing[note] = []
+        graph.incoming[note] = []
+    for note, note_edges, note_resolved in zip(notes, edges, resolved, strict=True):
+        graph.resolved[note] = note_resolved
+        for target, embed, context, line in note_edges:
+            edge = Edge(note, notes[target], embed, context, line)
+            graph.outgoing[note].append(edge)
+            graph.incoming[notes[target]].append(edge)
+    return graph
