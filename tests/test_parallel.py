@@ -83,9 +83,14 @@ def gone(pid: int) -> bool:
 
 
 def test_sample_vault_is_the_same_with_one_or_two_processes(tmp_path, forks):
-    one = build(SAMPLE, tmp_path / "one", {"jobs": 1}, use_cache=False)
+    # Without its queries, bases and canvas: a vault with those is built in one process.
+    sample = tmp_path / "sample"
+    shutil.copytree(SAMPLE, sample)
+    shutil.rmtree(sample / "Library")
+    (sample / "Garden Plan.canvas").unlink()
+    one = build(sample, tmp_path / "one", {"jobs": 1}, use_cache=False)
     assert forks == []
-    two = build(SAMPLE, tmp_path / "two", {"jobs": 2}, use_cache=False)
+    two = build(sample, tmp_path / "two", {"jobs": 2}, use_cache=False)
     assert len(forks) == 2 and all(gone(pid) for pid in forks)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert warnings(one) == warnings(two)
@@ -419,3 +424,11 @@ def test_a_fatal_error_in_a_worker_is_raised_as_is_and_the_others_are_killed():
         list(pool.receive_until(lambda m: True))
     pool.close()
     assert all(gone(w.pid) for w in pool._workers)
+
+
+def test_a_vault_with_queries_is_built_in_one_process(tmp_path, forks):
+    built = build(SAMPLE, tmp_path / "out", {"jobs": 2}, use_cache=False)
+    assert forks == []  # queries read every note: they run, and pages render, in one process
+    page = tmp_path / "out" / "library" / "reading-list" / "index.html"
+    assert "table-view-table" in page.read_text()
+    assert built.notes_published > 20

@@ -1,6 +1,7 @@
 """A large site's search index in shards: one Pagefind run per shard, one after another.
 
-`SHARD_PAGES` is set low here so the 18-note sample vault (`site_src/`) gives three shards.
+`SHARD_PAGES` is set low here so the sample vault (`site_src/`) gives three shards, whatever
+number of searchable pages it has.
 Read back from the real bundles (see test_search.py for the format): every searchable page
 is in exactly one shard and indexed exactly as one unsharded run indexes it; the first
 bundle lists the others; the same input writes the same files; the preview's refresh
@@ -9,9 +10,11 @@ swaps all shards at once and a stopped one changes nothing.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,12 +30,25 @@ from trellis.pipeline import SiteBuilder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "site_src"
-SHARD_PAGES = 6  # the sample vault has 18 searchable notes: three shards of 6
+
+
+@functools.cache
+def sample_pages() -> int:
+    """How many searchable pages the sample vault has (one build, without sharding)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out"
+        SiteBuilder(SAMPLE, out, options=BuildOptions(keep_cache=False)).build()
+        return len(searchable_urls(out))
+
+
+def shard_pages(shards: int) -> int:
+    """A shard size that cuts the sample's searchable pages into `shards` shards."""
+    return -(-sample_pages() // shards)
 
 
 @pytest.fixture(autouse=True)
 def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_PAGES", SHARD_PAGES)
+    monkeypatch.setattr(search, "SHARD_PAGES", shard_pages(3))
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +57,9 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     root = tmp_path_factory.mktemp("shards")
     outs = {}
     with pytest.MonkeyPatch.context() as patch:
-        for name, shard_pages in (("sharded", SHARD_PAGES), ("again", SHARD_PAGES), ("one", 0)):
-            patch.setattr(search, "SHARD_PAGES", shard_pages or 10_000)
+        three = shard_pages(3)
+        for name, size in (("sharded", three), ("again", three), ("one", 0)):
+            patch.setattr(search, "SHARD_PAGES", size or 10_000)
             outs[name] = root / name
             builder = SiteBuilder(SAMPLE, outs[name], options=BuildOptions(keep_cache=False))
             result = builder.build()
@@ -121,7 +138,7 @@ def test_every_searchable_page_is_in_exactly_one_shard(sample_builds: dict[str, 
     assert len(urls) == len(set(urls))
     assert sorted(urls) == sorted(searchable_urls(out))
     # The fewest shards of at most SHARD_PAGES, as even as they can be.
-    assert len(shards) == -(-len(urls) // SHARD_PAGES) == 3
+    assert len(shards) == -(-len(urls) // shard_pages(3)) == 3
     assert max(map(len, shards)) - min(map(len, shards)) <= 1
     # Shards follow the sorted output paths, so each shard's pages come after the last's.
     paths = [sorted(output_path(url) for url in shard) for shard in shards]
@@ -196,7 +213,7 @@ def test_a_refresh_swaps_in_every_shard_and_a_stopped_one_changes_nothing(
     assert not [p for p in (out / "_trellis").iterdir() if p.name.startswith(".")]
 
     # Fewer, larger shards this time: the old third shard must not outlive the swap.
-    monkeypatch.setattr(search, "SHARD_PAGES", 10)
+    monkeypatch.setattr(search, "SHARD_PAGES", shard_pages(2))
     assert builder.refresh_search(stop=lambda: False) is True
     assert not builder.search_stale
     assert shard_folders(out) == ["", "shard-2/"]

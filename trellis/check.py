@@ -17,6 +17,7 @@ from trellis.diagnostics import Diagnostics, FatalError, printable
 from trellis.model.index import PathIndex
 from trellis.public.site import PublicSite, build_public_site, looks_like_file, note_aliases
 from trellis.render.notes import NoteRenderer
+from trellis.render.queries import BOARD_EXTENSIONS, prepare_queries
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_vault
 
@@ -56,7 +57,10 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
         everything.add(note.rel_path, note, note_aliases(note))
     everything.finish()
     report.private_count = len(source.notes) - len(published)
-    NoteRenderer(site, report.diagnostics).parse_all()
+    notes = NoteRenderer(site, report.diagnostics)
+    notes.parse_all()
+    # Queries that cannot be evaluated, and missing bases or canvases, are warned about.
+    prepare_queries(site, notes, report.diagnostics, source.attachments)
     report.skipped = [f"{path}: {why}" for path, why in source.skipped]
     for note in site.notes:
         assert note.content is not None
@@ -65,7 +69,7 @@ def check_vault(vault: Path, overrides: dict[str, Any] | None = None) -> CheckRe
             if not path or site.resolve(link.target, note) is not None:
                 continue
             refused = site.attachment_problem(path, note)
-            if refused:
+            if refused and not path.lower().endswith(BOARD_EXTENSIONS):
                 report.skipped.append(f"{note.rel_path}:{link.line}: {path}: {refused}")
             if looks_like_file(path):
                 continue

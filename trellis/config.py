@@ -88,6 +88,11 @@ class Settings:
         "Trellis publishes (images, audio, video, PDF): served as they are, unchecked, so an "
         "`html` or `svg` listed here runs its scripts on the site's origin",
     )
+    publish_canvases: tuple[str, ...] = setting(
+        (),
+        "JSON Canvas boards published as pages, by vault path or pattern (`Boards/*.canvas`); "
+        "a canvas whose own `metadata.frontmatter` holds the publish flag is published too",
+    )
     git_dates: bool = setting(
         True,
         "when the vault is in a git repository, date notes without frontmatter dates by their "
@@ -210,7 +215,9 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
                 SETTINGS_FILE, f"setting {key!r} must be {wanted.__name__}, not {value!r}"
             )
             continue
-        if wanted is list:
+        if wanted is list and name == "publish_canvases":
+            value = _patterns(key, value, diagnostics)
+        elif wanted is list:
             value = _extensions(key, value, diagnostics)
         checked[name] = value
     settings = replace(settings, **checked)
@@ -234,3 +241,14 @@ def _extensions(key: str, values: list[Any], diagnostics: Diagnostics) -> tuple[
         else:
             diagnostics.warn(SETTINGS_FILE, f"setting {key!r}: {value!r} is not a file extension")
     return tuple(sorted(kept))
+
+
+def _patterns(key: str, values: list[Any], diagnostics: Diagnostics) -> tuple[str, ...]:
+    """Vault paths or glob patterns, as written; anything but a string is a warning."""
+    kept: list[str] = []
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            kept.append(value.strip().lstrip("/"))
+        else:
+            diagnostics.warn(SETTINGS_FILE, f"setting {key!r}: {value!r} is not a path pattern")
+    return tuple(dict.fromkeys(kept))

@@ -48,6 +48,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
+from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
@@ -190,6 +191,13 @@ def apply_edits(
             affected[id(shown)] = shown
         for embedding in graph.embedding(note):
             affected[id(embedding)] = embedding
+
+    moved = update_queries(notes, [edit.note for edit in edits])  # results the edits change
+    if moved is None:
+        return None
+    for note in moved:
+        for shown in [note, *graph.embedding(note)]:
+            affected[id(shown)] = shown
 
     state.drop(Stage.WRITE, {note.rel_path for note in affected.values()})
     state.enter(Stage.WRITE)

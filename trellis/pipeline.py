@@ -43,6 +43,7 @@ from trellis.build.state import BuildState, Stage
 from trellis.config import Settings, load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
+from trellis.emit.canvas import emit_canvases
 from trellis.emit.pages import PageKeys, digest, emit_note_pages
 from trellis.emit.search import (
     BUNDLE_DIR,
@@ -58,6 +59,7 @@ from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
+from trellis.render.queries import may_have_queries, prepare_queries
 from trellis.render.templates import (
     checked,
     create_environment,
@@ -173,7 +175,8 @@ class SiteBuilder:
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
                 plan = plan_build(site, self._parsed, self.options)
-                if plan.workers:
+                # Queries read every note in one view: such a vault renders in this process.
+                if plan.workers and not may_have_queries(site, source.attachments):
                     setup = RenderSetup(templates, keys, writer)
                     self._parsed, workers = parse_in_workers(
                         plan, site, notes, self._parsed, diagnostics, progress, setup
@@ -189,6 +192,8 @@ class SiteBuilder:
                 graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
                 if workers is not None:
                     workers.start_rendering(graph)
+            with clock("queries"):
+                notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
             state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
@@ -209,6 +214,7 @@ class SiteBuilder:
             )
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
+            result.pages_written += emit_canvases(notes.queries, pages, writer)
             with clock("search"):
                 # The index reads note pages only: unchanged pages, unchanged index.
                 search_key = digest(sorted(keys.current.items()))

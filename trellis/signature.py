@@ -36,7 +36,8 @@ def input_signature(
     unseen = dict(published)
     files: list[tuple[str, CheckedPath, bool]] = []
     for found in walk(FileTree.of(root, root, exclude), ignored):
-        by_content = found.rel_path.lower().endswith(".md")
+        # Bases and canvases are read by the build (queries, canvas pages): by content too.
+        by_content = found.rel_path.lower().endswith((".md", ".base", ".canvas"))
         files.append((found.rel_path, found.file, by_content))
         expected = unseen.pop(found.rel_path, None)
         if expected is not None and _digest_of(found.file) != expected:

@@ -60,8 +60,14 @@ class BodyKeys:
     notes must get the same keys as one process keying them all.
     """
 
-    def __init__(self, graph: LinkGraph, settings: Settings) -> None:
+    def __init__(
+        self,
+        graph: LinkGraph,
+        settings: Settings,
+        results: Callable[[PublishedNote], str] = lambda note: "",
+    ) -> None:
         self.graph = graph
+        self.results = results  # the digest of the query results a note shows
         self.settings = repr((settings.trust_html, settings.base_url))
         self._keys: dict[tuple[int, int], str] = {}
 
@@ -75,7 +81,11 @@ class BodyKeys:
                 if edge.embed and edge.target is not note:
                     embedded.append((edge.target.title, self.of(edge.target, depth + 1)))
         key = digest(
-            note.source.content_hash, self.settings, self.graph.resolved.get(note, []), embedded
+            note.source.content_hash,
+            self.settings,
+            self.graph.resolved.get(note, []),
+            embedded,
+            self.results(note),
         )
         self._keys[(id(note), depth)] = key
         return key
@@ -101,7 +111,7 @@ class NotePageWriter:
         self.pages = pages
         self.writer = writer
         self.keys = keys
-        self.bodies = BodyKeys(graph, site.settings)
+        self.bodies = BodyKeys(graph, site.settings, notes.query_digest)
 
     def write(self, note: PublishedNote) -> bool:
         """Write `note`'s page (its key goes into `keys.current`); True if it was rendered."""

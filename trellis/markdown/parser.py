@@ -25,6 +25,7 @@ from trellis.markdown.plugins.inline_fields import inline_fields_plugin
 from trellis.markdown.plugins.links import links_plugin
 from trellis.markdown.plugins.math import math_plugin
 from trellis.markdown.plugins.media import media_plugin
+from trellis.markdown.plugins.queries import is_inline_query, queries_plugin
 from trellis.markdown.plugins.raw_html import raw_html_plugin
 from trellis.markdown.plugins.tags import tags_plugin
 from trellis.markdown.plugins.tasks import tasks_plugin
@@ -49,6 +50,8 @@ class MarkdownHooks(Protocol):
     def embed_note(self, target: str, env: dict[str, Any]) -> str: ...
 
     def tag_href(self, tag: str) -> str: ...
+
+    def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None: ...
 
 
 class SchemeLinkify(LinkifyIt):
@@ -102,6 +105,8 @@ def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
     md.use(tasks_plugin)
     md.use(math_plugin)
     md.use(code_plugin)
+    if hasattr(hooks, "render_query"):  # the build's hooks; a test's may have none
+        md.use(queries_plugin, render_query=hooks.render_query)
     md.use(callouts_plugin)
     md.use(heading_ids_plugin)
     md.use(block_ids_plugin)
@@ -126,7 +131,13 @@ def first_paragraph_text(tokens: list[Any], limit: int = 200) -> str:
     """The plain text of the first visible paragraph, cut at a word before `limit`."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and not token.hidden and index + 1 < len(tokens):
-            text = " ".join(plain_text(tokens[index + 1].children, readable=True).split())
+            # Inline queries (`= expr`) are left out: their source is not what readers see.
+            children = [
+                child
+                for child in tokens[index + 1].children or []
+                if not (child.type == "code_inline" and is_inline_query(child.content))
+            ]
+            text = " ".join(plain_text(children, readable=True).split())
             if text:
                 if len(text) > limit:
                     text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

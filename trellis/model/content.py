@@ -45,6 +45,10 @@ class NoteContent:
     features: set[str] = field(default_factory=set)
     # The start of the first paragraph, as plain text (page descriptions, previews).
     description: str = ""
+    # What queries read of this note and the queries it holds (`trellis.query.facts`),
+    # worked out at parse time so a kept parse needs no tokens; None: not worked out.
+    query_facts: Any = None
+    queries: tuple[Any, ...] = ()
     _tokens: list[Any] | None = field(default=None, repr=False)
     # The markdown-it env of the parse (footnotes live there); rendering needs it back.
     _env: dict[str, Any] | None = field(default=None, repr=False)
@@ -89,6 +93,8 @@ class NoteContent:
             tags=self.tags,
             features=self.features,
             description=self.description,
+            query_facts=self.query_facts,
+            queries=self.queries,
         )
 
     def heading_id(self, path: list[str]) -> str | None:

@@ -120,6 +120,8 @@ def link_note(
         resolutions.append((link.target, resolved.href if resolved else None))
         if resolved is None:
             refused = site.attachment_problem(path, note) if path else None
+            if path.lower().endswith((".base", ".canvas")):
+                continue  # bases and canvases are embedded by trellis.render.queries, which warns
             if refused:
                 diagnostics.warn(note.rel_path, f"{path!r} not published: {refused}", link.line)
             elif path and (media_kind(path) or (looks_like_file(path) and _file_kind(path, link))):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from trellis.markdown.plugins.queries import is_inline_query
 from trellis.query.view import ItemFacts, PageFacts
 
 _TASK_MARKER = re.compile(r"\[([^\n\r\\])\][ \t]?")
@@ -133,6 +134,6 @@ def query_blocks(tokens: list[Any], env: dict[str, Any]) -> list[QueryBlock]:
         elif token.type == "inline" and token.children:
             line = _file_line(env, token.map[0]) + 1 if token.map else 1
             for child in token.children:
-                if child.type == "code_inline" and child.content.startswith("="):
+                if child.type == "code_inline" and is_inline_query(child.content):
                     found.append(QueryBlock("inline", child.content[1:].strip(), line))
     return found

@@ -84,23 +84,50 @@ class PublishedView:
         for record in self.records.values():
             self._index.add(record.path, record.path, record.aliases)
         self._index.finish()
-        self.outlinks: dict[str, tuple[Link, ...]] = {}
+        self.outlinks: dict[str, tuple[Link, ...]] = {
+            path: self._resolve_links(self.records[path]) for path in self.paths
+        }
+        self._index_links_and_tags()
+
+    def _resolve_links(self, record: NoteRecord) -> tuple[Link, ...]:
+        links: dict[tuple[str, str | None], Link] = {}
+        for target in record.links:
+            link = self.make_link(target, record.path)
+            if link.path is not None:
+                links.setdefault((link.path, link.subpath), link)
+        return tuple(links.values())
+
+    def _index_links_and_tags(self) -> None:
         self.inlinks: dict[str, list[str]] = defaultdict(list)
         self.tags: dict[str, set[str]] = defaultdict(set)  # lowercased tag and parents -> paths
         for path in self.paths:
-            record = self.records[path]
-            links: dict[tuple[str, str | None], Link] = {}
-            for target in record.links:
-                link = self.make_link(target, path)
-                if link.path is not None:
-                    links.setdefault((link.path, link.subpath), link)
-            self.outlinks[path] = tuple(links.values())
-            for target_path in dict.fromkeys(link.path for link in links.values()):
+            for target_path in dict.fromkeys(link.path for link in self.outlinks[path]):
                 self.inlinks[target_path].append(path)  # type: ignore[index]
-            for tag in record.tags:
+            for tag in self.records[path].tags:
                 for parent in sub_tags("#" + tag.lstrip("#")):
                     self.tags[parent.lower()].add(path)
         self._cache: dict[tuple[str, str], Any] = {}
+
+    def replaced(self, records: Iterable[NoteRecord]) -> PublishedView:
+        """This view with `records` in place of the notes of the same paths: what the
+        preview's fast path needs after body edits. Names and aliases are unchanged, so
+        every other note's links resolve as before and are not resolved again (at 10,000
+        notes that is most of making a view). A record that adds a note or changes its
+        aliases makes a whole new view."""
+        records = list(records)
+        if any(
+            r.path not in self.records or r.aliases != self.records[r.path].aliases for r in records
+        ):
+            return PublishedView([*self.records.values(), *records], self.zone, self.now)
+        new = object.__new__(PublishedView)
+        new.zone, new.now = self.zone, self.now
+        new.records = {**self.records, **{r.path: r for r in records}}
+        new.paths, new._index = self.paths, self._index
+        new.outlinks = dict(self.outlinks)
+        for record in records:
+            new.outlinks[record.path] = new._resolve_links(record)
+        new._index_links_and_tags()
+        return new
 
     # -- links ---------------------------------------------------------------------------
 

@@ -7,9 +7,10 @@ a stack, so cycles and runaway depth end in a placeholder instead of a recursion
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -21,6 +22,10 @@ from trellis.model.content import NoteContent
 from trellis.public.graph import MAX_EMBED_DEPTH
 from trellis.public.site import PublicSite, PublishedNote, ResolvedLink
 from trellis.public.urls import tag_path
+from trellis.query.facts import page_facts, query_blocks
+
+if TYPE_CHECKING:
+    from trellis.render.queries import QueryResults
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class NoteRenderer:
         self._stack: list[tuple[PublishedNote, str]] = []
         self._features: set[str] = set()  # browser features the page needs, embeds included
         self._embeds = 0
+        # The build's query results (`trellis.render.queries`), once evaluated; None: queries
+        # and base or canvas embeds show as code and placeholders.
+        self.queries: QueryResults | None = None
 
     # -- phase 1: parse -----------------------------------------------------------
 
@@ -56,6 +64,8 @@ class NoteRenderer:
             diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
             return parse_note(self.md, "", 0, note)
         self._warn_if_too_deep(note, content, diagnostics)
+        content.query_facts = page_facts(content.tokens, content.env)
+        content.queries = tuple(query_blocks(content.tokens, content.env))
         return content
 
     def _warn_if_too_deep(
@@ -103,6 +113,8 @@ class NoteRenderer:
             self._stack = []
         if not self.site.settings.trust_html:
             html = sanitize_html(html)
+        if self.queries is not None:
+            html = self.queries.fill_slots(html)
         return RenderedBody(html, frozenset(self._features))
 
     def _render_tokens(
@@ -151,6 +163,10 @@ class NoteRenderer:
     # -- hooks called by the Markdown plugins ------------------------------------------------
 
     def resolve_link(self, target: str, env: dict[str, Any]) -> ResolvedLink | None:
+        if self.queries is not None:  # a link to a published canvas leads to its page
+            href = self.queries.canvas_href(target, env.get("note"))
+            if href is not None:
+                return ResolvedLink(href)
         return self.site.resolve(target, env.get("note"))
 
     def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> ResolvedLink | None:
@@ -178,7 +194,35 @@ class NoteRenderer:
     def tag_href(self, tag: str) -> str:
         return self.site.href(tag_path(tag))
 
+    @contextmanager
+    def standalone(self) -> Iterator[None]:
+        """Embeds made outside a page's body (a canvas's file nodes) get their own stack and
+        footnote ids (from `e1001`: apart from the ids of the page's own embeds), whatever
+        page was rendered before: a canvas is the same in a clean and an incremental build."""
+        saved = (self._stack, self._features, self._embeds)
+        self._stack, self._features, self._embeds = [], set(), 1000
+        try:
+            yield
+        finally:
+            self._stack, self._features, self._embeds = saved
+
+    def render_query(self, language: str, source: str, env: dict[str, Any]) -> str | None:
+        html = None if self.queries is None else self.queries.render_query(language, source, env)
+        if html is not None:
+            self._features.add("queries")  # its stylesheet
+        return html
+
+    def query_digest(self, note: PublishedNote) -> str:
+        return "" if self.queries is None else self.queries.digest(note)
+
     def embed_note(self, target: str, env: dict[str, Any]) -> str:
+        if self.queries is not None:
+            board = self.queries.embed(target, env)
+            if board is not None:
+                self._features.add("queries")
+                if "trellis-slot-" in board:
+                    self._features.add("canvas")
+                return board
         resolved = self.site.resolve(target, env.get("note"))
         if resolved is None or resolved.note is None or resolved.note.content is None:
             return _placeholder("This note is not published.")

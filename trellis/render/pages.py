@@ -8,7 +8,7 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from jinja2 import Environment
@@ -24,69 +24,15 @@ from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import output_file, path_slug, tag_path
 from trellis.render.notes import RenderedBody
-
-
-@dataclass(frozen=True)
-class NoteDate:
-    kind: str  # "created" or "updated"
-    iso: str
-    text: str
-
-
-@dataclass(frozen=True)
-class NoteLink:
-    title: str
-    href: str
-    folder: str = ""
-    context: str = ""
-    icon: str = ""
-    # On list pages (folders, tags, the home list): what a reader chooses by.
-    description: str = ""
-    date: NoteDate | None = None
-    tags: tuple[TagLink, ...] = ()
-
-
-@dataclass(frozen=True)
-class TagLink:
-    name: str
-    href: str
-    count: int = 0
-
-
-@dataclass
-class TagNode:
-    """One level of a nested tag on the tags page: `garden` holding `garden/herbs`."""
-
-    label: str  # the last segment
-    link: TagLink
-    children: list[TagNode] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Crumb:
-    title: str
-    href: str
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    level: int
-    text: str
-    id: str
-
-
-@dataclass(frozen=True)
-class Page:
-    output_path: str
-    html: str
-
-
-@dataclass
-class FolderListing:
-    title: str
-    href: str
-    notes: list[NoteLink] = field(default_factory=list)
-    folders: list[NoteLink] = field(default_factory=list)
+from trellis.render.page_records import (
+    Crumb,
+    NoteDate,
+    NoteLink,
+    Page,
+    TagLink,
+    TagNode,
+    TocEntry,
+)
 
 
 class PageRenderer:
