@@ -321,6 +321,11 @@ def test_any_saves_give_what_a_clean_build_gives(saves: list[tuple[str, int, str
                 lines[at] = text
             else:
                 lines.insert(at, text)
+            if "\n".join(lines) == path.read_text(encoding="utf-8"):
+                # The same bytes saved again change nothing (not even a file-time date), which
+                # a clean build cannot know: test_a_save_of_the_same_bytes_changes_nothing.
+                event("same bytes")
+                continue
             path.write_text("\n".join(lines), encoding="utf-8")
             if builder.apply_edits([path]) is None:
                 event("full build")
@@ -333,6 +338,24 @@ def test_any_saves_give_what_a_clean_build_gives(saves: list[tuple[str, int, str
             mine, theirs = site_files(out), site_files(clean)
             assert sorted(mine) == sorted(theirs)
             assert [name for name in theirs if mine[name] != theirs[name]] == []
+
+
+def test_a_save_of_the_same_bytes_changes_nothing(tmp_path: Path) -> None:
+    """A note dated by its file's time is dated when its bytes changed (`trellis.build.cache`):
+    saving it unchanged moves no date, on the fast path as in a full build."""
+    vault = write_vault(tmp_path / "vault", SMALL_VAULT)
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    before = site_files(out)
+    path = vault / "Delta.md"
+    later = path.stat().st_mtime_ns + 86_400 * 10**9
+    path.write_bytes(path.read_bytes())
+    os.utime(path, ns=(later, later))
+    applied = builder.apply_edits([path])
+    assert applied is not None and applied.pages_rendered == 0
+    assert site_files(out) == before
+    builder.build(out=tmp_path / "full")
+    assert site_files(tmp_path / "full") == before
 
 
 def test_a_running_index_refresh_is_killed_when_told_to_stop(tmp_path: Path) -> None:

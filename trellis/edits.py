@@ -125,19 +125,21 @@ def plan_edits(live: LiveSite, changed: Iterable[Path]) -> list[NoteEdit] | None
             return None  # a page entering or leaving search: the index is made again
         if note.episode is not None:
             return None
-        # The same bytes saved again still move the note's date (when it comes from the file).
-        if (source.content_hash, source.mtime) != (old.content_hash, old.mtime):
+        # The same bytes saved again change nothing, not even a date taken from the file's
+        # time: it is the time the bytes changed, as a full build has it (`build.cache`).
+        if source.content_hash != old.content_hash:
             edits.append(NoteEdit(note, source))
     return edits
 
 
 def apply_edits(
-    live: LiveSite, edits: list[NoteEdit], page_keys: dict[str, str]
+    live: LiveSite, edits: list[NoteEdit], page_keys: dict[str, str], page_digests: dict[str, str]
 ) -> EditsApplied | None:
     """Parse, link, render and write what `edits` change; None if it turns out to be more.
 
     On None the model is left half-updated: the caller must run a full build, which makes
-    a new model from the vault. `page_keys` (output path -> key) is updated in place.
+    a new model from the vault. `page_keys` (output path -> key) and `page_digests` (output
+    path -> hash of the page's bytes) are updated in place.
     """
     if not edits:
         return EditsApplied(0, 0, {}, 0)
@@ -161,7 +163,9 @@ def apply_edits(
         warnings = parse_note(notes, note)
         state.add(Stage.PARSE, warnings)
         assert note.content is not None and old_content is not None
-        parses[note.rel_path] = ParsedEntry(edit.source.content_hash, note.content, warnings)
+        parses[note.rel_path] = ParsedEntry(
+            edit.source.content_hash, note.content, warnings, edit.source.mtime
+        )
         if looks_like_episode(note):
             return None
         tags_moved.update({*old_tags, *note.tags})  # the tag pages listing the note
@@ -202,12 +206,13 @@ def apply_edits(
         live.pages = pages = PageRenderer(site, pages.env, graph)
     # The pages of the folder itself are "the last output": a page whose key is unchanged
     # stays as it is, the others are rendered, by the code a whole build uses.
-    keys = PageKeys(page_keys, live.out, live.theme)
+    keys = PageKeys(page_keys, live.out, live.theme, previous_digests=page_digests)
     note_pages = NotePageWriter(site, notes, pages, graph, writer, keys)
     rendered = sum(
         note_pages.write(note) for note in sorted(affected.values(), key=lambda n: n.rel_path)
     )
     page_keys.update(keys.current)
+    page_digests.update(keys.current_digests)
     ctx = EmitContext(site, pages, graph, writer, report, live.vault)
     if Input.DISPLAY not in changed:  # else every list showing the note may differ
         ctx.tags = tags_moved

@@ -8,7 +8,8 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 - a note whose bytes are unchanged keeps its parse (tokens are re-made only if needed);
 - every page has a key, a digest of everything its HTML depends on (its note, the hrefs of
   its links, the notes it embeds, its backlinks, the templates, the settings, Trellis's
-  version); a page whose key is unchanged is not rendered but linked from the last output;
+  version); a page whose key is unchanged is not rendered but linked from the last output,
+  when its file there still hashes as recorded (a restored copy of the output is checked);
 - when nothing at all changed (every note's bytes, the bytes of every attachment it
   published, the templates, assets and settings: `trellis.signature`, never sizes and
   times alone), the last output is kept as it is.
@@ -24,7 +25,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from trellis.build.cache import ParsedEntry, Summary, cache_bytes, read_cache, theme_signature
+from trellis.build.cache import (
+    ParsedEntry,
+    Summary,
+    cache_bytes,
+    keep_file_times,
+    read_cache,
+    theme_signature,
+)
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.options import BuildOptions
@@ -78,6 +86,7 @@ class SiteBuilder:
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
         self._page_keys: dict[str, str] = {}
+        self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
         # The attachments the last build published (vault path -> hash of their bytes).
         self._published_attachments: dict[str, str] = {}
@@ -101,6 +110,7 @@ class SiteBuilder:
             return
         self._parsed = data["parsed"]
         self._page_keys = data["page_keys"]
+        self._page_digests = data["page_digests"]
         self._published_urls = data.get("urls", [])
         if (self.out / MARKER).is_file():
             self._last_out = self.out
@@ -147,13 +157,14 @@ class SiteBuilder:
             source = read_vault(
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
+            keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         result.site = site
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = theme_signature(self.vault)
-        keys = PageKeys(self._page_keys, self._last_out, theme)
+        keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
 
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
@@ -235,6 +246,7 @@ class SiteBuilder:
                     cache = cache_bytes(
                         self._parsed,
                         keys.current,
+                        keys.current_digests,
                         inputs,
                         summary,
                         search_key,
@@ -248,6 +260,7 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._page_digests = keys.current_digests
         self._published_attachments = site.published_attachments
         self._search_key, self._searchable = search_key, searchable
         self._published_urls = urls
@@ -289,7 +302,7 @@ class SiteBuilder:
             if edits is None:
                 return None
             self._live = None  # half-updated until `apply_edits` succeeds
-            applied = apply_edits(live, edits, self._page_keys)
+            applied = apply_edits(live, edits, self._page_keys, self._page_digests)
             if applied is None:
                 return None
         self._live = live

@@ -4,6 +4,17 @@ Why: the command line runs a build per process, so what a build can reuse (each 
 parse, each page's key, what it published) goes into a cache file beside the output folder,
 never inside it (it names private link targets and warnings about private notes, and must
 never be deployed); `serve` keeps the same things in memory.
+
+The cache is portable (a CI job restores it, with the vault and the output, into a new
+folder where every file time is new): what it holds is keyed by content and settings, never
+by absolute paths or file times. Two things make that so:
+
+- a note dated by its file's time (no frontmatter date, no git history) keeps the time the
+  build that first saw its current bytes used (`ParsedEntry.file_time`, `keep_file_times`):
+  a checkout or a restored copy changes no page, and an edited note takes its file's time,
+  as a build without the cache would;
+- a page is taken over from the output folder only when its bytes hash as the cache
+  recorded (`PageKeys.previous_digests`), so an output from another build is not trusted.
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +32,10 @@ from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
+from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass
@@ -32,6 +45,19 @@ class ParsedEntry:
     content_hash: str
     content: NoteContent
     warnings: list[Diagnostic]
+    # The file time the note had when a build first saw these bytes (its date, when nothing
+    # else dates it): a copy with new file times keeps the dates its pages show.
+    file_time: float = 0.0
+
+
+def keep_file_times(notes: Iterable[SourceNote], parsed: dict[str, ParsedEntry]) -> None:
+    """Give each note whose bytes are those of its kept parse the file time kept with it.
+
+    Run before anything reads a note's dates (`SourceNote.dates` is worked out once)."""
+    for note in notes:
+        kept = parsed.get(note.rel_path)
+        if kept is not None and kept.content_hash == note.content_hash and kept.file_time:
+            note.mtime = kept.file_time
 
 
 @dataclass(frozen=True)
@@ -59,6 +85,7 @@ def read_cache(path: Path) -> dict[str, Any] | None:
 def cache_bytes(
     parsed: dict[str, ParsedEntry],
     page_keys: dict[str, str],
+    page_digests: dict[str, str],
     inputs: str,
     summary: Summary,
     search_key: str,
@@ -67,13 +94,16 @@ def cache_bytes(
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
-        rel_path: ParsedEntry(entry.content_hash, entry.content.without_tokens(), entry.warnings)
+        rel_path: ParsedEntry(
+            entry.content_hash, entry.content.without_tokens(), entry.warnings, entry.file_time
+        )
         for rel_path, entry in parsed.items()
     }
     data = {
         "version": (CACHE_VERSION, output_versions()),
         "parsed": kept,
         "page_keys": page_keys,
+        "page_digests": page_digests,
         "inputs": inputs,
         "summary": summary,
         "search_key": search_key,

@@ -217,6 +217,8 @@ class ParallelNotes:
         for index, note in enumerate(self.site.notes):
             page = pages[index]
             keys.current[note.output_path] = page.key
+            if page.digest:
+                keys.current_digests[note.output_path] = page.digest
             self.site.diagnostics.extend(page.warnings)
             written.pages += 1
             written.rendered += page.rendered
@@ -369,8 +371,9 @@ class _WorkerJob:
             with new_warnings(site.diagnostics) as warnings:
                 rendered = note_pages.write(note)
             self.tokens.release()
-            key = setup.keys.current[note.output_path]
-            written.append(WrittenPage(index, key, rendered, warnings))
+            output = note.output_path
+            key, digest = setup.keys.current[output], setup.keys.current_digests.get(output, "")
+            written.append(WrittenPage(index, key, digest, rendered, warnings))
             progress.step()
         progress.flush()
         return written

@@ -36,6 +36,7 @@ EpisodeNote = tuple[int, NoteContent | None, Episode | None, list[Diagnostic]]
 class WrittenPage:
     index: int  # the note's index in `PublicSite.notes`
     key: str  # its page key
+    digest: str  # the hash of the page's bytes (`page_digest`)
     rendered: bool  # made this time (else taken over from the last output)
     warnings: list[Diagnostic]  # given while writing it
 

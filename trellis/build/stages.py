@@ -34,7 +34,7 @@ def parse_in_process(
         else:
             warnings = parse_note(notes, note)
             assert note.content is not None
-            entry = ParsedEntry(note.source.content_hash, note.content, warnings)
+            entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
         progress.advance()
@@ -67,7 +67,7 @@ def parse_in_workers(
             entry = kept[note.rel_path]
         else:
             note.content, warnings = parsed[index]
-            entry = ParsedEntry(note.source.content_hash, note.content, warnings)
+            entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
     for index, content, episode, warnings in episodes:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics, FatalError
-from trellis.emit.writer import MARKER, TEMPORARY_SUFFIX, OutputWriter
+from trellis.emit.writer import MARKER, TEMPORARY_SUFFIX, OutputWriter, hashes_to
 from trellis.vault.files import CheckedPath
 
 
@@ -79,6 +79,10 @@ class InPlaceWriter(OutputWriter):
                 break
             folder = folder.parent
 
-    def reuse(self, rel_path: str, previous: Path) -> bool:
-        """A file of this very folder is in place already; nothing else can be taken over."""
-        return previous.absolute() == self.out and (self.out / rel_path).is_file()
+    def reuse(self, rel_path: str, previous: Path, digest: str = "") -> bool:
+        """A file of this very folder is in place already (with `digest`, holding bytes
+        that hash to it); nothing else can be taken over."""
+        path = self.out / rel_path
+        if previous.absolute() != self.out or not path.is_file():
+            return False
+        return not digest or hashes_to(path, self.out, digest)

@@ -1,7 +1,8 @@
 """Write one HTML page per published note, the home page and the 404 page.
 
 A note page is rendered only when its key changed since the last build; otherwise the file
-the last build wrote is taken over as it is (`OutputWriter.reuse`).
+the last build wrote is taken over as it is (`OutputWriter.reuse`), provided its bytes
+still hash as that build recorded: the output folder may have been restored from elsewhere.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class PageKeys:
     previous_out: Path | None = None
     theme: str = ""
     current: dict[str, str] = field(default_factory=dict)
+    # The hash of each page's bytes (output path -> `page_digest`), as written.
+    previous_digests: dict[str, str] = field(default_factory=dict)
+    current_digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,6 +45,11 @@ class NotePagesWritten:
 
 def digest(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def page_digest(data: bytes) -> str:
+    """The hash a page's bytes are recorded by (`file_digest`'s, to check files with it)."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 class BodyKeys:
@@ -111,14 +120,19 @@ class NotePageWriter:
         key = digest(keys.theme, self.bodies.of(note), context)
         output = note.output_path
         keys.current[output] = key
+        recorded = keys.previous_digests.get(output, "")
         if (
             keys.previous_out is not None
+            and recorded
             and keys.previous.get(output) == key
-            and self.writer.reuse(output, keys.previous_out)
+            and self.writer.reuse(output, keys.previous_out, recorded)
         ):
+            keys.current_digests[output] = recorded
             return False
         page = self.pages.render_note(note, context, self.notes.render_body(note))
-        self.writer.write_text(page.output_path, page.html)
+        data = page.html.encode("utf-8")
+        self.writer.write_bytes(page.output_path, data)
+        keys.current_digests[output] = page_digest(data)
         return True
 
 

@@ -56,6 +56,15 @@ def copy_checked(handle: BinaryIO, info: os.stat_result, target: Path) -> str:
     return digest.hexdigest()
 
 
+def hashes_to(path: Path, base: Path, digest: str) -> bool:
+    """Does the regular file `path` (no symlink followed) hold bytes hashing to `digest`?"""
+    try:
+        with CheckedPath(base.absolute(), path.absolute()).open() as (handle, _):
+            return file_digest(handle) == digest
+    except OSError:
+        return False
+
+
 def cache_path(out: Path, folder: Path | None = None) -> Path:
     """The build cache of the output folder `out`: in `folder` (setting `cache_dir`), else
     beside the output folder; never inside it, so it is never deployed."""
@@ -277,14 +286,17 @@ class OutputWriter:
             return False
         return True
 
-    def reuse(self, rel_path: str, previous: Path) -> bool:
+    def reuse(self, rel_path: str, previous: Path, digest: str = "") -> bool:
         """Take over `previous/rel_path` (a file an earlier build wrote) unchanged.
 
         A hard link when the file system allows it (no bytes copied), else a copy. False when
-        there is no such file, and the caller renders the page instead.
+        there is no such file, or (with `digest`) its bytes do not hash to it: the caller
+        renders the page instead.
         """
         source = previous / rel_path
         if not source.is_file() or source.is_symlink():
+            return False
+        if digest and not hashes_to(source, previous, digest):
             return False
         path = self._target(rel_path)
         if path is None:
