@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_vault import Manifest, generate_vault  # noqa: E402
+from trellis.build.options import BuildOptions  # noqa: E402
 from trellis.pipeline import SiteBuilder, build  # noqa: E402
 
 STATUSES = ["read", "reading", "want"]
@@ -87,8 +88,9 @@ def timed_build(vault: Path, out: Path) -> tuple[float, dict[str, float], int]:
 
 
 def preview_saves(vault: Path, work: Path, notes: list[Path], edits: int) -> dict[str, Any]:
-    builder = SiteBuilder(vault, work / "served")
-    builder.keep_cache, builder.keep_live = False, True
+    builder = SiteBuilder(
+        vault, work / "served", options=BuildOptions(keep_cache=False, keep_live=True)
+    )
     started = time.perf_counter()
     builder.build()
     first = time.perf_counter() - started

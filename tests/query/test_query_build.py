@@ -7,6 +7,9 @@ from pathlib import Path
 
 from helpers import PUBLISHED, build_vault, published
 
+from trellis.build.options import BuildOptions
+from trellis.pipeline import SiteBuilder
+
 BOOKS = {
     "Books/Dune.md": published("- [ ] reread [[Emma]]\n", rating=5, genre="scifi"),
     "Books/Emma.md": published("Emma.\n", rating=4, genre="classic"),
@@ -120,12 +123,10 @@ def test_an_unpublished_canvas_embed_is_a_placeholder_with_a_warning(tmp_path: P
 
 
 def test_a_first_query_saved_in_the_preview_is_run(tmp_path: Path) -> None:
-    from trellis.pipeline import SiteBuilder
-
     vault = tmp_path / "vault"
     build_vault(tmp_path, {"Home.md": PUBLISHED + "Nothing yet.\n", **BOOKS})
-    builder = SiteBuilder(vault, tmp_path / "served")
-    builder.keep_cache, builder.keep_live = False, True
+    preview = BuildOptions(keep_cache=False, keep_live=True)
+    builder = SiteBuilder(vault, tmp_path / "served", options=preview)
     builder.build()
     (vault / "Home.md").write_text(PUBLISHED + '```dataview\nLIST FROM "Books"\n```\n')
     out = tmp_path / "served"

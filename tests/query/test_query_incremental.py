@@ -13,6 +13,7 @@ from helpers import write_vault
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from trellis.build.options import BuildOptions
 from trellis.emit.search import BUNDLE_DIR
 from trellis.pipeline import SiteBuilder, build
 
@@ -138,8 +139,9 @@ def test_cached_and_preview_builds_equal_a_clean_build(
         vault = write_vault(root / "vault", vault_files(states))
         cli_out = root / "cli"
         build(vault, cli_out, {"jobs": 1})
-        preview = SiteBuilder(vault, root / "preview")
-        preview.keep_cache, preview.keep_live = False, True
+        preview = SiteBuilder(
+            vault, root / "preview", options=BuildOptions(keep_cache=False, keep_live=True)
+        )
         preview.build()
         preview_out = root / "preview"
         for number, (name, key, data) in enumerate(edits):
