@@ -64,10 +64,10 @@ def test_the_sample_has_published_notes():
     assert sum(map(_published, NOTES)) >= 15
 
 
-@pytest.mark.parametrize("path", NOTES, ids=lambda p: str(p.relative_to(SAMPLE)))
+@pytest.mark.parametrize(
+    "path", [p for p in NOTES if _published(p)], ids=lambda p: str(p.relative_to(SAMPLE))
+)
 def test_published_sample_notes_are_not_hard_wrapped(path: Path):
-    if not _published(path):
-        pytest.skip("not published")
     body = frontmatter.loads(path.read_text(encoding="utf-8")).content
     wrapped = soft_breaks(body)
     assert not wrapped, f"{path.name}: hard-wrapped lines (join each paragraph into one): {wrapped}"
