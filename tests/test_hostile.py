@@ -39,29 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ".out.trellis-cache"
 PLAN = hostile_expectations()
 
-# Bugs outside trellis/vault/ that these tests found; each test stays, marked strict xfail.
-HASH_LINK_BUG = (
-    "trellis/markdown/plugins/links.py note_target: `[x](Odd%20%23hash.md)` is unquoted to "
-    "'Odd #hash.md' and then split at '#' by PublicSite.resolve, so a note whose name holds "
-    "'#' cannot be linked; split the fragment off before unquoting the path"
-)
-
-
-def _known_bug(expected: Expected) -> str | None:
-    return None
-
 
 def _warning_params(with_line: bool) -> list[object]:
     params = []
     for expected in PLAN["warnings"]:
         if with_line and expected["line"] is None:
             continue
-        bug = _known_bug(expected)
-        marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
         name = f"{expected['path']}:{expected['line']}:{expected['fragment']}"
-        params.append(
-            pytest.param(expected, id=name.encode("ascii", "replace").decode(), marks=marks)
-        )
+        params.append(pytest.param(expected, id=name.encode("ascii", "replace").decode()))
     return params
 
 
@@ -245,9 +230,6 @@ def test_every_page_is_well_formed(hostile: HostileBuild) -> None:
             markdown,
             url,
             id=markdown.encode("ascii", "replace").decode(),
-            marks=[pytest.mark.xfail(strict=True, reason=HASH_LINK_BUG)]
-            if "%23" in markdown
-            else [],
         )
         for markdown, url in HUB_LINKS
     ],

@@ -19,8 +19,11 @@ T = TypeVar("T")
 
 
 def normalise_target(target: str, strip_md: bool = True) -> str:
-    """Lowercased POSIX path without leading `/` or `./`, and without `.md` if asked."""
-    target = target.strip().replace("\\", "/").lstrip("/")
+    """Lowercased POSIX path without leading `/` or `./`, and without `.md` if asked.
+
+    `%23` is `#`: a Markdown link to a note whose name holds `#` keeps it escaped in its
+    target (`Odd %23hash.md`), since a bare `#` there starts the heading part."""
+    target = target.strip().replace("\\", "/").lstrip("/").replace("%23", "#")
     while target.startswith("./"):
         target = target[2:]
     lowered = target.lower()

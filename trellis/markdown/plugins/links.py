@@ -42,7 +42,8 @@ def note_target(href: str) -> str | None:
     ):
         return None
     fragment = unquote(parts.fragment)
-    return path + (f"#{fragment}" if fragment else "")
+    # A `#` of the name (`Odd%20%23hash.md`) stays escaped: targets split at the first `#`.
+    return path.replace("#", "%23") + (f"#{fragment}" if fragment else "")
 
 
 def _record(state: StateCore) -> None:
