@@ -116,7 +116,11 @@ def test_each_page_names_only_its_neighbourhood_two_steps_deep(tmp_path: Path) -
         ("/zeta/", 1, 2),
     ]
     assert local["nodes"][0] == {
-        "id": "/alpha/", "url": "/alpha/", "title": "Alpha", "degree": 2, "depth": 1
+        "id": "/alpha/",
+        "url": "/alpha/",
+        "title": "Alpha",
+        "degree": 2,
+        "depth": 1,
     }
     whole = graph(site)
     ids = {n["id"] for n in local["nodes"]}
