@@ -1,6 +1,10 @@
 // Trellis graph views: the local graph beside a note and the whole garden on /graph/.
-// Both read `_trellis/graph.json` (published notes only, written at build time) and draw it
-// with the vendored force-graph library, loaded only when a graph scrolls into view.
+// A note page reads only its own neighbourhood file (the notes two steps around it); the
+// global graph page reads `_trellis/graph.json`. Both are written at build time from the
+// published notes only, and drawn with the vendored force-graph library, loaded only when a
+// graph scrolls into view. The layout runs to rest off-screen and is fitted to the box before
+// the canvas is shown, so it never starts as a clump. Labels go by importance (links), never
+// overlap and stay inside the box; zooming in makes room for more of them.
 // Colours come from the theme's CSS variables and follow the light/dark switch.
 (function () {
   "use strict";
@@ -43,12 +47,13 @@
       link: v("--background-modifier-border", "#e3e3e3"),
       linkActive: v("--text-accent", "#705dcf"),
       label: v("--text-normal", "#222222"),
-      faint: v("--text-faint", "#8a8a8a"),
+      faint: v("--text-muted", "#5c5c5c"),
+      halo: v("--background-secondary", "#f6f6f6"),
       font: v("--font-text", "sans-serif"),
     };
   }
 
-  // Undirected neighbours of every node id, and each node's degree.
+  // Undirected neighbours of every node id.
   function index(data) {
     const neighbours = new Map(data.nodes.map((n) => [n.id, new Set()]));
     for (const edge of data.edges) {
@@ -60,7 +65,8 @@
   }
 
   // The nodes within `depth` steps of `current` and the edges among them (fresh objects:
-  // force-graph writes positions into them).
+  // force-graph writes positions into them). A neighbourhood file carries each node's degree
+  // in the whole garden; the global file does not, so it is counted here.
   function subgraph(data, neighbours, current, depth) {
     let keep;
     if (current === null) {
@@ -79,12 +85,12 @@
       }
     }
     const nodes = data.nodes.filter((n) => keep.has(n.id)).map(function (n) {
-      const degree = (neighbours.get(n.id) || new Set()).size;
-      return { id: n.id, url: n.url, title: n.title, tags: n.tags, degree: degree,
+      const degree = n.degree !== undefined ? n.degree : (neighbours.get(n.id) || new Set()).size;
+      return { id: n.id, url: n.url, title: n.title, degree: degree,
                val: 1 + Math.min(degree, 40) / 4 };
     });
     if (current !== null) {
-      // Painted in array order: the current note last, so its disc and label stay on top.
+      // Painted in array order: the current note last, so its disc stays on top.
       nodes.sort((a, b) => (a.id === current) - (b.id === current));
     }
     const seen = new Set();
@@ -97,6 +103,54 @@
       links.push({ source: edge.source, target: edge.target, type: edge.type });
     }
     return { nodes: nodes, links: links };
+  }
+
+  // Labels, most important first: the current note, the hovered one and its neighbours,
+  // then by number of links. Each is placed (in CSS pixels of the canvas) under its disc, or
+  // above it near the bottom edge, shifted sideways to stay inside the box, and skipped when
+  // it would overlap one already placed. Returns what was drawn (for tests).
+  function drawLabels(ctx, graph, nodes, order, opts) {
+    const width = graph.width(), height = graph.height();
+    const ratio = ctx.canvas.width / width;
+    const pad = 3, gap = 2, size = opts.fontSize;
+    const placed = [];
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = size + "px " + opts.colours.font;
+    ctx.textBaseline = "top";
+    ctx.textAlign = "left";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = opts.colours.halo;
+    const scale = graph.zoom();
+    for (const node of order(nodes)) {
+      if (node.x === undefined) continue;
+      const at = graph.graph2ScreenCoords(node.x, node.y);
+      if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue; // not in view
+      let text = node.title;
+      let w = ctx.measureText(text).width;
+      while (w > width - 2 * pad && text.length > 2) {
+        text = text.slice(0, -2) + "…";
+        w = ctx.measureText(text).width;
+      }
+      const radius = Math.sqrt(node.val) * graph.nodeRelSize() * scale * (node.id === opts.current ? 1.4 : 1);
+      let top = at.y + radius + gap;
+      if (top + size > height - pad) top = at.y - radius - gap - size;
+      if (top < pad) continue;
+      const left = Math.min(Math.max(at.x - w / 2, pad), width - pad - w);
+      const box = { left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 };
+      const important = node.id === opts.current || node === opts.hovered;
+      if (!important && placed.some((o) => box.left < o.right && o.left < box.right &&
+                                           box.top < o.bottom && o.top < box.bottom)) continue;
+      const faded = opts.hoverSet.size && !opts.hoverSet.has(node.id);
+      ctx.globalAlpha = faded ? 0.3 : 1;
+      ctx.fillStyle = important ? opts.colours.label : opts.colours.faint;
+      ctx.strokeText(text, left, top);
+      ctx.fillText(text, left, top);
+      placed.push(Object.assign(box, { title: node.title, text: text }));
+    }
+    ctx.restore();
+    return placed;
   }
 
   function gravity(strength) {
@@ -130,7 +184,8 @@
 
   function draw(ForceGraph, view, data) {
     const mode = view.dataset.graphMode;
-    const current = mode === "local" ? view.dataset.graphCurrent : null;
+    const local = mode === "local";
+    const current = local ? view.dataset.graphCurrent : null;
     const panel = view.closest(".graph-panel");
     const list = panel ? panel.querySelector(".graph-list") : null;
     const neighbours = index(data);
@@ -140,15 +195,15 @@
       return;
     }
     let depth = Number(view.dataset.graphDepth || 1);
-    if (mode === "local") {
+    if (local) {
       const saved = Number(localStorage.getItem(DEPTH_KEY));
       if (saved === 1 || saved === 2) depth = saved;
     }
     let colours = palette();
     let hovered = null;
     let hoverSet = new Set();
-    let fitted = false;
-    let many = false; // a crowded picture: labels only when zoomed in or near the pointer
+    let byImportance = [];
+    const linked = (link) => hovered && (link.source === hovered || link.target === hovered);
 
     const graph = new ForceGraph(view)
       .width(view.clientWidth)
@@ -156,23 +211,22 @@
       .backgroundColor("rgba(0,0,0,0)")
       .nodeId("id")
       .nodeVal("val")
-      .nodeRelSize(mode === "local" ? 3 : 2.5)
+      .nodeRelSize(local ? 3 : 2.5)
       .nodeLabel(() => "")
-      .linkColor((link) => (hovered && (link.source === hovered || link.target === hovered)
-        ? colours.linkActive : colours.link))
-      .linkWidth((link) => (hovered && (link.source === hovered || link.target === hovered) ? 1.5 : 1))
-      .linkDirectionalArrowLength(mode === "local" ? 3 : 0)
+      .linkColor((link) => (linked(link) ? colours.linkActive : colours.link))
+      .linkWidth((link) => (linked(link) ? 1.5 : 1))
+      .linkDirectionalArrowLength(local ? 3 : 0)
       .linkDirectionalArrowRelPos(1)
       .linkLineDash((link) => (link.type === "embed" ? [2, 2] : null))
-      .warmupTicks(mode === "local" ? 80 : 0) // a small graph appears already laid out
-      .cooldownTicks(mode === "local" ? 60 : 400)
-      .d3AlphaDecay(mode === "local" ? 0.04 : 0.0228)
-      .cooldownTime(mode === "local" ? 3000 : 10000)
+      // The whole simulation runs off-screen (it stops early once at rest) and the engine
+      // stops on the first frame: what is shown first is the settled layout.
+      .d3AlphaDecay(local ? 0.04 : 0.0228)
+      .warmupTicks(1000)
+      .cooldownTicks(0)
       .nodeCanvasObject(function (node, ctx, scale) {
         const radius = Math.sqrt(node.val) * graph.nodeRelSize();
         const isCurrent = node.id === current;
-        const faded = hovered && !hoverSet.has(node.id);
-        ctx.globalAlpha = faded ? 0.3 : 1;
+        ctx.globalAlpha = hovered && !hoverSet.has(node.id) ? 0.3 : 1;
         ctx.beginPath();
         ctx.arc(node.x, node.y, isCurrent ? radius * 1.4 : radius, 0, 2 * Math.PI);
         ctx.fillStyle = isCurrent ? colours.current : node === hovered ? colours.hover : colours.node;
@@ -182,18 +236,13 @@
           ctx.strokeStyle = colours.label;
           ctx.stroke();
         }
-        const showLabel = !many || isCurrent || hoverSet.has(node.id) ||
-          scale > (mode === "local" ? 1.6 : 2.2) || (node.degree > 25 && scale > 0.9);
-        if (showLabel) {
-          const size = Math.max(10 / scale, 1.5);
-          ctx.font = size + "px " + colours.font;
-          ctx.textAlign = "center";
-          ctx.textBaseline = "top";
-          ctx.fillStyle = isCurrent || node === hovered ? colours.label : colours.faint;
-          const title = node.title.length > 40 ? node.title.slice(0, 39) + "…" : node.title;
-          ctx.fillText(title, node.x, node.y + radius + 2 / scale);
-        }
         ctx.globalAlpha = 1;
+      })
+      .onRenderFramePost(function (ctx) {
+        view.graphLabels = drawLabels(ctx, graph, graph.graphData().nodes, () => byImportance, {
+          colours: colours, current: current, hovered: hovered, hoverSet: hoverSet,
+          fontSize: local ? 10 : 11,
+        });
       })
       .onNodeHover(function (node) {
         hovered = node || null;
@@ -205,35 +254,39 @@
         } else {
           view.removeAttribute("title");
         }
+        rank();
         view.style.cursor = node ? "pointer" : "";
       })
       .onNodeClick(function (node) {
         if (node.id !== current) window.location.assign(node.url);
       })
       .onEngineStop(function () {
-        if (fitted) return;
-        fitted = true;
-        graph.zoomToFit(300, mode === "local" ? 40 : 90); // room for labels at the edge
-        setTimeout(() => { view.dataset.graphState = "ready"; }, 350); // after the zoom
+        if (view.dataset.graphState !== "drawing") return; // a node dragged and let go
+        graph.zoomToFit(0, local ? 24 : 40);
+        // Shown once a frame has been painted at the fitted zoom.
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          view.dataset.graphState = "ready";
+        }));
       });
     // Pull every node gently towards the middle, so notes without links stay near the rest
     // instead of drifting to the edge and shrinking the picture when it is fitted.
-    graph.d3Force("gravity", gravity(mode === "local" ? 0.05 : 0.08));
-    graph.d3Force("charge").strength(mode === "local" ? -60 : -35).distanceMax(300);
+    graph.d3Force("gravity", gravity(local ? 0.05 : 0.05));
+    graph.d3Force("charge").strength(local ? -60 : -40).distanceMax(local ? 300 : 400);
+
+    function rank() {
+      const nodes = graph.graphData().nodes;
+      const first = (n) => (n.id === current ? 0 : n === hovered ? 1 : hoverSet.has(n.id) ? 2 : 3);
+      byImportance = nodes.slice().sort((a, b) =>
+        first(a) - first(b) || b.degree - a.degree || a.title.localeCompare(b.title));
+    }
 
     function show() {
       const part = subgraph(data, neighbours, current, depth);
-      many = part.nodes.length > (mode === "local" ? 30 : 150);
-      fitted = false;
       view.dataset.graphState = "drawing";
       view.dataset.graphNodes = String(part.nodes.length);
       view.dataset.graphLinks = String(part.links.length);
-      // Lay the graph out before its first paint (it used to start as a clump and spread
-      // for ~8 s): ticks run off-screen, fewer for big gardens; then a short settle.
-      if (mode !== "local") {
-        graph.warmupTicks(part.nodes.length > 1500 ? 120 : 300).cooldownTicks(80);
-      }
       graph.graphData(part);
+      rank();
       fillList(list, part.nodes, current);
     }
     show();

@@ -81,8 +81,69 @@ def test_urls_carry_the_base_path_and_ids_match_the_pages(tmp_path: Path) -> Non
     body = site.page(nodes["Ärger Note"]["id"]).css_first("body")
     assert body.attributes["data-url"] == nodes["Ärger Note"]["id"]
     view = site.page("/ärger-note/").css_first(".graph-view")
-    assert view.attributes["data-graph-src"] == "/sub/_trellis/graph.json"
+    src = view.attributes["data-graph-src"]
+    assert src.startswith("/sub/_trellis/graph/") and src.endswith(".json") and src.isascii()
     assert view.attributes["data-graph-current"] == "/ärger-note/"
+    local = json.loads((site.out / src.removeprefix("/sub/")).read_text(encoding="utf-8"))
+    assert local["center"] == "/ärger-note/"
+    assert {n["url"] for n in local["nodes"]} == {"/sub/%C3%A4rger-note/", "/sub/other/"}
+
+
+def neighbourhood(site: BuiltSite, url: str) -> dict[str, Any]:
+    """The file the page at `url` names for its local graph, read from the output."""
+    src = site.page(url).css_first(".graph-view").attributes["data-graph-src"]
+    return json.loads((site.out / src.lstrip("/")).read_text(encoding="utf-8"))
+
+
+def test_each_page_names_only_its_neighbourhood_two_steps_deep(tmp_path: Path) -> None:
+    site = build_vault(
+        tmp_path,
+        {
+            **VAULT,
+            "Folder/Delta.md": published("Links [[Epsilon]].\n"),
+            "Epsilon.md": published("Links [[Zeta]].\n"),
+            "Zeta.md": published("Links [[Gamma]].\n"),
+        },
+    )
+    local = neighbourhood(site, "/gamma/")
+    assert local["version"] == 1 and local["center"] == "/gamma/" and local["depth"] == 2
+    # Gamma - Alpha (embeds it) - Beta; Gamma - Zeta - Epsilon; Delta is three steps away.
+    assert [(n["id"], n["depth"], n["degree"]) for n in local["nodes"]] == [
+        ("/alpha/", 1, 2),
+        ("/beta/", 2, 1),
+        ("/epsilon/", 2, 2),
+        ("/gamma/", 0, 2),
+        ("/zeta/", 1, 2),
+    ]
+    assert local["nodes"][0] == {
+        "id": "/alpha/",
+        "url": "/alpha/",
+        "title": "Alpha",
+        "degree": 2,
+        "depth": 1,
+    }
+    whole = graph(site)
+    ids = {n["id"] for n in local["nodes"]}
+    assert local["edges"] == [
+        e for e in whole["edges"] if e["source"] in ids and e["target"] in ids
+    ]
+    assert ("/folder/delta/", "/epsilon/") in {(e["source"], e["target"]) for e in whole["edges"]}
+
+
+def test_a_neighbourhood_file_for_each_note_in_the_graph_and_nothing_private(
+    tmp_path: Path,
+) -> None:
+    site = build_vault(tmp_path, VAULT)
+    files = sorted((site.out / "_trellis" / "graph").glob("*.json"))
+    centers = {json.loads(f.read_text(encoding="utf-8"))["center"] for f in files}
+    assert centers == {n["id"] for n in graph(site)["nodes"]}
+    assert len(files) == len(centers)
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        for secret in ("Private Plan", "private-plan", "PRIVATE-TEXT", "privatetag", "Loose"):
+            assert secret.lower() not in text.lower(), (file, secret)
+        for left_out in ("/hidden/", "/unlisted/", "Hidden", "Unlisted"):
+            assert left_out not in text, (file, left_out)
 
 
 def test_an_empty_garden_still_gets_a_graph_file(tmp_path: Path) -> None:

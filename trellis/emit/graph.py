@@ -1,33 +1,48 @@
-"""`_trellis/graph.json`: the published notes and the links between them, for the graph views.
+"""The graph views' data: `_trellis/graph.json` for the global graph page, and one small
+neighbourhood file per note for the local graph beside it.
 
 Built from the `PublicSite` and its `LinkGraph` only, so a private note can be neither a node
 nor the end of an edge. Notes with `dg-hide-in-graph` (or `dg-hide`) are left out together
-with every edge touching them. The local graph on each note page and the global graph page
-both read this one file (fetched once, then cached by the browser) rather than each page
-carrying its own neighbourhood: a page stays small and the file is shared.
+with every edge touching them. The neighbourhoods are cut from the global data (never from
+the vault), so they are bounded by the same filter.
 
-Format (`version` 1)::
+Why a file per note: a 634-note garden's whole graph is hundreds of kB, and every note page
+used to download it to draw a dozen nodes. A page now fetches only the notes within
+`LOCAL_DEPTH` steps of it (the deepest the local graph shows) and the edges among them.
+
+Global format (`version` 1)::
 
     {"version": 1,
      "nodes": [{"id": "/a/b/", "url": "/base/a/b/", "title": "B", "tags": ["x"]}, ...],
      "edges": [{"source": "/a/b/", "target": "/c/", "type": "link"}, ...]}
 
+Neighbourhood format (`version` 1, at `local_graph_file(note.url)`)::
+
+    {"version": 1, "center": "/a/b/", "depth": 2,
+     "nodes": [{"id": ..., "url": ..., "title": ..., "degree": 7, "depth": 1}, ...],
+     "edges": [...as above, only between these nodes...]}
+
 `id` is the note's site path (what `<body data-url>` holds on its page), `url` the link to
-it with the base path, percent-encoded. Edges are directed, deduplicated per
-(source, target, type), without self-links, in a stable order so builds are reproducible.
+it with the base path, percent-encoded; `degree` counts a node's distinct neighbours in the
+whole graph (the local graph labels by it), `depth` its distance from the centre. Edges are
+directed, deduplicated per (source, target, type), without self-links, in a stable order so
+builds are reproducible.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.urls import local_graph_file
 
 GRAPH_PATH = "_trellis/graph.json"
 GRAPH_VERSION = 1
+LOCAL_DEPTH = 2  # the local graph's depth buttons go to 2
 
 
 def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
@@ -52,8 +67,49 @@ def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
     }
 
 
+def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[dict[str, Any]]:
+    """For each node of `data` (as `graph_data` returns it), the part within `depth` steps."""
+    by_id = {node["id"]: node for node in data["nodes"]}
+    neighbours: dict[str, set[str]] = {node_id: set() for node_id in by_id}
+    leaving: dict[str, list[dict[str, str]]] = {node_id: [] for node_id in by_id}
+    for edge in data["edges"]:  # sorted by source, so each list is too
+        neighbours[edge["source"]].add(edge["target"])
+        neighbours[edge["target"]].add(edge["source"])
+        leaving[edge["source"]].append(edge)
+    for center in by_id:
+        distance = {center: 0}
+        frontier = [center]
+        for step in range(1, depth + 1):
+            reached = {other for node_id in frontier for other in neighbours[node_id]}
+            frontier = sorted(reached - distance.keys())
+            distance.update(dict.fromkeys(frontier, step))
+        kept = sorted(distance)  # the global order: nodes and edges sorted by id
+        yield {
+            "version": GRAPH_VERSION,
+            "center": center,
+            "depth": depth,
+            "nodes": [
+                {
+                    "id": node_id,
+                    "url": by_id[node_id]["url"],
+                    "title": by_id[node_id]["title"],
+                    "degree": len(neighbours[node_id]),
+                    "depth": distance[node_id],
+                }
+                for node_id in kept
+            ],
+            "edges": [e for node_id in kept for e in leaving[node_id] if e["target"] in distance],
+        }
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def emit_graph(site: PublicSite, graph: LinkGraph, writer: OutputWriter) -> int:
-    """Write the graph file; returns the number of files written (always 1)."""
+    """Write the global graph file and every note's neighbourhood; returns the file count."""
     data = graph_data(site, graph)
-    writer.write_text(GRAPH_PATH, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return 1
+    writer.write_text(GRAPH_PATH, _json(data))
+    for part in neighbourhoods(data):
+        writer.write_text(local_graph_file(part["center"]), _json(part))
+    return 1 + len(data["nodes"])

@@ -154,6 +154,16 @@ def href(base_path: str, site_path: str, fragment: str = "") -> str:
     return url
 
 
+def local_graph_file(site_path: str) -> str:
+    """The file holding the graph neighbourhood of the note at `site_path` (output-relative).
+
+    Named by a hash of the site path: flat, ASCII, and no note URL can collide with another's
+    (a path-shaped name could: `/a/` and `/a/local.json/`).
+    """
+    digest = hashlib.sha256(site_path.encode("utf-8")).hexdigest()[:16]
+    return f"_trellis/graph/{digest}.json"
+
+
 def tag_key(tag: str) -> str:
     """`Nested/Tag` -> `nested/tag`: tags with one key share one page (its `tag_path`)."""
     return tag_path(tag)[len("/tags/") : -1]

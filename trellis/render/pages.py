@@ -22,7 +22,7 @@ from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
-from trellis.public.urls import output_file, path_slug, tag_path
+from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
     Crumb,
@@ -61,6 +61,7 @@ class PageRenderer:
                 else "",
             },
             "static": lambda path: site.href("/static/" + path.lstrip("/")),
+            "local_graph_href": lambda url: site.href("/" + local_graph_file(url)),
             **template_functions(settings.language),
         }
         self._ = template_functions(settings.language)["_"]
