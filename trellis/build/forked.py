@@ -260,8 +260,7 @@ class _WorkerJob:
             self.tokens.packed[index] = blob
         self._settle_tokens(share, graph)
         written_pages = checked(lambda: self._write_pages(share, graph, channel))
-        writer = self.setup.writer
-        channel.send(Rendered(written_pages, writer.written, self.setup.used.all()))
+        channel.send(Rendered(written_pages, self.setup.writer.written, self.setup.used.all()))
 
     def _parse(self, share: list[int], channel: Channel) -> bytes:
         """Parse the changed notes of `share` and read its episodes; the result, pickled.
