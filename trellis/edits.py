@@ -148,7 +148,7 @@ def apply_edits(
     edited = {edit.note.rel_path for edit in edits}
     state.drop(Stage.PARSE, edited)
     state.drop(Stage.LINK, edited)
-    used_before = {attachment.url for attachment in site.attachments}
+    used_before = state.attachments.mark()
     affected: dict[int, PublishedNote] = {}
     parses: dict[str, ParsedEntry] = {}
     # What the edits change, for the planner: a save moves the text and (file time) dates.
@@ -213,11 +213,11 @@ def apply_edits(
     )
     page_keys.update(keys.current)
     page_digests.update(keys.current_digests)
-    ctx = EmitContext(site, pages, graph, writer, report, live.vault)
+    ctx = EmitContext(site, pages, graph, writer, report, live.vault, state.attachments)
     if Input.DISPLAY not in changed:  # else every list showing the note may differ
         ctx.tags = tags_moved
     pages_delta = _emit_in_place(live, ctx, changed)
-    added = [a for a in site.attachments if a.url not in used_before]
+    added = state.attachments.added_since(used_before)
     for attachment in added:
         copy_attachment(attachment, writer)
     return EditsApplied(rendered, len(writer.written), parses, len(added), pages_delta)

@@ -28,6 +28,7 @@ from typing import Any
 from trellis.build.cache import (
     ParsedEntry,
     Summary,
+    build_inputs,
     cache_bytes,
     keep_file_times,
     read_cache,
@@ -40,7 +41,7 @@ from trellis.build.plan import plan_build
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
-from trellis.config import Settings, load_settings
+from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
@@ -64,10 +65,7 @@ from trellis.render.templates import (
     checked,
     create_environment,
 )
-from trellis.signature import input_signature
-from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
-from trellis.versions import output_versions
 
 
 class SiteBuilder:
@@ -76,7 +74,7 @@ class SiteBuilder:
     def __init__(
         self,
         vault: Path,
-        out: Path,
+        out: Path | None,  # None: each `build` names its folder (the preview's are new each time)
         overrides: dict[str, Any] | None = None,
         options: BuildOptions | None = None,
     ) -> None:
@@ -104,6 +102,7 @@ class SiteBuilder:
 
     def load_cache(self) -> None:
         """Take up the parses and page keys the last build left beside the output folder."""
+        assert self.out is not None, "the cache file lies beside the builder's output folder"
         settings = load_settings(self.vault, self.overrides, Diagnostics())
         data = read_cache(cache_path(self.out, settings.cache_folder(self.vault)))
         if data is None:
@@ -132,6 +131,8 @@ class SiteBuilder:
     def _build(self, progress: Progress | None, out: Path | None) -> BuildResult:
         started = time.perf_counter()
         out = out or self.out
+        if out is None:
+            raise ValueError("this builder has no output folder: give `build` one")
         progress = progress or Progress()
         state = BuildState()
         diagnostics = state.report  # files each warning under the running stage
@@ -145,7 +146,9 @@ class SiteBuilder:
 
         progress.phase("Reading the vault")
         with clock("scan"):
-            inputs, published_same = self._input_signature(settings, writer.own_paths)
+            inputs, published_same = build_inputs(
+                self.vault, settings, writer.own_paths, self._published_attachments
+            )
             if (
                 inputs == self._inputs
                 and published_same
@@ -158,7 +161,7 @@ class SiteBuilder:
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
             keep_file_times(source.notes, self._parsed)
-            site = build_public_site(source, settings, diagnostics)
+            site = build_public_site(source, settings, diagnostics, state.attachments.use)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
         result.site = site
         result.notes_published = len(site.notes)
@@ -177,7 +180,7 @@ class SiteBuilder:
                 plan = plan_build(site, self._parsed, self.options)
                 # Queries read every note in one view: such a vault renders in this process.
                 if plan.workers and not may_have_queries(site, source.attachments):
-                    setup = RenderSetup(templates, keys, writer)
+                    setup = RenderSetup(templates, keys, writer, state.attachments)
                     self._parsed, workers = parse_in_workers(
                         plan, site, notes, self._parsed, diagnostics, progress, setup
                     )
@@ -210,8 +213,9 @@ class SiteBuilder:
                     written = workers.render(keys, writer, progress.advance)
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
             emitting = EmitContext(
-                site, pages, graph, writer, diagnostics, self.vault, source, self._published_urls
+                site, pages, graph, writer, diagnostics, self.vault, state.attachments, source
             )
+            emitting.previous_urls = self._published_urls
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
@@ -250,7 +254,7 @@ class SiteBuilder:
                         inputs,
                         summary,
                         search_key,
-                        site.published_attachments,
+                        state.attachments.digests(),
                         urls,
                     )
                     writer.write_cache(cache)
@@ -261,7 +265,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
-        self._published_attachments = site.published_attachments
+        self._published_attachments = state.attachments.digests()
         self._search_key, self._searchable = search_key, searchable
         self._published_urls = urls
         self._last_out = out
@@ -374,16 +378,6 @@ class SiteBuilder:
         result.unchanged = True
         result.seconds = time.perf_counter() - started
         return result
-
-    def _input_signature(self, settings: Settings, own_paths: list[Path]) -> tuple[str, bool]:
-        """The inputs' digest (equal: nothing changed) and whether the attachments the last
-        build published still have their bytes (`trellis.signature`).
-
-        The number of worker processes is left out: it never changes what is written.
-        """
-        head = head_commit(self.vault) if settings.git_dates else ""
-        context = repr((output_versions(), replace(settings, jobs=1), head))
-        return input_signature(self.vault, context, own_paths, self._published_attachments)
 
 
 def build(

@@ -23,15 +23,17 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from trellis.config import SETTINGS_FILE
+from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
+from trellis.signature import input_signature
+from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
@@ -125,3 +127,17 @@ def theme_signature(vault: Path) -> str:
     if settings_file.is_file():
         digest.update(settings_file.read_bytes())
     return digest.hexdigest()
+
+
+def build_inputs(
+    vault: Path, settings: Settings, own_paths: list[Path], published: dict[str, str]
+) -> tuple[str, bool]:
+    """The inputs' digest (equal: nothing changed) and whether the attachments the last
+    build published (`published`: vault path -> hash) still have their bytes
+    (`trellis.signature`).
+
+    The number of worker processes is left out: it never changes what is written.
+    """
+    head = head_commit(vault) if settings.git_dates else ""
+    context = repr((output_versions(), replace(settings, jobs=1), head))
+    return input_signature(vault, context, own_paths, published)

@@ -21,6 +21,7 @@ from enum import Enum
 from pathlib import Path
 
 from trellis.build.result import BuildResult
+from trellis.build.state import UsedAttachments
 from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
@@ -67,6 +68,7 @@ class EmitContext:
     writer: OutputWriter
     diagnostics: Diagnostics
     vault_root: Path
+    attachments: UsedAttachments  # the attachments the pages used (the build's state owns them)
     vault: Vault | None = None  # the whole vault: redirects tell private notes apart
     previous_urls: list[PublishedURL] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)  # set by the hosting emitter
@@ -173,7 +175,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "attachments",
         _reads(Input.ATTACHMENTS),
-        lambda c: emit_attachments(c.site, c.writer),
+        lambda c: emit_attachments(c.attachments.all(), c.writer),
         "assets",
         "attachments",
     ),

@@ -68,7 +68,7 @@ from trellis.build.messages import (
     expect,
 )
 from trellis.build.parse import parse_note
-from trellis.build.state import new_warnings
+from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
@@ -106,6 +106,7 @@ class RenderSetup:
     templates: Environment
     keys: PageKeys
     writer: OutputWriter
+    used: UsedAttachments  # where the parent registers what the workers' pages use
 
 
 def _tokens_elsewhere() -> tuple[list[Any], dict[str, Any]]:
@@ -123,7 +124,7 @@ class ParallelNotes:
         count: int,
         setup: RenderSetup,
     ) -> None:
-        self.site = site
+        self.site, self.used = site, setup.used
         self.shares = note_shares(site.notes, count)
         limit = budget.token_budget(len(site.notes), count)
         job = _WorkerJob(site, notes, to_parse, self.shares, setup, limit)
@@ -211,7 +212,7 @@ class ParallelNotes:
             for page in done.pages:
                 pages[page.index] = page
             writer.adopt(done.files)
-            self.site.use_attachments(done.attachments)
+            self.used.use_all(done.attachments)
         self.workers.join()
         written = NotePagesWritten()
         for index, note in enumerate(self.site.notes):
@@ -259,8 +260,7 @@ class _WorkerJob:
             self.tokens.packed[index] = blob
         self._settle_tokens(share, graph)
         written_pages = checked(lambda: self._write_pages(share, graph, channel))
-        writer = self.setup.writer
-        channel.send(Rendered(written_pages, writer.written, self.site.attachments))
+        channel.send(Rendered(written_pages, self.setup.writer.written, self.setup.used.all()))
 
     def _parse(self, share: list[int], channel: Channel) -> bytes:
         """Parse the changed notes of `share` and read its episodes; the result, pickled.

@@ -7,6 +7,10 @@ exactly their warnings of those stages, keeping the rest. Before, the build kept
 stage that gave it, and the objects that warn (`PublicSite.resolve`, `NoteRenderer`, the
 writers) hold one `StageReport` that asks the state which stage is running.
 
+The state also holds the attachments the build's pages use (`UsedAttachments`): rendering
+registers them through the one callable `PublicSite` is given, workers ship theirs back, and
+the fast path asks which were added since a mark instead of diffing copies of the site.
+
 The report keeps a build's order: stages in order, each in the order its warnings came, the
 same warning once (`Diagnostics.of`), exactly what one list filled from start to end held.
 """
@@ -19,6 +23,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.public.site import PublicAttachment
 
 
 class Stage(IntEnum):
@@ -45,11 +50,53 @@ class StageReport(Diagnostics):
         return self.state.items()
 
 
+class UsedAttachments:
+    """The attachments published pages ask for, by vault path, in the order first asked.
+
+    `PublicSite.find_attachment` hands each one to `use` (it never keeps a list itself), so
+    a build, its workers and the preview's saves fill one registry that this state owns.
+    """
+
+    def __init__(self) -> None:
+        self._by_path: dict[str, PublicAttachment] = {}
+
+    def use(self, attachment: PublicAttachment) -> PublicAttachment:
+        """Count `attachment` as used; the one registered first for its file."""
+        return self._by_path.setdefault(attachment.source.rel_path, attachment)
+
+    def use_all(self, attachments: Iterable[PublicAttachment]) -> None:
+        """Take what pages rendered in a worker asked for (`trellis.build.forked`)."""
+        for attachment in attachments:
+            self.use(attachment)
+
+    def mark(self) -> int:
+        """A point to ask `added_since` about (the registry only grows during a build)."""
+        return len(self._by_path)
+
+    def added_since(self, mark: int) -> list[PublicAttachment]:
+        """The attachments newly used since `mark` whose URL nothing used before has."""
+        registered = list(self._by_path.values())
+        before = {attachment.url for attachment in registered[:mark]}
+        fresh = {a.url: a for a in sorted(registered[mark:], key=lambda a: a.source.rel_path)}
+        return [fresh[url] for url in sorted(fresh) if url not in before]
+
+    def all(self) -> list[PublicAttachment]:
+        """The attachments to copy, once per URL (equal files of one name share it)."""
+        unique = {a.url: a for a in sorted(self._by_path.values(), key=lambda a: a.source.rel_path)}
+        return [unique[url] for url in sorted(unique)]
+
+    def digests(self) -> dict[str, str]:
+        """Vault path -> the hash of its bytes, for every attachment published."""
+        return {path: used.digest for path, used in sorted(self._by_path.items())}
+
+
 class BuildState:
-    """Warnings per stage (and so per note, by their path); thread-safe like `Diagnostics`."""
+    """Warnings per stage (and so per note, by their path), thread-safe like `Diagnostics`;
+    and the attachments the pages use."""
 
     def __init__(self) -> None:
         self._stages: dict[Stage, Diagnostics] = {stage: Diagnostics() for stage in Stage}
+        self.attachments = UsedAttachments()
         self.stage = Stage.READ
         self.report = StageReport(self)
         self._captures: list[list[Diagnostic]] = []

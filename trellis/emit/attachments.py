@@ -8,8 +8,10 @@ preview's in-place edits (`trellis.edits`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from trellis.emit.writer import OutputWriter
-from trellis.public.site import PublicAttachment, PublicSite
+from trellis.public.site import PublicAttachment
 
 
 def copy_attachment(attachment: PublicAttachment, writer: OutputWriter) -> bool:
@@ -20,5 +22,5 @@ def copy_attachment(attachment: PublicAttachment, writer: OutputWriter) -> bool:
     )
 
 
-def emit_attachments(site: PublicSite, writer: OutputWriter) -> int:
-    return sum(copy_attachment(attachment, writer) for attachment in site.attachments)
+def emit_attachments(attachments: Iterable[PublicAttachment], writer: OutputWriter) -> int:
+    return sum(copy_attachment(attachment, writer) for attachment in attachments)

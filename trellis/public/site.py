@@ -9,6 +9,7 @@ a published note asks for it.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +120,9 @@ class PublicSite:
     home: PublishedNote | None = None
     _notes: PathIndex[PublishedNote] = field(default_factory=PathIndex)
     _files: PathIndex[Attachment] = field(default_factory=lambda: PathIndex(strip_md=False))
-    _used: dict[str, PublicAttachment] = field(default_factory=dict)
+    # Where an attachment a page asks for is registered (the build's state owns the list;
+    # `trellis.build.state.UsedAttachments.use`); it returns the one to link to.
+    use_attachment: Callable[[PublicAttachment], PublicAttachment] = lambda attachment: attachment
     checks: AttachmentCheck | None = None
     by_url: dict[str, PublishedNote] = field(default_factory=dict)
     snippets: list[str] = field(default_factory=list)  # CSS snippet names (emit/snippets.py)
@@ -159,15 +162,11 @@ class PublicSite:
         if match is None:
             return None
         attachment = match.item
-        public = self._used.get(attachment.rel_path)
-        if public is None:
-            verdict = self._checks().verdict(attachment)
-            if verdict.problem is not None:
-                return None
-            url = f"/attachments/{verdict.digest}/{attachment.name}"
-            public = PublicAttachment(attachment, url, verdict.digest)
-            self._used[attachment.rel_path] = public
-        return public
+        verdict = self._checks().verdict(attachment)  # decided once per file and build
+        if verdict.problem is not None:
+            return None
+        url = f"/attachments/{verdict.digest}/{attachment.name}"
+        return self.use_attachment(PublicAttachment(attachment, url, verdict.digest))
 
     def attachment_problem(self, target: str, source: PublishedNote | None) -> str | None:
         """Why the file `target` names is not published (its kind, unsafe content), or None."""
@@ -218,22 +217,6 @@ class PublicSite:
                 line,
             )
         return found or ""
-
-    @property
-    def attachments(self) -> list[PublicAttachment]:
-        """The attachments to copy, once per URL (equal files of one name share it)."""
-        unique = {a.url: a for a in sorted(self._used.values(), key=lambda a: a.source.rel_path)}
-        return [unique[url] for url in sorted(unique)]
-
-    @property
-    def published_attachments(self) -> dict[str, str]:
-        """Vault path -> the hash of its bytes, for every attachment published."""
-        return {path: used.digest for path, used in sorted(self._used.items())}
-
-    def use_attachments(self, attachments: list[PublicAttachment]) -> None:
-        """Count as used what pages rendered in a worker asked for (`trellis.build.forked`)."""
-        for attachment in attachments:
-            self._used.setdefault(attachment.source.rel_path, attachment)
 
 
 def export_path(target: str) -> str:
@@ -305,9 +288,19 @@ def claims_home(meta: dict[str, Any]) -> bool:
     )
 
 
-def build_public_site(vault: Vault, settings: Settings, diagnostics: Diagnostics) -> PublicSite:
-    """Select the published notes, give each its URL, index names; drop everything else."""
+def build_public_site(
+    vault: Vault,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    use_attachment: Callable[[PublicAttachment], PublicAttachment] | None = None,
+) -> PublicSite:
+    """Select the published notes, give each its URL, index names; drop everything else.
+
+    `use_attachment` registers each attachment a page asks for (a build's state keeps them).
+    """
     site = PublicSite(settings=settings, diagnostics=diagnostics)
+    if use_attachment is not None:
+        site.use_attachment = use_attachment
     site.checks = AttachmentCheck(settings, vault.note_files)
     chosen = []
     for note in sorted(vault.notes, key=lambda n: n.rel_path):

@@ -156,9 +156,8 @@ class IncrementalRebuilder(FullRebuilder):
 
     def __init__(self, vault: Path, overrides: dict[str, Any], workdir: Path) -> None:
         super().__init__(vault, overrides, workdir)
-        # Every build names its own output folder (`_run`): the builder's default is unused.
-        options = BuildOptions.for_preview()
-        self._site = SiteBuilder(vault, workdir / "unused", overrides, options)
+        # Every build names its own new folder (`_run`): the builder has no default one.
+        self._site = SiteBuilder(vault, None, overrides, BuildOptions.for_preview())
         self._served: Path | None = None
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildOutcome:
