@@ -3,9 +3,10 @@
 `SHARD_PAGES` is set low here so the sample vault (`site_src/`) gives three shards, whatever
 number of searchable pages it has.
 Read back from the real bundles (see test_search.py for the format): every searchable page
-is in exactly one shard and indexed exactly as one unsharded run indexes it; the first
-bundle lists the others; the same input writes the same files; the preview's refresh
-swaps all shards at once and a stopped one changes nothing.
+is in exactly one shard, the one its path hashes to, and indexed exactly as one unsharded
+run indexes it; the first bundle lists the others; the same input writes the same files;
+the preview's refresh swaps all shards at once and a stopped one changes nothing. Shards are
+cached by content (test_search_shards_cache.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from test_edits import COMPOST, edit, generate_vault, live_builder, psutil_child
 import trellis.emit.search as search
 from trellis.build.options import BuildOptions
 from trellis.emit.search import BUNDLE_DIR, SHARD_LIST
+from trellis.emit.search_shards import plan_shards, shard_of
 from trellis.pipeline import SiteBuilder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,12 +139,10 @@ def test_every_searchable_page_is_in_exactly_one_shard(sample_builds: dict[str, 
     urls = [url for shard in shards for url in shard]
     assert len(urls) == len(set(urls))
     assert sorted(urls) == sorted(searchable_urls(out))
-    # The fewest shards of at most SHARD_PAGES, as even as they can be.
+    # The fewest shards of about SHARD_PAGES; each page in the one its path hashes to.
     assert len(shards) == -(-len(urls) // shard_pages(3)) == 3
-    assert max(map(len, shards)) - min(map(len, shards)) <= 1
-    # Shards follow the sorted output paths, so each shard's pages come after the last's.
-    paths = [sorted(output_path(url) for url in shard) for shard in shards]
-    assert paths[0][-1] < paths[1][0] and paths[1][-1] < paths[2][0]
+    for number, shard in enumerate(shards):
+        assert {shard_of(output_path(url), 3) for url in shard} == {number}
     for shard, folder in zip(shards, shard_folders(out), strict=True):
         entry = json.loads((out / BUNDLE_DIR / folder / "pagefind-entry.json").read_bytes())
         assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(shard)
@@ -198,7 +198,9 @@ def test_a_refresh_swaps_in_every_shard_and_a_stopped_one_changes_nothing(
     edit(vault, COMPOST, "made of green", "made of SHARDEDEDIT green")
     assert builder.apply_edits([vault / COMPOST]) is not None
 
-    # Stopped between two shards: the first new shard is done, nothing is swapped in.
+    # Stopped between two shards: the first new shard is done, nothing is swapped in. (In
+    # four shards, every shard is new: one edit alone re-indexes one shard.)
+    monkeypatch.setattr(search, "SHARD_PAGES", shard_pages(4))
     runs: list[Path] = []
     real_run = search._run_pagefind
 
@@ -247,6 +249,8 @@ def test_a_refresh_stopped_while_a_later_shard_runs_kills_it(
     path.write_text(path.read_text(encoding="utf-8") + "\n\nMore words.\n", encoding="utf-8")
     assert builder.apply_edits([path]) is not None
     before = bundle_files(out)
+    # Four new shards, all to index (one edited page alone re-indexes only its shard).
+    monkeypatch.setattr(search, "SHARD_PAGES", 100)
     runs: list[Path] = []
     real_run = search._run_pagefind
 
@@ -273,18 +277,29 @@ def test_a_refresh_stopped_while_a_later_shard_runs_kills_it(
 
 
 @pytest.mark.parametrize(
-    ("pages", "shard_pages", "sizes"),
-    [
-        (0, 6, [0]),  # no page: one run over the site, which says so
-        (6, 6, [6]),
-        (7, 6, [4, 3]),
-        (18, 6, [6, 6, 6]),
-        (9000, 2500, [2250] * 4),
-        (10_001, 2500, [2001] * 1 + [2000] * 4),
-    ],
+    ("pages", "shard_pages", "shards"),
+    [(0, 6, 1), (6, 6, 1), (7, 6, 2), (18, 6, 3), (9000, 2500, 4), (10_001, 2500, 5)],
 )
-def test_shards_are_the_fewest_and_even(pages: int, shard_pages: int, sizes: list[int]) -> None:
+def test_shards_are_the_fewest_of_about_the_limit(
+    pages: int, shard_pages: int, shards: int
+) -> None:
     names = [f"p{i:05}/index.html" for i in range(pages)]
-    shards = search.plan_shards(names, shard_pages)
-    assert [len(s) for s in shards] == sizes
-    assert [name for shard in shards for name in shard] == names
+    planned = plan_shards(names, shard_pages)
+    assert len(planned) == shards  # no shard is empty at these sizes
+    assert sorted(name for shard in planned for name in shard) == names
+    assert all(shard == sorted(shard) for shard in planned)
+    if pages >= 9000:  # hashing spreads pages within a few percent of the mean
+        mean = pages / shards
+        assert all(abs(len(shard) - mean) < 0.05 * mean for shard in planned)
+
+
+def test_a_page_added_or_removed_moves_no_other_page() -> None:
+    names = [f"notes/n{i:05}/index.html" for i in range(9000)]
+    before = plan_shards(names, 2500)
+    added = plan_shards([*names, "notes/new/index.html"], 2500)
+    removed = plan_shards(names[1:], 2500)
+    changed = [i for i in range(4) if added[i] != before[i]]
+    assert len(changed) == 1 and "notes/new/index.html" in added[changed[0]]
+    assert [i for i in range(4) if removed[i] != before[i]] == [
+        next(i for i in range(4) if names[0] in before[i])
+    ]

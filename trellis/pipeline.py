@@ -39,19 +39,15 @@ from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
+from trellis.build.search_index import SearchIndexState, index_site
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
 from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
-from trellis.emit.pages import PageKeys, digest, emit_note_pages
-from trellis.emit.search import (
-    BUNDLE_DIR,
-    emit_search,
-    refresh_search_bundle,
-    searchable_pages,
-)
+from trellis.emit.pages import PageKeys, emit_note_pages
+from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.public.graph import build_link_graph
@@ -92,10 +88,9 @@ class SiteBuilder:
         self._last_out: Path | None = None
         # What the last build reported.
         self._summary: Summary | None = None
-        self._search_key = ""
+        self._search = SearchIndexState()
         # The URLs the last build published, kept working as redirects (trellis.public.redirects).
         self._published_urls: list[PublishedURL] = []
-        self._searchable: frozenset[str] = frozenset()
         self._live: LiveSite | None = None
 
     # -- the cache file used between command-line runs ----------------------------------
@@ -116,7 +111,7 @@ class SiteBuilder:
             self._inputs = data["inputs"]
             self._published_attachments = data["attachments"]
             self._summary = data["summary"]
-            self._search_key = data.get("search_key", "")
+            self._search = SearchIndexState(data["search_shards"])
 
     # -- one build ----------------------------------------------------------------------
 
@@ -220,23 +215,17 @@ class SiteBuilder:
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
             with clock("search"):
-                # The index reads note pages only: unchanged pages, unchanged index.
-                search_key = digest(sorted(keys.current.items()))
-                searchable = frozenset(searchable_pages(site))
-                if search_key == self._search_key and writer.previous is not None:
-                    reused = writer.reuse_tree(BUNDLE_DIR, writer.previous)
-                elif self.options.defer_search and writer.previous is not None:
-                    # Serve: keep the last index (stale) and let the preview index again when
-                    # the writer pauses; only while no page left the index, so a stale index
-                    # can hold old text of published pages, never an unpublished one.
-                    reused = searchable >= self._searchable and writer.reuse_tree(
-                        BUNDLE_DIR, writer.previous
-                    )
-                    search_key = "" if reused else search_key
-                else:
-                    reused = False
-                if not reused:
-                    emit_search(site, writer, diagnostics)
+                # The index reads note pages only: a shard of unchanged pages is kept.
+                search, index = index_site(
+                    site,
+                    writer,
+                    diagnostics,
+                    keys.current_digests,
+                    self._search,
+                    self.options.defer_search,
+                )
+                result.search_shards_indexed = index.indexed
+                result.search_shards_reused = index.reused
             summary = Summary(
                 result.notes_published,
                 result.pages_written,
@@ -253,7 +242,7 @@ class SiteBuilder:
                         keys.current_digests,
                         inputs,
                         summary,
-                        search_key,
+                        search.records,
                         state.attachments.digests(),
                         urls,
                     )
@@ -266,7 +255,7 @@ class SiteBuilder:
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
         self._published_attachments = state.attachments.digests()
-        self._search_key, self._searchable = search_key, searchable
+        self._search = search
         self._published_urls = urls
         self._last_out = out
         if self.options.keep_live:
@@ -311,8 +300,8 @@ class SiteBuilder:
                 return None
         self._live = live
         self._parsed.update(applied.parses)
-        if applied.written:
-            self._search_key = ""  # the index shows the pages as they were
+        if applied.written:  # the index shows the pages as they were
+            self._search = replace(self._search, stale=True)
             self._inputs = ""
         return self._report_edits(
             live, started, applied.rendered, applied.attachments_added, applied.pages_delta
@@ -348,7 +337,7 @@ class SiteBuilder:
     @property
     def search_stale(self) -> bool:
         """True after `apply_edits`: the search index shows the pages as they were."""
-        return self._live is not None and not self._search_key
+        return self._live is not None and self._search.stale
 
     def refresh_search(self, stop: Callable[[], bool]) -> bool:
         """Index the site `apply_edits` updated again; False if stopped or Pagefind failed.
@@ -357,12 +346,14 @@ class SiteBuilder:
         index stays as it was (still stale), to be refreshed later.
         """
         live = self._live
-        if live is None or self._search_key:
+        if live is None or not self._search.stale:
             return False
-        key = digest(sorted(self._page_keys.items()))
-        if not refresh_search_bundle(live.site, live.out, Diagnostics(), stop):
+        records, digests = self._search.records, self._page_digests
+        index = refresh_search_bundle(live.site, live.out, Diagnostics(), stop, digests, records)
+        if index is None:
             return False
-        self._search_key = key
+        searchable = frozenset(searchable_pages(live.site))
+        self._search = SearchIndexState(index.records, False, searchable)
         return True
 
     def _unchanged(self, result: BuildResult, started: float, state: BuildState) -> BuildResult:

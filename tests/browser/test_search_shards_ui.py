@@ -1,7 +1,8 @@
 """The search dialog over an index built in shards, in a real browser.
 
-The shared garden is built with `SHARD_PAGES = 2`: its seven searchable pages go into four
-Pagefind bundles, the first at `_trellis/pagefind/` and the others inside it, listed in its
+The shared garden is built with `SHARD_PAGES = 2`: its seven searchable pages go into three
+Pagefind bundles (four shards by their paths' hashes, one of them empty), the first at
+`_trellis/pagefind/` and the others inside it, listed in its
 `trellis-shards.json`. `search.js` merges them, so a word from a page of the last shard is
 found like one from the first, and results from every shard come in one list.
 """
@@ -51,12 +52,12 @@ def shard_urls(site: BuiltSite) -> list[list[str]]:
     return shards
 
 
-def test_the_garden_is_indexed_in_four_shards(sharded: BuiltSite) -> None:
+def test_the_garden_is_indexed_in_shards(sharded: BuiltSite) -> None:
+    # Each page in the shard its path hashes to (`plan_shards`: four, one of them empty).
     assert shard_urls(sharded) == [
-        ["/alpha/", "/beta/"],
-        ["/delta/", "/gamma/"],
-        ["/", "/lonely/"],
         ["/nograph/"],
+        ["/", "/beta/", "/delta/", "/lonely/"],
+        ["/alpha/", "/gamma/"],
     ]
 
 
@@ -88,7 +89,7 @@ def test_results_from_every_shard_come_in_one_list(page, sharded, garden, serve_
     hrefs = [r["href"] for r in results]
     assert sorted(hrefs) == expected
     shards = shard_urls(sharded)
-    assert len({i for i, urls in enumerate(shards) for href in hrefs if href in urls}) >= 3
+    assert len({i for i, urls in enumerate(shards) for href in hrefs if href in urls}) >= 2
     assert all("<mark>" in r["excerpt"] for r in results)
     assert page.inner_text(".search-status") == f"{len(hrefs)} notes found."
 
@@ -107,7 +108,6 @@ def test_one_query_loads_every_shard_and_the_engine_once(page, sharded, serve_si
         "/_trellis/pagefind/pagefind-entry.json",
         "/_trellis/pagefind/shard-2/pagefind-entry.json",
         "/_trellis/pagefind/shard-3/pagefind-entry.json",
-        "/_trellis/pagefind/shard-4/pagefind-entry.json",
     ]
     assert len([p for p in pagefind if "/wasm." in p]) == 1
     assert len([p for p in pagefind if p.endswith("pagefind.js")]) == 1
@@ -119,7 +119,9 @@ def test_private_words_find_nothing_in_any_shard(page, sharded, serve_site):
     for word in ("hushedheron", "mutedmarten", "PRIVATEMARKER", "draftmarker"):
         assert search(page, word) == [], word
         page.keyboard.press("Escape")
-    assert [r["href"] for r in search(page, "betaopening")] == ["/beta/"]
+    # Its real hit first; a shard without the word matches its prefix ("beta"), as documented
+    # in trellis.emit.search, and lists weaker matches after it.
+    assert next(r["href"] for r in search(page, "betaopening")) == "/beta/"
     shown = page.inner_text(".search-dialog").lower()
     assert not [m for m in PRIVATE_MARKERS if m.lower() in shown]
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.search_shards import ShardRecord
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
@@ -37,7 +38,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass
@@ -90,7 +91,7 @@ def cache_bytes(
     page_digests: dict[str, str],
     inputs: str,
     summary: Summary,
-    search_key: str,
+    search_shards: list[ShardRecord],
     attachments: dict[str, str],
     urls: list[PublishedURL],
 ) -> bytes:
@@ -108,7 +109,7 @@ def cache_bytes(
         "page_digests": page_digests,
         "inputs": inputs,
         "summary": summary,
-        "search_key": search_key,
+        "search_shards": search_shards,
         "attachments": attachments,
         "urls": urls,
     }

@@ -37,6 +37,9 @@ class BuildResult:
     site: PublicSite | None = None
     graph: LinkGraph | None = None
     unchanged: bool = False  # nothing changed since the last build: its output was kept
+    # Search shards indexed by Pagefind this time, and taken over from the last output.
+    search_shards_indexed: int = 0
+    search_shards_reused: int = 0
 
 
 class PhaseClock:

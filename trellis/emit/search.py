@@ -47,43 +47,26 @@ missing or fails, the build warns and goes on without search; the search box the
 search is unavailable.
 
 Shards: Pagefind's memory grows with the pages one run indexes, so a site with more than
-`SHARD_PAGES` searchable pages is indexed in the fewest runs of at most that many (as even as
-they can be, cut from the pages sorted by output path: same input, same files), one after
-another, so the peak is one run's. A run sees only its shard: hard links (copies where links
-fail) of its pages at the same paths in `_trellis/.pagefind-pages/` inside the site, removed
-when it ends, so the URLs in its index are the pages' own. Shard 1 is `_trellis/pagefind/`;
-shard N is `_trellis/pagefind/shard-N/` (no script, worker or WebAssembly: the first bundle's
-serve all), listed in `_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The
-extra shards live inside the first bundle's folder so that whatever copies, reuses or swaps
-that folder (the pipeline's reuse of an unchanged index, `refresh_search_bundle`) takes every
-shard at once, and stale ones go with it. A site below the threshold is one run over the whole
-site, as before. `static/search.js` merges the shards with Pagefind's multisite API
-(`mergeIndex`): one query, results from every shard ranked together by score. Two
-differences from one index: each shard ranks with its own statistics (BM25's page count and
-average length), so near ties among common words may order differently; and a word that no
-page of a shard has makes that shard fall back to Pagefind's longest indexed prefix of it
-(`relatededge` matches `related` there), which one index does only when no page has it: a
-rare word lists its real hits first, then weaker prefix matches, and the count grows.
-
-What Pagefind costs (1.5.2, the generated 10,000-note vault: 9,000 pages, 46 M characters of
-indexed text, 2 cores): in one run, 14-17 s of CPU (11-21 s wall, as busy as the machine is)
-and 2,170-2,200 MiB at its peak (maximum resident set; 2.47 GB before embeds and breadcrumbs
-were left out). Its memory grows with the sum over pages of each page's distinct words (some 300
-bytes each): ~0.6 GB while it reads the pages, then about 3.5 times that while it builds the
-index; ~0.25 MiB per page here. In shards (`SHARD_PAGES` 2,500: four runs of 2,250 pages) the
-peak is 560 MiB (3,000 pages: 755 MiB; 1,800: 450 MiB) for the same CPU time (14-18 s) and,
-on a quiet machine, 20-25% more wall time (11.3 s in one run, 14.0 s in four: one run keeps
-1.25 cores busy, a smaller one less); linking the pages takes 0.2 s. The whole build's process
-tree while Pagefind runs: 2,570 MiB in one run, 970 MiB in shards. The bundle grows from 30.6 to
-30.9 MB. In the browser (Chromium, one query, 9,000 pages): the first query fetches 13-17 files
-and 250-270 kB from one bundle, 26 files and 340-350 kB from four (each shard adds its entry
-file, its 23 kB metadata and one index chunk); a later query 11 files and 66 kB against 15
-files and 147 kB (one index chunk per shard). Keystroke to results took 200-650 ms either
-way. The HTML around the indexed part barely matters: pages cut down to that part took as
-long and as much memory. Its service API (`add_html_file`, or `add_custom_record` with the
-plain text) was slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and
-no smaller, and jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the
-memory is live data.
+`SHARD_PAGES` searchable pages is indexed in the fewest runs of about that many, one after
+another, so the peak is one run's. Pages go to shards by the hash of their path and each
+shard is keyed by its pages' bytes (`trellis.emit.search_shards`): a rebuild indexes only
+the shards whose pages changed and takes the others over from the last output, checked. A
+run sees only its shard (one shard too: the index then depends on the searchable pages
+alone): hard links (copies where links fail) of its pages at the same paths in
+`_trellis/.pagefind-pages/` inside the site, removed when it ends, so the URLs in its index
+are the pages' own. Shard 1 is `_trellis/pagefind/`; shard N is
+`_trellis/pagefind/shard-N/` (no script, worker or WebAssembly: the first bundle's serve
+all), listed in `_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The
+extra shards live inside the first bundle's folder so that whatever copies or swaps that
+folder (`refresh_search_bundle`) takes every shard at once, and stale ones go with it.
+`static/search.js` merges the shards with Pagefind's multisite API (`mergeIndex`): one
+query, results from every shard ranked together by score. Two differences from one index:
+each shard ranks with its own statistics (BM25's page count and average length), so near
+ties among common words may order differently; and a word that no page of a shard has makes
+that shard fall back to Pagefind's longest indexed prefix of it (`relatededge` matches
+`related` there), which one index does only when no page has it: a rare word lists its real
+hits first, then weaker prefix matches, and the count grows.
+What Pagefind costs, in one run and in shards: see `trellis.emit.search_shards`.
 """
 
 from __future__ import annotations
@@ -99,6 +82,15 @@ from importlib import import_module
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics
+from trellis.emit.search_shards import (
+    BundleFile,
+    ShardedIndex,
+    ShardRecord,
+    engine_id,
+    index_in_shards,
+    page_digests_in,
+    shard_folder,
+)
 from trellis.emit.writer import OutputWriter
 from trellis.i18n import note_language, primary
 from trellis.public.site import PublicSite
@@ -181,126 +173,130 @@ def searchable_pages(site: PublicSite) -> list[str]:
     )
 
 
-def plan_shards(pages: list[str], shard_pages: int | None = None) -> list[list[str]]:
-    """`pages` (sorted) cut into the fewest runs of at most `shard_pages` (`SHARD_PAGES`),
-    of equal size within one page: the peak is that of the largest run."""
-    limit = max(1, shard_pages or SHARD_PAGES)
-    count = max(1, -(-len(pages) // limit))
-    size, rest = divmod(len(pages), count)
-    shards, start = [], 0
-    for number in range(count):
-        end = start + size + (1 if number < rest else 0)
-        shards.append(pages[start:end])
-        start = end
-    return shards
-
-
-def shard_folder(number: int) -> str:
-    """Where shard `number` (from 1) goes inside the first bundle: "" for the first itself.
-
-    The extra shards live inside `BUNDLE_DIR`, so everything that copies, reuses or swaps
-    that folder (the pipeline, `refresh_search_bundle`) takes all shards at once.
-    """
-    return "" if number == 1 else f"shard-{number}/"
-
-
-def emit_search(site: PublicSite, writer: OutputWriter, diagnostics: Diagnostics) -> int:
-    """Index the staged site and copy the bundle; returns the number of files written."""
+def emit_search(
+    site: PublicSite,
+    writer: OutputWriter,
+    diagnostics: Diagnostics,
+    page_digests: dict[str, str] | None = None,
+    last_records: list[ShardRecord] | None = None,
+) -> ShardedIndex:
+    """Index the staged site, shard by shard, and write the bundle; a shard whose pages the
+    last output's index (`writer.previous`, `last_records`) shows unchanged is taken over."""
     if searchable_count(site) == 0:
-        return 0
+        return ShardedIndex()
     binary = pagefind_binary(extended=needs_segmentation(site))
     if binary is None:
         diagnostics.warn(
             "", "search index not built: Pagefind is not installed (pip install 'pagefind[bin]')"
         )
-        return 0
+        return ShardedIndex(problem="no Pagefind")
+    last = writer.previous / BUNDLE_DIR if writer.previous is not None else None
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        problem, files = _index(binary, writer.staging, searchable_pages(site), Path(scratch))
-        if problem:
-            diagnostics.warn("", f"search index not built: {problem}")
-            return 0
-        for rel_path, path in files:
-            writer.copy_file(f"{BUNDLE_DIR}/{rel_path}", path)
-    return len(files)
+        index = _index(
+            binary, writer.staging, site, page_digests, Path(scratch), last_records, last
+        )
+        for file in index.files:
+            target = f"{BUNDLE_DIR}/{file.path}"
+            if file.reused:
+                assert writer.previous is not None
+                copied = writer.reuse(target, writer.previous, file.digest)
+            else:
+                copied = writer.copy_file(target, file.source)
+            if not copied:
+                index.problem = index.problem or f"{target} could not be written"
+        if index.problem:
+            diagnostics.warn("", f"search index not built: {index.problem}")
+    return index
 
 
 def refresh_search_bundle(
-    site: PublicSite, out: Path, diagnostics: Diagnostics, stop: Callable[[], bool]
-) -> bool:
-    """Index the finished site in `out` again and swap the new bundle in (the preview's
-    in-place edits); False when `stop` said so while Pagefind ran, or it failed.
+    site: PublicSite,
+    out: Path,
+    diagnostics: Diagnostics,
+    stop: Callable[[], bool],
+    page_digests: dict[str, str] | None = None,
+    last_records: list[ShardRecord] | None = None,
+) -> ShardedIndex | None:
+    """Index the finished site in `out` again (only the shards whose pages changed since
+    `last_records`) and swap the new bundle in (the preview's in-place edits); None when
+    `stop` said so while Pagefind ran, or it failed.
 
     The old bundle, all its shards, is served until every new shard is complete: the swap
     is two renames of `BUNDLE_DIR`, which holds the shards, so stale ones go with it.
     """
     if searchable_count(site) == 0:
-        return True
+        return ShardedIndex()
     binary = pagefind_binary(extended=needs_segmentation(site))
     if binary is None:
-        return True  # the full build said so already
+        return ShardedIndex()  # the full build said so already
     target = out / BUNDLE_DIR
     fresh, old = target.with_name(".pagefind-new"), target.with_name(".pagefind-old")
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        problem, files = _index(binary, out, searchable_pages(site), Path(scratch), stop)
-        if problem:
-            if problem != STOPPED:
-                diagnostics.warn("", f"search index not refreshed: {problem}")
-            return False
+        index = _index(binary, out, site, page_digests, Path(scratch), last_records, target, stop)
+        if index.problem:
+            if index.problem != STOPPED:
+                diagnostics.warn("", f"search index not refreshed: {index.problem}")
+            return None
         for leftover in (fresh, old):
             shutil.rmtree(leftover, ignore_errors=True)
-        for rel_path, path in files:
-            copy = fresh / rel_path
+        for file in index.files:
+            copy = fresh / file.path
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, copy)
+            try:
+                os.link(file.source, copy)
+            except OSError:
+                shutil.copyfile(file.source, copy)
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
-    return True
+    return index
 
 
 def _index(
     binary: Path,
     site_dir: Path,
-    pages: list[str],
+    site: PublicSite,
+    page_digests: dict[str, str] | None,
     scratch: Path,
+    last_records: list[ShardRecord] | None,
+    last_bundle: Path | None,
     stop: Callable[[], bool] | None = None,
-) -> tuple[str, list[tuple[str, Path]]]:
-    """Run Pagefind once per shard, one after another (the peak is one shard's); return
-    ("", the bundle's files as (path inside `BUNDLE_DIR`, file in `scratch`)) or (what
-    went wrong, []).
+) -> ShardedIndex:
+    """Index the searchable pages in `site_dir` in shards (`index_in_shards`: one Pagefind
+    run per shard whose pages changed, one after another, so the peak is one shard's) and
+    add the shard list; the files are in `scratch` or, for shards taken over, `last_bundle`.
 
-    One shard is Pagefind over the whole site, as ever. With more, each run sees only its
-    shard's pages: hard links (copies where links fail) at the same paths in a folder
-    inside the site, so the URLs in the index are the pages' own.
+    Each run sees only its shard's pages: hard links (copies where links fail) at the same
+    paths in a folder inside the site, so the URLs in the index are the pages' own.
     """
-    shards = plan_shards([page for page in pages if (site_dir / page).is_file()])
-    files: list[tuple[str, Path]] = []
-    for number, shard in enumerate(shards, start=1):
+    pages = page_digests_in(site_dir, searchable_pages(site), page_digests or {})
+    engine = engine_id(binary)
+
+    def index_one(number: int, shard: list[str]) -> tuple[str, list[tuple[str, Path]]]:
         bundle = scratch / f"bundle-{number}"
-        if len(shards) == 1:
-            problem = _run_pagefind(binary, site_dir, bundle, scratch, stop)
-        else:
-            linked = site_dir / _SHARD_PAGES_DIR
-            try:
-                _link_pages(site_dir, shard, linked)
-                problem = _run_pagefind(binary, linked, bundle, scratch, stop)
-            except OSError as error:
-                problem = f"cannot gather the pages of a shard: {error.strerror or error}"
-            finally:
-                shutil.rmtree(linked, ignore_errors=True)
-        if problem:
-            if len(shards) > 1 and problem != STOPPED:
-                problem = f"{problem} (shard {number} of {len(shards)})"
-            return problem, []
+        linked = site_dir / _SHARD_PAGES_DIR
+        try:
+            _link_pages(site_dir, shard, linked)
+            problem = _run_pagefind(binary, linked, bundle, scratch, stop)
+        except OSError as error:
+            problem = f"cannot gather the pages of a shard: {error.strerror or error}"
+        finally:
+            shutil.rmtree(linked, ignore_errors=True)
+        if problem and problem != STOPPED:
+            problem = f"{problem} (shard {number})"
         folder = shard_folder(number)
-        for path in _bundle_files(bundle, shared=number == 1):
-            files.append((folder + path.relative_to(bundle).as_posix(), path))
+        files = [] if problem else _bundle_files(bundle, shared=number == 1)
+        return problem, [(folder + p.relative_to(bundle).as_posix(), p) for p in files]
+
+    index = index_in_shards(pages, SHARD_PAGES, engine, index_one, last_bundle, last_records)
+    if index.problem:
+        return index
     listing = scratch / SHARD_LIST
-    extra = [shard_folder(number) for number in range(2, len(shards) + 1)]
+    extra = [shard_folder(number) for number in range(2, len(index.records) + 1)]
     listing.write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
-    files.append((SHARD_LIST, listing))
-    return "", files
+    index.files.append(BundleFile(SHARD_LIST, listing, ""))
+    return index
 
 
 def _link_pages(site_dir: Path, pages: list[str], folder: Path) -> None:

@@ -1,0 +1,243 @@
+"""The search index in shards, each keyed by the pages it indexes: an edit re-indexes one shard.
+
+Why: Pagefind re-indexing every shard was 14 of the 51 CPU seconds of a one-note rebuild at
+10,000 notes. A shard is a pure function of the bytes of its pages (and of the Pagefind
+binary): its key is a digest of its pages' paths and page digests, and a shard whose key is
+the one the last build recorded is taken over from the last output instead of indexed.
+
+Stable shards: a page's shard is its output path's hash modulo the number of shards (the
+fewest of about `SHARD_PAGES` pages, as `len(pages) / SHARD_PAGES` rounded up), not a cut of
+the sorted list, so a page added or removed moves no other page: one edit touches one shard
+(the number of shards changes only when the page count crosses a multiple of `SHARD_PAGES`,
+and then every shard is indexed again, once). Hashing also mixes folders, so every shard has
+pages of every kind and ranks with statistics close to the whole site's. Shards hold about
+`SHARD_PAGES` pages, a few percent more or less (binomial: 9,000 pages in four shards,
+2,250 +- 45), which is what the memory estimate needs.
+
+Checked, never trusted: the last output may be restored from elsewhere (a CI cache) or be
+stale. A shard is taken over only when every file the cache recorded for it still hashes as
+recorded, and its fragments (one per indexed page, gzip JSON naming the page's URL) name
+exactly the URLs of its pages now: a page that left the site (made private, deleted) cannot
+come back from an index built when it was published, even from a cache whose keys were
+forged to match. Whatever fails a check is indexed again.
+
+What Pagefind costs (1.5.2, measured with shards cut from the sorted pages; the generated
+10,000-note vault: 9,000 pages, 46 M characters of indexed text, 2 cores): in one run, 14-17 s
+of CPU (11-21 s wall, as busy as the machine is)
+and 2,170-2,200 MiB at its peak (maximum resident set; 2.47 GB before embeds and breadcrumbs
+were left out). Its memory grows with the sum over pages of each page's distinct words (some 300
+bytes each): ~0.6 GB while it reads the pages, then about 3.5 times that while it builds the
+index; ~0.25 MiB per page here. In shards (`SHARD_PAGES` 2,500: four runs of 2,250 pages) the
+peak is 560 MiB (3,000 pages: 755 MiB; 1,800: 450 MiB) for the same CPU time (14-18 s) and,
+on a quiet machine, 20-25% more wall time (11.3 s in one run, 14.0 s in four: one run keeps
+1.25 cores busy, a smaller one less); linking the pages takes 0.2 s. The whole build's process
+tree while Pagefind runs: 2,570 MiB in one run, 970 MiB in shards. The bundle grows from 30.6 to
+30.9 MB. In the browser (Chromium, one query, 9,000 pages): the first query fetches 13-17 files
+and 250-270 kB from one bundle, 26 files and 340-350 kB from four (each shard adds its entry
+file, its 23 kB metadata and one index chunk); a later query 11 files and 66 kB against 15
+files and 147 kB (one index chunk per shard). Keystroke to results took 200-650 ms either
+way. The HTML around the indexed part barely matters: pages cut down to that part took as
+long and as much memory. Its service API (`add_html_file`, or `add_custom_record` with the
+plain text) was slower (1,000 notes: 1.5-1.9 s of CPU against 0.9 s for the command line) and
+no smaller, and jemalloc settings (`MALLOC_CONF` decay times, one arena) changed nothing: the
+memory is live data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from trellis.emit.writer import hashes_to
+from trellis.vault.files import CheckedPath, file_digest
+
+FRAGMENTS = "fragment/"
+ENTRY = "pagefind-entry.json"
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    """One shard as a build wrote it: its key and its files (path inside the bundle ->
+    hash of the bytes), kept in the build cache for the next build's check."""
+
+    key: str
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class BundleFile:
+    """A file of the new bundle: `path` inside it, `source` (Pagefind's scratch output, or
+    the last bundle's file for a shard taken over) and the hash of its bytes."""
+
+    path: str
+    source: Path
+    digest: str
+    reused: bool = False
+
+
+@dataclass
+class ShardedIndex:
+    """What indexing produced: a problem (then nothing else counts), or the bundle's files,
+    the records for the next build, and how many shards were indexed and taken over."""
+
+    problem: str = ""
+    files: list[BundleFile] = field(default_factory=list)
+    records: list[ShardRecord] = field(default_factory=list)
+    indexed: int = 0
+    reused: int = 0
+
+
+def shard_of(page: str, count: int) -> int:
+    """The shard (from 0) of the page at output path `page` among `count`: by its hash alone."""
+    value = int.from_bytes(hashlib.blake2b(page.encode(), digest_size=8).digest(), "big")
+    return value % count
+
+
+def plan_shards(pages: Iterable[str], shard_pages: int) -> list[list[str]]:
+    """`pages` in the fewest shards of about `shard_pages`, each page by its path's hash
+    (see above), each shard sorted; empty shards are dropped (only tiny sites have them)."""
+    pages = sorted(pages)
+    count = max(1, -(-len(pages) // max(1, shard_pages)))
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    for page in pages:
+        buckets[shard_of(page, count)].append(page)
+    return [bucket for bucket in buckets if bucket] or [[]]
+
+
+def shard_folder(number: int) -> str:
+    """Where shard `number` (from 1) goes inside the first bundle: "" for the first itself.
+
+    The extra shards live inside the first bundle's folder, so everything that copies,
+    reuses or swaps that folder takes all shards at once.
+    """
+    return "" if number == 1 else f"shard-{number}/"
+
+
+def shard_key(engine: str, pages: list[str], page_digests: dict[str, str]) -> str:
+    """The key of a shard: the Pagefind binary and the shard's folder (`engine`), its pages'
+    paths and their bytes' hashes."""
+    digest = hashlib.blake2b(engine.encode(), digest_size=16)
+    for page in pages:
+        digest.update(f"\n{page}\0{page_digests[page]}".encode())
+    return digest.hexdigest()
+
+
+def engine_id(binary: Path) -> str:
+    """The Pagefind binary in a shard's key: plain or extended (and its size; its version is
+    in the cache's own version, `trellis.versions`)."""
+    try:
+        return f"{binary.name} {binary.stat().st_size}"
+    except OSError:
+        return binary.name
+
+
+def page_digests_in(site_dir: Path, pages: Iterable[str], known: dict[str, str]) -> dict[str, str]:
+    """Output path -> page digest of each of `pages` written in `site_dir`: as the build
+    recorded it (`known`), else hashed from the file."""
+    digests = {}
+    for page in pages:
+        path = site_dir / page
+        if page in known and path.is_file():
+            digests[page] = known[page]
+        elif path.is_file():
+            with path.open("rb") as handle:
+                digests[page] = file_digest(handle)
+    return digests
+
+
+def shards_current(
+    pages: dict[str, str], shard_pages: int, engine: str, records: list[ShardRecord]
+) -> bool:
+    """Would `index_in_shards` find every shard's key among `records` (nothing to index)?"""
+    keys = {record.key for record in records}
+    shards = plan_shards(pages, shard_pages)
+    return len(shards) == len(records) and all(
+        shard_key(f"{engine}\0{shard_folder(number)}", shard, pages) in keys
+        for number, shard in enumerate(shards, start=1)
+    )
+
+
+def page_url(page: str) -> str:
+    """The URL Pagefind gives the page at output path `page` ("a/index.html" is "/a/")."""
+    return "/" + page.removesuffix("index.html")
+
+
+def fragment_urls(bundle: Path, folder: str, files: Iterable[str]) -> set[str] | None:
+    """The URLs named by a shard's fragments among `files` (paths inside `bundle`); None
+    when one cannot be read as Pagefind writes them."""
+    urls = set()
+    for name in files:
+        if not name.startswith(folder + FRAGMENTS):
+            continue
+        try:
+            with CheckedPath(bundle, bundle / name).open() as (handle, _):
+                text = gzip.decompress(handle.read()).decode("utf-8")
+            page = json.loads(text.removeprefix("pagefind_dcd"))
+            urls.add(unquote(page["url"]))
+        except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile):
+            return None
+    return urls
+
+
+def restorable(record: ShardRecord, bundle: Path, folder: str, pages: list[str]) -> bool:
+    """May the last build's shard in `bundle/folder` be taken over for `pages` (its key
+    already matched)? Every recorded file hashes as recorded, nothing lies outside the
+    shard's folder, and its fragments name exactly the URLs of `pages`."""
+    files = record.files
+    if folder + ENTRY not in files:
+        return False
+    for name in files:
+        outside = not name.startswith(folder) or (not folder and name.startswith("shard-"))
+        if outside or ".." in name.split("/"):
+            return False
+    if fragment_urls(bundle, folder, files) != {page_url(page) for page in pages}:
+        return False
+    return all(hashes_to(bundle / name, bundle, digest) for name, digest in files.items())
+
+
+def index_in_shards(
+    pages: dict[str, str],
+    shard_pages: int,
+    engine: str,
+    index_one: Callable[[int, list[str]], tuple[str, list[tuple[str, Path]]]],
+    last_bundle: Path | None = None,
+    last_records: list[ShardRecord] | None = None,
+) -> ShardedIndex:
+    """Plan the shards of `pages` (output path -> page digest), take over each one the last
+    bundle holds under the same key (checked), index the others with `index_one(number,
+    shard)` ((problem, [(path in the bundle, file)])), one after another."""
+    shards = plan_shards(pages, shard_pages)
+    last = {record.key: record for record in last_records or []} if last_bundle else {}
+    result = ShardedIndex()
+    for number, shard in enumerate(shards, start=1):
+        folder = shard_folder(number)
+        key = shard_key(f"{engine}\0{folder}", shard, pages)
+        record = last.get(key)
+        if (
+            record is not None
+            and last_bundle is not None
+            and restorable(record, last_bundle, folder, shard)
+        ):
+            result.files += [
+                BundleFile(name, last_bundle / name, digest, reused=True)
+                for name, digest in sorted(record.files.items())
+            ]
+            result.records.append(record)
+            result.reused += 1
+            continue
+        problem, made = index_one(number, shard)
+        if problem:
+            return ShardedIndex(problem=problem)
+        files = {}
+        for name, path in made:
+            with path.open("rb") as handle:
+                files[name] = file_digest(handle)
+            result.files.append(BundleFile(name, path, files[name]))
+        result.records.append(ShardRecord(key, files))
+        result.indexed += 1
+    return result
