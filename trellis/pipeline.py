@@ -45,12 +45,7 @@ from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
 from trellis.emit.pages import PageKeys, digest, emit_note_pages
-from trellis.emit.search import (
-    BUNDLE_DIR,
-    emit_search,
-    refresh_search_bundle,
-    searchable_pages,
-)
+from trellis.emit.search import BUNDLE_DIR, emit_search, refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
 from trellis.public.graph import build_link_graph
@@ -60,10 +55,7 @@ from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.queries import may_have_queries, prepare_queries
-from trellis.render.templates import (
-    checked,
-    create_environment,
-)
+from trellis.render.templates import checked, create_environment
 from trellis.signature import input_signature
 from trellis.vault.history import head_commit
 from trellis.vault.scan import read_vault
@@ -95,6 +87,7 @@ class SiteBuilder:
         # What the last build reported.
         self._summary: Summary | None = None
         self._search_key = ""
+        self._layout = ""  # what every page of the last output read (`PageKeys.layout`)
         # The URLs the last build published, kept working as redirects (trellis.public.redirects).
         self._published_urls: list[PublishedURL] = []
         self._searchable: frozenset[str] = frozenset()
@@ -118,6 +111,7 @@ class SiteBuilder:
             self._published_attachments = data["attachments"]
             self._summary = data["summary"]
             self._search_key = data.get("search_key", "")
+            self._layout = data.get("layout", "")
 
     # -- one build ----------------------------------------------------------------------
 
@@ -165,6 +159,7 @@ class SiteBuilder:
         templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = theme_signature(self.vault)
         keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
+        keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
@@ -174,7 +169,7 @@ class SiteBuilder:
             state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
-                plan = plan_build(site, self._parsed, self.options)
+                plan = plan_build(site, self._parsed, self.options, keys)
                 # Queries read every note in one view: such a vault renders in this process.
                 if plan.workers and not may_have_queries(site, source.attachments):
                     setup = RenderSetup(templates, keys, writer)
@@ -252,6 +247,7 @@ class SiteBuilder:
                         search_key,
                         site.published_attachments,
                         urls,
+                        keys.layout,
                     )
                     writer.write_cache(cache)
         except BaseException:
@@ -261,6 +257,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
+        self._layout = keys.layout
         self._published_attachments = site.published_attachments
         self._search_key, self._searchable = search_key, searchable
         self._published_urls = urls
@@ -379,10 +376,10 @@ class SiteBuilder:
         """The inputs' digest (equal: nothing changed) and whether the attachments the last
         build published still have their bytes (`trellis.signature`).
 
-        The number of worker processes is left out: it never changes what is written.
+        How many worker processes run is left out: it never changes what is written.
         """
         head = head_commit(self.vault) if settings.git_dates else ""
-        context = repr((output_versions(), replace(settings, jobs=1), head))
+        context = repr((output_versions(), settings.for_output(), head))
         return input_signature(self.vault, context, own_paths, self._published_attachments)
 
 

@@ -91,6 +91,7 @@ def cache_bytes(
     search_key: str,
     attachments: dict[str, str],
     urls: list[PublishedURL],
+    layout: str = "",
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -109,6 +110,7 @@ def cache_bytes(
         "search_key": search_key,
         "attachments": attachments,
         "urls": urls,
+        "layout": layout,
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
