@@ -137,3 +137,23 @@ def test_the_samples_warnings_say_they_are_links_to_a_private_note(tmp_path: Pat
     assert "4 warnings" in run.stdout
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "4 warnings" in readme and "demonstration" in readme
+
+
+def test_a_rare_warning_is_shown_among_thousands_of_one_kind(tmp_path: Path) -> None:
+    """An exported garden links hundreds of unpublished notes; the one note whose frontmatter
+    is broken must still be on screen, and the rest counted by kind."""
+    links = " ".join(f"[[Missing {n}]]" for n in range(60))
+    files = {f"N{n:02d}.md": published(links) for n in range(5)}
+    files["Zz broken.md"] = "---\ndg-publish: true\ntags: [a\n---\nBody.\n"
+    vault = write_vault(tmp_path / "v", files)
+    run = _trellis("build", str(vault), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    shown = [line for line in lines if ": warning: " in line]
+    assert len(shown) == 20
+    assert any(line.startswith("Zz broken.md:") for line in shown), run.stderr
+    summary = lines[-1]
+    assert summary.startswith("... and 281 more (-v shows all): ")
+    assert "281 × link target … is missing or not published" in summary
+    verbose = _trellis("build", str(vault), "-o", str(tmp_path / "out"), "-v", cwd=tmp_path)
+    assert len([line for line in verbose.stderr.splitlines() if ": warning: " in line]) == 301

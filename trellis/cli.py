@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis import __version__
+from trellis.diagnostics import Diagnostic, hidden_summary, pick_shown
 from trellis.scaffold import DEPLOY_HOSTS
 
 COMMANDS = ("build", "serve", "check", "init")
@@ -255,10 +256,18 @@ def _check(args: argparse.Namespace) -> int:
     print(format_report(report))
     warnings = report.diagnostics.items
     if warnings and not args.quiet:
-        for item in warnings if (args.verbose or args.strict) else warnings[:SHOWN_WARNINGS]:
-            print(str(item), file=sys.stderr)
+        _print_warnings(warnings, args.verbose or args.strict)
     flagged = bool(report.private_links) or bool(report.skipped) or bool(warnings)
     return 1 if args.strict and flagged else 0
+
+
+def _print_warnings(warnings: list[Diagnostic], show_all: bool) -> None:
+    """Every warning, or a few of each kind and a count of the rest by kind."""
+    shown = warnings if show_all else pick_shown(warnings, SHOWN_WARNINGS)
+    for item in shown:
+        print(str(item), file=sys.stderr)
+    if len(shown) < len(warnings):
+        print(hidden_summary(warnings, shown), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -276,11 +285,7 @@ def _build(args: argparse.Namespace) -> int:
     warnings = result.diagnostics.items
     show_all = args.verbose or args.strict
     if warnings and not args.quiet:
-        shown = warnings if show_all else warnings[:SHOWN_WARNINGS]
-        for item in shown:
-            print(str(item), file=sys.stderr)
-        if len(shown) < len(warnings):
-            print(f"... and {len(warnings) - len(shown)} more (-v shows all)", file=sys.stderr)
+        _print_warnings(warnings, show_all)
     elif warnings and args.strict:
         for item in warnings:
             print(str(item), file=sys.stderr)

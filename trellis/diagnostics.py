@@ -80,3 +80,51 @@ class Diagnostics:
 
     def for_path(self, path: str) -> list[Diagnostic]:
         return [d for d in self.items if d.path == path]
+
+
+# Quoted names, vault paths (`Folder/Note.md`) and numbers: what differs between warnings
+# of one kind.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|[^\s;,']*\.md\b|\d+(?:\.\d+)?")
+
+
+def warning_kind(message: str) -> str:
+    """`message` with its quoted names and numbers blanked: warnings of one kind alike."""
+    return _QUOTED.sub("…", message)
+
+
+def pick_shown(items: list[Diagnostic], limit: int) -> list[Diagnostic]:
+    """At most `limit` of `items`, in their order, the first of every kind before the rest:
+    a rare warning (a note kept private by broken frontmatter) is not hidden behind
+    thousands of links to unpublished notes, the usual case in an exported garden."""
+    if len(items) <= limit:
+        return list(items)
+    chosen: set[int] = set()
+    kinds: set[str] = set()
+    for index, item in enumerate(items):
+        kind = warning_kind(item.message)
+        if kind not in kinds:
+            kinds.add(kind)
+            chosen.add(index)
+            if len(chosen) == limit:
+                break
+    for index in range(len(items)):
+        if len(chosen) == limit:
+            break
+        chosen.add(index)
+    return [items[index] for index in sorted(chosen)]
+
+
+def hidden_summary(items: list[Diagnostic], shown: list[Diagnostic], kinds: int = 5) -> str:
+    """One line counting the warnings not shown, by kind (the commonest first)."""
+    counts: dict[str, int] = {}
+    visible = set(shown)
+    for item in items:
+        if item not in visible:
+            kind = warning_kind(item.message)
+            counts[kind] = counts.get(kind, 0) + 1
+    hidden = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    parts = [f"{count} × {printable(kind)}" for kind, count in ranked[:kinds]]
+    if len(ranked) > kinds:
+        parts.append(f"{sum(count for _, count in ranked[kinds:])} other")
+    return f"... and {hidden} more (-v shows all): " + "; ".join(parts)

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from trellis.diagnostics import Diagnostic, printable
+from trellis.diagnostics import Diagnostic, hidden_summary, pick_shown, printable
 from trellis.serve.builder import RebuildOutcome
 
 SHOWN_WARNINGS = 20
@@ -69,7 +69,7 @@ class TerminalReport:
         for item in warnings:
             if unseen[_identity(item)] > 0:
                 unseen[_identity(item)] -= 1
-                new.append(str(item))
+                new.append(item)
         self._known = current
         plural = "" if len(warnings) == 1 else "s"
         changes = [f"{len(new)} new"] if new and number > 1 else []
@@ -81,11 +81,11 @@ class TerminalReport:
         )
         if self.quiet:
             return
-        shown = new if self.verbose else new[:SHOWN_WARNINGS]
-        for line in shown:
-            self._warn(f"  {line}")
+        shown = new if self.verbose else pick_shown(new, SHOWN_WARNINGS)
+        for item in shown:
+            self._warn(f"  {item}")
         if len(shown) < len(new):
-            self._warn(f"  ... and {len(new) - len(shown)} more (-v shows all)")
+            self._warn(f"  {hidden_summary(new, shown)}")
 
     def failed(self, number: int, outcome: RebuildOutcome, names: list[str], served: bool) -> None:
         self._warn(

@@ -126,11 +126,16 @@ def decode_note(data: bytes, rel_path: str, diagnostics: Diagnostics) -> str | N
 
 
 def read_note(
-    root: Path, rel_path: str, diagnostics: Diagnostics, file: CheckedPath | None = None
+    root: Path,
+    rel_path: str,
+    diagnostics: Diagnostics,
+    file: CheckedPath | None = None,
+    in_git: bool = True,
 ) -> SourceNote | None:
     """The note at `rel_path` (read from `file` when the walk found it), or None.
 
     Without `file`, `rel_path` is a real name under `root` and the symlink rule applies.
+    `in_git=False` skips the git blob id (a SHA-1 of every byte) a vault outside git never uses.
     """
     if file is None:
         located = FileTree.of(root, root).locate(rel_path)
@@ -172,7 +177,7 @@ def read_note(
         content_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
         meta_lines=parsed.key_lines,
         file_id=(info.st_dev, info.st_ino),
-        git_blob=git_blob(data),
+        git_blob=git_blob(data) if in_git else "",
     )
 
 
@@ -183,15 +188,13 @@ def read_vault(
     `git_dates`, each note's commit history when the vault is in a git repository."""
     root = root.resolve()
     vault = Vault(root=root)
+    history = read_history(root) if git_dates else {}
     for entry in _walk(root, exclude, diagnostics, vault.skipped):
         if _is_note(entry.rel_path):
-            note = read_note(root, entry.rel_path, diagnostics, entry.file)
+            note = read_note(root, entry.rel_path, diagnostics, entry.file, bool(history))
             if note is not None:
+                note.history = history.get(note.rel_path)
                 vault.notes.append(note)
         else:
             vault.attachments.append(Attachment(entry.rel_path, entry.file))
-    if git_dates and vault.notes:
-        history = read_history(root)
-        for note in vault.notes:
-            note.history = history.get(note.rel_path)
     return vault
