@@ -20,6 +20,7 @@ import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.wire as wire
 import trellis.workers as workers
+from trellis.config import Settings
 from trellis.diagnostics import FatalError
 from trellis.emit.pages import BodyKeys, NotePageWriter
 from trellis.emit.writer import cache_path
@@ -51,13 +52,24 @@ def kept(out: Path) -> dict[str, object]:
         return pickle.load(handle)
 
 
+def kept_in(folder: Path, name: str) -> dict[str, object]:
+    """What the build cache of output folder `name` in cache folder `folder` holds."""
+    with (folder / f"{name}.trellis-cache").open("rb") as handle:
+        return pickle.load(handle)
+
+
 def warnings(result: BuildResult) -> list[str]:
     return [str(item) for item in result.diagnostics.items]
 
 
+def processes(jobs: int, workers_from: int = 1) -> dict[str, int]:
+    """Settings for `jobs` processes, forked even for tiny vaults (`workers_from`)."""
+    return {"jobs": jobs, "workers_from": workers_from}
+
+
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Workers even for tiny vaults; lists the pid of every worker started."""
+    """Lists the pid of every worker started."""
     started: list[int] = []
     original = Workers._fork
 
@@ -66,7 +78,6 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         started.append(worker.pid)
         return worker
 
-    monkeypatch.setattr(costs, "MIN_NOTES", 1)
     monkeypatch.setattr(Workers, "_fork", spy)
     return started
 
@@ -88,9 +99,9 @@ def test_sample_vault_is_the_same_with_one_or_two_processes(tmp_path, forks):
     shutil.copytree(SAMPLE, sample)
     shutil.rmtree(sample / "Library")
     (sample / "Garden Plan.canvas").unlink()
-    one = build(sample, tmp_path / "one", {"jobs": 1}, use_cache=False)
+    one = build(sample, tmp_path / "one", processes(1), use_cache=False)
     assert forks == []
-    two = build(sample, tmp_path / "two", {"jobs": 2}, use_cache=False)
+    two = build(sample, tmp_path / "two", processes(2), use_cache=False)
     assert len(forks) == 2 and all(gone(pid) for pid in forks)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert warnings(one) == warnings(two)
@@ -103,8 +114,8 @@ def test_sample_vault_is_the_same_with_one_or_two_processes(tmp_path, forks):
 
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_generated_vault_is_the_same_with_one_or_more_processes(tmp_path, generated, forks, jobs):
-    one = build(generated, tmp_path / "one", {"jobs": 1})
-    many = build(generated, tmp_path / "many", {"jobs": jobs})
+    one = build(generated, tmp_path / "one", processes(1))
+    many = build(generated, tmp_path / "many", processes(jobs))
     assert len(forks) == jobs
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "many")
     assert warnings(one) == warnings(many)
@@ -128,8 +139,8 @@ def test_embeds_across_shares_episodes_too(tmp_path, forks, monkeypatch, shipped
     vault = write_vault(tmp_path / "vault", files)
     if not shipped:
         monkeypatch.setattr(forked, "embeds_reached", lambda graph, notes: set())
-    one = build(vault, tmp_path / "one", {"jobs": 1}, use_cache=False)
-    two = build(vault, tmp_path / "two", {"jobs": 2}, use_cache=False)
+    one = build(vault, tmp_path / "one", processes(1), use_cache=False)
+    two = build(vault, tmp_path / "two", processes(2), use_cache=False)
     assert len(forks) == 2
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert warnings(one) == warnings(two)
@@ -173,14 +184,14 @@ def test_a_tiny_token_budget_changes_nothing(tmp_path, generated, forks, monkeyp
 
     monkeypatch.setattr(NoteRenderer, "token_loader", logged("parse", NoteRenderer.token_loader))
     monkeypatch.setattr(wire, "unpacking_loader", logged("unpack", wire.unpacking_loader))
-    monkeypatch.setattr(costs, "token_budget", lambda notes, count: budget)
+    monkeypatch.setattr(costs, "token_budget", lambda notes, count, target: budget)
 
     def same_as_one_process(jobs: int, one: Path) -> BuildResult:
         forks.clear()
         log.write_text("")
-        many = build(vault, tmp_path / f"many{jobs}", {"jobs": jobs})
+        many = build(vault, tmp_path / f"many{jobs}", processes(jobs))
         assert len(forks) == jobs
-        clean = build(vault, one, {"jobs": 1})  # a new folder: nothing to reuse
+        clean = build(vault, one, processes(1))  # a new folder: nothing to reuse
         assert snapshot(one) == snapshot(tmp_path / f"many{jobs}")
         assert warnings(clean) == warnings(many)
         assert kept(one) == kept(tmp_path / f"many{jobs}")
@@ -209,7 +220,7 @@ def test_page_keys_do_not_depend_on_which_notes_were_keyed_before(tmp_path):
     # Each note embeds the one before it, deeper than a key follows embeds.
     chain = {f"N{i:02}.md": published(f"Note {i} ![[N{i - 1:02}]]") for i in range(1, 13)}
     vault = write_vault(tmp_path / "vault", {**chain, "N00.md": published("The start.")})
-    result = build(vault, tmp_path / "out", {"jobs": 1})
+    result = build(vault, tmp_path / "out", processes(1))
     assert result.site is not None and result.graph is not None
     in_order = BodyKeys(result.graph, result.settings)
     keyed_in_order = [in_order.of(note) for note in result.site.notes]
@@ -221,33 +232,33 @@ def test_the_build_cache_works_across_process_counts(tmp_path, generated, forks)
     """A cache written by workers serves a one-process build and the other way round."""
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
-    build(vault, tmp_path / "out", {"jobs": 2})
+    build(vault, tmp_path / "out", processes(2))
     notes = sorted(vault.rglob("*.md"))
     for path in notes[::7]:  # a seventh of the notes changes: still worth forking here
         path.write_text(path.read_text() + "\nOne more line. [[" + notes[0].stem + "]]\n")
     forks.clear()
-    again = build(vault, tmp_path / "out", {"jobs": 2})
+    again = build(vault, tmp_path / "out", processes(2))
     assert len(forks) == 2
     assert 0 < again.pages_rendered < again.notes_published
-    clean = build(vault, tmp_path / "clean", {"jobs": 1}, use_cache=False)
+    clean = build(vault, tmp_path / "clean", processes(1), use_cache=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
     assert warnings(again) == warnings(clean)
 
     forks.clear()
     for path in notes[1::5]:
         path.write_text(path.read_text() + "\nAnd another.\n")
-    single = build(vault, tmp_path / "out", {"jobs": 1})
+    single = build(vault, tmp_path / "out", processes(1))
     assert forks == []
-    clean = build(vault, tmp_path / "clean", {"jobs": 1}, use_cache=False)
+    clean = build(vault, tmp_path / "clean", processes(1), use_cache=False)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
     assert warnings(single) == warnings(clean)
-    assert build(vault, tmp_path / "out", {"jobs": 2}).unchanged
+    assert build(vault, tmp_path / "out", processes(2)).unchanged
 
 
 def test_a_failing_worker_stops_the_build_and_keeps_the_old_site(
     tmp_path, generated, forks, monkeypatch
 ):
-    build(generated, tmp_path / "out", {"jobs": 1})
+    build(generated, tmp_path / "out", processes(1))
     before = snapshot(tmp_path / "out")
     original = NotePageWriter.write
 
@@ -258,7 +269,7 @@ def test_a_failing_worker_stops_the_build_and_keeps_the_old_site(
 
     monkeypatch.setattr(NotePageWriter, "write", explode)
     with pytest.raises(WorkerError, match="ValueError: a bug while writing a page"):
-        build(generated, tmp_path / "out", {"jobs": 2}, use_cache=False)
+        build(generated, tmp_path / "out", processes(2), use_cache=False)
     assert len(forks) == 2 and all(gone(pid) for pid in forks)
     assert snapshot(tmp_path / "out") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.trellis-cache", "out"]
@@ -274,7 +285,7 @@ def test_a_worker_that_dies_is_reported(tmp_path, generated, forks, monkeypatch)
 
     monkeypatch.setattr(NotePageWriter, "write", die)
     with pytest.raises(WorkerError, match=r"stopped unexpectedly \(killed by signal 9\)"):
-        build(generated, tmp_path / "out", {"jobs": 2}, use_cache=False)
+        build(generated, tmp_path / "out", processes(2), use_cache=False)
     assert all(gone(pid) for pid in forks)
     assert not (tmp_path / "out").exists() and not any(tmp_path.glob(".out.*trellis-new"))
 
@@ -290,7 +301,7 @@ def test_a_broken_template_is_the_same_fatal_error_in_a_worker(tmp_path, forks):
     errors = []
     for jobs in (1, 2):
         with pytest.raises(FatalError) as caught:
-            build(vault, tmp_path / f"out{jobs}", {"jobs": jobs}, use_cache=False)
+            build(vault, tmp_path / f"out{jobs}", processes(jobs), use_cache=False)
         errors.append(str(caught.value))
     assert len(forks) == 2 and all(gone(pid) for pid in forks)
     assert errors[0] == errors[1] and "template error" in errors[0]
@@ -308,7 +319,7 @@ def test_interrupting_the_parent_kills_and_reaps_every_worker(tmp_path, generate
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build(generated, tmp_path / "out", {"jobs": 2}, Interrupt(), use_cache=False)
+        build(generated, tmp_path / "out", processes(2), Interrupt(), use_cache=False)
     assert len(forks) == 2 and all(gone(pid) for pid in forks)
     assert not any(tmp_path.glob(".out.*trellis-new"))
 
@@ -354,13 +365,13 @@ def test_ctrl_c_on_the_command_line_leaves_no_process(tmp_path):
 
 
 def test_when_workers_are_worth_it(monkeypatch):
-    assert costs.worker_count(1, 10_000) == 0
-    assert costs.worker_count(4, costs.MIN_NOTES - 1) == 0
-    assert costs.worker_count(4, costs.MIN_NOTES) == 2
-    assert costs.worker_count(2, 10_000) == 2
-    assert costs.worker_count(8, 10_000) == 8
+    assert costs.worker_count(1, 10_000, 100) == 0
+    assert costs.worker_count(4, 99, 100) == 0
+    assert costs.worker_count(4, 100, 100) == 2
+    assert costs.worker_count(2, 10_000, 100) == 2
+    assert costs.worker_count(8, 10_000, 100) == 8
     from_thread: list[int] = []
-    thread = threading.Thread(target=lambda: from_thread.append(costs.worker_count(2, 10_000)))
+    thread = threading.Thread(target=lambda: from_thread.append(costs.worker_count(2, 10_000, 1)))
     thread.start()
     thread.join()
     assert from_thread == [0]  # serve builds in a thread: it never forks
@@ -371,10 +382,12 @@ def test_the_token_budget_is_what_the_rest_leaves(monkeypatch):
     fork) keep every token; 10,000 notes (227 MiB) keep a few; no budget goes negative."""
     share_tokens = 1350 * (4500 * costs.TOKEN_BYTES_PER_CHAR + costs.TOKEN_BYTES_PER_NOTE)
     monkeypatch.setattr(costs, "_resident_bytes", lambda: 110 << 20)
-    assert costs.token_budget(2700, 2) > share_tokens
+    target = Settings().memory_target_mib << 20
+    assert costs.token_budget(2700, 2, target) > share_tokens
     monkeypatch.setattr(costs, "_resident_bytes", lambda: 227 << 20)
-    assert 50 << 20 < costs.token_budget(9000, 2) < 120 << 20
-    assert costs.token_budget(9000, 8) == 0 == costs.token_budget(50_000, 2)
+    assert 50 << 20 < costs.token_budget(9000, 2, target) < 120 << 20
+    assert costs.token_budget(9000, 8, target) == 0 == costs.token_budget(50_000, 2, target)
+    assert costs.token_budget(2700, 2, 3 * target) > 3 * costs.token_budget(9000, 2, target)
 
 
 def test_shares_are_balanced_and_cover_every_note(generated):
@@ -427,8 +440,69 @@ def test_a_fatal_error_in_a_worker_is_raised_as_is_and_the_others_are_killed():
 
 
 def test_a_vault_with_queries_is_built_in_one_process(tmp_path, forks):
-    built = build(SAMPLE, tmp_path / "out", {"jobs": 2}, use_cache=False)
+    built = build(SAMPLE, tmp_path / "out", processes(2), use_cache=False)
     assert forks == []  # queries read every note: they run, and pages render, in one process
     page = tmp_path / "out" / "library" / "reading-list" / "index.html"
     assert "table-view-table" in page.read_text()
     assert built.notes_published > 20
+
+
+def test_workers_are_sized_by_the_pages_to_render(tmp_path, generated, forks):
+    """A restored cache and no last output (a CI job): nothing to parse, every page to
+    render, in workers; a small edit with the last output there renders in one process."""
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    settings = {**processes(2, workers_from=20), "cache_dir": str(tmp_path / "cache")}
+    build(vault, tmp_path / "first" / "site", settings)
+    forks.clear()
+    restored = build(vault, tmp_path / "ci" / "site", settings)  # the cache, no output
+    assert len(forks) == 2
+    assert restored.pages_rendered == restored.notes_published
+    assert restored.phases.get("parse", 0) > 0
+    assert snapshot(tmp_path / "ci" / "site") == snapshot(tmp_path / "first" / "site")
+    assert kept_in(tmp_path / "cache", "site")["parsed"].keys() == {
+        note.rel_path for note in restored.site.notes
+    }
+
+    forks.clear()
+    importlib.import_module("benchmarks.scenarios").edit_one_note(vault, 1)  # a published one
+    again = build(vault, tmp_path / "ci" / "site", settings)
+    assert forks == []  # one note to parse, its page and a few others to render
+    assert 0 < again.pages_rendered < 20
+    clean = tmp_path / "clean"
+    build(vault, clean, processes(1), use_cache=False)
+    assert snapshot(tmp_path / "ci" / "site") == snapshot(clean)
+
+
+def test_the_plan_counts_pages_no_last_output_can_give(tmp_path, generated):
+    from trellis.build.options import BuildOptions
+    from trellis.build.plan import plan_build
+    from trellis.emit.pages import PageKeys
+
+    result = build(generated, tmp_path / "out", processes(2, workers_from=20))
+    site = result.site
+    assert site is not None
+    digests = {note.output_path: "d" for note in site.notes}
+    parsed = {}  # nothing kept: every note is parsed
+    cold = plan_build(site, parsed, BuildOptions(), PageKeys())
+    assert (len(cold.to_parse), cold.to_render, cold.workers) == (len(site.notes),) * 2 + (2,)
+    from trellis.build.cache import ParsedEntry
+
+    assert site.notes[0].content is not None
+    parsed = {
+        n.rel_path: ParsedEntry(n.source.content_hash, site.notes[0].content, [])
+        for n in site.notes
+    }
+    no_output = plan_build(site, parsed, BuildOptions(), PageKeys(previous_digests=digests))
+    assert (len(no_output.to_parse), no_output.to_render, no_output.workers) == (
+        0,
+        len(site.notes),
+        2,
+    )
+    last = PageKeys(previous_out=tmp_path / "out", previous_digests=digests)
+    same = plan_build(site, parsed, BuildOptions(), last)
+    assert (same.to_render, same.workers) == (0, 0)
+    last.layout = "new templates"
+    assert plan_build(site, parsed, BuildOptions(), last).workers == 2
+    preview = plan_build(site, parsed, BuildOptions.for_preview(), PageKeys())
+    assert (preview.to_render, preview.workers) == (len(site.notes), 0)

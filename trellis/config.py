@@ -82,6 +82,16 @@ class Settings:
         shown="the number of cores",
         factory=lambda: os.cpu_count() or 1,
     )
+    workers_from: int = setting(
+        100,
+        "worker processes start only when at least this many notes are to be parsed or pages "
+        "rendered; fewer take one process (starting workers costs about 0.1 s of CPU)",
+    )
+    memory_target_mib: int = setting(
+        1400,
+        "memory (MiB) a build aims to stay under, all its processes together: worker "
+        "processes keep parsed notes as they are within what is left and pack the others",
+    )
     extra_attachment_extensions: tuple[str, ...] = setting(
         (),
         "file extensions copied when a published note links or embeds them, beyond the kinds "
@@ -111,6 +121,11 @@ class Settings:
     alias_redirects: bool = setting(
         False, "also write a redirect page at each frontmatter alias of a note, beside its page"
     )
+
+    def for_output(self) -> Settings:
+        """These settings with those that never change what a build writes (how many
+        processes, from when, within what memory) made equal: what builds compare."""
+        return replace(self, jobs=1, workers_from=1, memory_target_mib=0)
 
     def cache_folder(self, vault: Path) -> Path | None:
         """The folder `cache_dir` names (a relative one from the vault), or None: the default."""
@@ -221,9 +236,10 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
             value = _extensions(key, value, diagnostics)
         checked[name] = value
     settings = replace(settings, **checked)
-    if settings.jobs < 1:
-        diagnostics.warn(SETTINGS_FILE, "setting 'jobs' must be at least 1")
-        settings = replace(settings, jobs=1)
+    for name, least in (("jobs", 1), ("workers_from", 1), ("memory_target_mib", 0)):
+        if getattr(settings, name) < least:
+            diagnostics.warn(SETTINGS_FILE, f"setting {name!r} must be at least {least}")
+            settings = replace(settings, **{name: least})
     base = urlsplit(settings.base_url)
     if base.scheme not in ("", "http", "https") or (base.scheme and not base.netloc):
         diagnostics.warn(SETTINGS_FILE, f"base_url {settings.base_url!r} is not an http(s) URL")

@@ -46,7 +46,7 @@ from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
-from trellis.emit.pages import PageKeys, emit_note_pages
+from trellis.emit.pages import PageKeys, digest, emit_note_pages
 from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
@@ -57,10 +57,7 @@ from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.queries import may_have_queries, prepare_queries
-from trellis.render.templates import (
-    checked,
-    create_environment,
-)
+from trellis.render.templates import checked, create_environment
 from trellis.vault.scan import read_vault
 
 
@@ -89,6 +86,7 @@ class SiteBuilder:
         # What the last build reported.
         self._summary: Summary | None = None
         self._search = SearchIndexState()
+        self._layout = ""  # what every page of the last output read (`PageKeys.layout`)
         # The URLs the last build published, kept working as redirects (trellis.public.redirects).
         self._published_urls: list[PublishedURL] = []
         self._live: LiveSite | None = None
@@ -112,6 +110,7 @@ class SiteBuilder:
             self._published_attachments = data["attachments"]
             self._summary = data["summary"]
             self._search = SearchIndexState(data["search_shards"])
+            self._layout = data.get("layout", "")
 
     # -- one build ----------------------------------------------------------------------
 
@@ -163,6 +162,7 @@ class SiteBuilder:
         templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = theme_signature(self.vault)
         keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
+        keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
@@ -172,7 +172,7 @@ class SiteBuilder:
             state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
-                plan = plan_build(site, self._parsed, self.options)
+                plan = plan_build(site, self._parsed, self.options, keys)
                 # Queries read every note in one view: such a vault renders in this process.
                 if plan.workers and not may_have_queries(site, source.attachments):
                     setup = RenderSetup(templates, keys, writer, state.attachments)
@@ -245,6 +245,7 @@ class SiteBuilder:
                         search.records,
                         state.attachments.digests(),
                         urls,
+                        keys.layout,
                     )
                     writer.write_cache(cache)
         except BaseException:
@@ -254,6 +255,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
+        self._layout = keys.layout
         self._published_attachments = state.attachments.digests()
         self._search = search
         self._published_urls = urls

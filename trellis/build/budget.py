@@ -16,24 +16,11 @@ from trellis.build import wire
 from trellis.build.wire import Loader
 from trellis.public.site import PublicSite
 
-# Below this many notes to parse, one process: forking, pickling the parses and compiling the
-# templates in every worker cost about 0.1 s of CPU. Measured on 2 cores (generated vaults, no
-# search index; wall time with 1 and 2 processes): 50 notes 0.21 / 0.18 s, 100 notes 0.36 /
-# 0.28 s, 200 notes 0.64 / 0.47 s, 800 notes 2.58 / 1.65 s.
-MIN_NOTES = 100
-# The token memory budget (see the module). Workers keep the tokens that fit in what is left
-# of `MEMORY_TARGET` once the rest is counted: this process as it is when the workers are
-# forked (each starts with a copy, and RSS counts it in each) and what each process takes
-# later per published note (the other shares' parses, the link graph, page keys). Measured
-# with 2 workers on generated vaults (RSS of every process, added up, sampled every 50 ms):
-# 10,000 notes (9,000 published) hold 227 MiB at the fork; with no tokens kept, the parent
-# then grows to 378 MiB and each worker to 420 MiB (1,225 MiB in all); a worker keeping
-# every token of its share grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in
-# all). The issue's goal is a peak under 1.5 GiB for every stage (search, run by Pagefind
-# after the workers exit, peaks at about 1 GiB at 10,000 notes): 1,400 MiB leaves room for
-# vaults whose notes hold more links than the generated ones. Budgets: 10,000 notes 80 MiB
-# a worker (peak 1,385 MiB), 5,000 notes 362 MiB (all kept, peak 1,228), 3,000 notes 475.
-MEMORY_TARGET = 1400 << 20
+# The token memory budget (see the module, and `token_budget`). Measured with 2 workers on
+# generated vaults (RSS of every process, added up, sampled every 50 ms): 10,000 notes (9,000
+# published) hold 227 MiB at the fork; with no tokens kept, the parent then grows to 378 MiB
+# and each worker to 420 MiB (1,225 MiB in all); a worker keeping every token of its share
+# grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in all).
 WORKER_BYTES_PER_NOTE = 24_000
 PARENT_BYTES_PER_NOTE = 17_000
 TOKEN_BYTES_PER_CHAR = 25
@@ -42,24 +29,40 @@ TOKEN_BYTES_PER_NOTE = 2_000
 PACKED_BYTES_PER_CHAR = 13
 
 
-def worker_count(jobs: int, notes_to_parse: int) -> int:
-    """How many worker processes a build should use; 0 means none (parse in this process).
+def worker_count(jobs: int, work: int, workers_from: int) -> int:
+    """How many worker processes a build should use; 0 means none (this process does it all).
+
+    `work` is the larger of the notes to parse and the pages to render (`trellis.build.plan`):
+    a build that reuses every parse may still render every page. Below `workers_from` (the
+    setting), one process: forking, pickling the parses and compiling the templates in every
+    worker cost about 0.1 s of CPU. Measured on 2 cores (generated vaults, no search index;
+    wall time with 1 and 2 processes): 50 notes 0.21 / 0.18 s, 100 notes 0.36 / 0.28 s, 200
+    notes 0.64 / 0.47 s, 800 notes 2.58 / 1.65 s. Each worker gets at least half of that.
 
     Only from the main thread: `serve` builds in a thread of a process running others, and
     forking such a process can leave a child waiting on a lock another thread held.
     """
-    if jobs < 2 or notes_to_parse < MIN_NOTES or not hasattr(os, "fork"):
+    if jobs < 2 or work < workers_from or not hasattr(os, "fork"):
         return 0
     if threading.current_thread() is not threading.main_thread():
         return 0
-    return min(jobs, notes_to_parse // max(1, MIN_NOTES // 2))  # MIN_NOTES / 2 or more each
+    return min(jobs, work // max(1, workers_from // 2))
 
 
-def token_budget(notes: int, count: int) -> int:
-    """The bytes of tokens each of `count` workers may keep (see `MEMORY_TARGET`)."""
+def token_budget(notes: int, count: int, target: int) -> int:
+    """The bytes of tokens each of `count` workers may keep: what is left of `target` (the
+    `memory_target_mib` setting, in bytes) once this process as it is at the fork (each
+    worker starts with a copy, and RSS counts it in each) and what each process takes later
+    per published note (the other shares' parses, the link graph, page keys) are counted.
+
+    The goal is a peak under 1.5 GiB for every stage (search, run by Pagefind after the
+    workers exit, peaks at about 1 GiB at 10,000 notes): the default 1,400 MiB leaves room
+    for vaults whose notes hold more links than the generated ones. Budgets: 10,000 notes
+    80 MiB a worker (peak 1,385 MiB), 5,000 notes 362 MiB (all kept, peak 1,228), 3,000 475.
+    """
     rest = (count + 1) * _resident_bytes()
     rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)
-    return max(0, MEMORY_TARGET - rest) // count
+    return max(0, target - rest) // count
 
 
 def _resident_bytes() -> int:

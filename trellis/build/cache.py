@@ -23,7 +23,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,7 @@ def cache_bytes(
     search_shards: list[ShardRecord],
     attachments: dict[str, str],
     urls: list[PublishedURL],
+    layout: str = "",
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -112,6 +113,7 @@ def cache_bytes(
         "search_shards": search_shards,
         "attachments": attachments,
         "urls": urls,
+        "layout": layout,
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -140,5 +142,5 @@ def build_inputs(
     The number of worker processes is left out: it never changes what is written.
     """
     head = head_commit(vault) if settings.git_dates else ""
-    context = repr((output_versions(), replace(settings, jobs=1), head))
+    context = repr((output_versions(), settings.for_output(), head))
     return input_signature(vault, context, own_paths, published)

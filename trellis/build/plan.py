@@ -14,6 +14,7 @@ from trellis.build.budget import worker_count
 from trellis.build.cache import ParsedEntry
 from trellis.build.options import BuildOptions
 from trellis.config import Settings
+from trellis.emit.pages import PageKeys
 from trellis.public.site import PublicSite
 from trellis.vault.records import SourceNote
 
@@ -25,22 +26,50 @@ IDENTITY_KEYS = ("title", "aliases", "alias", "dg-home", "dg-permalink", "permal
 @dataclass(frozen=True)
 class Plan:
     to_parse: frozenset[int]  # indexes (in `PublicSite.notes`) of notes whose parse is stale
+    to_render: int  # note pages the build renders at least (`pages_to_render`)
     workers: int  # worker processes to parse and render in; 0: this process
 
     def reuses(self, index: int) -> bool:
         return index not in self.to_parse
 
 
-def plan_build(site: PublicSite, parsed: dict[str, ParsedEntry], options: BuildOptions) -> Plan:
-    """Parse what changed since the kept parses; in workers when they pay off and may run."""
+def plan_build(
+    site: PublicSite, parsed: dict[str, ParsedEntry], options: BuildOptions, keys: PageKeys
+) -> Plan:
+    """Parse what changed since the kept parses; in workers when they pay off and may run.
+
+    Workers are sized by the work to do, the larger of the parses and the pages to render:
+    a build with a restored cache and no last output (a CI job) parses nothing and renders
+    every page, which is most of a cold build's time.
+    """
     to_parse = frozenset(
         index
         for index, note in enumerate(site.notes)
         if (kept := parsed.get(note.rel_path)) is None
         or kept.content_hash != note.source.content_hash
     )
-    workers = worker_count(site.settings.jobs, len(to_parse)) if options.workers_allowed else 0
-    return Plan(to_parse, workers)
+    to_render = pages_to_render(site, to_parse, keys)
+    settings = site.settings
+    work = max(len(to_parse), to_render)
+    workers = worker_count(settings.jobs, work, settings.workers_from)
+    return Plan(to_parse, to_render, workers if options.workers_allowed else 0)
+
+
+def pages_to_render(site: PublicSite, to_parse: frozenset[int], keys: PageKeys) -> int:
+    """The note pages a build renders whatever its link graph says: every one when there is
+    no last output to take pages over from, or what every page reads (templates, settings)
+    changed; else those of the notes to parse and those the last output lacks.
+
+    A lower bound: the pages that link to or embed a changed note are rendered again too,
+    which only the link graph (made once the workers run) can tell.
+    """
+    if keys.previous_out is None or keys.layout != keys.previous_layout:
+        return len(site.notes)
+    return sum(
+        1
+        for index, note in enumerate(site.notes)
+        if index in to_parse or note.output_path not in keys.previous_digests
+    )
 
 
 def keeps_identity(old: SourceNote, new: SourceNote, settings: Settings) -> bool:

@@ -7,10 +7,11 @@ takes its kept parse (`reuse_parse`); the warnings come out in note order whiche
 from __future__ import annotations
 
 from trellis.build.cache import ParsedEntry
-from trellis.build.forked import ParallelNotes, RenderSetup
+from trellis.build.forked import ParallelNotes
 from trellis.build.parse import parse_note, reuse_parse
 from trellis.build.plan import Plan
 from trellis.build.result import Progress
+from trellis.build.worker_job import RenderSetup
 from trellis.diagnostics import Diagnostics
 from trellis.episodes import attach_episodes
 from trellis.public.site import PublicSite

@@ -35,6 +35,10 @@ class PageKeys:
     # The hash of each page's bytes (output path -> `page_digest`), as written.
     previous_digests: dict[str, str] = field(default_factory=dict)
     current_digests: dict[str, str] = field(default_factory=dict)
+    # What every page reads (templates, settings), now and in the last build: when they
+    # differ, no page is taken over (`trellis.build.plan` sizes the workers by it).
+    layout: str = ""
+    previous_layout: str = ""
 
 
 @dataclass

@@ -1,0 +1,231 @@
+"""What one worker process does, from fork to exit: the other side of `ParallelNotes`.
+
+Why apart from `trellis.build.forked`: the parent's side and the worker's side meet only
+through the messages of `trellis.build.messages`; each reads on its own. A worker parses
+the changed notes of its share (and reads its episodes), keeps or packs their tokens
+within its budget (`trellis.build.budget`), takes in the other shares' parses and the link
+graph, and writes the pages of its share through the same `NotePageWriter` as one process.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from trellis.build import budget, wire
+from trellis.build.messages import (
+    EpisodeNote,
+    GraphSent,
+    OtherShares,
+    PackedTokens,
+    Parsed,
+    ParsedNote,
+    Progress,
+    Rendered,
+    TokensFor,
+    WrittenPage,
+    expect,
+)
+from trellis.build.parse import parse_note
+from trellis.build.state import UsedAttachments, new_warnings
+from trellis.diagnostics import Diagnostics
+from trellis.emit.pages import NotePageWriter, PageKeys
+from trellis.emit.writer import OutputWriter
+from trellis.episodes import attach_episode
+from trellis.episodes.read import read_episode
+from trellis.model.content import NoteContent
+from trellis.public.graph import LinkGraph
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.render.notes import NoteRenderer
+from trellis.render.pages import PageRenderer
+from trellis.render.templates import checked
+from trellis.workers import Channel
+
+# Workers report progress every this many notes.
+PROGRESS_EVERY = 25
+
+
+@dataclass
+class RenderSetup:
+    """What a worker renders with, made before it is forked."""
+
+    templates: Environment
+    keys: PageKeys
+    writer: OutputWriter
+    used: UsedAttachments  # where the parent registers what the workers' pages use
+
+
+class WorkerJob:
+    """What one worker process does, from fork to exit (`run`)."""
+
+    def __init__(
+        self,
+        site: PublicSite,
+        notes: NoteRenderer,
+        to_parse: set[int],
+        shares: list[list[int]],
+        setup: RenderSetup,
+        limit: int,
+    ) -> None:
+        self.site = site
+        self.notes = notes
+        self.to_parse = to_parse
+        self.shares = shares
+        self.setup = setup
+        self.tokens = budget.TokenBudget(site, limit)
+
+    def run(self, worker: int, channel: Channel) -> None:
+        share = self.shares[worker]
+        channel.send(Parsed(self._parse(share, channel)))
+        for blob in expect(channel.receive(), OtherShares).blobs:
+            self._take_others(blob)
+        sent = expect(channel.receive(), GraphSent)
+        graph = wire.decode_graph(self.site, sent.graph)
+        channel.send(PackedTokens(self._pack_tokens(sent.asked)))
+        for index, blob in expect(channel.receive(), TokensFor).tokens.items():
+            note = self.site.notes[index]
+            assert note.content is not None
+            note.content.loader = wire.unpacking_loader(note, blob)
+            self.tokens.packed[index] = blob
+        self._settle_tokens(share, graph)
+        written_pages = checked(lambda: self._write_pages(share, graph, channel))
+        writer = self.setup.writer
+        channel.send(Rendered(written_pages, writer.written, self.setup.used.all()))
+
+    def _parse(self, share: list[int], channel: Channel) -> bytes:
+        """Parse the changed notes of `share` and read its episodes; the result, pickled.
+
+        Each note's tokens are kept as they are while the budget allows, else packed.
+        """
+        site = self.site
+        parsed: list[ParsedNote] = []
+        episodes: list[EpisodeNote] = []
+        progress = _ProgressReport(channel)
+        self.tokens.reserve(share)
+        for index in share:
+            note = site.notes[index]
+            if index in self.to_parse:
+                warnings = parse_note(self.notes, note)
+                assert note.content is not None
+                parsed.append((index, note.content.without_tokens(), warnings))
+            local = Diagnostics()
+            if attach_episode(site, note, local):
+                assert note.content is not None
+                episodes.append((index, note.content.without_tokens(), note.episode, local.items))
+            elif local.items:
+                episodes.append((index, None, None, local.items))
+            self.tokens.place(index)
+            progress.step()
+        progress.flush()
+        return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+
+    def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
+        """Keep the tokens the pages of `share` need most often, within the budget.
+
+        A note's tokens are needed once per page showing it: its own, and each page that
+        embeds it (embeds of embeds too). Tokens kept as they are are made at most once; the
+        others are unpacked (or parsed, those of notes unchanged since the last build) for
+        each page that needs them and dropped once it is written.
+        """
+        notes = self.site.notes
+        position = {id(note): index for index, note in enumerate(notes)}
+        uses = dict.fromkeys(share, 1)
+        for index in share:
+            for embedded in graph.embeds_reached([notes[index]]):
+                at = position[id(embedded)]
+                uses[at] = uses.get(at, 0) + 1
+        self.tokens.choose(uses)
+        for index, note in enumerate(notes):
+            content = note.content
+            if content is None:
+                continue
+            if content.has_tokens and index not in self.tokens.keep:
+                self.tokens.pack(index)
+            content = note.content
+            if not content.has_tokens and content.loader is not None:
+                content.loader = self.tokens.watch(index, content.loader)
+
+    def _take_others(self, blob: bytes) -> None:
+        """Another share's parses and episodes; their tokens are made again if a page needs them."""
+        share_parsed: list[ParsedNote]
+        share_episodes: list[EpisodeNote]
+        share_parsed, share_episodes = pickle.loads(blob)
+        notes = self.site.notes
+        for index, content, _ in share_parsed:
+            note = notes[index]
+            note.content = content
+            content.loader = self.notes.token_loader(note)
+        for index, content, episode, _ in share_episodes:
+            if content is not None:
+                note = notes[index]
+                note.content = content
+                note.episode = episode
+                content.loader = self._episode_loader(note)
+
+    def _pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
+        """The tokens (and env) of the notes asked for, those parsed here, each packed."""
+        packed = {}
+        for index in asked:
+            content = self.site.notes[index].content
+            if index in self.tokens.packed:
+                packed[index] = self.tokens.packed[index]
+            elif content is not None and content.has_tokens:
+                packed[index] = wire.pack_tokens(content)
+        return packed
+
+    def _episode_loader(self, note: PublishedNote) -> wire.Loader:
+        """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
+        parse = self.notes.token_loader(note)
+
+        def load() -> tuple[list[Any], dict[str, Any]]:
+            tokens, env = parse()
+            plain = copy.copy(note)
+            plain.content = NoteContent()
+            plain.content.tokens, plain.content.env = tokens, env
+            return read_episode(self.site, plain, Diagnostics()).tokens, env
+
+        return load
+
+    def _write_pages(
+        self, share: list[int], graph: LinkGraph, channel: Channel
+    ) -> list[WrittenPage]:
+        site, setup = self.site, self.setup
+        pages = PageRenderer(site, setup.templates, graph)
+        note_pages = NotePageWriter(site, self.notes, pages, graph, setup.writer, setup.keys)
+        # Warnings go to the build's report (site, renderer and writer share it); each
+        # page's are the ones added while writing it.
+        written: list[WrittenPage] = []
+        progress = _ProgressReport(channel)
+        for index in share:
+            note = site.notes[index]
+            with new_warnings(site.diagnostics) as warnings:
+                rendered = note_pages.write(note)
+            self.tokens.release()
+            output = note.output_path
+            key, digest = setup.keys.current[output], setup.keys.current_digests.get(output, "")
+            written.append(WrittenPage(index, key, digest, rendered, warnings))
+            progress.step()
+        progress.flush()
+        return written
+
+
+class _ProgressReport:
+    """A worker's progress, sent to the parent every `PROGRESS_EVERY` notes."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.unreported = 0
+
+    def step(self) -> None:
+        self.unreported += 1
+        if self.unreported >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.unreported:
+            self.channel.send(Progress(self.unreported))
+            self.unreported = 0
