@@ -249,3 +249,34 @@ def test_a_long_site_title_stays_on_one_row_on_a_phone(
     assert max(b["right"] for b in buttons) <= 360
     assert all(header["top"] <= b["top"] and b["bottom"] <= header["bottom"] for b in buttons)
     context.close()
+
+
+def test_the_tag_index_flows_in_rows_not_one_long_column(
+    browser: Any, serve_site: Any, tmp_path: Path
+):
+    """Sixty tags (each on two notes) share rows at 1280 and at 390 px; a tag with nested
+    tags takes a row of its own with its children below it."""
+    from helpers import build_vault, published
+
+    names = [f"topic{n:02d}" for n in range(60)]
+    files = {
+        f"Note {n}.md": published("Text.\n", tags="[" + ", ".join(names + ["plant/herb"]) + "]")
+        for n in range(2)
+    }
+    site = build_vault(tmp_path, files)
+    base = serve_site(site.out)
+    for width, most_rows in ((1280, 15), (390, 30)):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(base + "tags/")
+        tops = page.eval_on_selector_all(
+            ".tag-tree > ul > li", "items => items.map(li => li.getBoundingClientRect().top)"
+        )
+        assert len(tops) == 61
+        assert len({round(top) for top in tops}) <= most_rows, (width, sorted(set(tops)))
+        parent, child = page.evaluate(
+            BOXES, ['.tag-tree a[href$="/tags/plant/"]', '.tag-tree a[href$="/tags/plant/herb/"]']
+        )
+        assert child["top"] > parent["bottom"] - 1 and child["left"] > parent["left"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
