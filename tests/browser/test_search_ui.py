@@ -140,13 +140,15 @@ def test_without_an_index_the_dialog_says_so(page, tmp_path: Path, serve_site):
 def test_an_excerpt_starts_in_the_body_not_at_the_title_tags_or_header(
     page, tmp_path: Path, serve_site
 ):
-    """The word is in the title, the tag line, the dates and an episode's header too, but
-    the excerpt is cut from the body; a tag the note has only in its frontmatter (and a
-    title word its body never says) still finds it."""
+    """The word is in the title, the tag line, the dates, a `[!metadata]` callout and an
+    episode's header too, but the excerpt is cut from the body's prose; a tag the note has
+    only in its frontmatter, a title word its body never says and an episode's show still
+    find it."""
     site = build_vault(
         tmp_path,
         {
             "Marigold Care.md": published(
+                "> [!metadata]- Meta\n> **up**:: [[Quiet]]\n> **topic**:: marigold\n\n"
                 "Opening words about the bed. Later, marigold flowers keep aphids away.\n",
                 tags="[marigold, tagetesonly]",
                 created="2024-03-01",
@@ -171,3 +173,5 @@ def test_an_excerpt_starts_in_the_body_not_at_the_title_tags_or_header(
     assert [r["href"] for r in search(page, "tagetesonly")] == ["/marigold-care/"]
     page.keyboard.press("Escape")
     assert [r["href"] for r in search(page, "care")] == ["/marigold-care/"]
+    page.keyboard.press("Escape")
+    assert [r["href"] for r in search(page, "radio")] == ["/marigold-talk/"]  # its show

@@ -260,7 +260,7 @@ def test_the_tag_index_flows_in_rows_not_one_long_column(
 
     names = [f"topic{n:02d}" for n in range(60)]
     files = {
-        f"Note {n}.md": published("Text.\n", tags="[" + ", ".join(names + ["plant/herb"]) + "]")
+        f"Note {n}.md": published("Text.\n", tags="[" + ", ".join([*names, "plant/herb"]) + "]")
         for n in range(2)
     }
     site = build_vault(tmp_path, files)
