@@ -1,4 +1,5 @@
-"""What of a note page Pagefind indexes: title, tags, headings and text, not embeds or crumbs.
+"""What of a note page Pagefind indexes: headings and text (title and tags as metadata), not
+embeds or crumbs.
 
 An embedded note's text is found on that note's own page only (as in Obsidian), and the
 folder names in the breadcrumbs are not page text. Read back from the fragments Pagefind
@@ -6,6 +7,8 @@ wrote (see test_search.py for the bundle format).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from helpers import BuiltSite, build_vault, published
@@ -44,9 +47,23 @@ def _content(site: BuiltSite, url: str) -> str:
 
 def test_title_tags_headings_and_text_are_indexed(site: BuiltSite) -> None:
     host = next(p for p in fragments(site) if p["url"] == "/garden/host/")
+    # Title and tags are searchable metadata (Pagefind searches them), kept out of the
+    # text so that an excerpt starts where the body matches (issue 18).
     assert host["meta"]["title"] == "Host Title"
-    for word in ("Host Title", "hosttag", "Quillwort heading", "hostheron", "hostlinnet"):
+    assert "hosttag" in host["meta"]["tags"].split()
+    assert not host["content"].startswith("Host Title")
+    assert "hosttag" not in host["content"]
+    for word in ("Quillwort heading", "hostheron", "hostlinnet"):
         assert word in host["content"], word
+
+
+def test_a_note_without_words_of_its_own_is_indexed_by_its_title(tmp_path: Path) -> None:
+    """Pagefind builds no index from pages without words: such a note keeps its title in
+    the text (a vault of one image note still gets a search index, no warning)."""
+    site = build_vault(tmp_path, {"Picture.md": published("\n", title="Only Title")})
+    assert site.warnings == []
+    (page,) = [p for p in fragments(site) if p["url"] == "/picture/"]
+    assert "Only Title" in page["content"]
 
 
 def test_embedded_text_is_indexed_on_its_own_page_only(site: BuiltSite) -> None:

@@ -30,7 +30,6 @@ from trellis.build.cache import (
     Summary,
     build_inputs,
     cache_bytes,
-    foreign_cache,
     keep_file_times,
     load_cache_file,
     theme_signature,
@@ -157,9 +156,6 @@ class SiteBuilder:
             source = read_vault(
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
-            if foreign := foreign_cache(self._parsed, source.notes):
-                self.__init__(self.vault, self.out, self.overrides, self.options)  # type: ignore[misc]
-                self._cache_problem = foreign
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)

@@ -243,13 +243,3 @@ def build_inputs(
     head = head_commit(vault) if settings.git_dates else ""
     context = repr((output_versions(), settings.for_output(), head))
     return input_signature(vault, context, own_paths, published)
-
-
-def foreign_cache(parsed: dict[str, ParsedEntry], notes: Iterable[SourceNote]) -> str:
-    """Why a cache that names notes, none of them in this vault, is another vault's; or "".
-
-    Its entries are keyed by content, so using it could not change a page; it is dropped
-    so that the build says so and starts clean rather than hashing every page against it."""
-    if not parsed or any(note.rel_path in parsed for note in notes):
-        return ""
-    return f"the build cache is another vault's (none of its {len(parsed)} notes is here){CLEAN}"
