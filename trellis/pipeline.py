@@ -30,8 +30,9 @@ from trellis.build.cache import (
     Summary,
     build_inputs,
     cache_bytes,
+    foreign_cache,
     keep_file_times,
-    read_cache,
+    load_cache_file,
     theme_signature,
 )
 from trellis.build.emitters import EmitContext, run_emitters
@@ -90,6 +91,7 @@ class SiteBuilder:
         # The URLs the last build published, kept working as redirects (trellis.public.redirects).
         self._published_urls: list[PublishedURL] = []
         self._live: LiveSite | None = None
+        self._cache_problem = ""  # why the cache file was rejected (said by the next build)
 
     # -- the cache file used between command-line runs ----------------------------------
 
@@ -97,7 +99,8 @@ class SiteBuilder:
         """Take up the parses and page keys the last build left beside the output folder."""
         assert self.out is not None, "the cache file lies beside the builder's output folder"
         settings = load_settings(self.vault, self.overrides, Diagnostics())
-        data = read_cache(cache_path(self.out, settings.cache_folder(self.vault)))
+        read = load_cache_file(cache_path(self.out, settings.cache_folder(self.vault)))
+        data, self._cache_problem = read.data, read.problem
         if data is None:
             return
         self._parsed = data["parsed"]
@@ -154,6 +157,10 @@ class SiteBuilder:
             source = read_vault(
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
+            if foreign := foreign_cache(self._parsed, source.notes):
+                self.__init__(self.vault, self.out, self.overrides, self.options)  # type: ignore[misc]
+                self._cache_problem = foreign
+            result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
@@ -226,6 +233,9 @@ class SiteBuilder:
                 )
                 result.search_shards_indexed = index.indexed
                 result.search_shards_reused = index.reused
+                result.cache_problem = "; ".join([result.cache_problem, *index.rejected]).strip(
+                    "; "
+                )
             summary = Summary(
                 result.notes_published,
                 result.pages_written,
