@@ -452,3 +452,19 @@ def bundle(root: Path) -> dict[str, bytes]:
         for path in (root / BUNDLE_DIR).rglob("*")
         if path.is_file()
     }
+
+
+def test_a_tags_only_save_leaves_the_local_graph_files_alone(vault: Path, tmp_path: Path) -> None:
+    """Neighbourhood files hold no tags: a tags save must not rewrite thousands of them
+    (at 10,000 notes that cost two minutes a save), yet the site equals a clean build."""
+    out = tmp_path / "out"
+    builder = live_builder(vault, out)
+    local = sorted((out / "_trellis" / "graph").glob("*.json"))
+    assert local
+    inodes = {path: path.stat().st_ino for path in local}
+    global_inode = (out / "_trellis" / "graph.json").stat().st_ino
+    edit(vault, COMPOST, "tags: [garden, soil]", "tags: [garden, soil, graph-tag]")
+    assert builder.apply_edits([vault / COMPOST]) is not None
+    assert {path: path.stat().st_ino for path in local} == inodes
+    assert (out / "_trellis" / "graph.json").stat().st_ino != global_inode
+    assert_same_as_clean_build(vault, out, tmp_path)

@@ -28,7 +28,7 @@ from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
-from trellis.emit.graph import emit_graph
+from trellis.emit.graph import emit_graph, emit_local_graphs
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
@@ -155,6 +155,12 @@ EMITTERS: tuple[Emitter, ...] = (
         "graph",
         _reads(Input.LINKS, N, Input.TAGS, D),
         lambda c: emit_graph(c.site, c.graph, c.writer),
+        "graph+feeds",
+    ),
+    Emitter(
+        "local graphs",  # no tags in them: a tags-only save does not touch them
+        _reads(Input.LINKS, N, D),
+        lambda c: emit_local_graphs(c.site, c.graph, c.writer),
         "graph+feeds",
     ),
     Emitter(

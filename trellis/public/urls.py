@@ -7,6 +7,7 @@ A note's site path (always `/.../` with a trailing slash, before the base path i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import unicodedata
@@ -169,7 +170,10 @@ def tag_key(tag: str) -> str:
     return tag_path(tag)[len("/tags/") : -1]
 
 
+@functools.lru_cache(maxsize=65536)
 def tag_path(tag: str) -> str:
-    """`#Nested/Tag` -> `/tags/nested/tag/`: one slugged segment per level, emoji spelled out."""
+    """`#Nested/Tag` -> `/tags/nested/tag/`: one slugged segment per level, emoji spelled out.
+
+    Kept per tag: every list card slugs its note's tags, and a tag page lists many notes."""
     segments = [slug_segment(part) for part in tag.lstrip("#").split("/") if part.strip()]
     return "/tags/" + "/".join(s for s in segments if s) + "/"
