@@ -29,6 +29,7 @@ from typing import Any
 
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.graph import GraphFiles
 from trellis.emit.search_shards import ShardRecord
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
@@ -38,7 +39,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 @dataclass
@@ -95,6 +96,7 @@ def cache_bytes(
     attachments: dict[str, str],
     urls: list[PublishedURL],
     layout: str = "",
+    graph: GraphFiles | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -114,6 +116,7 @@ def cache_bytes(
         "attachments": attachments,
         "urls": urls,
         "layout": layout,
+        "graph": graph,
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
