@@ -157,8 +157,11 @@
     let nodes = [];
     function force(alpha) {
       for (const node of nodes) {
-        node.vx -= node.x * strength * alpha;
-        node.vy -= node.y * strength * alpha;
+        // A note without links has nothing holding it but this pull: stronger, so it
+        // settles at the cluster's rim instead of far out, leaving a blank band when fitted.
+        const pull = strength * alpha * (node.degree ? 1 : 6);
+        node.vx -= node.x * pull;
+        node.vy -= node.y * pull;
       }
     }
     force.initialize = (all) => { nodes = all; };

@@ -128,7 +128,7 @@ def test_the_shards_are_listed_in_the_first_bundle(sample_builds: dict[str, Path
     # Nothing of the work is left in the site: no linked pages, no Pagefind folder.
     assert sorted(p.name for p in (out / "_trellis").iterdir()) == [
         "explorer.html",
-        "graph",
+        "graph",  # each note's neighbourhood (issue 18)
         "graph.json",
         "pagefind",
     ]

@@ -271,6 +271,7 @@ def _print_warnings(warnings: list[Diagnostic], show_all: bool) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from trellis.diagnostics import printable
     from trellis.pipeline import build
     from trellis.progress import terminal_progress
 
@@ -283,6 +284,8 @@ def _build(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
         )
     warnings = result.diagnostics.items
+    if result.cache_problem and not args.quiet:
+        print(printable(f"trellis: {result.cache_problem}"), file=sys.stderr)
     show_all = args.verbose or args.strict
     if warnings and not args.quiet:
         _print_warnings(warnings, show_all)

@@ -124,8 +124,10 @@ class Settings:
 
     def for_output(self) -> Settings:
         """These settings with those that never change what a build writes (how many
-        processes, from when, within what memory) made equal: what builds compare."""
-        return replace(self, jobs=1, workers_from=1, memory_target_mib=0)
+        processes, from when, within what memory, where the cache lies) made equal: what
+        builds compare. The cache folder is absolute when named on the command line: a copy
+        in a new folder (CI) must not count as changed settings."""
+        return replace(self, jobs=1, workers_from=1, memory_target_mib=0, cache_dir="")
 
     def cache_folder(self, vault: Path) -> Path | None:
         """The folder `cache_dir` names (a relative one from the vault), or None: the default."""

@@ -30,8 +30,9 @@ from trellis.build.cache import (
     Summary,
     build_inputs,
     cache_bytes,
+    foreign_cache,
     keep_file_times,
-    read_cache,
+    load_cache_file,
     theme_signature,
 )
 from trellis.build.emitters import EmitContext, run_emitters
@@ -92,6 +93,7 @@ class SiteBuilder:
         self._published_urls: list[PublishedURL] = []
         self._live: LiveSite | None = None
         self._graph_files: GraphFiles | None = None  # the last output's graph files
+        self._cache_problem = ""  # why the cache file was rejected (said by the next build)
 
     # -- the cache file used between command-line runs ----------------------------------
 
@@ -99,12 +101,12 @@ class SiteBuilder:
         """Take up the parses and page keys the last build left beside the output folder."""
         assert self.out is not None, "the cache file lies beside the builder's output folder"
         settings = load_settings(self.vault, self.overrides, Diagnostics())
-        data = read_cache(cache_path(self.out, settings.cache_folder(self.vault)))
+        read = load_cache_file(cache_path(self.out, settings.cache_folder(self.vault)))
+        data, self._cache_problem = read.data, read.problem
         if data is None:
             return
         self._parsed = data["parsed"]
-        self._page_keys = data["page_keys"]
-        self._page_digests = data["page_digests"]
+        self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if (self.out / MARKER).is_file():
             self._last_out = self.out
@@ -112,8 +114,7 @@ class SiteBuilder:
             self._published_attachments = data["attachments"]
             self._summary = data["summary"]
             self._search = SearchIndexState(data["search_shards"])
-            self._layout = data.get("layout", "")
-            self._graph_files = data.get("graph")
+            self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
 
     # -- one build ----------------------------------------------------------------------
 
@@ -157,6 +158,10 @@ class SiteBuilder:
             source = read_vault(
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
+            if foreign := foreign_cache(self._parsed, source.notes):
+                self.__init__(self.vault, self.out, self.overrides, self.options)  # type: ignore[misc]
+                self._cache_problem = foreign
+            result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
@@ -230,6 +235,9 @@ class SiteBuilder:
                 )
                 result.search_shards_indexed = index.indexed
                 result.search_shards_reused = index.reused
+                result.cache_problem = "; ".join([result.cache_problem, *index.rejected]).strip(
+                    "; "
+                )
             summary = Summary(
                 result.notes_published,
                 result.pages_written,
@@ -260,8 +268,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
-        self._layout = keys.layout
-        self._graph_files = emitting.graph_files
+        self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()
         self._search = search
         self._published_urls = urls

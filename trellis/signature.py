@@ -8,6 +8,13 @@ still hash to its id). The other files (attachments no published note uses) coun
 inode, size and both times: `ctime` cannot be set back by a program, so even those are
 never judged by size and time alone. Files are found and read by the rules of
 `trellis.vault.files`, so the digest sees what a build would see.
+
+This digest is the one part of the cache that is not portable, on purpose: it names each
+file's absolute path and the other files' inodes and times. Equal digests let a build keep
+the last output without opening it; a copy in another folder (a CI job restoring vault,
+output and cache) must not, since that output was not checked. There the digest differs and
+the build goes through its content keys (parses, page keys, search shards), which reuse
+everything while checking each page and shard taken over (`trellis.build.cache`).
 """
 
 from __future__ import annotations

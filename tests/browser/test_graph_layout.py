@@ -8,6 +8,7 @@ labels never overlap, stay inside the box, and a garden of hundreds of notes has
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -137,3 +138,23 @@ def test_local_graph_labels_stay_inside_its_box(page, big_garden, serve_site):
     labels, box = labels_and_box(page)
     assert_labels_fit(labels, box)
     assert any(label["title"] == "Note 7" for label in labels)  # the current note always
+
+
+def test_notes_without_links_stay_by_the_others_leaving_no_empty_band(page, tmp_path, serve_site):
+    """Unlinked notes are pulled in harder than linked ones: fitted to the box, the sample's
+    graph has no wide empty band (its one unlinked note drifted to the rim and left the top
+    half of the picture blank)."""
+    from pathlib import Path
+
+    from trellis.pipeline import build
+
+    out = tmp_path / "public"
+    build(Path(__file__).resolve().parents[2] / "site_src", out, use_cache=False)
+    page.goto(serve_site(out) + "graph/")
+    page.wait_for_selector(READY)
+    points = positions(page)
+    box = labels_and_box(page)[1]
+    for axis, size in (("x", box["width"]), ("y", box["height"])):
+        values = sorted(p[axis] for p in points)
+        widest_gap = max(b - a for a, b in pairwise(values))
+        assert widest_gap < 0.2 * size, (axis, widest_gap, size, values)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from garden_vault import GARDEN, PRIVATE_MARKERS
-from helpers import build_vault
+from helpers import build_vault, published
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +135,43 @@ def test_without_an_index_the_dialog_says_so(page, tmp_path: Path, serve_site):
     page.wait_for_function(
         "document.querySelector('.search-status').textContent.includes('not available')"
     )
+
+
+def test_an_excerpt_starts_in_the_body_not_at_the_title_tags_or_header(
+    page, tmp_path: Path, serve_site
+):
+    """The word is in the title, the tag line, the dates, a `[!metadata]` callout and an
+    episode's header too, but the excerpt is cut from the body's prose; a tag the note has
+    only in its frontmatter, a title word its body never says and an episode's show still
+    find it."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Marigold Care.md": published(
+                "> [!metadata]- Meta\n> **up**:: [[Quiet]]\n> **topic**:: marigold\n\n"
+                "Opening words about the bed. Later, marigold flowers keep aphids away.\n",
+                tags="[marigold, tagetesonly]",
+                created="2024-03-01",
+            ),
+            "Marigold Talk.md": published(
+                "## Episode metadata\n- Episode title:: Marigold talk\n- Show:: Marigold Radio\n"
+                "- Episode publish date:: 2024-05-01\n\n"
+                "The host explains why a marigold border pays its way.\n"
+            ),
+            "Quiet.md": published("Nothing about flowers here.\n"),
+        },
+    )
+    page.goto(serve_site(site.out) + "quiet/")
+    results = {r["href"]: r["excerpt"] for r in search(page, "marigold")}
+    assert set(results) == {"/marigold-care/", "/marigold-talk/"}
+    assert results["/marigold-care/"].startswith("Opening words about the bed.")
+    assert "<mark>marigold</mark> flowers" in results["/marigold-care/"]
+    assert results["/marigold-talk/"].startswith("The host explains why a <mark>marigold</mark>")
+    for excerpt in results.values():
+        assert "#" not in excerpt and "2024" not in excerpt and "Care." not in excerpt
+    page.keyboard.press("Escape")
+    assert [r["href"] for r in search(page, "tagetesonly")] == ["/marigold-care/"]
+    page.keyboard.press("Escape")
+    assert [r["href"] for r in search(page, "care")] == ["/marigold-care/"]
+    page.keyboard.press("Escape")
+    assert [r["href"] for r in search(page, "radio")] == ["/marigold-talk/"]  # its show

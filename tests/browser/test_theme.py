@@ -198,3 +198,85 @@ def test_phone_header_is_one_tidy_row_and_the_explorer_opens_below_it(browser: A
     assert first >= header and explorer["top"] >= header - 1
     assert explorer["bottom"] == 640  # covers the page below the header
     context.close()
+
+
+BOXES = """(selectors) => selectors.map(s => {
+    const e = document.querySelector(s);
+    if (!e) return null;
+    const r = e.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, height: r.height, left: r.left, right: r.right};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_title_sits_right_under_the_header(browser: Any, site_url: str, width: int):
+    """No dead band above a page's title: on a page with breadcrumbs, and on the home page
+    (none), the first thing under the header starts within 24 px of it, and the title
+    follows the breadcrumbs within 20 px."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in ("", PAGES["callouts"], PAGES["tag"], PAGES["folder"]):
+        page.goto(site_url + path)
+        header, crumbs, title = page.evaluate(BOXES, [".site-header", ".breadcrumbs", "main h1"])
+        first = crumbs or title
+        assert 0 <= first["top"] - header["bottom"] <= 24, (path, width, header, first)
+        if crumbs:
+            assert 0 <= title["top"] - crumbs["bottom"] <= 20, (path, width, crumbs, title)
+    context.close()
+
+
+def test_a_long_site_title_stays_on_one_row_on_a_phone(
+    browser: Any, serve_site: Any, tmp_path: Path
+):
+    """At 360 px a long site title is cut with an ellipsis, not wrapped: the menu, search
+    and theme buttons stay one row of equal squares inside the header and the screen."""
+    from helpers import build_vault, published
+
+    title = "The Very Long Name of Somebody's Carefully Tended Digital Garden"
+    site = build_vault(tmp_path, {"Home.md": published("Hello\n", dg_home="true")}, title=title)
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(serve_site(site.out))
+    page.wait_for_selector(".search-open:not([hidden])")
+    header, menu, name, search, theme = page.evaluate(
+        BOXES, [".site-header", ".sidebar-toggle", ".site-title", ".search-open", ".theme-toggle"]
+    )
+    assert page.eval_on_selector(".site-title", "e => e.getClientRects().length") == 1
+    assert name["height"] < 40 and name["right"] <= search["left"]
+    buttons = (menu, search, theme)
+    assert len({round(b["height"]) for b in buttons}) == 1
+    assert len({round(b["top"]) for b in buttons}) == 1
+    assert max(b["right"] for b in buttons) <= 360
+    assert all(header["top"] <= b["top"] and b["bottom"] <= header["bottom"] for b in buttons)
+    context.close()
+
+
+def test_the_tag_index_flows_in_rows_not_one_long_column(
+    browser: Any, serve_site: Any, tmp_path: Path
+):
+    """Sixty tags (each on two notes) share rows at 1280 and at 390 px; a tag with nested
+    tags takes a row of its own with its children below it."""
+    from helpers import build_vault, published
+
+    names = [f"topic{n:02d}" for n in range(60)]
+    files = {
+        f"Note {n}.md": published("Text.\n", tags="[" + ", ".join([*names, "plant/herb"]) + "]")
+        for n in range(2)
+    }
+    site = build_vault(tmp_path, files)
+    base = serve_site(site.out)
+    for width, most_rows in ((1280, 15), (390, 30)):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(base + "tags/")
+        tops = page.eval_on_selector_all(
+            ".tag-tree > ul > li", "items => items.map(li => li.getBoundingClientRect().top)"
+        )
+        assert len(tops) == 61
+        assert len({round(top) for top in tops}) <= most_rows, (width, sorted(set(tops)))
+        parent, child = page.evaluate(
+            BOXES, ['.tag-tree a[href$="/tags/plant/"]', '.tag-tree a[href$="/tags/plant/herb/"]']
+        )
+        assert child["top"] > parent["bottom"] - 1 and child["left"] > parent["left"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()

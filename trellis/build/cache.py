@@ -15,6 +15,12 @@ by absolute paths or file times. Two things make that so:
   as a build without the cache would;
 - a page is taken over from the output folder only when its bytes hash as the cache
   recorded (`PageKeys.previous_digests`), so an output from another build is not trusted.
+
+The file is a pickle read by `_CacheUnpickler`, which builds only the plain record classes a
+cache holds (`CACHE_CLASSES`): a cache restored from elsewhere (a CI cache a pull request
+wrote) must not run code, and plain pickle calls whatever the file names. What cannot be
+read so, or holds data of the wrong shape, is rejected with a message (`CacheRead.problem`)
+and the build starts clean.
 """
 
 from __future__ import annotations
@@ -74,16 +80,109 @@ class Summary:
     warnings: list[Diagnostic]
 
 
-def read_cache(path: Path) -> dict[str, Any] | None:
-    """The cache file's data, or None when it is missing, unreadable or from another version."""
+# (module, name) of every class a cache file may hold: records of plain data whose
+# construction runs no code of the file's choosing.
+CACHE_CLASSES = frozenset(
+    {
+        ("trellis.build.cache", "ParsedEntry"),
+        ("trellis.build.cache", "Summary"),
+        ("trellis.diagnostics", "Diagnostic"),
+        ("trellis.emit.search_shards", "ShardRecord"),
+        ("trellis.model.content", "Heading"),
+        ("trellis.model.content", "LinkRef"),
+        ("trellis.model.content", "NoteContent"),
+        ("trellis.public.redirects", "PublishedURL"),
+        ("trellis.query.facts", "QueryBlock"),
+        ("trellis.query.view", "ItemFacts"),
+        ("trellis.query.view", "PageFacts"),
+    }
+)
+
+
+CLEAN = "; it was not used: every page is built again"
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles the classes in `CACHE_CLASSES` and the builtin containers, nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in CACHE_CLASSES:
+            raise pickle.UnpicklingError(f"it names {module}.{name}, which no build cache holds")
+        return super().find_class(module, name)
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    """A cache file's data, or why there is none (`problem` empty: the file is missing)."""
+
+    data: dict[str, Any] | None
+    problem: str = ""
+
+
+def load_cache_file(path: Path) -> CacheRead:
+    """Read the cache file at `path`; reject one that is not a cache this Trellis wrote."""
     try:
         with path.open("rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-        return None
+            data = _CacheUnpickler(handle).load()
+    except FileNotFoundError:
+        return CacheRead(None)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, KeyError) as error:
+        return CacheRead(None, f"{path} is not a build cache Trellis can read ({error}){CLEAN}")
+    except Exception as error:  # a garbled pickle can fail in any way; nothing ran
+        return CacheRead(None, f"{path} is not a build cache Trellis can read ({error!r}){CLEAN}")
     if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
-        return None
-    return data
+        return CacheRead(None, f"{path} was written by another version of Trellis{CLEAN}")
+    if not _well_formed(data):
+        return CacheRead(
+            None, f"{path} is damaged (its records are not of the expected types){CLEAN}"
+        )
+    for entry in data["parsed"].values():
+        entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
+    return CacheRead(data)
+
+
+def read_cache(path: Path) -> dict[str, Any] | None:
+    """The cache file's data, or None when it is missing, unreadable or from another version."""
+    return load_cache_file(path).data
+
+
+def _all(values: Any, kind: type | tuple[type, ...]) -> bool:
+    return all(isinstance(value, kind) for value in values)
+
+
+def _str_map(value: Any) -> bool:
+    return isinstance(value, dict) and _all(value, str) and _all(value.values(), str)
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    """Has every record the type the build reads it as (a damaged file could crash a build)?"""
+    parsed = data.get("parsed")
+    return (
+        isinstance(parsed, dict)
+        and _all(parsed, str)
+        and all(
+            isinstance(entry, ParsedEntry)
+            and isinstance(entry.content, NoteContent)
+            and isinstance(entry.content_hash, str)
+            and isinstance(entry.warnings, list)
+            and _all(entry.warnings, Diagnostic)
+            and isinstance(entry.file_time, int | float)
+            for entry in parsed.values()
+        )
+        and _str_map(data.get("page_keys"))
+        and _str_map(data.get("page_digests"))
+        and _str_map(data.get("attachments"))
+        and isinstance(data.get("inputs"), str)
+        and isinstance(data.get("layout", ""), str)
+        and isinstance(data.get("summary"), Summary)
+        and isinstance(data.get("search_shards"), list)
+        and all(
+            isinstance(record, ShardRecord) and _str_map(record.files)
+            for record in data["search_shards"]
+        )
+        and isinstance(data.get("urls", []), list)
+        and _all(data.get("urls", []), PublishedURL)
+    )
 
 
 def cache_bytes(
@@ -147,3 +246,13 @@ def build_inputs(
     head = head_commit(vault) if settings.git_dates else ""
     context = repr((output_versions(), settings.for_output(), head))
     return input_signature(vault, context, own_paths, published)
+
+
+def foreign_cache(parsed: dict[str, ParsedEntry], notes: Iterable[SourceNote]) -> str:
+    """Why a cache that names notes, none of them in this vault, is another vault's; or "".
+
+    Its entries are keyed by content, so using it could not change a page; it is dropped
+    so that the build says so and starts clean rather than hashing every page against it."""
+    if not parsed or any(note.rel_path in parsed for note in notes):
+        return ""
+    return f"the build cache is another vault's (none of its {len(parsed)} notes is here){CLEAN}"

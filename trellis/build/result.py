@@ -40,6 +40,8 @@ class BuildResult:
     # Search shards indexed by Pagefind this time, and taken over from the last output.
     search_shards_indexed: int = 0
     search_shards_reused: int = 0
+    # Why the build cache (or part of it) was not used: a damaged, foreign or stale file.
+    cache_problem: str = ""
 
 
 class PhaseClock:

@@ -33,14 +33,19 @@ the templates put on note pages whose note is neither `dg-hide` nor `dg-enable-s
 false`. Pages without it (lists, tags, hidden notes, fragments) are skipped whatever a
 template override does. Everything it reads is already published output in the staging
 folder, so no private note can enter the index. Inside the root, the title, tags, headings
-and body text are indexed; the sidebars and backlinks carry `data-pagefind-ignore`, and two
+and body text are indexed; the sidebars and backlinks carry `data-pagefind-ignore`, and three
 more parts are left out here (`EXCLUDED`, so a theme override cannot bring them back):
 - note embeds (`![[Other note]]`) and their placeholders: the embedded text is indexed on its
   own note's page, where Obsidian's search finds it too. Indexed again on every page that
   embeds it, it listed those pages as well, each with the other note's words as excerpt, and
   on the generated 10,000-note vault it cost 9% of Pagefind's memory and 8% of its time;
 - breadcrumbs: the folder names above a note, the same on every page of the folder, so a
-  search for a folder's name listed all its notes with the same excerpt.
+  search for a folder's name listed all its notes with the same excerpt;
+- `[!metadata]` callouts (Snipd's and the Digital Garden's field blocks: `up::`, `type::`,
+  `tags::`): labels and links, not prose, and standing first on a page they began every
+  excerpt of it (inline fields elsewhere stay indexed, key and value). The title, tag line
+  and an episode's header are kept out by the templates (`data-pagefind-ignore`) and given to
+  Pagefind as metadata instead, which it searches too, so a note is still found by them.
 The binary writes its bundle into a temporary folder; the files are then copied through the
 `OutputWriter` to `_trellis/pagefind/` (Pagefind's own UI bundles left out). If Pagefind is
 missing or fails, the build warns and goes on without search; the search box then says
@@ -98,7 +103,11 @@ from trellis.public.site import PublicSite
 BUNDLE_DIR = "_trellis/pagefind"
 ROOT_SELECTOR = "main[data-pagefind-body]"
 # Left out of the index (see above): embedded notes and placeholders, and breadcrumbs.
-EXCLUDED = (".internal-embed.markdown-embed", "nav.breadcrumbs")
+EXCLUDED = (
+    ".internal-embed.markdown-embed",
+    "nav.breadcrumbs",
+    '.callout[data-callout="metadata"]',
+)
 # Most pages one Pagefind run indexes (see above: ~0.25 MiB of Pagefind per page).
 SHARD_PAGES = 2500
 # In the first bundle: the folders of the other shards, relative to it (read by search.js).

@@ -90,6 +90,8 @@ class ShardedIndex:
     records: list[ShardRecord] = field(default_factory=list)
     indexed: int = 0
     reused: int = 0
+    # Shards the cache named whose files in the last output failed the check (re-indexed).
+    rejected: list[str] = field(default_factory=list)
 
 
 def shard_of(page: str, count: int) -> int:
@@ -221,8 +223,14 @@ def index_in_shards(
         if (
             record is not None
             and last_bundle is not None
-            and restorable(record, last_bundle, folder, shard)
+            and not restorable(record, last_bundle, folder, shard)
         ):
+            result.rejected.append(
+                f"search shard {number} in the last output is not the one the build "
+                "cache recorded (changed or replaced); it was indexed again"
+            )
+            record = None
+        if record is not None and last_bundle is not None:
             result.files += [
                 BundleFile(name, last_bundle / name, digest, reused=True)
                 for name, digest in sorted(record.files.items())
