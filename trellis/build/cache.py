@@ -87,6 +87,7 @@ CACHE_CLASSES = frozenset(
         ("trellis.build.cache", "ParsedEntry"),
         ("trellis.build.cache", "Summary"),
         ("trellis.diagnostics", "Diagnostic"),
+        ("trellis.emit.graph", "GraphFiles"),
         ("trellis.emit.search_shards", "ShardRecord"),
         ("trellis.model.content", "Heading"),
         ("trellis.model.content", "LinkRef"),
@@ -182,6 +183,14 @@ def _well_formed(data: dict[str, Any]) -> bool:
         )
         and isinstance(data.get("urls", []), list)
         and _all(data.get("urls", []), PublishedURL)
+        and _graph_files(data.get("graph"))
+    )
+
+
+def _graph_files(graph: Any) -> bool:
+    """None, or a `GraphFiles` of strings."""
+    return graph is None or (
+        isinstance(graph, GraphFiles) and isinstance(graph.data, str) and _str_map(graph.files)
     )
 
 
