@@ -46,6 +46,7 @@ from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
+from trellis.emit.graph import GraphFiles
 from trellis.emit.pages import PageKeys, digest, emit_note_pages
 from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
@@ -90,6 +91,7 @@ class SiteBuilder:
         # The URLs the last build published, kept working as redirects (trellis.public.redirects).
         self._published_urls: list[PublishedURL] = []
         self._live: LiveSite | None = None
+        self._graph_files: GraphFiles | None = None  # the last output's graph files
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
 
     # -- the cache file used between command-line runs ----------------------------------
@@ -103,8 +105,7 @@ class SiteBuilder:
         if data is None:
             return
         self._parsed = data["parsed"]
-        self._page_keys = data["page_keys"]
-        self._page_digests = data["page_digests"]
+        self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if (self.out / MARKER).is_file():
             self._last_out = self.out
@@ -112,7 +113,7 @@ class SiteBuilder:
             self._published_attachments = data["attachments"]
             self._summary = data["summary"]
             self._search = SearchIndexState(data["search_shards"])
-            self._layout = data.get("layout", "")
+            self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
 
     # -- one build ----------------------------------------------------------------------
 
@@ -214,6 +215,7 @@ class SiteBuilder:
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source
             )
             emitting.previous_urls = self._published_urls
+            emitting.previous_graph = self._graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
@@ -252,6 +254,7 @@ class SiteBuilder:
                         state.attachments.digests(),
                         urls,
                         keys.layout,
+                        emitting.graph_files,
                     )
                     writer.write_cache(cache)
         except BaseException:
@@ -261,7 +264,7 @@ class SiteBuilder:
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._page_digests = keys.current_digests
-        self._layout = keys.layout
+        self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()
         self._search = search
         self._published_urls = urls

@@ -35,6 +35,7 @@ from typing import Any
 
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.graph import GraphFiles
 from trellis.emit.search_shards import ShardRecord
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
@@ -44,7 +45,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 @dataclass
@@ -86,6 +87,7 @@ CACHE_CLASSES = frozenset(
         ("trellis.build.cache", "ParsedEntry"),
         ("trellis.build.cache", "Summary"),
         ("trellis.diagnostics", "Diagnostic"),
+        ("trellis.emit.graph", "GraphFiles"),
         ("trellis.emit.search_shards", "ShardRecord"),
         ("trellis.model.content", "Heading"),
         ("trellis.model.content", "LinkRef"),
@@ -181,6 +183,14 @@ def _well_formed(data: dict[str, Any]) -> bool:
         )
         and isinstance(data.get("urls", []), list)
         and _all(data.get("urls", []), PublishedURL)
+        and _graph_files(data.get("graph"))
+    )
+
+
+def _graph_files(graph: Any) -> bool:
+    """None, or a `GraphFiles` of strings."""
+    return graph is None or (
+        isinstance(graph, GraphFiles) and isinstance(graph.data, str) and _str_map(graph.files)
     )
 
 
@@ -194,6 +204,7 @@ def cache_bytes(
     attachments: dict[str, str],
     urls: list[PublishedURL],
     layout: str = "",
+    graph: GraphFiles | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -213,6 +224,7 @@ def cache_bytes(
         "attachments": attachments,
         "urls": urls,
         "layout": layout,
+        "graph": graph,
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 

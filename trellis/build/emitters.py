@@ -28,7 +28,7 @@ from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
-from trellis.emit.graph import emit_graph, emit_local_graphs
+from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
@@ -74,6 +74,10 @@ class EmitContext:
     redirects: list[Redirect] = field(default_factory=list)  # set by the hosting emitter
     # The preview's fast path: the only tags whose pages may differ (None: every tag).
     tags: set[str] | None = None
+    # The graph files the last output holds (taken over when the graph is the same), and
+    # this build's (set by the graph emitter).
+    previous_graph: GraphFiles | None = None
+    graph_files: GraphFiles | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,11 @@ def _static(ctx: EmitContext) -> int:
     return emit_static(
         theme_files(static_dirs(ctx.vault_root), ctx.vault_root, ctx.diagnostics), ctx.writer
     )
+
+
+def _local_graphs(ctx: EmitContext) -> int:
+    count, ctx.graph_files = emit_local_graphs(ctx.site, ctx.graph, ctx.writer, ctx.previous_graph)
+    return count
 
 
 def _hosting(ctx: EmitContext) -> int:
@@ -160,7 +169,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "local graphs",  # no tags in them: a tags-only save does not touch them
         _reads(Input.LINKS, N, D),
-        lambda c: emit_local_graphs(c.site, c.graph, c.writer),
+        _local_graphs,
         "graph+feeds",
     ),
     Emitter(
