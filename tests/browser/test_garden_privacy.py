@@ -66,8 +66,12 @@ def test_a_reading_session_never_receives_a_private_note(page, garden, serve_sit
         shown.append(page.eval_on_selector(".search-results", "list => list.textContent"))
         page.keyboard.press("Escape")
 
+    # Note pages fetch their neighbourhood only (issue 18); the whole graph, shown on the
+    # graph view, is read here too.
+    whole = base + "_trellis/graph.json"
+    received.append((whole, page.request.get(whole).text()))
     fetched = [url for url, _ in received]
-    assert any("/_trellis/graph.json" in url for url in fetched)
+    assert any("/_trellis/graph/" in url and url.endswith(".json") for url in fetched)
     assert any(url.endswith(".pf_fragment") for url in fetched)
     assert any(url.endswith(".pf_index") for url in fetched)
     assert len(shown) > 15
