@@ -27,6 +27,14 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (POSIX path relative to it) and its bytes: two builds
+    compared byte for byte."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def published(body: str, **meta: Any) -> str:
     """A published note: `dg-publish: true` plus extra YAML keys, then the dedented body."""
     lines = ["---", "dg-publish: true"]

@@ -4,15 +4,9 @@ import os
 import time
 from pathlib import Path
 
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 from trellis.pipeline import SiteBuilder, build
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def touch_later(path: Path, text: str) -> None:

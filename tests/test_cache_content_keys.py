@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 import trellis.emit.search as search
 from trellis.build.cache import read_cache
@@ -29,12 +29,6 @@ from trellis.emit.writer import cache_path
 from trellis.pipeline import BuildResult, build
 
 LATER = 2_000_000_000 * 10**9  # 2033: later than any time a first build saw
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def copy_with_new_times(source: Path, target: Path) -> None:

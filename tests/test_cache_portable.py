@@ -6,17 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 from trellis.diagnostics import Diagnostics
 from trellis.pipeline import build
 from trellis.vault.scan import read_vault
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def dated(body: str) -> str:

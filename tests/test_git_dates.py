@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 from trellis.pipeline import build
 
@@ -41,10 +41,6 @@ def lastmods(out: Path) -> dict[str, str]:
     import re
 
     return dict(re.findall(r"<loc>[^<]*?/([^/<]*)/?</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

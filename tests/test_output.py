@@ -6,18 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import build_vault, published, write_vault
+from helpers import build_vault, published, snapshot, write_vault
 
 from trellis.diagnostics import FatalError
 from trellis.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def run_cli(*args, cwd=ROOT):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 import trellis.build.budget as costs
 import trellis.build.forked as forked
@@ -38,12 +38,6 @@ def _generate(out: Path, notes: int, seed: int = 3) -> Path:
         sys.path.insert(0, str(ROOT))
     importlib.import_module("benchmarks.generate_vault").generate_vault(out, notes, seed=seed)
     return out
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def kept(out: Path) -> dict[str, object]:

@@ -4,16 +4,10 @@ and still writes exactly what a clean build writes."""
 import shutil
 from pathlib import Path
 
-from helpers import published, write_vault
+from helpers import published, snapshot, write_vault
 
 from trellis.pipeline import build
 from trellis.public.urls import local_graph_file
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def dated(body: str) -> str:
