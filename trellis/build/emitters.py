@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from trellis.build.result import BuildResult
 from trellis.build.state import UsedAttachments
@@ -28,7 +30,7 @@ from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages
-from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs
+from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs, graph_data
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
@@ -79,6 +81,11 @@ class EmitContext:
     previous_graph: GraphFiles | None = None
     graph_files: GraphFiles | None = None
 
+    @cached_property
+    def graph_data(self) -> dict[str, Any]:
+        """The graph as plain data, made once for the emitters that write it."""
+        return graph_data(self.site, self.graph)
+
 
 @dataclass(frozen=True)
 class Emitter:
@@ -102,7 +109,7 @@ def _static(ctx: EmitContext) -> int:
 
 
 def _local_graphs(ctx: EmitContext) -> int:
-    count, ctx.graph_files = emit_local_graphs(ctx.site, ctx.graph, ctx.writer, ctx.previous_graph)
+    count, ctx.graph_files = emit_local_graphs(ctx.graph_data, ctx.writer, ctx.previous_graph)
     return count
 
 
@@ -163,7 +170,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "graph",
         _reads(Input.LINKS, N, Input.TAGS, D),
-        lambda c: emit_graph(c.site, c.graph, c.writer),
+        lambda c: emit_graph(c.graph_data, c.writer),
         "graph+feeds",
     ),
     Emitter(

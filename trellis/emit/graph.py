@@ -119,14 +119,14 @@ class GraphFiles:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def emit_graph(site: PublicSite, graph: LinkGraph, writer: OutputWriter) -> int:
-    """Write the global graph file (its nodes carry tags); returns the file count."""
-    writer.write_text(GRAPH_PATH, _json(graph_data(site, graph)))
+def emit_graph(data: dict[str, Any], writer: OutputWriter) -> int:
+    """Write the global graph file (`graph_data`; its nodes carry tags); the file count."""
+    writer.write_text(GRAPH_PATH, _json(data))
     return 1
 
 
 def emit_local_graphs(
-    site: PublicSite, graph: LinkGraph, writer: OutputWriter, last: GraphFiles | None = None
+    data: dict[str, Any], writer: OutputWriter, last: GraphFiles | None = None
 ) -> tuple[int, GraphFiles]:
     """Write every note's neighbourhood; the file count, and what was written for the next
     build.
@@ -138,7 +138,6 @@ def emit_local_graphs(
     instead of made again; at 10,000 notes they are a gigabyte of JSON. Any file that fails
     its check is made.
     """
-    data = graph_data(site, graph)
     untagged = {
         "nodes": [{k: v for k, v in node.items() if k != "tags"} for node in data["nodes"]],
         "edges": data["edges"],
