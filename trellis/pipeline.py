@@ -36,6 +36,7 @@ from trellis.build.cache import (
 )
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
+from trellis.build.held import TokensHere
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
@@ -171,6 +172,7 @@ class SiteBuilder:
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
         writer.start()
         workers: ParallelNotes | None = None
+        held: TokensHere | None = None
         try:
             progress.phase("Parsing notes", len(site.notes))
             state.enter(Stage.PARSE)
@@ -184,7 +186,7 @@ class SiteBuilder:
                         plan, site, notes, self._parsed, diagnostics, progress, setup
                     )
                 else:
-                    self._parsed = parse_in_process(
+                    self._parsed, held = parse_in_process(
                         plan, site, notes, self._parsed, diagnostics, progress
                     )
             state.enter(Stage.LINK)
@@ -202,14 +204,15 @@ class SiteBuilder:
 
             progress.phase("Writing pages", len(site.notes))
             with clock("render+write"):
-                if workers is None:
-                    written = checked(
-                        lambda: emit_note_pages(
-                            site, notes, pages, graph, writer, keys, progress.advance
-                        )
-                    )
-                else:
+                if workers is not None:
                     written = workers.render(keys, writer, progress.advance)
+                else:
+                    assert held is not None
+                    step = held.render_with(progress.advance)
+                    written = checked(
+                        lambda: emit_note_pages(site, notes, pages, graph, writer, keys, step)
+                    )
+                    held.let_go()
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
             emitting = EmitContext(
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source

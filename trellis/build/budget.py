@@ -65,6 +65,14 @@ def token_budget(notes: int, count: int, target: int) -> int:
     return max(0, target - rest) // count
 
 
+def token_budget_here(notes: int, target: int) -> int:
+    """The bytes of tokens a build parsing and rendering in this process may keep (see
+    `trellis.build.held`): what is left of `target` once this process as it is now and
+    what it takes later per published note (parses, the link graph, page keys) are counted.
+    Pagefind runs once the tokens are let go of."""
+    return max(0, target - _resident_bytes() - notes * WORKER_BYTES_PER_NOTE)
+
+
 def _resident_bytes() -> int:
     """This process's resident memory now (its peak so far where /proc is missing)."""
     try:
@@ -158,14 +166,10 @@ class TokenBudget:
 
     def drop(self, index: int, loader: Loader) -> None:
         """Forget note `index`'s tokens; `loader` makes them again."""
-        note = self.notes[index]
-        assert note.content is not None
-        content = note.content.without_tokens()
-        content.loader = loader
-        # The env names the content that holds it: without this cycle the tokens are freed
-        # at once, rather than by the cycle collector, which seldom looks at old objects.
-        note.content.env.pop("content", None)
-        note.content = content
+        content = self.notes[index].content
+        assert content is not None
+        # In place: a build in this process keeps the same content in its parse cache.
+        content.forget_tokens(loader)
 
     def watch(self, index: int, loader: Loader) -> Loader:
         """`loader`, noting the tokens it made unless they are kept."""

@@ -108,7 +108,7 @@ class ParallelNotes:
         limit = budget.token_budget(len(site.notes), count, target)
         job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
         self.workers = Workers(count, job.run)
-        self._parses: list[bytes] = []
+        self._parses: list[bytes] = [b""] * count  # what each worker sends the others
 
     def close(self) -> None:
         """Stop and reap every worker (after a failure or an interrupt)."""
@@ -121,11 +121,12 @@ class ParallelNotes:
         parses: list[bytes] = [b""] * len(self.workers)
         for worker, message in self._receive_until(Parsed, advance):
             parses[worker] = expect(message, Parsed).blob
-        self._parses = parses
+            self._parses[worker] = expect(message, Parsed).lean
         parsed: dict[int, tuple[NoteContent, list[Diagnostic]]] = {}
         episodes: list[EpisodeNote] = []
-        for blob in parses:
+        for worker, blob in enumerate(parses):
             share_parsed, share_episodes = pickle.loads(blob)
+            parses[worker] = b""
             for index, content, warnings in share_parsed:
                 content.loader = _tokens_elsewhere
                 parsed[index] = (content, warnings)

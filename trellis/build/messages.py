@@ -49,11 +49,12 @@ class Progress:
 @dataclass(frozen=True)
 class Parsed:
     blob: bytes  # pickled (list[ParsedNote], list[EpisodeNote]) of the worker's share
+    lean: bytes  # the same as other shares' pages read it (`worker_job.for_pages`)
 
 
 @dataclass(frozen=True)
 class OtherShares:
-    blobs: list[bytes]  # the other workers' `Parsed.blob`s
+    blobs: list[bytes]  # the other workers' `Parsed.lean`s
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from trellis.build.cache import ParsedEntry
 from trellis.build.forked import ParallelNotes
+from trellis.build.held import TokensHere
 from trellis.build.parse import parse_note, reuse_parse
 from trellis.build.plan import Plan
 from trellis.build.result import Progress
@@ -25,9 +26,11 @@ def parse_in_process(
     kept: dict[str, ParsedEntry],
     diagnostics: Diagnostics,
     progress: Progress,
-) -> dict[str, ParsedEntry]:
-    """Parse (or reuse) each published note here, then read the episode notes."""
+) -> tuple[dict[str, ParsedEntry], TokensHere]:
+    """Parse (or reuse) each published note here, then read the episode notes; the tokens
+    are held within the memory budget (`trellis.build.held`)."""
     fresh: dict[str, ParsedEntry] = {}
+    held = TokensHere(site, notes)
     for index, note in enumerate(site.notes):
         if plan.reuses(index):
             entry = kept[note.rel_path]
@@ -38,9 +41,11 @@ def parse_in_process(
             entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
+        held.place(index)
         progress.advance()
     attach_episodes(site, diagnostics)
-    return fresh
+    held.read_episodes(fresh)
+    return fresh, held
 
 
 def parse_in_workers(

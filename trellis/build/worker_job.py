@@ -9,14 +9,13 @@ graph, and writes the pages of its share through the same `NotePageWriter` as on
 
 from __future__ import annotations
 
-import copy
 import pickle
 from dataclasses import dataclass
-from typing import Any
 
 from jinja2 import Environment
 
 from trellis.build import budget, wire
+from trellis.build.held import episode_loader
 from trellis.build.messages import (
     EpisodeNote,
     GraphSent,
@@ -36,10 +35,9 @@ from trellis.diagnostics import Diagnostics
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.episodes import attach_episode
-from trellis.episodes.read import read_episode
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph
-from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.site import PublicSite
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked
@@ -80,7 +78,7 @@ class WorkerJob:
 
     def run(self, worker: int, channel: Channel) -> None:
         share = self.shares[worker]
-        channel.send(Parsed(self._parse(share, channel)))
+        channel.send(Parsed(*self._parse(share, channel)))
         for blob in expect(channel.receive(), OtherShares).blobs:
             self._take_others(blob)
         sent = expect(channel.receive(), GraphSent)
@@ -96,8 +94,9 @@ class WorkerJob:
         writer = self.setup.writer
         channel.send(Rendered(written_pages, writer.written, self.setup.used.all()))
 
-    def _parse(self, share: list[int], channel: Channel) -> bytes:
-        """Parse the changed notes of `share` and read its episodes; the result, pickled.
+    def _parse(self, share: list[int], channel: Channel) -> tuple[bytes, bytes]:
+        """Parse the changed notes of `share` and read its episodes; the result, pickled:
+        whole (for the build's cache), and as other shares' pages read it (`for_pages`).
 
         Each note's tokens are kept as they are while the budget allows, else packed.
         """
@@ -121,7 +120,16 @@ class WorkerJob:
             self.tokens.place(index)
             progress.step()
         progress.flush()
-        return pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+        whole = pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+        lean = (
+            [(index, for_pages(content), []) for index, content, _ in parsed],
+            [(i, c and for_pages(c), episode, []) for i, c, episode, _ in episodes],
+        )
+        for index, _, _ in parsed:  # this share's pages do not read them either
+            content = site.notes[index].content
+            assert content is not None
+            content.links, content.query_facts = [], None
+        return whole, pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
 
     def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
         """Keep the tokens the pages of `share` need most often, within the budget.
@@ -164,7 +172,7 @@ class WorkerJob:
                 note = notes[index]
                 note.content = content
                 note.episode = episode
-                content.loader = self._episode_loader(note)
+                content.loader = episode_loader(self.site, self.notes, note)
 
     def _pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
         """The tokens (and env) of the notes asked for, those parsed here, each packed."""
@@ -176,19 +184,6 @@ class WorkerJob:
             elif content is not None and content.has_tokens:
                 packed[index] = wire.pack_tokens(content)
         return packed
-
-    def _episode_loader(self, note: PublishedNote) -> wire.Loader:
-        """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
-        parse = self.notes.token_loader(note)
-
-        def load() -> tuple[list[Any], dict[str, Any]]:
-            tokens, env = parse()
-            plain = copy.copy(note)
-            plain.content = NoteContent()
-            plain.content.tokens, plain.content.env = tokens, env
-            return read_episode(self.site, plain, Diagnostics()).tokens, env
-
-        return load
 
     def _write_pages(
         self, share: list[int], graph: LinkGraph, channel: Channel
@@ -211,6 +206,15 @@ class WorkerJob:
             progress.step()
         progress.flush()
         return written
+
+
+def for_pages(content: NoteContent) -> NoteContent:
+    """What a worker's pages read of a parse: not its links (the link graph, made by the
+    build's own process, has them) nor its query facts (a vault that may hold queries is
+    rendered in one process). A third of a parse's memory, held by every worker."""
+    lean = content.without_tokens()
+    lean.links, lean.query_facts = [], None
+    return lean
 
 
 class _ProgressReport:

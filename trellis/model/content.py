@@ -84,6 +84,16 @@ class NoteContent:
         if self._tokens is None and self.loader is not None:
             self._tokens, self._env = self.loader()
 
+    def forget_tokens(self, loader: Callable[[], tuple[list[Any], dict[str, Any]]] | None) -> None:
+        """Let go of the tokens and env, here (whoever holds this content sees them gone);
+        `loader` makes them again. The env names the content that parsed it (this one, or
+        the parse an episode page was read from): without that cycle they are freed at once,
+        rather than by the cycle collector, which seldom looks at old objects."""
+        if self._env is not None:
+            self._env.pop("content", None)
+        self._tokens = self._env = None
+        self.loader = loader
+
     def without_tokens(self) -> NoteContent:
         """A copy holding only what is kept between builds."""
         return NoteContent(

@@ -1,0 +1,243 @@
+"""Which process holds how much memory in which phase of a build, for issue 17's four modes.
+
+Why beside `run.py`: that one reports a build's peak of the whole process tree; this one
+says where the peak is (the build's own process, each worker, Pagefind) and in which phase
+(`PhaseClock`'s names), which is what a fix needs. Each mode runs in a fresh interpreter;
+a sampler reads the RSS of every process of its tree every 50 ms.
+
+Modes: `cold` (no cache), `jobs1` (cold, `jobs: 1`), `edit` (built, one note edited,
+built again with the cache: the second build is measured), `serve` (the first build of
+`trellis serve`'s builder, in this process as the preview builds).
+
+Usage: python benchmarks/memory_phases.py [--notes 10000] [--modes cold edit] [--json out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    from benchmarks.run import cached_vault
+    from benchmarks.scenarios import edit_one_note
+except ImportError:  # run as a script
+    from run import cached_vault
+    from scenarios import edit_one_note
+
+MODES = ("cold", "jobs1", "edit", "serve")
+PHASE_TAG = "TRELLIS-PHASE "
+
+
+def _process_tree(root: int) -> dict[int, tuple[int, str]]:
+    """pid -> (RSS in KiB, command name) of `root` and all its descendants."""
+    parents: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        head, tail = stat.rsplit(")", 1)
+        names[int(entry)] = head.split("(", 1)[1]
+        parents.setdefault(int(tail.split()[1]), []).append(int(entry))
+    found: dict[int, tuple[int, str]] = {}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    found[pid] = (int(line.split()[1]), names.get(pid, "?"))
+                    break
+        except OSError:
+            continue
+    return found
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.samples: list[tuple[float, dict[int, tuple[int, str]]]] = []
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.samples.append((time.time(), _process_tree(self.pid)))
+            self._halt.wait(0.05)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def child(mode: str, vault: Path, out: Path) -> int:
+    """In the measured interpreter: one build, printing each phase's start and end times."""
+    import trellis.pipeline as pipeline
+    from trellis.build.options import BuildOptions
+    from trellis.build.result import PhaseClock
+
+    class TimedClock(PhaseClock):
+        def __call__(self, name: str):  # type: ignore[no-untyped-def]
+            emitter = sys._getframe(1).f_locals.get("emitter")
+            if emitter is not None:  # the emitters run under their phase's name
+                name = f"{name}: {emitter.name}"
+            print(f"{PHASE_TAG}{time.time()} start {name}", flush=True)
+            return _ended(super().__call__(name), name)
+
+    pipeline.PhaseClock = TimedClock  # type: ignore[misc]
+    overrides = {"jobs": 1} if mode == "jobs1" else {}
+    if mode == "serve":
+        builder = pipeline.SiteBuilder(vault, None, overrides, BuildOptions.for_preview())
+        builder.build(out=out)
+    else:
+        pipeline.build(vault, out, overrides)
+    return 0
+
+
+class _ended:
+    def __init__(self, inner: Any, name: str) -> None:
+        self.inner, self.name = inner, name
+
+    def __enter__(self) -> None:
+        self.inner.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        print(f"{PHASE_TAG}{time.time()} end {self.name}", flush=True)
+        return self.inner.__exit__(*exc)
+
+
+def measure(mode: str, vault: Path, work: Path) -> dict[str, Any]:
+    """Run one mode; the tree's peak, and per phase the peak with each process's share."""
+    out = work / mode / "site"
+    if mode == "edit":
+        run_vault = work / mode / "vault"
+        shutil.copytree(vault, run_vault, copy_function=shutil.copyfile)
+        subprocess.run(
+            [sys.executable, __file__, "_child", "cold", str(run_vault), str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        edit_one_note(run_vault, 1)
+    else:
+        run_vault = vault
+    command = [sys.executable, __file__, "_child", mode, str(run_vault), str(out)]
+    with tempfile.TemporaryFile() as output:
+        started = time.time()
+        process = subprocess.Popen(command, stdout=output)
+        sampler = _Sampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        sampler.stop()
+        ended = time.time()
+        output.seek(0)
+        lines = output.read().decode().splitlines()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{mode}: the build failed")
+    events = [line[len(PHASE_TAG) :].split(" ", 2) for line in lines if line.startswith(PHASE_TAG)]
+    spans: list[tuple[str, float, float]] = []
+    opened: dict[str, float] = {}
+    for at, what, name in events:
+        if what == "start":
+            opened[name] = float(at)
+        else:
+            spans.append((name, opened.pop(name), float(at)))
+    spans = [span for span in spans if span[2] - span[1] >= 0.1]
+    spans.sort(key=lambda span: span[1])
+    root = process.pid
+
+    def role(pid: int, name: str) -> str:
+        if pid == root:
+            return "build"
+        return "pagefind" if "pagefind" in name else "worker"
+
+    def peak_in(start: float, end: float) -> dict[str, Any]:
+        best: dict[str, Any] = {"tree_mib": 0.0}
+        for at, tree in sampler.samples:
+            if start <= at <= end:
+                total = sum(rss for rss, _ in tree.values()) / 1024
+                if total > best["tree_mib"]:
+                    parts: dict[str, float] = {}
+                    for pid, (rss, name) in sorted(tree.items()):
+                        label = role(pid, name)
+                        if label == "worker":
+                            label = f"worker {sum(1 for k in parts if k.startswith('worker'))}"
+                        parts[label] = round(parts.get(label, 0) + rss / 1024, 1)
+                    best = {"tree_mib": round(total, 1), "at_s": round(at - started, 2), **parts}
+        return best
+
+    return {
+        "mode": mode,
+        "wall_s": round(ended - started, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_single_mib": round(usage.ru_maxrss / 1024, 1),
+        "peak": peak_in(started, ended),
+        "phases": [
+            {"phase": name, "s": round(end - start, 2), **peak_in(start, end)}
+            for name, start, end in spans
+        ],
+    }
+
+
+def format_mode(row: dict[str, Any]) -> str:
+    peak = row["peak"]
+    parts = ", ".join(f"{k} {v:.0f}" for k, v in peak.items() if k not in ("tree_mib", "at_s"))
+    lines = [
+        f"{row['mode']}: wall {row['wall_s']} s, CPU {row['cpu_s']} s, peak tree "
+        f"{peak['tree_mib']:.0f} MiB at {peak.get('at_s', 0)} s ({parts}); "
+        f"largest single process {row['peak_single_mib']:.0f} MiB"
+    ]
+    for phase in row["phases"]:
+        parts = ", ".join(
+            f"{k} {v:.0f}" for k, v in phase.items() if k not in ("phase", "s", "tree_mib", "at_s")
+        )
+        lines.append(
+            f"  {phase['phase']:<16} {phase['s']:>7.2f} s  peak {phase['tree_mib']:>6.0f} MiB  "
+            f"({parts})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_child"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        return child(argv[1], Path(argv[2]), Path(argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "trellis-bench")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    vault, _, _ = cached_vault(args.cache, args.notes, args.seed)
+    work = Path(tempfile.mkdtemp(prefix="memory-phases-", dir=args.cache))
+    rows = []
+    try:
+        print(f"load before {os.getloadavg()}", flush=True)
+        for mode in args.modes:
+            rows.append(measure(mode, vault, work))
+            print(format_mode(rows[-1]), flush=True)
+        print(f"load after {os.getloadavg()}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

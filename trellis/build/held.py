@@ -1,0 +1,102 @@
+"""The tokens a build parsing and rendering in this process holds, within a memory budget.
+
+Why: a note's tokens take about 25 times its Markdown in memory. A one-process build (the
+`jobs: 1` setting, small vaults, vaults with queries, `serve`) kept every note's tokens from
+its parse to the end of the build, Pagefind's run included: 10,000 generated notes held
+1.15 GiB of tokens, and the process tree peaked past 1.5 GiB. Here, as in a worker
+(`trellis.build.budget`), tokens are kept as they are while they fit in the budget and
+packed beyond it; tokens made again for a page are dropped once it is written; and once
+every note page is written no tokens are held at all (a later page or a preview edit makes
+them again: unpacked, or parsed).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from trellis.build import budget, wire
+from trellis.build.cache import ParsedEntry
+from trellis.diagnostics import Diagnostics
+from trellis.episodes.read import read_episode
+from trellis.model.content import NoteContent
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.render.notes import NoteRenderer
+
+
+def episode_loader(site: PublicSite, notes: NoteRenderer, note: PublishedNote) -> wire.Loader:
+    """Makes an episode note's page tokens again: its parse, rewritten by the reader."""
+    parse = notes.token_loader(note)
+
+    def load() -> tuple[list[Any], dict[str, Any]]:
+        tokens, env = parse()
+        plain = copy.copy(note)
+        plain.content = NoteContent()
+        plain.content.tokens, plain.content.env = tokens, env
+        return read_episode(site, plain, Diagnostics()).tokens, env
+
+    return load
+
+
+class TokensHere:
+    """The tokens of a one-process build: placed as notes are parsed, released page by page,
+    all let go of once the note pages are written."""
+
+    def __init__(self, site: PublicSite, notes: NoteRenderer) -> None:
+        self.site, self.notes = site, notes
+        target = site.settings.memory_target_mib << 20
+        self.budget = budget.TokenBudget(site, budget.token_budget_here(len(site.notes), target))
+        self.budget.reserve(list(range(len(site.notes))))
+
+    def place(self, index: int) -> None:
+        """Note `index` was parsed (or took its kept parse): keep its tokens, or pack them."""
+        self.budget.place(index)
+
+    def read_episodes(self, fresh: dict[str, ParsedEntry]) -> None:
+        """After the episode notes were read (`attach_episodes`): their parses, kept in
+        `fresh` for the next build, let go of their tokens (the episode pages have their
+        own), and episode pages' tokens beyond the budget are packed."""
+        for index, note in enumerate(self.site.notes):
+            if note.episode is None:
+                continue
+            parse = fresh[note.rel_path].content
+            if parse is not note.content and parse.has_tokens:
+                parse.forget_tokens(self.notes.token_loader(note))
+            if index not in self.budget.keep:
+                assert note.content is not None
+                if note.content.has_tokens:
+                    self.budget.pack(index)
+
+    def render_with(self, advance: Callable[[], None]) -> Callable[[], None]:
+        """What to call after each note page: tokens made for it are dropped, then `advance`.
+
+        Every note's loader is watched from here on, so the tokens it makes are known."""
+        for index, note in enumerate(self.site.notes):
+            content = note.content
+            if content is not None and not content.has_tokens and content.loader is not None:
+                content.loader = self.budget.watch(index, content.loader)
+
+        def step() -> None:
+            self.budget.release()
+            advance()
+
+        return step
+
+    def let_go(self) -> None:
+        """Every note page is written: hold no tokens any more; each note can make its own
+        again (unpacked if they were packed, else parsed, or read again for an episode)."""
+        self.budget.release()
+        for index, note in enumerate(self.site.notes):
+            content = note.content
+            if content is None or not content.has_tokens:
+                continue
+            blob = self.budget.packed.get(index)
+            if blob is not None:
+                loader = wire.unpacking_loader(note, blob)
+            elif note.episode is not None:
+                loader = episode_loader(self.site, self.notes, note)
+            else:
+                loader = self.notes.token_loader(note)
+            content.forget_tokens(loader)
+        self.budget.keep.clear()
