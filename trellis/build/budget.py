@@ -20,8 +20,11 @@ from trellis.public.site import PublicSite
 # generated vaults (RSS of every process, added up, sampled every 50 ms): 10,000 notes (9,000
 # published) hold 227 MiB at the fork; with no tokens kept, the parent then grows to 378 MiB
 # and each worker to 420 MiB (1,225 MiB in all); a worker keeping every token of its share
-# grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in all).
-WORKER_BYTES_PER_NOTE = 24_000
+# grows by 485 MiB more for 20.1 M characters of Markdown (2,362 in all). A worker's cost per
+# note was 24,000 bytes from those figures, but a build with 80 MiB of tokens a worker then
+# peaked at 1,605-1,619 MiB, not the 1,385 expected (2026-12-06): 12,000 bytes a note more,
+# less the 6,000 or so the leaner parses workers send each other save (`for_pages`).
+WORKER_BYTES_PER_NOTE = 30_000
 PARENT_BYTES_PER_NOTE = 17_000
 TOKEN_BYTES_PER_CHAR = 25
 TOKEN_BYTES_PER_NOTE = 2_000
@@ -57,8 +60,8 @@ def token_budget(notes: int, count: int, target: int) -> int:
 
     The goal is a peak under 1.5 GiB for every stage (search, run by Pagefind after the
     workers exit, peaks at about 1 GiB at 10,000 notes): the default 1,400 MiB leaves room
-    for vaults whose notes hold more links than the generated ones. Budgets: 10,000 notes
-    80 MiB a worker (peak 1,385 MiB), 5,000 notes 362 MiB (all kept, peak 1,228), 3,000 475.
+    for vaults whose notes hold more links than the generated ones. Budgets (2 workers, at
+    `WORKER_BYTES_PER_NOTE` 30,000): 10,000 notes about 30 MiB a worker, 5,000 notes 280.
     """
     rest = (count + 1) * _resident_bytes()
     rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)
