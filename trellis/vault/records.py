@@ -13,6 +13,38 @@ from trellis.vault.files import CheckedPath
 from trellis.vault.history import NoteHistory
 
 
+class CompactText:
+    """A text field kept as UTF-8 when that is smaller than the `str` (given and read as
+    `str`, the same characters: lone surrogates pass through).
+
+    Why: a `str` takes 4 bytes a character as soon as one character lies beyond the Basic
+    Multilingual Plane (an emoji). 84% of the generated vault's notes hold one: their bodies
+    took 161 MiB at 10,000 notes as `str`, 55 MB as UTF-8; and every worker process counts
+    its copy of the build's memory in its own resident size. A body is read as `str` a few
+    times a build (parsing, sizes, episode detection), each a decode of a few microseconds.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_stored"
+
+    def __get__(self, instance: object, owner: type | None = None) -> str:
+        if instance is None:
+            raise AttributeError(self.slot)  # a dataclass field without a default
+        stored = instance.__dict__[self.slot]
+        return stored.decode("utf-8", "surrogatepass") if type(stored) is bytes else stored
+
+    def __set__(self, instance: object, value: str) -> None:
+        encoded = value.encode("utf-8", "surrogatepass")
+        smaller = len(encoded) + 33 < len(value) * _char_width(value)
+        instance.__dict__[self.slot] = encoded if smaller else value
+
+
+def _char_width(text: str) -> int:
+    """Bytes a character of `text` takes as a `str` (CPython's compact strings)."""
+    widest = max(text, default="\0")
+    return 1 if widest < "\u0100" else 2 if widest < "\U00010000" else 4
+
+
 @dataclass
 class SourceNote:
     """One `*.md` file as read from disk, before any decision about publishing it."""
@@ -20,7 +52,8 @@ class SourceNote:
     rel_path: str  # vault-relative, POSIX separators: "Sources/Podcasts/Foo Bar.md"
     abs_path: Path
     meta: dict[str, Any]
-    body: str  # the text after the frontmatter, LF line endings
+    # The text after the frontmatter, LF line endings.
+    body: str = CompactText()  # type: ignore[assignment]
     body_line: int  # 1-based line of the file on which `body` starts
     mtime: float = 0.0
     frontmatter_ok: bool = True
