@@ -14,6 +14,7 @@ from typing import Any
 
 from trellis.build import wire
 from trellis.build.wire import Loader
+from trellis.emit.search import SHARD_PAGES
 from trellis.public.site import PublicSite
 
 # The token memory budget (see the module, and `token_budget`). Measured with 2 workers on
@@ -30,6 +31,8 @@ TOKEN_BYTES_PER_CHAR = 25
 TOKEN_BYTES_PER_NOTE = 2_000
 # Packed (`_pack`), tokens take about 1.2 bytes per character (in tenths).
 PACKED_BYTES_PER_CHAR = 13
+# Pagefind's memory per page of the shard it indexes (see `pagefind_bytes`).
+PAGEFIND_BYTES_PER_PAGE = 256_000
 
 
 def worker_count(jobs: int, work: int, workers_from: int) -> int:
@@ -70,10 +73,20 @@ def token_budget(notes: int, count: int, target: int) -> int:
 
 def token_budget_here(notes: int, target: int) -> int:
     """The bytes of tokens a build parsing and rendering in this process may keep (see
-    `trellis.build.held`): what is left of `target` once this process as it is now and
-    what it takes later per published note (parses, the link graph, page keys) are counted.
-    Pagefind runs once the tokens are let go of."""
-    return max(0, target - _resident_bytes() - notes * WORKER_BYTES_PER_NOTE)
+    `trellis.build.held`): what is left of `target` once this process as it is now, what
+    it takes later per published note (parses, the link graph, page keys) and Pagefind are
+    counted. Pagefind runs beside this process at its largest: tokens let go of return
+    their memory to Python's allocator, which seldom gives it back to the system (measured
+    at 4,000 notes: 588 MiB while Pagefind ran, 560 with every token held)."""
+    rest = _resident_bytes() + notes * WORKER_BYTES_PER_NOTE + pagefind_bytes(notes)
+    return max(0, target - rest)
+
+
+def pagefind_bytes(pages: int) -> int:
+    """Pagefind's peak, indexing the largest of the search index's shards of `pages`
+    (`trellis.emit.search_shards`: 2,250 pages 560 MiB, 1,800 pages 440 MiB)."""
+    shards = max(1, -(-pages // SHARD_PAGES))
+    return -(-pages // shards) * PAGEFIND_BYTES_PER_PAGE
 
 
 def _resident_bytes() -> int:

@@ -2,12 +2,13 @@
 
 Why: a note's tokens take about 25 times its Markdown in memory. A one-process build (the
 `jobs: 1` setting, small vaults, vaults with queries, `serve`) kept every note's tokens from
-its parse to the end of the build, Pagefind's run included: 10,000 generated notes held
-1.15 GiB of tokens, and the process tree peaked past 1.5 GiB. Here, as in a worker
-(`trellis.build.budget`), tokens are kept as they are while they fit in the budget and
-packed beyond it; tokens made again for a page are dropped once it is written; and once
-every note page is written no tokens are held at all (a later page or a preview edit makes
-them again: unpacked, or parsed).
+its parse to the end of the build, Pagefind's run included: 10,000 generated notes hold
+1.15 GiB of tokens, and Pagefind takes 560 MiB beside the build. Here, as in a worker
+(`trellis.build.budget`), tokens are kept as they are while they fit in the budget (which
+counts Pagefind: the memory of tokens let go of stays with the process) and packed beyond
+it; tokens made again for a page are dropped once it is written; and once every note page
+is written no tokens are held at all, so later pages reuse their memory (a later page or
+a preview edit makes them again: unpacked, or parsed).
 """
 
 from __future__ import annotations
