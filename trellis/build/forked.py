@@ -32,8 +32,8 @@ compressed, about a twentieth of that; unpacked for each page that needs them). 
 link graph is known, the tokens used by the most pages (notes embedded by others) are the
 ones kept as they are. Tokens made for one page are dropped once it is written. Up to
 about 5,000 notes (2 workers, generated vaults) everything is kept as it is; 10,000 notes
-keep about 1,000 notes' tokens as they are (a third of them embedded from the other share)
-and pack the other 8,000: peak 1,385 MiB instead of 2,362, for about 3 s more CPU (of 36).
+keep about 190 MiB a worker as they are (the most embedded first) and pack the rest (see
+`trellis.build.budget` for the figures; a peak of 2,362 MiB with every token kept).
 
 Workers decide keys and reuse themselves (rather than the parent deciding which pages to
 render) because a page's key needs its full page context: computing those in the parent
