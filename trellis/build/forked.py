@@ -8,12 +8,13 @@ notes it embeds). So a worker owns a share of the notes for the whole build:
    `PublicSite` is built, so they start with the vault model, the cached parses and the
    templates, nothing pickled.
 2. Each worker parses the changed notes of its share and reads its episode notes, keeps
-   their tokens as far as its memory budget allows (see below), and sends back only what
-   other pages need (`without_tokens()`, small) with the warnings. The parent takes them
-   in note order (the warnings come out in the same order as in one process) and builds
-   the link graph from them.
-3. The parent forwards to each worker what the others sent (one message per worker: the
-   bytes as they came), builds the link graph while they take that in, and sends it to them
+   their tokens as far as its memory budget allows (see below), and sends back the parses
+   without tokens (`without_tokens()`, small) with the warnings, and the same as other
+   workers' pages read them (`worker_job.for_pages`: no links, no query facts). The parent
+   takes them in note order (the warnings come out in the same order as in one process)
+   and builds the link graph from them.
+3. The parent forwards to each worker what the others sent for it (one message per worker:
+   the bytes as they came), builds the link graph while they take that in, and sends it to them
    (notes as indexes: cheaper than each worker resolving every link again), with the list
    of its notes that pages of other shares embed. Each worker packs those notes' tokens
    (`_pack`: about 0.3 ms a note, against 2.4 ms to parse one again), the parent hands
