@@ -15,18 +15,17 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
-from trellis.i18n import direction, long_date, note_language, template_functions
-from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
+from trellis.i18n import direction, note_language, template_functions
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
+from trellis.render.cards import Cards, note_dates, note_description
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
     Crumb,
-    NoteDate,
     NoteLink,
     Page,
     TagLink,
@@ -64,6 +63,8 @@ class PageRenderer:
             "local_graph_href": lambda url: site.href("/" + local_graph_file(url)),
             **template_functions(settings.language),
         }
+        self.cards = Cards(site, env)
+        self.globals.update(self.cards.template_functions())
         self._ = template_functions(settings.language)["_"]
         self.tree = build_tree(
             [
@@ -153,7 +154,7 @@ class PageRenderer:
             created=created.isoformat(),
             updated=updated.isoformat(),
             language=language,
-            dates=_dates(note.meta, language) if display.show_dates else [],
+            dates=note_dates(note.meta, language) if display.show_dates else [],
             is_home=note.is_home,
             path=note.rel_path,
             css_classes=_css_classes(note.meta),
@@ -192,22 +193,9 @@ class PageRenderer:
     # -- lists --------------------------------------------------------------------------
 
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
-        """The notes as cards: title, description, latest frontmatter date and tags."""
+        """The notes as cards (`trellis.render.cards`), by title, hidden ones left out."""
         visible = [n for n in notes if not n.display.hidden]
-        language = self.site.settings.language
-        cards = []
-        for note in sorted(visible, key=_title_order):
-            dates = _dates(note.meta, language) if note.display.show_dates else []
-            tags = tuple(TagLink(t, self.site.href(tag_path(t))) for t in note.tags[:4])
-            cards.append(
-                replace(
-                    self.note_link(note),
-                    description=_shorten(note_description(note), 160),
-                    date=dates[-1] if dates else None,
-                    tags=tags if note.display.show_tags else (),
-                )
-            )
-        return cards
+        return [self.cards.link(note) for note in sorted(visible, key=_title_order)]
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
@@ -315,38 +303,6 @@ def _explorer_tree(folder: Folder[PublishedNote], pages: PageRenderer) -> dict[s
         "folders": [_explorer_tree(child, pages) for child in folder.folders.values()],
         "notes": [pages.note_link(note) for note in folder.items],
     }
-
-
-def note_description(note: PublishedNote) -> str:
-    """Frontmatter `description`, else the start of the note's first paragraph."""
-    value = note.meta.get("description")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return note.content.description if note.content else ""
-
-
-def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
-    """The frontmatter's dates as the reader's language writes them (`updated` only when it
-    differs). A file's modification time is not shown: a checkout or a sync changes it."""
-    dates: list[NoteDate] = []
-    for kind, keys in (("created", CREATED_KEYS), ("updated", UPDATED_KEYS)):
-        value = first_date(meta, keys)
-        if value is None:
-            continue
-        day = value.date()
-        if dates and dates[0].iso == day.isoformat():
-            continue
-        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
-    return dates
-
-
-def _shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary before `limit` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
 
 
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:
