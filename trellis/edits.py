@@ -40,6 +40,7 @@ from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
+from trellis.emit.tags import TagIndex, update_tag_index
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
 from trellis.public.display import NoteDisplay, note_display
@@ -47,6 +48,7 @@ from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
+from trellis.render.page_records import NoteLink
 from trellis.render.pages import PageRenderer
 from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
@@ -70,6 +72,8 @@ class LiveSite:
     state: BuildState = field(default_factory=BuildState)
     # What each emitter wrote (`trellis.build.emitters`): an in-place run replaces it.
     emitted: dict[str, Emitted] = field(default_factory=dict)
+    # Every tag's notes, kept between saves and updated by delta (`update_tag_index`).
+    tag_index: TagIndex = field(default_factory=dict)
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -153,10 +157,12 @@ def apply_edits(
     parses: dict[str, ParsedEntry] = {}
     # What the edits change, for the planner: a save moves the text and (file time) dates.
     changed = {Input.TEXT, Input.DATES}
-    tags_moved: set[str] = set()  # tags whose pages list an edited note
+    old_tags: dict[int, list[str]] = {}  # what the tag index holds of each edited note
+    old_cards: dict[int, NoteLink] = {}  # what list pages show of it
     for edit in edits:
         note = edit.note
-        old_content, old_tags, old_display = note.content, note.tags, note.display
+        old_content, old_tags[id(note)], old_display = note.content, note.tags, note.display
+        old_cards[id(note)] = pages.cards.link(note)
         old_edges = list(graph.outgoing.get(note, []))
         note.source = edit.source
         note.display = note_display(note.meta, site.settings)
@@ -168,8 +174,8 @@ def apply_edits(
         )
         if looks_like_episode(note):
             return None
-        tags_moved.update({*old_tags, *note.tags})  # the tag pages listing the note
-        if note.tags != old_tags:
+        pages.cards.forget([note])
+        if note.tags != old_tags[id(note)]:
             changed.add(Input.TAGS)
         if note.display != old_display:
             changed.add(Input.DISPLAY)
@@ -214,8 +220,13 @@ def apply_edits(
     page_keys.update(keys.current)
     page_digests.update(keys.current_digests)
     ctx = EmitContext(site, pages, graph, writer, report, live.vault, state.attachments)
-    if Input.DISPLAY not in changed:  # else every list showing the note may differ
-        ctx.tags = tags_moved
+    edited_notes = [edit.note for edit in edits]
+    if Input.DISPLAY in changed:  # every list may differ: made again, the tag index too
+        live.tag_index = ctx.tag_index
+    else:
+        ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
+        ctx.tag_index = live.tag_index
+        ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
     pages_delta = _emit_in_place(live, ctx, changed)
     added = state.attachments.added_since(used_before)
     for attachment in added:

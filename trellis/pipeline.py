@@ -281,6 +281,7 @@ class SiteBuilder:
                 note_paths=frozenset(n.rel_path for n in source.notes),
                 state=state,
                 emitted=emitted,
+                tag_index=emitting.tag_index,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started

@@ -245,28 +245,54 @@ class PageRenderer:
         )
         return Page("tags/index.html", self.render_template("tags.html", page))
 
-    def folder_pages(self) -> list[Page]:
-        """`/<folder>/` for each folder of published notes, unless a note owns that URL."""
-        pages = []
-        for folder in self.tree.walk():
-            if not folder.path:
+    def listed_folders(self) -> list[Folder[PublishedNote]]:
+        """The folders of published notes that have a page: those no note owns the URL of."""
+        return [
+            folder
+            for folder in self.tree.walk()
+            if folder.path
+            and (url := path_slug(folder.path)) not in self.site.by_url
+            and url != "/"
+        ]
+
+    def folders_listing(self, notes: list[PublishedNote]) -> set[str]:
+        """The paths of the folders whose page lists one of `notes`."""
+        wanted = {id(note) for note in notes}
+        return {
+            folder.path
+            for folder in self.listed_folders()
+            if any(id(item) in wanted for item in folder.items)
+        }
+
+    def folder_page(self, folder: Folder[PublishedNote]) -> Page:
+        """`/<folder>/`: its notes as cards and its subfolders."""
+        url = path_slug(folder.path)
+        page = self.base_context(
+            "folder",
+            folder.name,
+            url,
+            breadcrumbs=self.breadcrumbs(folder.path)[:-1],
+            notes=self._listed(folder.items),
+            folders=[
+                NoteLink(child.name, self.site.href(path_slug(child.path)))
+                for child in folder.folders.values()
+            ],
+        )
+        return Page(output_file(url), self.render_template("list.html", page))
+
+    def home_list_shows(self, notes: list[PublishedNote]) -> bool:
+        """Whether the home list (made without a home note) shows one of `notes`."""
+        if self.site.home is not None:
+            return False
+        limit = self.site.settings.home_list_limit
+        visible = [n for n in self.site.notes if not n.display.hidden]
+        for note in notes:
+            if note.display.hidden:
                 continue
-            url = path_slug(folder.path)
-            if url in self.site.by_url or url == "/":
-                continue
-            page = self.base_context(
-                "folder",
-                folder.name,
-                url,
-                breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-                notes=self._listed(folder.items),
-                folders=[
-                    NoteLink(child.name, self.site.href(path_slug(child.path)))
-                    for child in folder.folders.values()
-                ],
-            )
-            pages.append(Page(output_file(url), self.render_template("list.html", page)))
-        return pages
+            order = _title_order(note)
+            if not limit or sum(1 for n in visible if _title_order(n) < order) < limit:
+                return True
+        return False
 
     def explorer_fragment(self) -> Page:
         """The file tree as an HTML fragment, fetched once by the explorer script."""
