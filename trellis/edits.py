@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from trellis.build.cache import ParsedEntry
 from trellis.build.emitters import EmitContext, Emitted, Input, touched
@@ -74,6 +75,9 @@ class LiveSite:
     emitted: dict[str, Emitted] = field(default_factory=dict)
     # Every tag's notes, kept between saves and updated by delta (`update_tag_index`).
     tag_index: TagIndex = field(default_factory=dict)
+    # The graph as plain data (`EmitContext.graph_data`), kept while edits keep the edges:
+    # a tags save changes its nodes' tags only.
+    graph_data: dict[str, Any] | None = None
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -227,7 +231,10 @@ def apply_edits(
         ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
         ctx.tag_index = live.tag_index
         ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
+    if live.graph_data is not None and not changed & {Input.LINKS, Input.DISPLAY}:
+        ctx.graph_data = _with_tags(live.graph_data, edited_notes)
     pages_delta = _emit_in_place(live, ctx, changed)
+    live.graph_data = ctx.__dict__.get("graph_data")  # None: not made this time
     added = state.attachments.added_since(used_before)
     for attachment in added:
         copy_attachment(attachment, writer)
@@ -282,6 +289,15 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         else:
             writer.copy_file(f"static/{rel}", source)
     return len(assets)
+
+
+def _with_tags(data: dict[str, Any], notes: list[PublishedNote]) -> dict[str, Any]:
+    """`data` (`graph_data`'s) with the nodes of `notes` carrying their tags as now."""
+    tags = {note.url: note.tags for note in notes}
+    for node in data["nodes"]:
+        if node["id"] in tags:
+            node["tags"] = tags[node["id"]]
+    return data
 
 
 def _anchors(content: NoteContent) -> tuple[list[str], dict[str, str]]:

@@ -282,6 +282,7 @@ class SiteBuilder:
                 state=state,
                 emitted=emitted,
                 tag_index=emitting.tag_index,
+                graph_data=emitting.graph_data,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started

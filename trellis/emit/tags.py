@@ -6,6 +6,7 @@ made again over the whole vault, it cost a save of one note's tags seconds at 10
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -67,25 +68,36 @@ def update_tag_index(
 ) -> TagChanges:
     """Bring `index` (made before `edited` changed; `old_tags`: id -> tags then) up to date,
     as `site_tag_index` would make it; say which pages change. `new_cards`: the edited
-    notes whose card on list pages changed (every tag page listing them changes)."""
-    affected = tag_keys(tag for note in edited for tag in (*old_tags[id(note)], *note.tags))
-    before = {key: index[key] for key in affected if key in index}
-    # An entry is made from the notes reaching its key, in site order: those that did
-    # before the edits (the others did not change) and the edited ones.
-    reaching = {id(note): note for note in edited}
-    for entry in before.values():
-        reaching.update((id(note), note) for note in entry.all)
+    notes whose card on list pages changed (every tag page listing them changes).
+
+    An entry lists the notes reaching its key in site order, and is named by the first
+    spelling met: the edited notes are taken out of the entries they were in and put back,
+    at their place, into those they reach now; the rest of the vault is not read.
+    """
     order = {id(note): position for position, note in enumerate(site.notes)}
-    candidates = sorted(reaching.values(), key=lambda note: order[id(note)])
-    made = build_tag_index(((note, note.tags) for note in candidates), tag_key)
-    changes = TagChanges()
+    edited = sorted(edited, key=lambda note: order[id(note)])
+    gone = {id(note) for note in edited}
+    reach = {id(note): _index_of(note) for note in edited}
+    affected = tag_keys(tag for note in edited for tag in (*old_tags[id(note)], *note.tags))
     shown = tag_keys(tag for note in new_cards for tag in note.tags)
+    changes = TagChanges()
     for key in affected:
-        old, new = before.get(key), made.get(key)
-        if new is None:
-            index.pop(key, None)
+        old = index.get(key)
+        every = [note for note in old.all if id(note) not in gone] if old else []
+        direct = [note for note in old.direct if id(note) not in gone] if old else []
+        for note in edited:
+            entry = reach[id(note)].get(key)
+            if entry is not None:
+                insort(every, note, key=lambda n: order[id(n)])
+                if entry.direct:
+                    insort(direct, note, key=lambda n: order[id(n)])
+        new = None
+        if every:
+            first = every[0]
+            name = (reach.get(id(first)) or _index_of(first))[key].name
+            new = index[key] = TagEntry(name, direct, every)
         else:
-            index[key] = new
+            index.pop(key, None)
         if old is not None and (new is None or old.name != new.name):
             changes.files.add(output_file(tag_path(old.name)))
         if new is not None and (key in shown or _listing(old) != _listing(new)):
@@ -99,6 +111,11 @@ def update_tag_index(
         index.clear()
         index.update(index_sorted)
     return changes
+
+
+def _index_of(note: PublishedNote) -> TagIndex:
+    """The tag index of `note` alone: the keys it reaches, by the spelling it has."""
+    return build_tag_index([(note, note.tags)], tag_key)
 
 
 def _listing(entry: TagEntry[PublishedNote] | None) -> tuple[str, list[int]] | None:

@@ -4,8 +4,8 @@ Why: a note shows on its folder page, on the page of each of its tags (and their
 and on the home list, and a tag page of a common tag lists thousands of notes. Making every
 card again for each page, and rendering its HTML again, made a preview save that touched
 one note's tags re-do the cards of most of the vault. A card is a function of its note
-alone, so it is kept per note (`forget` drops those of edited notes) and its HTML is kept
-per card value (the same card renders the same bytes), through `partials/note_card.html`.
+alone, so it is kept per note (`forget` drops those of edited notes), and so is its HTML
+(rendered through `partials/note_card.html`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class Cards:
         self.site = site
         self.env = env
         self._links: dict[int, tuple[PublishedNote, NoteLink]] = {}
-        self._html: dict[tuple[NoteLink, bool], Markup] = {}
+        # (id of a kept card, in a folder) -> (the card, its HTML); by id, since hashing a
+        # card (its tags, its date) costs more than rendering many cards' lookups.
+        self._html: dict[tuple[int, bool], tuple[NoteLink, Markup]] = {}
 
     def link(self, note: PublishedNote) -> NoteLink:
         """The note as a card: title, description, latest frontmatter date and tags."""
@@ -58,17 +60,19 @@ class Cards:
     def forget(self, notes: list[PublishedNote]) -> None:
         """Drop the cards of `notes` (edited: their text, tags or dates may differ)."""
         for note in notes:
-            self._links.pop(id(note), None)
+            kept = self._links.pop(id(note), None)
+            if kept is not None:
+                self._html.pop((id(kept[1]), False), None)
+                self._html.pop((id(kept[1]), True), None)
 
     def html(self, card: NoteLink, in_folder: bool) -> Markup:
         """The card's `<li>`; on a folder page the card does not repeat its folder."""
-        key = (card, in_folder)
-        html = self._html.get(key)
-        if html is None:
-            if len(self._html) > 4 * len(self._links) + 1024:  # cards of edits gone by
-                self._html.clear()
-            template = self.env.get_template(CARD_TEMPLATE)
-            html = self._html[key] = Markup(template.render(note=card, in_folder=in_folder))
+        key = (id(card), in_folder)
+        kept = self._html.get(key)
+        if kept is not None and kept[0] is card:
+            return kept[1]
+        html = Markup(self.env.get_template(CARD_TEMPLATE).render(note=card, in_folder=in_folder))
+        self._html[key] = (card, html)
         return html
 
     def template_functions(self) -> dict[str, Any]:

@@ -282,7 +282,7 @@ class PageRenderer:
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""
-        if self.site.home is not None:
+        if self.site.home is not None or not notes:
             return False
         limit = self.site.settings.home_list_limit
         visible = [n for n in self.site.notes if not n.display.hidden]
