@@ -103,6 +103,7 @@ class PageRenderer:
             "created": "",
             "updated": "",
             "notes": [],
+            "notes_html": Markup(""),  # `notes` as list cards (`_list_context`)
             "folders": [],
             "tags": [],
             "toc": [],
@@ -197,12 +198,21 @@ class PageRenderer:
         visible = [n for n in notes if not n.display.hidden]
         return [self.cards.link(note) for note in sorted(visible, key=_title_order)]
 
+    def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
+        """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
+        notes: a template loop over them cost more than all else on the page)."""
+        html = Markup("\n    ").join(self.cards.html(card, in_folder) for card in cards)
+        return {"notes": cards, "notes_html": html}
+
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
         links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
         page = self.base_context(
-            "list", self.site.settings.title, "/", notes=links[:limit] if limit else links
+            "list",
+            self.site.settings.title,
+            "/",
+            **self._list_context(links[:limit] if limit else links),
         )
         return Page("index.html", self.render_template("list.html", page))
 
@@ -213,7 +223,7 @@ class PageRenderer:
             "tag",
             f"#{entry.name}",
             url,
-            notes=self._listed(entry.all),
+            **self._list_context(self._listed(entry.all)),
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
         return Page(output_file(url), self.render_template("list.html", page))
@@ -272,7 +282,7 @@ class PageRenderer:
             folder.name,
             url,
             breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-            notes=self._listed(folder.items),
+            **self._list_context(self._listed(folder.items), in_folder=True),
             folders=[
                 NoteLink(child.name, self.site.href(path_slug(child.path)))
                 for child in folder.folders.values()
