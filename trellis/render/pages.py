@@ -9,6 +9,7 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
@@ -196,12 +197,20 @@ class PageRenderer:
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
         """The notes as cards (`trellis.render.cards`), by title, hidden ones left out."""
         visible = [n for n in notes if not n.display.hidden]
-        return [self.cards.link(note) for note in sorted(visible, key=_title_order)]
+        rank = self._title_rank
+        return [self.cards.link(note) for note in sorted(visible, key=lambda n: rank[id(n)])]
+
+    @cached_property
+    def _title_rank(self) -> dict[int, int]:
+        """Each note's place by title: lists are sorted by it (titles do not change while
+        this renderer lives: the preview's fast path keeps them)."""
+        ordered = sorted(self.site.notes, key=_title_order)
+        return {id(note): rank for rank, note in enumerate(ordered)}
 
     def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
         """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
         notes: a template loop over them cost more than all else on the page)."""
-        html = Markup("\n    ").join(self.cards.html(card, in_folder) for card in cards)
+        html = Markup("\n    ".join([self.cards.html(card, in_folder) for card in cards]))
         return {"notes": cards, "notes_html": html}
 
     def home_list_page(self) -> Page:
