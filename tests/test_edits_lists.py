@@ -119,9 +119,9 @@ def test_each_save_rewrites_only_the_lists_showing_what_changed(tmp_path: Path) 
     out = tmp_path / "out"
     builder = SiteBuilder(vault, out, SETTINGS, BuildOptions.for_preview())
     builder.build()
-    assert "Five" in (out / "index.html").read_text() and "Two" not in (
-        out / "index.html"
-    ).read_text()
+    assert (
+        "Five" in (out / "index.html").read_text() and "Two" not in (out / "index.html").read_text()
+    )
     for name, rel_path, old, new, remade, kept in SAVES:
         before = inodes(out)
         path = save(vault, rel_path, old, new)

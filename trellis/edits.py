@@ -12,9 +12,12 @@ whose key changed are rendered (the note, the notes embedding it, the notes whos
 backlinks show it), in place in the folder being served; then the inputs the edits
 changed (text, dates, links, tags, display keys) go to the planner, and the emitters that
 read them (`trellis.build.emitters.touched`: feeds and sitemap always, the graph file when
-edges or tags changed, tag pages when tags did, folder and site pages when display keys
-did) run in place, removing the files they no longer write. The search index is not
-rebuilt here: the preview refreshes it when it is idle (`SiteBuilder.refresh_search`).
+edges or tags changed) run in place, removing the files they no longer write. Lists of
+notes (folder pages, tag pages, `/tags/`, the home list) are narrowed to what changed:
+unless display keys changed, only the lists showing an edited note whose card (title,
+description, date, tags) moved, the tag pages a note entered or left (the tag index is
+kept and updated by delta), and `/tags/` when tag names or counts moved. The search index
+is not rebuilt here: the preview refreshes it when it is idle (`refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
 incremental build, which is always right: a changed title, URL, publish flag or aliases,
