@@ -65,11 +65,16 @@ def feed_limit(site: PublicSite) -> int:
 
 def feed_notes(site: PublicSite, notes: list[DatedNote]) -> list[DatedNote]:
     """The notes of the feed, newest first: by updated, then created date, then URL."""
-    chosen = sorted((d for d in notes if not d.note.is_home), key=lambda d: d.note.url)
+    chosen = [d for d in notes if not d.note.is_home]
     limit = feed_limit(site)
+    if 0 < limit < len(chosen):
+        # Only notes at least as new as the limit-th newest can be in the feed: sorting
+        # them alone by URL (for ties) spares sorting every note's URL on each save.
+        cut = _newness(heapq.nlargest(limit, chosen, key=_newness)[-1])
+        chosen = [d for d in chosen if _newness(d) >= cut]
+    chosen.sort(key=lambda d: d.note.url)
     # `nlargest` is a stable `sort(reverse=True)[:limit]`, without sorting every note.
-    newest = heapq.nlargest(limit if limit > 0 else len(chosen), chosen, key=_newness)
-    return newest
+    return heapq.nlargest(limit if limit > 0 else len(chosen), chosen, key=_newness)
 
 
 def _newness(dated: DatedNote) -> tuple[datetime, datetime]:
