@@ -35,7 +35,7 @@ from trellis.emit.sitemap import (
     write_if_free,
 )
 from trellis.emit.writer import OutputWriter
-from trellis.public.site import PublicSite
+from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.pages import PageRenderer, note_description
 
 DEFAULT_FEED_LIMIT = 30
@@ -50,7 +50,8 @@ def emit_feeds(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> i
 
     `pages` is unused: entries need only the public site (summaries, not rendered bodies).
     """
-    notes = discoverable_notes(site)
+    # Without an origin there is no sitemap, and only the feed's candidates are dated.
+    notes = discoverable_notes(site, None if site.settings.site_origin else feed_candidates(site))
     written = 0
     atom, rss = feed_documents(site, feed_notes(site, notes))
     written += write_if_free(site, writer, ATOM_FILE, atom)
@@ -61,6 +62,19 @@ def emit_feeds(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> i
 def feed_limit(site: PublicSite) -> int:
     # `feed_limit` is read with a default until the setting exists in `Settings`.
     return int(getattr(site.settings, "feed_limit", DEFAULT_FEED_LIMIT))
+
+
+def feed_candidates(site: PublicSite) -> list[PublishedNote]:
+    """The notes that can be in the feed: those updated in or after the second of the
+    limit-th newest (dates count in whole seconds). Dating every note cost a preview save
+    at 10,000 notes more than making the feed."""
+    listed = [n for n in site.notes if not n.display.hidden and not n.is_home]
+    limit = feed_limit(site)
+    if 0 < limit < len(listed):
+        newest = heapq.nlargest(limit, (n.source.dates[1] for n in listed))[-1]
+        cut = newest.replace(microsecond=0)
+        listed = [n for n in listed if n.source.dates[1] >= cut]
+    return listed
 
 
 def feed_notes(site: PublicSite, notes: list[DatedNote]) -> list[DatedNote]:
