@@ -235,7 +235,8 @@ def apply_edits(
         ctx.tag_index = live.tag_index
         ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
     if live.graph_data is not None and not changed & {Input.LINKS, Input.DISPLAY}:
-        ctx.graph_data = _with_tags(live.graph_data, edited_notes)
+        data = live.graph_data
+        ctx.graph_data = _with_tags(data, edited_notes) if Input.TAGS in changed else data
     pages_delta = _emit_in_place(live, ctx, changed)
     live.graph_data = ctx.__dict__.get("graph_data")  # None: not made this time
     added = state.attachments.added_since(used_before)
