@@ -285,6 +285,8 @@ class SiteBuilder:
                 note_paths=frozenset(n.rel_path for n in source.notes),
                 state=state,
                 emitted=emitted,
+                tag_index=emitting.tag_index,
+                graph_data=emitting.graph_data,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started
