@@ -48,7 +48,7 @@ from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles
-from trellis.emit.pages import PageKeys, digest, emit_note_pages
+from trellis.emit.pages import PageKeys, digest
 from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
@@ -209,11 +209,7 @@ class SiteBuilder:
                     written = workers.render(keys, writer, progress.advance)
                 else:
                     assert held is not None
-                    step = held.render_with(progress.advance)
-                    written = checked(
-                        lambda: emit_note_pages(site, notes, pages, graph, writer, keys, step)
-                    )
-                    held.let_go()
+                    written = held.write_pages(pages, graph, writer, keys, progress.advance)
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
             emitting = EmitContext(
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source

@@ -20,10 +20,15 @@ from typing import Any
 from trellis.build import budget, wire
 from trellis.build.cache import ParsedEntry
 from trellis.diagnostics import Diagnostics
+from trellis.emit.pages import NotePagesWritten, PageKeys, emit_note_pages
+from trellis.emit.writer import OutputWriter
 from trellis.episodes.read import read_episode
 from trellis.model.content import NoteContent
+from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
+from trellis.render.pages import PageRenderer
+from trellis.render.templates import checked
 
 
 def episode_loader(site: PublicSite, notes: NoteRenderer, note: PublishedNote) -> wire.Loader:
@@ -68,6 +73,21 @@ class TokensHere:
                 assert note.content is not None
                 if note.content.has_tokens:
                     self.budget.pack(index)
+
+    def write_pages(
+        self,
+        pages: PageRenderer,
+        graph: LinkGraph,
+        writer: OutputWriter,
+        keys: PageKeys,
+        advance: Callable[[], None],
+    ) -> NotePagesWritten:
+        """Every note page (`emit_note_pages`), tokens released page by page; then none held."""
+        step = self.render_with(advance)
+        site, notes = self.site, self.notes
+        written = checked(lambda: emit_note_pages(site, notes, pages, graph, writer, keys, step))
+        self.let_go()
+        return written
 
     def render_with(self, advance: Callable[[], None]) -> Callable[[], None]:
         """What to call after each note page: tokens made for it are dropped, then `advance`.
