@@ -32,9 +32,23 @@
       dataPromises.set(src, fetch(src).then(function (response) {
         if (!response.ok) throw new Error("graph data: HTTP " + response.status);
         return response.json();
-      }));
+      }).then(expand));
     }
     return dataPromises.get(src);
+  }
+
+  // A neighbourhood file (version 2) lists nodes as [id, title, degree, depth, url?] and
+  // edges as pairs of positions in that list; the global graph.json (version 1) as objects.
+  // Both are turned into the objects the drawing reads.
+  function expand(data) {
+    if (data.version !== 2) return data;
+    const nodes = data.nodes.map(([id, title, degree, depth, url]) => (
+      { id: id, title: title, degree: degree, depth: depth, url: url || data.base + id.slice(1) }));
+    const edges = [];
+    for (const [type, pairs] of [["link", data.links], ["embed", data.embeds]]) {
+      for (const [s, t] of pairs) edges.push({ source: nodes[s].id, target: nodes[t].id, type: type });
+    }
+    return { version: 2, center: data.center, nodes: nodes, edges: edges };
   }
 
   function palette() {
