@@ -141,9 +141,13 @@
       if (node.x === undefined) continue;
       const at = graph.graph2ScreenCoords(node.x, node.y);
       if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue; // not in view
+      const important = node.id === opts.current || node === opts.hovered;
+      // A long title is cut to half the box (the current or hovered note's to the whole
+      // box), so one title cannot hide its neighbours' labels.
+      const room = important ? width - 2 * pad : Math.min(width - 2 * pad, Math.max(110, width / 2));
       let text = node.title;
       let w = ctx.measureText(text).width;
-      while (w > width - 2 * pad && text.length > 2) {
+      while (w > room && text.length > 2) {
         text = text.slice(0, -2) + "…";
         w = ctx.measureText(text).width;
       }
@@ -153,7 +157,6 @@
       if (top < pad) continue;
       const left = Math.min(Math.max(at.x - w / 2, pad), width - pad - w);
       const box = { left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 };
-      const important = node.id === opts.current || node === opts.hovered;
       if (!important && placed.some((o) => box.left < o.right && o.left < box.right &&
                                            box.top < o.bottom && o.top < box.bottom)) continue;
       const faded = opts.hoverSet.size && !opts.hoverSet.has(node.id);
@@ -167,15 +170,18 @@
     return placed;
   }
 
-  function gravity(strength) {
+  // `aspect` (the box's width / height) makes the pull weaker along the box's long side, so
+  // the layout takes the box's shape instead of a disc with empty bands beside it.
+  function gravity(strength, aspect) {
     let nodes = [];
+    const stretch = Math.sqrt(Math.min(Math.max(aspect, 0.5), 2));
     function force(alpha) {
       for (const node of nodes) {
         // A note without links has nothing holding it but this pull: stronger, so it
         // settles at the cluster's rim instead of far out, leaving a blank band when fitted.
         const pull = strength * alpha * (node.degree ? 1 : 6);
-        node.vx -= node.x * pull;
-        node.vy -= node.y * pull;
+        node.vx -= node.x * pull / stretch;
+        node.vy -= node.y * pull * stretch;
       }
     }
     force.initialize = (all) => { nodes = all; };
@@ -287,7 +293,7 @@
       });
     // Pull every node gently towards the middle, so notes without links stay near the rest
     // instead of drifting to the edge and shrinking the picture when it is fitted.
-    graph.d3Force("gravity", gravity(local ? 0.05 : 0.05));
+    graph.d3Force("gravity", gravity(0.05, view.clientWidth / Math.max(view.clientHeight, 1)));
     graph.d3Force("charge").strength(local ? -60 : -40).distanceMax(local ? 300 : 400);
 
     function rank() {

@@ -94,8 +94,9 @@ def test_the_site_is_byte_identical_to_the_golden_hashes(tmp_path: Path, mode: s
 
 
 def graph_file(path: str) -> bool:
-    """The graph views' files: their data and their script."""
-    return path.startswith("_trellis/graph") or path == "static/graph.js"
+    """The graph views' files: their data, their script and the style sheet that holds
+    their styles (with the search dialog's and the link previews')."""
+    return path.startswith("_trellis/graph") or path in ("static/graph.js", "static/garden.css")
 
 
 def record_graph_files(got: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
