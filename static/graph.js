@@ -188,6 +188,20 @@
     return force;
   }
 
+  // A settled layout has no up or down: stretch it (by at most half again) along the axis
+  // where it is shorter than the box, so that fitting it leaves no empty bands.
+  function stretchToBox(nodes, aspect) {
+    if (nodes.length < 3) return;
+    const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+    const w = Math.max(...xs) - Math.min(...xs), h = Math.max(...ys) - Math.min(...ys);
+    if (!(w > 0 && h > 0)) return;
+    const factor = Math.min((w / h) / aspect, 1.5), other = Math.min(aspect / (w / h), 1.5);
+    for (const node of nodes) {
+      if (factor > 1) node.y *= factor;
+      else if (other > 1) node.x *= other;
+    }
+  }
+
   function fillList(list, nodes, current) {
     if (!list) return;
     const items = nodes
@@ -285,6 +299,7 @@
       })
       .onEngineStop(function () {
         if (view.dataset.graphState !== "drawing") return; // a node dragged and let go
+        stretchToBox(graph.graphData().nodes, view.clientWidth / Math.max(view.clientHeight, 1));
         graph.zoomToFit(0, local ? 24 : 40);
         // Shown once a frame has been painted at the fitted zoom.
         requestAnimationFrame(() => requestAnimationFrame(() => {
