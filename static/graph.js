@@ -104,8 +104,11 @@
                val: 1 + Math.min(degree, 40) / 4 };
     });
     if (current !== null) {
-      // Painted in array order: the current note last, so its disc stays on top.
+      // Painted in array order: the current note last, so its disc stays on top. It is held
+      // in the middle: a note with many links otherwise ends at the edge of its own graph,
+      // pushed aside by its neighbours' links among themselves.
       nodes.sort((a, b) => (a.id === current) - (b.id === current));
+      Object.assign(nodes[nodes.length - 1], { fx: 0, fy: 0 });
     }
     const seen = new Set();
     const links = [];
@@ -137,6 +140,13 @@
     ctx.lineWidth = 3;
     ctx.strokeStyle = opts.colours.halo;
     const scale = graph.zoom();
+    const discs = []; // the current note's disc: no other label is drawn over it
+    for (const node of nodes) {
+      if (node.id !== opts.current || node.x === undefined) continue;
+      const at = graph.graph2ScreenCoords(node.x, node.y);
+      const r = Math.sqrt(node.val) * graph.nodeRelSize() * scale * 1.4;
+      discs.push({ left: at.x - r, top: at.y - r, right: at.x + r, bottom: at.y + r });
+    }
     for (const node of order(nodes)) {
       if (node.x === undefined) continue;
       const at = graph.graph2ScreenCoords(node.x, node.y);
@@ -157,8 +167,8 @@
       if (top < pad) continue;
       const left = Math.min(Math.max(at.x - w / 2, pad), width - pad - w);
       const box = { left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 };
-      if (!important && placed.some((o) => box.left < o.right && o.left < box.right &&
-                                           box.top < o.bottom && o.top < box.bottom)) continue;
+      if (!important && placed.concat(discs).some((o) => box.left < o.right && o.left < box.right &&
+                                                         box.top < o.bottom && o.top < box.bottom)) continue;
       const faded = opts.hoverSet.size && !opts.hoverSet.has(node.id);
       ctx.globalAlpha = faded ? 0.3 : 1;
       ctx.fillStyle = important ? opts.colours.label : opts.colours.faint;
