@@ -162,13 +162,17 @@
         w = ctx.measureText(text).width;
       }
       const radius = Math.sqrt(node.val) * graph.nodeRelSize() * scale * (node.id === opts.current ? 1.4 : 1);
-      let top = at.y + radius + gap;
-      if (top + size > height - pad) top = at.y - radius - gap - size;
-      if (top < pad) continue;
+      // Under the disc, else above it (near the bottom edge, or where something is below).
+      const below = at.y + radius + gap, above = at.y - radius - gap - size;
       const left = Math.min(Math.max(at.x - w / 2, pad), width - pad - w);
-      const box = { left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 };
-      if (!important && placed.concat(discs).some((o) => box.left < o.right && o.left < box.right &&
-                                                         box.top < o.bottom && o.top < box.bottom)) continue;
+      const boxAt = (top) => ({ left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 });
+      const inside = (b) => b.top >= pad - 1 && b.bottom <= height - pad + 1;
+      const free = (b) => inside(b) && !placed.concat(discs).some(
+        (o) => b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom);
+      const places = [boxAt(below), boxAt(above)];
+      const box = places.find(free) || (important ? places.find(inside) : undefined);
+      if (!box) continue;
+      const top = box.top + 1;
       const faded = opts.hoverSet.size && !opts.hoverSet.has(node.id);
       ctx.globalAlpha = faded ? 0.3 : 1;
       ctx.fillStyle = important ? opts.colours.label : opts.colours.faint;
