@@ -95,7 +95,8 @@ def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[d
     Every list used is per node and ordered by `rank` (most-linked first), so a centre's
     work is bounded by the cap, not by the graph.
     """
-    ids = [node["id"] for node in data["nodes"]]
+    nodes = sorted(data["nodes"], key=lambda node: node["id"])  # positions follow the ids
+    ids = [node["id"] for node in nodes]
     at = {node_id: i for i, node_id in enumerate(ids)}
     neighbours: list[set[int]] = [set() for _ in ids]
     leaving: list[dict[int, list[str]]] = [{} for _ in ids]  # target -> types, as in `data`
@@ -104,27 +105,29 @@ def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[d
         neighbours[source].add(target)
         neighbours[target].add(source)
         leaving[source].setdefault(target, []).append(edge["type"])
-    # Most-linked first, then by id: one global order every per-node list follows.
+    outgoing = [sorted(targets.items()) for targets in leaving]  # by target, so by id
+    # Most-linked first, then by id: one global order; each node's neighbours are kept as
+    # their places in it (`ranked`), so merging them needs no key.
     order = sorted(range(len(ids)), key=lambda i: (-len(neighbours[i]), ids[i]))
     rank = [0] * len(ids)
     for position, i in enumerate(order):
         rank[i] = position
-    ranked = [sorted(linked, key=rank.__getitem__) for linked in neighbours]
+    ranked = [sorted(rank[n] for n in linked) for linked in neighbours]
     base = data["base"]
     rows = [  # [id, title, degree], and the url only when it is not the base path + id
         [node["id"], node["title"], len(linked)]
         + ([] if node["url"] == base + node["id"][1:] else [node["url"]])
-        for node, linked in zip(data["nodes"], neighbours, strict=True)
+        for node, linked in zip(nodes, neighbours, strict=True)
     ]
     for center in range(len(ids)):
         distance = {center: 0}
-        distance.update(dict.fromkeys(ranked[center][:FIRST_STEP_CAP], 1))
+        distance.update({order[r]: 1 for r in ranked[center][:FIRST_STEP_CAP]})
         if depth >= 2:
-            beyond = _second_step(center, distance, neighbours[center], ranked, rank)
+            beyond = _second_step(center, distance, neighbours[center], ranked, order)
             distance.update(dict.fromkeys(beyond, 2))
-        kept = sorted(distance, key=ids.__getitem__)  # the global order: by id
+        kept = sorted(distance)  # by id, as the global file
         index = {node: i for i, node in enumerate(kept)}
-        links, embeds = _edges_among(kept, index, leaving)
+        links, embeds = _edges_among(kept, index, leaving, outgoing)
         yield {
             "version": LOCAL_VERSION,
             "center": ids[center],
@@ -141,7 +144,7 @@ def _second_step(
     kept: dict[int, int],
     direct: set[int],
     ranked: list[list[int]],
-    rank: list[int],
+    order: list[int],
 ) -> list[int]:
     """The notes two steps from `center` that fill its neighbourhood up to `NODE_CAP`: the
     ones linked with the most kept direct links, then the most-linked overall.
@@ -154,31 +157,35 @@ def _second_step(
         return []
     counts: list[tuple[int, int, int]] = []  # (-links to kept, rank, node)
     first = [ranked[node] for node in kept if node != center]
-    for node, copies in groupby(heapq.merge(*first, key=rank.__getitem__)):
+    for place, copies in groupby(heapq.merge(*first)):
+        node = order[place]
         if node in kept or node in direct:  # a direct link left out by the cap is not depth 2
             continue
-        counts.append((-sum(1 for _ in copies), rank[node], node))
+        counts.append((-len(list(copies)), place, node))
         if len(counts) >= CANDIDATES * room:
             break
     return [node for _, _, node in heapq.nsmallest(room, counts)]
 
 
 def _edges_among(
-    kept: list[int], index: dict[int, int], leaving: list[dict[int, list[str]]]
+    kept: list[int],
+    index: dict[int, int],
+    leaving: list[dict[int, list[str]]],
+    outgoing: list[list[tuple[int, list[str]]]],
 ) -> tuple[list[list[int]], list[list[int]]]:
     """The links and the embeds between kept nodes, as `[source, target]` positions in
     `kept`, in order. Each node's outgoing edges are walked, or the kept nodes, whichever
     list is shorter (a hub may link to thousands of notes)."""
     found: dict[str, list[list[int]]] = {"link": [], "embed": []}
-    for source in kept:
-        out = leaving[source]
-        if len(out) <= len(kept):
-            targets = sorted((index[t], t) for t in out if t in index)
+    for position, source in enumerate(kept):
+        if len(outgoing[source]) <= len(kept):
+            targets = [(index.get(t), kinds) for t, kinds in outgoing[source]]
         else:
-            targets = [(i, t) for i, t in enumerate(kept) if t in out]
-        for position, target in targets:
-            for kind in out[target]:
-                found[kind].append([index[source], position])
+            targets = [(i, leaving[source].get(t)) for i, t in enumerate(kept)]
+        for target, kinds in targets:
+            if target is not None and kinds is not None:
+                for kind in kinds:
+                    found[kind].append([position, target])
     return found["link"], found["embed"]
 
 
