@@ -14,7 +14,10 @@ by absolute paths or file times. Two things make that so:
   a checkout or a restored copy changes no page, and an edited note takes its file's time,
   as a build without the cache would;
 - a page is taken over from the output folder only when its bytes hash as the cache
-  recorded (`PageKeys.previous_digests`), so an output from another build is not trusted.
+  recorded (`PageKeys.previous_digests`), so an output from another build is not trusted;
+  the stat of each file recorded after the build (`file_stats`) spares the hashing while
+  the file is the very one that build left (`trellis.emit.output_files`): a copy has new
+  inodes and change times, so it is hashed.
 
 The file is a pickle read by `_CacheUnpickler`, which builds only the plain record classes a
 cache holds (`CACHE_CLASSES`): a cache restored from elsewhere (a CI cache a pull request
@@ -36,6 +39,8 @@ from typing import Any
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
+from trellis.emit.output_files import FileStat
+from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
@@ -45,7 +50,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 
 @dataclass
@@ -184,6 +189,19 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and isinstance(data.get("urls", []), list)
         and _all(data.get("urls", []), PublishedURL)
         and _graph_files(data.get("graph"))
+        and _file_stats(data.get("file_stats", {}))
+    )
+
+
+def _file_stats(stats: Any) -> bool:
+    """Output path -> `FileStat` (a tuple of five integers)."""
+    return (
+        isinstance(stats, dict)
+        and _all(stats, str)
+        and all(
+            isinstance(value, tuple) and len(value) == 5 and _all(value, int)
+            for value in stats.values()
+        )
     )
 
 
@@ -205,6 +223,7 @@ def cache_bytes(
     urls: list[PublishedURL],
     layout: str = "",
     graph: GraphFiles | None = None,
+    file_stats: dict[str, FileStat] | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -225,8 +244,18 @@ def cache_bytes(
         "urls": urls,
         "layout": layout,
         "graph": graph,
+        "file_stats": file_stats or {},
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def recorded_files(
+    page_digests: dict[str, str], graph: GraphFiles | None, shards: list[ShardRecord]
+) -> list[str]:
+    """The output paths of every file whose digest the cache records: their stats are
+    recorded too (`file_stats`), after the output is swapped in."""
+    bundle = [f"{BUNDLE_DIR}/{name}" for record in shards for name in record.files]
+    return [*page_digests, *(graph.files if graph is not None else ()), *bundle]
 
 
 def theme_signature(vault: Path) -> str:
