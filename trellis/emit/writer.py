@@ -80,6 +80,7 @@ class OutputWriter:
         self._started = False
         self._staging_mark = f"Trellis staging folder {secrets.token_hex(16)}\n"
         self.written: set[str] = set()
+        self._folders: set[Path] = set()  # folders `_target` made (or found) this run
         # The folder of the last build, whose unchanged files may be linked instead of copied.
         self.previous: Path | None = None
         # The `FileStat` of files of `previous` as the last build recorded them (see above).
@@ -172,11 +173,13 @@ class OutputWriter:
             return None
         self.written.add(normal)
         path = self.staging / normal
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self._skip(normal, error)
-            return None
+        if path.parent not in self._folders:  # 27,000 graph files share one folder
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self._skip(normal, error)
+                return None
+            self._folders.add(path.parent)
         return path
 
     def _skip(self, rel_path: str, error: OSError) -> None:
