@@ -42,6 +42,8 @@ from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
+from trellis.episodes.kept import EpisodeRecord
+from trellis.episodes.model import Episode
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
@@ -50,7 +52,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 
 
 @dataclass
@@ -63,6 +65,8 @@ class ParsedEntry:
     # The file time the note had when a build first saw these bytes (its date, when nothing
     # else dates it): a copy with new file times keeps the dates its pages show.
     file_time: float = 0.0
+    # Its episode reading, when it is an episode note (`trellis.episodes.kept`).
+    episode: EpisodeRecord | None = None
 
 
 def keep_file_times(notes: Iterable[SourceNote], parsed: dict[str, ParsedEntry]) -> None:
@@ -91,7 +95,12 @@ CACHE_CLASSES = frozenset(
     {
         ("trellis.build.cache", "ParsedEntry"),
         ("trellis.build.cache", "Summary"),
+        ("datetime", "date"),
         ("trellis.diagnostics", "Diagnostic"),
+        ("trellis.episodes.kept", "EpisodeRecord"),
+        ("trellis.episodes.model", "AudioSource"),
+        ("trellis.episodes.model", "Episode"),
+        ("trellis.episodes.model", "Snip"),
         ("trellis.emit.graph", "GraphFiles"),
         ("trellis.emit.search_shards", "ShardRecord"),
         ("trellis.model.content", "Heading"),
@@ -173,6 +182,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
             and isinstance(entry.warnings, list)
             and _all(entry.warnings, Diagnostic)
             and isinstance(entry.file_time, int | float)
+            and _episode_record(entry.episode)
             for entry in parsed.values()
         )
         and _str_map(data.get("page_keys"))
@@ -190,6 +200,25 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and _all(data.get("urls", []), PublishedURL)
         and _graph_files(data.get("graph"))
         and _file_stats(data.get("file_stats", {}))
+    )
+
+
+def _episode_record(record: Any) -> bool:
+    """None, or an `EpisodeRecord` of the types a build reads."""
+    return record is None or (
+        isinstance(record, EpisodeRecord)
+        and isinstance(record.context, str)
+        and isinstance(record.episode, Episode)
+        and isinstance(record.heading_ids, frozenset)
+        and _all(record.heading_ids, str)
+        and isinstance(record.description, str)
+        and isinstance(record.warnings, list)
+        and _all(record.warnings, Diagnostic)
+        and isinstance(record.episode.lookups, list)
+        and all(
+            isinstance(pair, tuple) and len(pair) == 2 and _all(pair, str)
+            for pair in record.episode.lookups
+        )
     )
 
 
@@ -228,7 +257,11 @@ def cache_bytes(
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
         rel_path: ParsedEntry(
-            entry.content_hash, entry.content.without_tokens(), entry.warnings, entry.file_time
+            entry.content_hash,
+            entry.content.without_tokens(),
+            entry.warnings,
+            entry.file_time,
+            entry.episode,
         )
         for rel_path, entry in parsed.items()
     }
