@@ -188,6 +188,7 @@ class SiteBuilder:
                     self._parsed, workers = parse_in_workers(
                         plan, site, notes, self._parsed, diagnostics, progress, setup
                     )
+                    result.worker_processes = plan.workers
                 else:
                     self._parsed = parse_in_process(
                         plan, site, notes, self._parsed, diagnostics, progress

@@ -31,6 +31,7 @@ class BuildResult:
     notes_published: int = 0
     pages_written: int = 0
     pages_rendered: int = 0  # pages whose HTML was made this time (the rest were reused)
+    worker_processes: int = 0  # processes forked to parse and render (0: this process)
     attachments_copied: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
