@@ -265,9 +265,8 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._page_digests = keys.current_digests
+        self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
-        self._file_stats = stats
         self._published_attachments = state.attachments.digests()
         self._search = search
         self._published_urls = urls
@@ -284,6 +283,8 @@ class SiteBuilder:
                 note_paths=frozenset(n.rel_path for n in source.notes),
                 state=state,
                 emitted=emitted,
+                tag_index=emitting.tag_index,
+                graph_data=emitting.graph_data,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started
