@@ -189,6 +189,20 @@ def test_feed_limit_setting(tmp_path: Path) -> None:
     assert len(atom_titles(build_vault(tmp_path / "all", files, feed_limit=0))) == 4
 
 
+@pytest.mark.parametrize("base_url", [BASE, "/"])
+def test_notes_tied_at_the_limit_are_taken_by_url(tmp_path: Path, base_url: str) -> None:
+    """Ties on the dates are broken by URL, also across the limit (the feed sorts only the
+    notes at least as new as the limit-th by URL; without an origin, so no sitemap, only
+    those are dated)."""
+    files: dict[str, str | bytes] = {
+        name: published("n", created="2024-01-02") for name in ("D.md", "B.md", "E.md", "A.md")
+    }
+    files["New.md"] = published("n", created="2024-02-01")
+    files["Old.md"] = published("n", created="2023-01-01")
+    site = build_vault(tmp_path, files, base_url=base_url, feed_limit=3)
+    assert atom_titles(site) == ["New", "A", "B"]
+
+
 def test_same_vault_gives_the_same_bytes(tmp_path: Path) -> None:
     first = build_vault(tmp_path, {"A.md": published("a"), "B.md": published("b")}, base_url=BASE)
     second = tmp_path / "again"

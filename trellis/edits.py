@@ -12,9 +12,12 @@ whose key changed are rendered (the note, the notes embedding it, the notes whos
 backlinks show it), in place in the folder being served; then the inputs the edits
 changed (text, dates, links, tags, display keys) go to the planner, and the emitters that
 read them (`trellis.build.emitters.touched`: feeds and sitemap always, the graph file when
-edges or tags changed, tag pages when tags did, folder and site pages when display keys
-did) run in place, removing the files they no longer write. The search index is not
-rebuilt here: the preview refreshes it when it is idle (`SiteBuilder.refresh_search`).
+edges or tags changed) run in place, removing the files they no longer write. Lists of
+notes (folder pages, tag pages, `/tags/`, the home list) are narrowed to what changed:
+unless display keys changed, only the lists showing an edited note whose card (title,
+description, date, tags) moved, the tag pages a note entered or left (the tag index is
+kept and updated by delta), and `/tags/` when tag names or counts moved. The search index
+is not rebuilt here: the preview refreshes it when it is idle (`refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
 incremental build, which is always right: a changed title, URL, publish flag or aliases,
@@ -28,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from trellis.build.cache import ParsedEntry
 from trellis.build.emitters import EmitContext, Emitted, Input, touched
@@ -40,6 +44,7 @@ from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
+from trellis.emit.tags import TagIndex, update_tag_index
 from trellis.episodes.detect import looks_like_episode
 from trellis.model.content import NoteContent
 from trellis.public.display import NoteDisplay, note_display
@@ -47,6 +52,7 @@ from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
+from trellis.render.page_records import NoteLink
 from trellis.render.pages import PageRenderer
 from trellis.render.queries import update_queries
 from trellis.render.templates import static_dirs, theme_files
@@ -70,6 +76,11 @@ class LiveSite:
     state: BuildState = field(default_factory=BuildState)
     # What each emitter wrote (`trellis.build.emitters`): an in-place run replaces it.
     emitted: dict[str, Emitted] = field(default_factory=dict)
+    # Every tag's notes, kept between saves and updated by delta (`update_tag_index`).
+    tag_index: TagIndex = field(default_factory=dict)
+    # The graph as plain data (`EmitContext.graph_data`), kept while edits keep the edges:
+    # a tags save changes its nodes' tags only.
+    graph_data: dict[str, Any] | None = None
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -153,10 +164,12 @@ def apply_edits(
     parses: dict[str, ParsedEntry] = {}
     # What the edits change, for the planner: a save moves the text and (file time) dates.
     changed = {Input.TEXT, Input.DATES}
-    tags_moved: set[str] = set()  # tags whose pages list an edited note
+    old_tags: dict[int, list[str]] = {}  # what the tag index holds of each edited note
+    old_cards: dict[int, NoteLink] = {}  # what list pages show of it
     for edit in edits:
         note = edit.note
-        old_content, old_tags, old_display = note.content, note.tags, note.display
+        old_content, old_tags[id(note)], old_display = note.content, note.tags, note.display
+        old_cards[id(note)] = pages.cards.link(note)
         old_edges = list(graph.outgoing.get(note, []))
         note.source = edit.source
         note.display = note_display(note.meta, site.settings)
@@ -168,8 +181,8 @@ def apply_edits(
         )
         if looks_like_episode(note):
             return None
-        tags_moved.update({*old_tags, *note.tags})  # the tag pages listing the note
-        if note.tags != old_tags:
+        pages.cards.forget([note])
+        if note.tags != old_tags[id(note)]:
             changed.add(Input.TAGS)
         if note.display != old_display:
             changed.add(Input.DISPLAY)
@@ -214,9 +227,18 @@ def apply_edits(
     page_keys.update(keys.current)
     page_digests.update(keys.current_digests)
     ctx = EmitContext(site, pages, graph, writer, report, live.vault, state.attachments)
-    if Input.DISPLAY not in changed:  # else every list showing the note may differ
-        ctx.tags = tags_moved
+    edited_notes = [edit.note for edit in edits]
+    if Input.DISPLAY in changed:  # every list may differ: made again, the tag index too
+        live.tag_index = ctx.tag_index
+    else:
+        ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
+        ctx.tag_index = live.tag_index
+        ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
+    if live.graph_data is not None and not changed & {Input.LINKS, Input.DISPLAY}:
+        data = live.graph_data
+        ctx.graph_data = _with_tags(data, edited_notes) if Input.TAGS in changed else data
     pages_delta = _emit_in_place(live, ctx, changed)
+    live.graph_data = ctx.__dict__.get("graph_data")  # None: not made this time
     added = state.attachments.added_since(used_before)
     for attachment in added:
         copy_attachment(attachment, writer)
@@ -271,6 +293,15 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         else:
             writer.copy_file(f"static/{rel}", source)
     return len(assets)
+
+
+def _with_tags(data: dict[str, Any], notes: list[PublishedNote]) -> dict[str, Any]:
+    """`data` (`graph_data`'s) with the nodes of `notes` carrying their tags as now."""
+    tags = {note.url: note.tags for note in notes}
+    for node in data["nodes"]:
+        if node["id"] in tags:
+            node["tags"] = tags[node["id"]]
+    return data
 
 
 def _anchors(content: NoteContent) -> tuple[list[str], dict[str, str]]:

@@ -29,16 +29,16 @@ from trellis.emit.assets import emit_static
 from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
-from trellis.emit.folders import emit_folder_pages
+from trellis.emit.folders import emit_folder_pages, folder_files
 from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs, graph_data
 from trellis.emit.hosting import emit_hosting
-from trellis.emit.pages import emit_site_pages
+from trellis.emit.pages import HOME_LIST_FILE, emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
-from trellis.emit.tags import emit_tag_pages, tag_files, tag_scope
+from trellis.emit.tags import TagChanges, TagIndex, emit_tag_pages, site_tag_index
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
 from trellis.public.redirects import PublishedURL, Redirect, plan_redirects
-from trellis.public.site import PublicSite
+from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import output_file
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked, static_dirs, theme_files
@@ -74,8 +74,11 @@ class EmitContext:
     vault: Vault | None = None  # the whole vault: redirects tell private notes apart
     previous_urls: list[PublishedURL] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)  # set by the hosting emitter
-    # The preview's fast path: the only tags whose pages may differ (None: every tag).
-    tags: set[str] | None = None
+    # The preview's fast path, for edits that keep the file tree and what lists show of
+    # other notes: the edited notes whose card on list pages changed (None: any may have),
+    # and what changed of the tag pages (None: all of them are made).
+    cards: list[PublishedNote] | None = None
+    tag_changes: TagChanges | None = None
     # The graph files the last output holds (taken over when the graph is the same), and
     # this build's (set by the graph emitter).
     previous_graph: GraphFiles | None = None
@@ -85,6 +88,22 @@ class EmitContext:
     def graph_data(self) -> dict[str, Any]:
         """The graph as plain data, made once for the emitters that write it."""
         return graph_data(self.site, self.graph)
+
+    @cached_property
+    def tag_index(self) -> TagIndex:
+        """Every tag's notes; the preview keeps it between saves (`update_tag_index`)."""
+        return site_tag_index(self.site)
+
+    def folders_listing_cards(self) -> set[str] | None:
+        """The folders whose page is made again (None: all of them, and the file tree)."""
+        return None if self.cards is None else self.pages.folders_listing(self.cards)
+
+    def site_pages_to_make(self) -> set[str] | None:
+        """The site pages made again (None: all): on the fast path, the home list when
+        it shows a changed card; nothing else of them reads a note."""
+        if self.cards is None:
+            return None
+        return {HOME_LIST_FILE} if self.pages.home_list_shows(self.cards) else set()
 
 
 @dataclass(frozen=True)
@@ -135,30 +154,29 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "site pages",
         _reads(N, D, Input.THEME, Input.TEXT, Input.DATES),
-        lambda c: checked(lambda: emit_site_pages(c.site, c.pages, c.writer)),
+        lambda c: checked(
+            lambda: emit_site_pages(c.site, c.pages, c.writer, c.site_pages_to_make())
+        ),
         "render+write",
         "pages",
+        lambda c: c.site_pages_to_make(),
     ),
     Emitter(
         "tag pages",
         _reads(Input.TAGS, N, D, Input.THEME, Input.TEXT, Input.DATES),
-        lambda c: checked(
-            lambda: emit_tag_pages(
-                c.site, c.pages, c.writer, None if c.tags is None else tag_scope(c.tags)
-            )
-        ),
+        lambda c: checked(lambda: emit_tag_pages(c.tag_index, c.pages, c.writer, c.tag_changes)),
         "render+write",
         "pages",
-        lambda c: None if c.tags is None else tag_files(c.tags),
+        lambda c: None if c.tag_changes is None else c.tag_changes.files,
     ),
     Emitter(
         "folder pages",
-        # Since main's i18n merge lists of notes (folders, tags) change with a note's dates
-        # or text too (seen by test_edits; not narrowed down yet): declared broadly.
+        # Cards show a note's description, date and tags; `EmitContext.cards` narrows it.
         _reads(N, D, Input.THEME, Input.TEXT, Input.DATES, Input.TAGS),
-        lambda c: checked(lambda: emit_folder_pages(c.pages, c.writer)),
+        lambda c: checked(lambda: emit_folder_pages(c.pages, c.writer, c.folders_listing_cards())),
         "render+write",
         "pages",
+        lambda c: None if (only := c.folders_listing_cards()) is None else folder_files(only),
     ),
     Emitter(
         "episodes",

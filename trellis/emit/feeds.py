@@ -35,7 +35,7 @@ from trellis.emit.sitemap import (
     write_if_free,
 )
 from trellis.emit.writer import OutputWriter
-from trellis.public.site import PublicSite
+from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.pages import PageRenderer, note_description
 
 DEFAULT_FEED_LIMIT = 30
@@ -50,7 +50,8 @@ def emit_feeds(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> i
 
     `pages` is unused: entries need only the public site (summaries, not rendered bodies).
     """
-    notes = discoverable_notes(site)
+    # Without an origin there is no sitemap, and only the feed's candidates are dated.
+    notes = discoverable_notes(site, None if site.settings.site_origin else feed_candidates(site))
     written = 0
     atom, rss = feed_documents(site, feed_notes(site, notes))
     written += write_if_free(site, writer, ATOM_FILE, atom)
@@ -63,13 +64,31 @@ def feed_limit(site: PublicSite) -> int:
     return int(getattr(site.settings, "feed_limit", DEFAULT_FEED_LIMIT))
 
 
+def feed_candidates(site: PublicSite) -> list[PublishedNote]:
+    """The notes that can be in the feed: those updated in or after the second of the
+    limit-th newest (dates count in whole seconds). Dating every note cost a preview save
+    at 10,000 notes more than making the feed."""
+    listed = [n for n in site.notes if not n.display.hidden and not n.is_home]
+    limit = feed_limit(site)
+    if 0 < limit < len(listed):
+        newest = heapq.nlargest(limit, (n.source.dates[1] for n in listed))[-1]
+        cut = newest.replace(microsecond=0)
+        listed = [n for n in listed if n.source.dates[1] >= cut]
+    return listed
+
+
 def feed_notes(site: PublicSite, notes: list[DatedNote]) -> list[DatedNote]:
     """The notes of the feed, newest first: by updated, then created date, then URL."""
-    chosen = sorted((d for d in notes if not d.note.is_home), key=lambda d: d.note.url)
+    chosen = [d for d in notes if not d.note.is_home]
     limit = feed_limit(site)
+    if 0 < limit < len(chosen):
+        # Only notes at least as new as the limit-th newest can be in the feed: sorting
+        # them alone by URL (for ties) spares sorting every note's URL on each save.
+        cut = _newness(heapq.nlargest(limit, chosen, key=_newness)[-1])
+        chosen = [d for d in chosen if _newness(d) >= cut]
+    chosen.sort(key=lambda d: d.note.url)
     # `nlargest` is a stable `sort(reverse=True)[:limit]`, without sorting every note.
-    newest = heapq.nlargest(limit if limit > 0 else len(chosen), chosen, key=_newness)
-    return newest
+    return heapq.nlargest(limit if limit > 0 else len(chosen), chosen, key=_newness)
 
 
 def _newness(dated: DatedNote) -> tuple[datetime, datetime]:

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from trellis.emit.writer import OutputWriter
+from trellis.public.urls import output_file, path_slug
 from trellis.render.pages import PageRenderer
 
+EXPLORER_FILE = "_trellis/explorer.html"
 
-def emit_folder_pages(pages: PageRenderer, writer: OutputWriter) -> int:
-    written = pages.folder_pages()
-    written.append(pages.explorer_fragment())
-    for page in written:
+
+def emit_folder_pages(
+    pages: PageRenderer, writer: OutputWriter, only: set[str] | None = None
+) -> int:
+    """Every folder page and the file tree; with `only` (folder paths: the preview's fast
+    path, for edits that keep the file tree), only those folders' pages. The number of
+    folder pages and tree the site has, either way."""
+    folders = pages.listed_folders()
+    for folder in folders:
+        if only is None or folder.path in only:
+            page = pages.folder_page(folder)
+            writer.write_text(page.output_path, page.html)
+    if only is None:
+        page = pages.explorer_fragment()
         writer.write_text(page.output_path, page.html)
-    return len(written)
+    return len(folders) + 1
+
+
+def folder_files(folders: set[str]) -> set[str]:
+    """The files of the pages of `folders` (paths from `PageRenderer.folders_listing`)."""
+    return {output_file(path_slug(folder)) for folder in folders}

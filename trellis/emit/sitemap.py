@@ -34,10 +34,13 @@ class DatedNote:
     updated: datetime
 
 
-def discoverable_notes(site: PublicSite) -> list[DatedNote]:
-    """Published notes that may be listed (not `dg-hide`), with whole-second dates."""
+def discoverable_notes(
+    site: PublicSite, notes: list[PublishedNote] | None = None
+) -> list[DatedNote]:
+    """Published notes (or `notes`) that may be listed (not `dg-hide`), with whole-second
+    dates."""
     dated = []
-    for note in site.notes:
+    for note in site.notes if notes is None else notes:
         if note.display.hidden:
             continue
         created, updated = note.source.dates

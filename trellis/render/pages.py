@@ -9,24 +9,24 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from trellis import __version__
-from trellis.i18n import direction, long_date, note_language, template_functions
-from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
+from trellis.i18n import direction, note_language, template_functions
 from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
+from trellis.render.cards import Cards, note_dates, note_description
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
     Crumb,
-    NoteDate,
     NoteLink,
     Page,
     TagLink,
@@ -64,6 +64,8 @@ class PageRenderer:
             "local_graph_href": lambda url: site.href("/" + local_graph_file(url)),
             **template_functions(settings.language),
         }
+        self.cards = Cards(site, env)
+        self.globals.update(self.cards.template_functions())
         self._ = template_functions(settings.language)["_"]
         self.tree = build_tree(
             [
@@ -102,6 +104,7 @@ class PageRenderer:
             "created": "",
             "updated": "",
             "notes": [],
+            "notes_html": Markup(""),  # `notes` as list cards (`_list_context`)
             "folders": [],
             "tags": [],
             "toc": [],
@@ -132,7 +135,10 @@ class PageRenderer:
     # -- notes --------------------------------------------------------------------------
 
     def note_context(self, note: PublishedNote) -> dict[str, Any]:
-        """Everything a note page shows except its body (and the scripts the body needs)."""
+        """Everything a note page shows except its body (and the scripts the body needs).
+
+        Page keys are made of what this reads (`trellis.emit.pages.note_inputs`): a change
+        here that reads something new must be mirrored there."""
         content = note.content
         created, updated = note.source.dates
         display = note.display
@@ -146,14 +152,14 @@ class PageRenderer:
             note.url,
             display=display,
             description=note_description(note) or self.site.settings.description,
-            image=self._cover(note),
+            image=self.cover_url(note),
             searchable=display.enable_search and not display.hidden,
             breadcrumbs=[] if note.is_home else self.breadcrumbs(note.tree_folder),
             meta_tags=_meta_tags(note.meta),
             created=created.isoformat(),
             updated=updated.isoformat(),
             language=language,
-            dates=_dates(note.meta, language) if display.show_dates else [],
+            dates=note_dates(note.meta, language) if display.show_dates else [],
             is_home=note.is_home,
             path=note.rel_path,
             css_classes=_css_classes(note.meta),
@@ -176,7 +182,7 @@ class PageRenderer:
     def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
         return self.render_note(note, self.note_context(note), body)
 
-    def _cover(self, note: PublishedNote) -> str:
+    def cover_url(self, note: PublishedNote) -> str:
         """An absolute or rooted URL of the note's cover image (frontmatter `image`/`cover`)."""
         for key in ("image", "cover", "banner"):
             value = note.meta.get(key)
@@ -192,29 +198,33 @@ class PageRenderer:
     # -- lists --------------------------------------------------------------------------
 
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
-        """The notes as cards: title, description, latest frontmatter date and tags."""
+        """The notes as cards (`trellis.render.cards`), by title, hidden ones left out."""
         visible = [n for n in notes if not n.display.hidden]
-        language = self.site.settings.language
-        cards = []
-        for note in sorted(visible, key=_title_order):
-            dates = _dates(note.meta, language) if note.display.show_dates else []
-            tags = tuple(TagLink(t, self.site.href(tag_path(t))) for t in note.tags[:4])
-            cards.append(
-                replace(
-                    self.note_link(note),
-                    description=_shorten(note_description(note), 160),
-                    date=dates[-1] if dates else None,
-                    tags=tags if note.display.show_tags else (),
-                )
-            )
-        return cards
+        rank = self._title_rank
+        return [self.cards.link(note) for note in sorted(visible, key=lambda n: rank[id(n)])]
+
+    @cached_property
+    def _title_rank(self) -> dict[int, int]:
+        """Each note's place by title: lists are sorted by it (titles do not change while
+        this renderer lives: the preview's fast path keeps them)."""
+        ordered = sorted(self.site.notes, key=_title_order)
+        return {id(note): rank for rank, note in enumerate(ordered)}
+
+    def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
+        """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
+        notes: a template loop over them cost more than all else on the page)."""
+        html = Markup("\n    ".join([self.cards.html(card, in_folder) for card in cards]))
+        return {"notes": cards, "notes_html": html}
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
         links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
         page = self.base_context(
-            "list", self.site.settings.title, "/", notes=links[:limit] if limit else links
+            "list",
+            self.site.settings.title,
+            "/",
+            **self._list_context(links[:limit] if limit else links),
         )
         return Page("index.html", self.render_template("list.html", page))
 
@@ -225,7 +235,7 @@ class PageRenderer:
             "tag",
             f"#{entry.name}",
             url,
-            notes=self._listed(entry.all),
+            **self._list_context(self._listed(entry.all)),
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
         return Page(output_file(url), self.render_template("list.html", page))
@@ -257,28 +267,54 @@ class PageRenderer:
         )
         return Page("tags/index.html", self.render_template("tags.html", page))
 
-    def folder_pages(self) -> list[Page]:
-        """`/<folder>/` for each folder of published notes, unless a note owns that URL."""
-        pages = []
-        for folder in self.tree.walk():
-            if not folder.path:
+    def listed_folders(self) -> list[Folder[PublishedNote]]:
+        """The folders of published notes that have a page: those no note owns the URL of."""
+        return [
+            folder
+            for folder in self.tree.walk()
+            if folder.path
+            and (url := path_slug(folder.path)) not in self.site.by_url
+            and url != "/"
+        ]
+
+    def folders_listing(self, notes: list[PublishedNote]) -> set[str]:
+        """The paths of the folders whose page lists one of `notes`."""
+        wanted = {id(note) for note in notes}
+        return {
+            folder.path
+            for folder in self.listed_folders()
+            if any(id(item) in wanted for item in folder.items)
+        }
+
+    def folder_page(self, folder: Folder[PublishedNote]) -> Page:
+        """`/<folder>/`: its notes as cards and its subfolders."""
+        url = path_slug(folder.path)
+        page = self.base_context(
+            "folder",
+            folder.name,
+            url,
+            breadcrumbs=self.breadcrumbs(folder.path)[:-1],
+            **self._list_context(self._listed(folder.items), in_folder=True),
+            folders=[
+                NoteLink(child.name, self.site.href(path_slug(child.path)))
+                for child in folder.folders.values()
+            ],
+        )
+        return Page(output_file(url), self.render_template("list.html", page))
+
+    def home_list_shows(self, notes: list[PublishedNote]) -> bool:
+        """Whether the home list (made without a home note) shows one of `notes`."""
+        if self.site.home is not None or not notes:
+            return False
+        limit = self.site.settings.home_list_limit
+        visible = [n for n in self.site.notes if not n.display.hidden]
+        for note in notes:
+            if note.display.hidden:
                 continue
-            url = path_slug(folder.path)
-            if url in self.site.by_url or url == "/":
-                continue
-            page = self.base_context(
-                "folder",
-                folder.name,
-                url,
-                breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-                notes=self._listed(folder.items),
-                folders=[
-                    NoteLink(child.name, self.site.href(path_slug(child.path)))
-                    for child in folder.folders.values()
-                ],
-            )
-            pages.append(Page(output_file(url), self.render_template("list.html", page)))
-        return pages
+            order = _title_order(note)
+            if not limit or sum(1 for n in visible if _title_order(n) < order) < limit:
+                return True
+        return False
 
     def explorer_fragment(self) -> Page:
         """The file tree as an HTML fragment, fetched once by the explorer script."""
@@ -315,38 +351,6 @@ def _explorer_tree(folder: Folder[PublishedNote], pages: PageRenderer) -> dict[s
         "folders": [_explorer_tree(child, pages) for child in folder.folders.values()],
         "notes": [pages.note_link(note) for note in folder.items],
     }
-
-
-def note_description(note: PublishedNote) -> str:
-    """Frontmatter `description`, else the start of the note's first paragraph."""
-    value = note.meta.get("description")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return note.content.description if note.content else ""
-
-
-def _dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
-    """The frontmatter's dates as the reader's language writes them (`updated` only when it
-    differs). A file's modification time is not shown: a checkout or a sync changes it."""
-    dates: list[NoteDate] = []
-    for kind, keys in (("created", CREATED_KEYS), ("updated", UPDATED_KEYS)):
-        value = first_date(meta, keys)
-        if value is None:
-            continue
-        day = value.date()
-        if dates and dates[0].iso == day.isoformat():
-            continue
-        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
-    return dates
-
-
-def _shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary before `limit` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
 
 
 def _meta_tags(meta: dict[str, Any]) -> dict[str, str]:

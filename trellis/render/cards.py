@@ -1,0 +1,111 @@
+"""The cards of notes on list pages (folders, tags, the home list), made once per note.
+
+Why: a note shows on its folder page, on the page of each of its tags (and their parents)
+and on the home list, and a tag page of a common tag lists thousands of notes. Making every
+card again for each page, and rendering its HTML again, made a preview save that touched
+one note's tags re-do the cards of most of the vault. A card is a function of its note
+alone, so it is kept per note (`forget` drops those of edited notes), and so is its HTML
+(rendered through `partials/note_card.html`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from trellis.i18n import long_date
+from trellis.model.dates import CREATED_KEYS, UPDATED_KEYS, first_date
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.urls import tag_path
+from trellis.render.page_records import NoteDate, NoteLink, TagLink
+
+CARD_TEMPLATE = "partials/note_card.html"
+DESCRIPTION_LIMIT = 160
+CARD_TAGS = 4  # tags a card shows
+
+
+class Cards:
+    def __init__(self, site: PublicSite, env: Environment) -> None:
+        self.site = site
+        self.env = env
+        self._links: dict[int, tuple[PublishedNote, NoteLink]] = {}
+        # (id of a kept card, in a folder) -> (the card, its HTML); by id, since hashing a
+        # card (its tags, its date) costs more than rendering many cards' lookups.
+        self._html: dict[tuple[int, bool], tuple[NoteLink, Markup]] = {}
+
+    def link(self, note: PublishedNote) -> NoteLink:
+        """The note as a card: title, description, latest frontmatter date and tags."""
+        kept = self._links.get(id(note))
+        if kept is not None and kept[0] is note:
+            return kept[1]
+        site = self.site
+        language = site.settings.language
+        dates = note_dates(note.meta, language) if note.display.show_dates else []
+        tags = tuple(TagLink(t, site.href(tag_path(t))) for t in note.tags[:CARD_TAGS])
+        card = NoteLink(
+            note.title,
+            site.href(note.url),
+            note.tree_folder,
+            "",
+            note.display.note_icon,
+            description=shorten(note_description(note), DESCRIPTION_LIMIT),
+            date=dates[-1] if dates else None,
+            tags=tags if note.display.show_tags else (),
+        )
+        self._links[id(note)] = (note, card)
+        return card
+
+    def forget(self, notes: list[PublishedNote]) -> None:
+        """Drop the cards of `notes` (edited: their text, tags or dates may differ)."""
+        for note in notes:
+            kept = self._links.pop(id(note), None)
+            if kept is not None:
+                self._html.pop((id(kept[1]), False), None)
+                self._html.pop((id(kept[1]), True), None)
+
+    def html(self, card: NoteLink, in_folder: bool) -> Markup:
+        """The card's `<li>`; on a folder page the card does not repeat its folder."""
+        key = (id(card), in_folder)
+        kept = self._html.get(key)
+        if kept is not None and kept[0] is card:
+            return kept[1]
+        html = Markup(self.env.get_template(CARD_TEMPLATE).render(note=card, in_folder=in_folder))
+        self._html[key] = (card, html)
+        return html
+
+    def template_functions(self) -> dict[str, Any]:
+        return {"note_card": self.html}
+
+
+def note_description(note: PublishedNote) -> str:
+    """Frontmatter `description`, else the start of the note's first paragraph."""
+    value = note.meta.get("description")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return note.content.description if note.content else ""
+
+
+def note_dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
+    """The frontmatter's dates as the reader's language writes them (`updated` only when it
+    differs). A file's modification time is not shown: a checkout or a sync changes it."""
+    dates: list[NoteDate] = []
+    for kind, keys in (("created", CREATED_KEYS), ("updated", UPDATED_KEYS)):
+        value = first_date(meta, keys)
+        if value is None:
+            continue
+        day = value.date()
+        if dates and dates[0].iso == day.isoformat():
+            continue
+        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
+    return dates
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary before `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
