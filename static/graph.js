@@ -32,9 +32,23 @@
       dataPromises.set(src, fetch(src).then(function (response) {
         if (!response.ok) throw new Error("graph data: HTTP " + response.status);
         return response.json();
-      }));
+      }).then(expand));
     }
     return dataPromises.get(src);
+  }
+
+  // A neighbourhood file (version 2) lists nodes as [id, title, degree, depth, url?] and
+  // edges as pairs of positions in that list; the global graph.json (version 1) as objects.
+  // Both are turned into the objects the drawing reads.
+  function expand(data) {
+    if (data.version !== 2) return data;
+    const nodes = data.nodes.map(([id, title, degree, depth, url]) => (
+      { id: id, title: title, degree: degree, depth: depth, url: url || data.base + id.slice(1) }));
+    const edges = [];
+    for (const [type, pairs] of [["link", data.links], ["embed", data.embeds]]) {
+      for (const [s, t] of pairs) edges.push({ source: nodes[s].id, target: nodes[t].id, type: type });
+    }
+    return { version: 2, center: data.center, nodes: nodes, edges: edges };
   }
 
   function palette() {
@@ -90,8 +104,11 @@
                val: 1 + Math.min(degree, 40) / 4 };
     });
     if (current !== null) {
-      // Painted in array order: the current note last, so its disc stays on top.
+      // Painted in array order: the current note last, so its disc stays on top. It is held
+      // in the middle: a note with many links otherwise ends at the edge of its own graph,
+      // pushed aside by its neighbours' links among themselves.
       nodes.sort((a, b) => (a.id === current) - (b.id === current));
+      Object.assign(nodes[nodes.length - 1], { fx: 0, fy: 0 });
     }
     const seen = new Set();
     const links = [];
@@ -123,25 +140,39 @@
     ctx.lineWidth = 3;
     ctx.strokeStyle = opts.colours.halo;
     const scale = graph.zoom();
+    const discs = []; // the current note's disc: no other label is drawn over it
+    for (const node of nodes) {
+      if (node.id !== opts.current || node.x === undefined) continue;
+      const at = graph.graph2ScreenCoords(node.x, node.y);
+      const r = Math.sqrt(node.val) * graph.nodeRelSize() * scale * 1.4;
+      discs.push({ left: at.x - r, top: at.y - r, right: at.x + r, bottom: at.y + r });
+    }
     for (const node of order(nodes)) {
       if (node.x === undefined) continue;
       const at = graph.graph2ScreenCoords(node.x, node.y);
       if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue; // not in view
+      const important = node.id === opts.current || node === opts.hovered;
+      // A long title is cut to half the box (the current or hovered note's to the whole
+      // box), so one title cannot hide its neighbours' labels.
+      const room = important ? width - 2 * pad : Math.min(width - 2 * pad, Math.max(110, width / 2));
       let text = node.title;
       let w = ctx.measureText(text).width;
-      while (w > width - 2 * pad && text.length > 2) {
+      while (w > room && text.length > 2) {
         text = text.slice(0, -2) + "…";
         w = ctx.measureText(text).width;
       }
       const radius = Math.sqrt(node.val) * graph.nodeRelSize() * scale * (node.id === opts.current ? 1.4 : 1);
-      let top = at.y + radius + gap;
-      if (top + size > height - pad) top = at.y - radius - gap - size;
-      if (top < pad) continue;
+      // Under the disc, else above it (near the bottom edge, or where something is below).
+      const below = at.y + radius + gap, above = at.y - radius - gap - size;
       const left = Math.min(Math.max(at.x - w / 2, pad), width - pad - w);
-      const box = { left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 };
-      const important = node.id === opts.current || node === opts.hovered;
-      if (!important && placed.some((o) => box.left < o.right && o.left < box.right &&
-                                           box.top < o.bottom && o.top < box.bottom)) continue;
+      const boxAt = (top) => ({ left: left - 2, top: top - 1, right: left + w + 2, bottom: top + size + 1 });
+      const inside = (b) => b.top >= pad - 1 && b.bottom <= height - pad + 1;
+      const free = (b) => inside(b) && !placed.concat(discs).some(
+        (o) => b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom);
+      const places = [boxAt(below), boxAt(above)];
+      const box = places.find(free) || (important ? places.find(inside) : undefined);
+      if (!box) continue;
+      const top = box.top + 1;
       const faded = opts.hoverSet.size && !opts.hoverSet.has(node.id);
       ctx.globalAlpha = faded ? 0.3 : 1;
       ctx.fillStyle = important ? opts.colours.label : opts.colours.faint;
@@ -153,19 +184,36 @@
     return placed;
   }
 
-  function gravity(strength) {
+  // `aspect` (the box's width / height) makes the pull weaker along the box's long side, so
+  // the layout takes the box's shape instead of a disc with empty bands beside it.
+  function gravity(strength, aspect) {
     let nodes = [];
+    const stretch = Math.sqrt(Math.min(Math.max(aspect, 0.5), 2));
     function force(alpha) {
       for (const node of nodes) {
         // A note without links has nothing holding it but this pull: stronger, so it
         // settles at the cluster's rim instead of far out, leaving a blank band when fitted.
         const pull = strength * alpha * (node.degree ? 1 : 6);
-        node.vx -= node.x * pull;
-        node.vy -= node.y * pull;
+        node.vx -= node.x * pull / stretch;
+        node.vy -= node.y * pull * stretch;
       }
     }
     force.initialize = (all) => { nodes = all; };
     return force;
+  }
+
+  // A settled layout has no up or down: stretch it (by at most half again) along the axis
+  // where it is shorter than the box, so that fitting it leaves no empty bands.
+  function stretchToBox(nodes, aspect) {
+    if (nodes.length < 3) return;
+    const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+    const w = Math.max(...xs) - Math.min(...xs), h = Math.max(...ys) - Math.min(...ys);
+    if (!(w > 0 && h > 0)) return;
+    const factor = Math.min((w / h) / aspect, 1.5), other = Math.min(aspect / (w / h), 1.5);
+    for (const node of nodes) {
+      if (factor > 1) node.y *= factor;
+      else if (other > 1) node.x *= other;
+    }
   }
 
   function fillList(list, nodes, current) {
@@ -265,6 +313,7 @@
       })
       .onEngineStop(function () {
         if (view.dataset.graphState !== "drawing") return; // a node dragged and let go
+        stretchToBox(graph.graphData().nodes, view.clientWidth / Math.max(view.clientHeight, 1));
         graph.zoomToFit(0, local ? 24 : 40);
         // Shown once a frame has been painted at the fitted zoom.
         requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -273,7 +322,7 @@
       });
     // Pull every node gently towards the middle, so notes without links stay near the rest
     // instead of drifting to the edge and shrinking the picture when it is fitted.
-    graph.d3Force("gravity", gravity(local ? 0.05 : 0.05));
+    graph.d3Force("gravity", gravity(0.05, view.clientWidth / Math.max(view.clientHeight, 1)));
     graph.d3Force("charge").strength(local ? -60 : -40).distanceMax(local ? 300 : 400);
 
     function rank() {

@@ -7,6 +7,9 @@ engine change (41df98f); re-record only with a reason stated in the commit:
 
     python tests/test_golden_site.py --record
 
+or, when only the graph files are meant to change, `--record-graph`: it refuses unless every
+other file is byte-identical, and takes over the graph files' hashes only.
+
 Inputs are pinned: `site_src` is copied and every file's mtime set to one instant (dates
 without frontmatter come from mtimes), and the 300-note vault is generated with a fixed seed.
 """
@@ -94,13 +97,37 @@ def test_the_site_is_byte_identical_to_the_golden_hashes(tmp_path: Path, mode: s
     _compare(build_all(tmp_path, 1 if mode == "one-process" else 2))
 
 
+def graph_file(path: str) -> bool:
+    """The graph views' files: their data, their script and the style sheet that holds
+    their styles (with the search dialog's and the link previews')."""
+    return path.startswith("_trellis/graph") or path in ("static/graph.js", "static/garden.css")
+
+
+def record_graph_files(got: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The golden hashes with only the graph files' taken from `got`; refused (SystemExit)
+    unless every other file is byte-identical and no file is missing or extra."""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    for name, files in golden.items():
+        if set(files) != set(got[name]):
+            sys.exit(
+                f"{name}: the set of files changed: {sorted(set(files) ^ set(got[name]))[:10]}"
+            )
+        other = sorted(p for p in files if not graph_file(p) and got[name][p] != files[p])
+        if other:
+            sys.exit(f"{name}: not only graph files changed: {other[:10]} ({len(other)})")
+        golden[name] = {p: got[name][p] if graph_file(p) else h for p, h in files.items()}
+    return golden
+
+
 if __name__ == "__main__":
     import tempfile
 
-    if sys.argv[1:] != ["--record"]:
-        sys.exit("usage: python tests/test_golden_site.py --record")
+    if sys.argv[1:] not in (["--record"], ["--record-graph"]):
+        sys.exit("usage: python tests/test_golden_site.py --record | --record-graph")
     with tempfile.TemporaryDirectory() as scratch:
         GOLDEN.parent.mkdir(exist_ok=True)
         got = build_all(Path(scratch), 1)
+        if sys.argv[1] == "--record-graph":
+            got = record_graph_files(got)
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"recorded {GOLDEN}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from helpers import BuiltSite, build_vault, published
 
+from trellis.emit.graph import FIRST_STEP_CAP, NODE_CAP
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import create_environment
 
@@ -84,8 +85,14 @@ def test_urls_carry_the_base_path_and_ids_match_the_pages(tmp_path: Path) -> Non
     src = view.attributes["data-graph-src"]
     assert src.startswith("/sub/_trellis/graph/") and src.endswith(".json") and src.isascii()
     assert view.attributes["data-graph-current"] == "/ärger-note/"
-    local = json.loads((site.out / src.removeprefix("/sub/")).read_text(encoding="utf-8"))
-    assert local["center"] == "/ärger-note/"
+    raw = json.loads((site.out / src.removeprefix("/sub/")).read_text(encoding="utf-8"))
+    assert raw["center"] == "/ärger-note/" and raw["base"] == "/sub/"
+    # The encoded url is written out; the plain one is the base + the id.
+    assert raw["nodes"] == [
+        ["/other/", "Other", 1, 1],
+        ["/ärger-note/", "Ärger Note", 1, 0, "/sub/%C3%A4rger-note/"],
+    ]
+    local = expanded(raw)
     assert {n["url"] for n in local["nodes"]} == {"/sub/%C3%A4rger-note/", "/sub/other/"}
 
 
@@ -93,6 +100,28 @@ def neighbourhood(site: BuiltSite, url: str) -> dict[str, Any]:
     """The file the page at `url` names for its local graph, read from the output."""
     src = site.page(url).css_first(".graph-view").attributes["data-graph-src"]
     return json.loads((site.out / src.lstrip("/")).read_text(encoding="utf-8"))
+
+
+def expanded(local: dict[str, Any]) -> dict[str, Any]:
+    """A neighbourhood file's compact rows as the global file's objects (as graph.js reads
+    them): nodes with id, url, title, degree and depth; edges with source, target, type."""
+    nodes = [
+        {
+            "id": row[0],
+            "url": row[4] if len(row) > 4 else local["base"] + row[0][1:],
+            "title": row[1],
+            "degree": row[2],
+            "depth": row[3],
+        }
+        for row in local["nodes"]
+    ]
+    edges = [
+        {"source": nodes[s]["id"], "target": nodes[t]["id"], "type": kind}
+        for kind, pairs in (("link", local["links"]), ("embed", local["embeds"]))
+        for s, t in pairs
+    ]
+    key = lambda e: (e["source"], e["target"], e["type"])  # noqa: E731
+    return {"nodes": nodes, "edges": sorted(edges, key=key)}
 
 
 def test_each_page_names_only_its_neighbourhood_two_steps_deep(tmp_path: Path) -> None:
@@ -105,8 +134,10 @@ def test_each_page_names_only_its_neighbourhood_two_steps_deep(tmp_path: Path) -
             "Zeta.md": published("Links [[Gamma]].\n"),
         },
     )
-    local = neighbourhood(site, "/gamma/")
-    assert local["version"] == 1 and local["center"] == "/gamma/" and local["depth"] == 2
+    raw = neighbourhood(site, "/gamma/")
+    assert raw["version"] == 2 and raw["center"] == "/gamma/" and raw["depth"] == 2
+    assert raw["base"] == "/"
+    local = expanded(raw)
     # Gamma - Alpha (embeds it) - Beta; Gamma - Zeta - Epsilon; Delta is three steps away.
     assert [(n["id"], n["depth"], n["degree"]) for n in local["nodes"]] == [
         ("/alpha/", 1, 2),
@@ -115,6 +146,7 @@ def test_each_page_names_only_its_neighbourhood_two_steps_deep(tmp_path: Path) -
         ("/gamma/", 0, 2),
         ("/zeta/", 1, 2),
     ]
+    assert raw["nodes"][0] == ["/alpha/", "Alpha", 2, 1]  # the url is the base + the id
     assert local["nodes"][0] == {
         "id": "/alpha/",
         "url": "/alpha/",
@@ -148,7 +180,7 @@ def test_a_neighbourhood_file_for_each_note_in_the_graph_and_nothing_private(
 
 def test_an_empty_garden_still_gets_a_graph_file(tmp_path: Path) -> None:
     data = graph(build_vault(tmp_path, {"Private.md": PRIVATE}))
-    assert data == {"version": 1, "nodes": [], "edges": []}
+    assert data == {"version": 1, "base": "/", "nodes": [], "edges": []}
 
 
 def test_the_local_graph_panel_follows_the_display_settings(tmp_path: Path) -> None:
@@ -187,3 +219,77 @@ def test_the_global_graph_template_renders_a_full_graph_view(tmp_path: Path) -> 
     assert 'data-graph-src="/sub/_trellis/graph.json"' in html
     assert "/sub/static/graph.js" in html
     assert "PRIVATE" not in html and "Private Plan" not in html
+
+
+def hub_vault() -> dict[str, str | bytes]:
+    """A hub linking 130 notes (ten of them linked more: three far notes each), a leaf that
+    links only the hub, and a private note the hub links."""
+    notes: dict[str, str | bytes] = {
+        "Hub.md": published(" ".join(f"[[N{i:03}]]" for i in range(130)) + " [[Private Plan]]\n"),
+        "Leaf.md": published("Only [[Hub]].\n"),
+        "Private Plan.md": PRIVATE.replace("[[Alpha]]", "[[Hub]] and [[N000]]"),
+    }
+    for i in range(130):
+        far = " ".join(f"[[Far{i}{c}]]" for c in "abc") if i < 10 else ""
+        notes[f"N{i:03}.md"] = published(f"Text {far}\n")
+    for i in range(10):
+        for c in "abc":
+            notes[f"Far{i}{c}.md"] = published("Far.\n")
+    return notes
+
+
+def test_a_hub_neighbourhood_is_capped_around_its_centre(tmp_path: Path) -> None:
+    site = build_vault(tmp_path, hub_vault())
+    whole = graph(site)
+    raw = neighbourhood(site, "/hub/")
+    local = expanded(raw)
+    nodes = {n["id"]: n for n in local["nodes"]}
+    assert len(nodes) == NODE_CAP
+    assert nodes["/hub/"]["depth"] == 0 and nodes["/hub/"]["degree"] == 131  # 130 + Leaf
+    direct = [n for n in nodes.values() if n["depth"] == 1]
+    assert len(direct) == FIRST_STEP_CAP  # of 131: the most-linked ones
+    assert {f"/n{i:03}/" for i in range(10)} <= {n["id"] for n in direct}
+    # The rest of the cap goes to notes two steps away, never to direct links left out.
+    beyond = [n["id"] for n in nodes.values() if n["depth"] == 2]
+    assert len(beyond) == NODE_CAP - 1 - FIRST_STEP_CAP
+    assert all(i.startswith("/far") for i in beyond), beyond
+    # Every edge among the kept notes, and no other.
+    assert local["edges"] == [
+        e for e in whole["edges"] if e["source"] in nodes and e["target"] in nodes
+    ]
+    text = json.dumps(raw).lower()
+    assert "private" not in text and "privatetag" not in text
+
+
+def test_a_note_beside_a_hub_keeps_the_hubs_most_linked_neighbours(tmp_path: Path) -> None:
+    site = build_vault(tmp_path, hub_vault())
+    local = expanded(neighbourhood(site, "/leaf/"))
+    depths = {n["id"]: n["depth"] for n in local["nodes"]}
+    assert len(depths) == NODE_CAP
+    assert depths["/leaf/"] == 0 and depths["/hub/"] == 1
+    assert [i for i, d in depths.items() if d == 1] == ["/hub/"]
+    # 118 of the hub's 130 other neighbours: the ten with far links first.
+    assert {f"/n{i:03}/" for i in range(10)} <= {i for i, d in depths.items() if d == 2}
+    assert not any(i.startswith("/far") for i in depths)  # three steps away
+    whole = graph(site)
+    assert local["edges"] == [
+        e for e in whole["edges"] if e["source"] in depths and e["target"] in depths
+    ]
+
+
+def test_below_the_caps_direct_links_are_all_kept(tmp_path: Path) -> None:
+    site = build_vault(tmp_path, hub_vault())
+    local = expanded(neighbourhood(site, "/n000/"))
+    # N000 - Hub, Far0a-c; two steps: the hub's other 129 N notes and Leaf would pass the
+    # cap, so they are cut to it, but every direct link is there.
+    depths = {n["id"]: n["depth"] for n in local["nodes"]}
+    assert [i for i, d in depths.items() if d == 1] == ["/far0a/", "/far0b/", "/far0c/", "/hub/"]
+    assert len(depths) == NODE_CAP
+    small = expanded(neighbourhood(site, "/far0a/"))
+    assert [(n["id"], n["depth"]) for n in small["nodes"]] == [
+        ("/far0a/", 0),
+        ("/far0b/", 2),
+        ("/far0c/", 2),
+        ("/hub/", 2),
+        ("/n000/", 1),
+    ]

@@ -32,6 +32,7 @@ from trellis.build.cache import (
     cache_bytes,
     keep_file_times,
     load_cache_file,
+    recorded_files,
     theme_signature,
 )
 from trellis.build.emitters import EmitContext, run_emitters
@@ -48,6 +49,7 @@ from trellis.diagnostics import Diagnostics, FatalError
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
 from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles
+from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
 from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
@@ -93,6 +95,7 @@ class SiteBuilder:
         self._published_urls: list[PublishedURL] = []
         self._live: LiveSite | None = None
         self._graph_files: GraphFiles | None = None  # the last output's graph files
+        self._file_stats: dict[str, FileStat] = {}  # its recorded files' stats, after the swap
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
 
     # -- the cache file used between command-line runs ----------------------------------
@@ -115,6 +118,7 @@ class SiteBuilder:
             self._summary = data["summary"]
             self._search = SearchIndexState(data["search_shards"])
             self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
+            self._file_stats = data.get("file_stats", {})
 
     # -- one build ----------------------------------------------------------------------
 
@@ -170,6 +174,7 @@ class SiteBuilder:
         keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
         writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
+        writer.previous_stats = self._file_stats if writer.previous is not None else {}
         writer.start()
         workers: ParallelNotes | None = None
         held: TokensHere | None = None
@@ -242,20 +247,16 @@ class SiteBuilder:
             )
             with clock("swap"):
                 writer.commit()
+                stats = writer.stats_of(
+                    recorded_files(keys.current_digests, emitting.graph_files, search.records)
+                )
                 urls = published_urls(site, redirects)
                 if self.options.keep_cache:
                     cache = cache_bytes(
-                        self._parsed,
-                        keys.current,
-                        keys.current_digests,
-                        inputs,
-                        summary,
-                        search.records,
-                        state.attachments.digests(),
-                        urls,
-                        keys.layout,
-                        emitting.graph_files,
-                    )
+                        self._parsed, keys.current, keys.current_digests, inputs, summary,
+                        search.records, state.attachments.digests(), urls, keys.layout,
+                        emitting.graph_files, stats,
+                    )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
             if workers is not None:
@@ -263,7 +264,7 @@ class SiteBuilder:
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._page_digests = keys.current_digests
+        self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()
         self._search = search

@@ -4,8 +4,9 @@
 
 Builds each garden of CORPORA_DIR/gardens (default: ../shared/corpora, or TRELLIS_CORPORA),
 serves it on a loopback port and takes, with Debian's Chromium through Playwright, its home
-page and one dense note at 1280 px (light) and the home page at 390 px (dark), into this
-folder. Look at them after a change to what gardens render.
+page and one dense note at 1280 px (light) and the home page at 390 px (dark); its graph
+page and the dense note's local graph (scrolled into view) at 1280 and 390 in both schemes,
+into this folder. Look at them after a change to what gardens render.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ DENSE = {
     "matematikk": "fagsider/1-p/",
 }
 SHOTS = [("home", "", 1280, "light"), ("home", "", 390, "dark"), ("note", None, 1280, "light")]
+SHOTS += [
+    (label, path, width, scheme)
+    for label, path in (("graph", "graph/"), ("local-graph", None))
+    for width in (1280, 390)
+    for scheme in ("light", "dark")
+]
+READY = ".graph-view[data-graph-state=ready]"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -63,6 +71,10 @@ def main() -> None:
                 page = context.new_page()
                 page.goto(base + (dense if path is None else path))
                 page.wait_for_load_state("networkidle")
+                if label == "local-graph":
+                    page.locator(".graph-panel").scroll_into_view_if_needed()
+                if "graph" in label:
+                    page.wait_for_selector(READY)
                 page.screenshot(path=str(HERE / f"{name}-{label}-{width}-{scheme}.png"))
                 context.close()
             server.shutdown()

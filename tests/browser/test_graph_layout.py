@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from helpers import build_vault, published
 
+from trellis.emit.graph import FIRST_STEP_CAP, NODE_CAP
+
 pytestmark = pytest.mark.browser
 
 READY = ".graph-view[data-graph-state=ready]"
@@ -80,6 +82,43 @@ def test_a_note_page_fetches_only_its_neighbourhood(page, garden, serve_site):
     assert not any(u.endswith("/_trellis/graph.json") for u in fetched)
     size = (garden.out / src.lstrip("/")).stat().st_size
     assert size < (garden.out / "_trellis" / "graph.json").stat().st_size
+
+
+def test_a_hubs_local_graph_draws_its_capped_neighbourhood(page, tmp_path, serve_site):
+    """A hub linking 150 notes: depth 1 draws the 100 most-linked of them around it, depth 2
+    fills the cap with notes two steps away; links and titles come through the compact file."""
+    files: dict[str, str | bytes] = {
+        "Hub.md": published(" ".join(f"[[Spoke {i}]]" for i in range(150)) + "\n")
+    }
+    for i in range(150):
+        files[f"Spoke {i}.md"] = published(f"Back to [[Hub]], on to [[Rim {i % 40}]].\n")
+    for i in range(40):
+        files[f"Rim {i}.md"] = published("Rim.\n")
+    site = build_vault(tmp_path, files, base_url="https://example.org/sub/")
+    base = serve_site(site.out, prefix="/sub/")
+    page.goto(base + "hub/")
+    page.wait_for_selector(READY)
+    drawn = page.evaluate(
+        """() => {
+            const data = document.querySelector('.graph-view').graph.graphData();
+            return {nodes: data.nodes.map(n => [n.title, n.url]),
+                    links: data.links.map(l => [l.source.title, l.target.title])};
+        }"""
+    )
+    titles = {title for title, _ in drawn["nodes"]}
+    assert len(titles) == FIRST_STEP_CAP + 1 and "Hub" in titles
+    assert all(t == "Hub" or t.startswith("Spoke ") for t in titles)
+    assert ["Hub", "Spoke 0"] in drawn["links"] and ["Spoke 0", "Hub"] in drawn["links"]
+    assert ["Spoke 0", "/sub/spoke-0/"] in drawn["nodes"]
+    page.click(".graph-depth [data-depth='2']")
+    page.wait_for_selector(READY)
+    titles = set(
+        page.evaluate(
+            "() => document.querySelector('.graph-view').graph.graphData().nodes.map(n => n.title)"
+        )
+    )
+    assert len(titles) == NODE_CAP
+    assert {t for t in titles if t.startswith("Rim ")}, titles
 
 
 def test_the_global_graph_is_spread_and_at_rest_when_first_shown(page, big_garden, serve_site):

@@ -1,7 +1,7 @@
 """The theme in a real browser, on the sample vault: light and dark, phone and laptop.
 
-Screenshots of the pages with callouts, embeds and a table of links are taken in both
-schemes; set TRELLIS_SCREENSHOTS to a folder to keep them (docs/screenshots was made so).
+Screenshots of every page kind, a note's local graph and the search dialog are taken in
+both schemes; set TRELLIS_SCREENSHOTS to a folder to keep them (docs/screenshots was made so).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ PAGES = {
     "graph": "graph/",
     "japanese": "languages/日本の庭/",
 }
+LOCAL_GRAPH = "guides/embeds/"  # the sample note with the most links
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,14 @@ def test_screenshots_of_the_sample_pages(
         # Nothing may stick out sideways on a phone.
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} is {overflow}px wider than the screen at {width}px"
+    # A note with its local graph (beside it at 1280, under it on a phone), in view.
+    page.goto(site_url + LOCAL_GRAPH)
+    page.locator(".graph-panel").scroll_into_view_if_needed()
+    page.wait_for_selector(".graph-view[data-graph-state=ready]")
+    assert page.evaluate("document.querySelector('.graph-view').graphLabels.length") > 1
+    target = folder / f"local-graph-{width}-{scheme}.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
     # The search dialog, open on a query.
     page.goto(site_url)
     page.keyboard.press("Control+k")

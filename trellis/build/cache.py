@@ -14,7 +14,10 @@ by absolute paths or file times. Two things make that so:
   a checkout or a restored copy changes no page, and an edited note takes its file's time,
   as a build without the cache would;
 - a page is taken over from the output folder only when its bytes hash as the cache
-  recorded (`PageKeys.previous_digests`), so an output from another build is not trusted.
+  recorded (`PageKeys.previous_digests`), so an output from another build is not trusted;
+  the stat of each file recorded after the build (`file_stats`) spares the hashing while
+  the file is the very one that build left (`trellis.emit.output_files`): a copy has new
+  inodes and change times, so it is hashed.
 
 The file is a pickle read by `_CacheUnpickler`, which builds only the plain record classes a
 cache holds (`CACHE_CLASSES`): a cache restored from elsewhere (a CI cache a pull request
@@ -36,7 +39,11 @@ from typing import Any
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
+from trellis.emit.output_files import FileStat
+from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
+from trellis.episodes.kept import EpisodeRecord
+from trellis.episodes.model import Episode
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
@@ -45,7 +52,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 6
+CACHE_VERSION = 8
 
 
 @dataclass
@@ -58,6 +65,8 @@ class ParsedEntry:
     # The file time the note had when a build first saw these bytes (its date, when nothing
     # else dates it): a copy with new file times keeps the dates its pages show.
     file_time: float = 0.0
+    # Its episode reading, when it is an episode note (`trellis.episodes.kept`).
+    episode: EpisodeRecord | None = None
 
 
 def keep_file_times(notes: Iterable[SourceNote], parsed: dict[str, ParsedEntry]) -> None:
@@ -86,7 +95,12 @@ CACHE_CLASSES = frozenset(
     {
         ("trellis.build.cache", "ParsedEntry"),
         ("trellis.build.cache", "Summary"),
+        ("datetime", "date"),
         ("trellis.diagnostics", "Diagnostic"),
+        ("trellis.episodes.kept", "EpisodeRecord"),
+        ("trellis.episodes.model", "AudioSource"),
+        ("trellis.episodes.model", "Episode"),
+        ("trellis.episodes.model", "Snip"),
         ("trellis.emit.graph", "GraphFiles"),
         ("trellis.emit.search_shards", "ShardRecord"),
         ("trellis.model.content", "Heading"),
@@ -168,6 +182,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
             and isinstance(entry.warnings, list)
             and _all(entry.warnings, Diagnostic)
             and isinstance(entry.file_time, int | float)
+            and _episode_record(entry.episode)
             for entry in parsed.values()
         )
         and _str_map(data.get("page_keys"))
@@ -184,6 +199,38 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and isinstance(data.get("urls", []), list)
         and _all(data.get("urls", []), PublishedURL)
         and _graph_files(data.get("graph"))
+        and _file_stats(data.get("file_stats", {}))
+    )
+
+
+def _episode_record(record: Any) -> bool:
+    """None, or an `EpisodeRecord` of the types a build reads."""
+    return record is None or (
+        isinstance(record, EpisodeRecord)
+        and isinstance(record.context, str)
+        and isinstance(record.episode, Episode)
+        and isinstance(record.heading_ids, frozenset)
+        and _all(record.heading_ids, str)
+        and isinstance(record.description, str)
+        and isinstance(record.warnings, list)
+        and _all(record.warnings, Diagnostic)
+        and isinstance(record.episode.lookups, list)
+        and all(
+            isinstance(pair, tuple) and len(pair) == 2 and _all(pair, str)
+            for pair in record.episode.lookups
+        )
+    )
+
+
+def _file_stats(stats: Any) -> bool:
+    """Output path -> `FileStat` (a tuple of five integers)."""
+    return (
+        isinstance(stats, dict)
+        and _all(stats, str)
+        and all(
+            isinstance(value, tuple) and len(value) == 5 and _all(value, int)
+            for value in stats.values()
+        )
     )
 
 
@@ -205,11 +252,16 @@ def cache_bytes(
     urls: list[PublishedURL],
     layout: str = "",
     graph: GraphFiles | None = None,
+    file_stats: dict[str, FileStat] | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
         rel_path: ParsedEntry(
-            entry.content_hash, entry.content.without_tokens(), entry.warnings, entry.file_time
+            entry.content_hash,
+            entry.content.without_tokens(),
+            entry.warnings,
+            entry.file_time,
+            entry.episode,
         )
         for rel_path, entry in parsed.items()
     }
@@ -225,8 +277,18 @@ def cache_bytes(
         "urls": urls,
         "layout": layout,
         "graph": graph,
+        "file_stats": file_stats or {},
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def recorded_files(
+    page_digests: dict[str, str], graph: GraphFiles | None, shards: list[ShardRecord]
+) -> list[str]:
+    """The output paths of every file whose digest the cache records: their stats are
+    recorded too (`file_stats`), after the output is swapped in."""
+    bundle = [f"{BUNDLE_DIR}/{name}" for record in shards for name in record.files]
+    return [*page_digests, *(graph.files if graph is not None else ()), *bundle]
 
 
 def theme_signature(vault: Path) -> str:

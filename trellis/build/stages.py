@@ -14,7 +14,7 @@ from trellis.build.plan import Plan
 from trellis.build.result import Progress
 from trellis.build.worker_job import RenderSetup
 from trellis.diagnostics import Diagnostics
-from trellis.episodes import attach_episodes
+from trellis.episodes.kept import EpisodeRecord, attach_episodes_kept, record_of
 from trellis.public.site import PublicSite
 from trellis.render.notes import NoteRenderer
 
@@ -27,14 +27,18 @@ def parse_in_process(
     diagnostics: Diagnostics,
     progress: Progress,
 ) -> tuple[dict[str, ParsedEntry], TokensHere]:
-    """Parse (or reuse) each published note here, then read the episode notes; the tokens
-    are held within the memory budget (`trellis.build.held`)."""
+    """Parse (or reuse) each published note here, then read the episode notes (taking the
+    kept reading of a note whose parse is kept, when it is still good); the tokens are
+    held within the memory budget (`trellis.build.held`)."""
     fresh: dict[str, ParsedEntry] = {}
+    readings: dict[str, EpisodeRecord] = {}
     held = TokensHere(site, notes)
     for index, note in enumerate(site.notes):
         if plan.reuses(index):
             entry = kept[note.rel_path]
             reuse_parse(notes, note, entry, tokens_here=True)
+            if entry.episode is not None:
+                readings[note.rel_path] = entry.episode
         else:
             warnings = parse_note(notes, note)
             assert note.content is not None
@@ -43,7 +47,9 @@ def parse_in_process(
         fresh[note.rel_path] = entry
         held.place(index)
         progress.advance()
-    attach_episodes(site, diagnostics)
+    records = attach_episodes_kept(site, diagnostics, readings)
+    for rel_path, entry in fresh.items():
+        entry.episode = records.get(rel_path)
     held.read_episodes(fresh)
     return fresh, held
 
@@ -76,9 +82,11 @@ def parse_in_workers(
             entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
+        entry.episode = None  # the workers read every episode of their shares again
     for index, content, episode, warnings in episodes:
         diagnostics.extend(warnings)
+        note = site.notes[index]
         if content is not None:
-            site.notes[index].content = content
-            site.notes[index].episode = episode
+            note.content, note.episode = content, episode
+            fresh[note.rel_path].episode = record_of(site, note, warnings)
     return fresh, workers

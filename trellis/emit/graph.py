@@ -7,34 +7,41 @@ with every edge touching them. The neighbourhoods are cut from the global data (
 the vault), so they are bounded by the same filter.
 
 Why a file per note: a 634-note garden's whole graph is hundreds of kB, and every note page
-used to download it to draw a dozen nodes. A page now fetches only the notes within
-`LOCAL_DEPTH` steps of it (the deepest the local graph shows) and the edges among them.
+used to download it to draw a dozen nodes. A page now fetches only its neighbourhood: the
+notes within `LOCAL_DEPTH` steps (the deepest the local graph shows), at most `NODE_CAP` of
+them, and the edges among them. Why the cap: hubs make a two-step neighbourhood most of the
+garden (at 10,000 generated notes the uncapped files were 1.2 GB); see `neighbourhoods`.
 
 Global format (`version` 1)::
 
-    {"version": 1,
+    {"version": 1, "base": "/base/",
      "nodes": [{"id": "/a/b/", "url": "/base/a/b/", "title": "B", "tags": ["x"]}, ...],
      "edges": [{"source": "/a/b/", "target": "/c/", "type": "link"}, ...]}
 
-Neighbourhood format (`version` 1, at `local_graph_file(note.url)`)::
+Neighbourhood format (`version` 2, at `local_graph_file(note.url)`), compact because there
+is one per note::
 
-    {"version": 1, "center": "/a/b/", "depth": 2,
-     "nodes": [{"id": ..., "url": ..., "title": ..., "degree": 7, "depth": 1}, ...],
-     "edges": [...as above, only between these nodes...]}
+    {"version": 2, "center": "/a/b/", "depth": 2, "base": "/base/",
+     "nodes": [["/a/b/", "B", 7, 0], ["/ä/", "Ä", 3, 1, "/base/%C3%A4/"], ...],
+     "links": [[0, 1], ...], "embeds": [[1, 0], ...]}
 
 `id` is the note's site path (what `<body data-url>` holds on its page), `url` the link to
-it with the base path, percent-encoded; `degree` counts a node's distinct neighbours in the
-whole graph (the local graph labels by it), `depth` its distance from the centre. Edges are
-directed, deduplicated per (source, target, type), without self-links, in a stable order so
-builds are reproducible.
+it with the base path, percent-encoded (in a neighbourhood given only when it is not `base`
++ `id` without its slash); `degree` counts a node's distinct neighbours in the whole graph
+(the local graph labels by it), `depth` its distance from the centre. A neighbourhood's node
+row is `[id, title, degree, depth]` (+ `url`), sorted by id; its links and embeds are
+`[source, target]` positions in that list. Edges are directed, deduplicated per (source,
+target, type), without self-links, in a stable order so builds are reproducible.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from trellis.emit.pages import page_digest
@@ -45,7 +52,11 @@ from trellis.public.urls import local_graph_file
 
 GRAPH_PATH = "_trellis/graph.json"
 GRAPH_VERSION = 1
+LOCAL_VERSION = 2  # 2: capped, compact rows (version 1 held whole neighbourhoods)
 LOCAL_DEPTH = 2  # the local graph's depth buttons go to 2
+NODE_CAP = 120  # nodes in a neighbourhood file, the centre included
+FIRST_STEP_CAP = 100  # direct links kept, at most; the rest of the cap is for the second step
+CANDIDATES = 4  # second-step notes counted per free place (bounds the work for hubs)
 
 
 def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
@@ -65,44 +76,117 @@ def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
             edges.add((note.url, target.url, "embed" if edge.embed else "link"))
     return {
         "version": GRAPH_VERSION,
+        "base": site.href("/"),
         "nodes": nodes,
         "edges": [{"source": s, "target": t, "type": kind} for s, t, kind in sorted(edges)],
     }
 
 
 def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[dict[str, Any]]:
-    """For each node of `data` (as `graph_data` returns it), the part within `depth` steps."""
-    by_id = {node["id"]: node for node in data["nodes"]}
-    neighbours: dict[str, set[str]] = {node_id: set() for node_id in by_id}
-    leaving: dict[str, list[dict[str, str]]] = {node_id: [] for node_id in by_id}
-    for edge in data["edges"]:  # sorted by source, so each list is too
-        neighbours[edge["source"]].add(edge["target"])
-        neighbours[edge["target"]].add(edge["source"])
-        leaving[edge["source"]].append(edge)
-    for center in by_id:
+    """For each node of `data` (as `graph_data` returns it), its bounded neighbourhood.
+
+    Kept, at most `NODE_CAP` nodes: the centre; its direct links, all of them up to
+    `FIRST_STEP_CAP` (beyond that the most-linked ones); with `depth` 2, the notes two steps
+    away that link with the most kept direct links (ties: the most-linked in the whole
+    graph), filling the rest; then the edges among the kept nodes only. A hub's whole
+    two-step neighbourhood is most of the garden, and no reader can follow a thousand dots
+    in a sidebar; at 10,000 notes it made every file hundreds of kB.
+
+    Every list used is per node and ordered by `rank` (most-linked first), so a centre's
+    work is bounded by the cap, not by the graph.
+    """
+    nodes = sorted(data["nodes"], key=lambda node: node["id"])  # positions follow the ids
+    ids = [node["id"] for node in nodes]
+    at = {node_id: i for i, node_id in enumerate(ids)}
+    neighbours: list[set[int]] = [set() for _ in ids]
+    leaving: list[dict[int, list[str]]] = [{} for _ in ids]  # target -> types, as in `data`
+    for edge in data["edges"]:  # sorted, so each node's types are too
+        source, target = at[edge["source"]], at[edge["target"]]
+        neighbours[source].add(target)
+        neighbours[target].add(source)
+        leaving[source].setdefault(target, []).append(edge["type"])
+    outgoing = [sorted(targets.items()) for targets in leaving]  # by target, so by id
+    # Most-linked first, then by id: one global order; each node's neighbours are kept as
+    # their places in it (`ranked`), so merging them needs no key.
+    order = sorted(range(len(ids)), key=lambda i: (-len(neighbours[i]), ids[i]))
+    rank = [0] * len(ids)
+    for position, i in enumerate(order):
+        rank[i] = position
+    ranked = [sorted(rank[n] for n in linked) for linked in neighbours]
+    base = data["base"]
+    rows = [  # [id, title, degree], and the url only when it is not the base path + id
+        [node["id"], node["title"], len(linked)]
+        + ([] if node["url"] == base + node["id"][1:] else [node["url"]])
+        for node, linked in zip(nodes, neighbours, strict=True)
+    ]
+    for center in range(len(ids)):
         distance = {center: 0}
-        frontier = [center]
-        for step in range(1, depth + 1):
-            reached = {other for node_id in frontier for other in neighbours[node_id]}
-            frontier = sorted(reached - distance.keys())
-            distance.update(dict.fromkeys(frontier, step))
-        kept = sorted(distance)  # the global order: nodes and edges sorted by id
+        distance.update({order[r]: 1 for r in ranked[center][:FIRST_STEP_CAP]})
+        if depth >= 2:
+            beyond = _second_step(center, distance, neighbours[center], ranked, order)
+            distance.update(dict.fromkeys(beyond, 2))
+        kept = sorted(distance)  # by id, as the global file
+        index = {node: i for i, node in enumerate(kept)}
+        links, embeds = _edges_among(kept, index, leaving, outgoing)
         yield {
-            "version": GRAPH_VERSION,
-            "center": center,
+            "version": LOCAL_VERSION,
+            "center": ids[center],
             "depth": depth,
-            "nodes": [
-                {
-                    "id": node_id,
-                    "url": by_id[node_id]["url"],
-                    "title": by_id[node_id]["title"],
-                    "degree": len(neighbours[node_id]),
-                    "depth": distance[node_id],
-                }
-                for node_id in kept
-            ],
-            "edges": [e for node_id in kept for e in leaving[node_id] if e["target"] in distance],
+            "base": base,
+            "nodes": [[*rows[node][:3], distance[node], *rows[node][3:]] for node in kept],
+            "links": links,
+            "embeds": embeds,
         }
+
+
+def _second_step(
+    center: int,
+    kept: dict[int, int],
+    direct: set[int],
+    ranked: list[list[int]],
+    order: list[int],
+) -> list[int]:
+    """The notes two steps from `center` that fill its neighbourhood up to `NODE_CAP`: the
+    ones linked with the most kept direct links, then the most-linked overall.
+
+    Candidates come from merging the direct links' own ranked lists, most-linked first; a
+    note's copies are adjacent in that merge, so its count is exact. Only the first
+    `CANDIDATES * room` notes are counted, which bounds the work for hubs."""
+    room = NODE_CAP - len(kept)
+    if room <= 0:
+        return []
+    counts: list[tuple[int, int, int]] = []  # (-links to kept, rank, node)
+    first = [ranked[node] for node in kept if node != center]
+    for place, copies in groupby(heapq.merge(*first)):
+        node = order[place]
+        if node in kept or node in direct:  # a direct link left out by the cap is not depth 2
+            continue
+        counts.append((-len(list(copies)), place, node))
+        if len(counts) >= CANDIDATES * room:
+            break
+    return [node for _, _, node in heapq.nsmallest(room, counts)]
+
+
+def _edges_among(
+    kept: list[int],
+    index: dict[int, int],
+    leaving: list[dict[int, list[str]]],
+    outgoing: list[list[tuple[int, list[str]]]],
+) -> tuple[list[list[int]], list[list[int]]]:
+    """The links and the embeds between kept nodes, as `[source, target]` positions in
+    `kept`, in order. Each node's outgoing edges are walked, or the kept nodes, whichever
+    list is shorter (a hub may link to thousands of notes)."""
+    found: dict[str, list[list[int]]] = {"link": [], "embed": []}
+    for position, source in enumerate(kept):
+        if len(outgoing[source]) <= len(kept):
+            targets = [(index.get(t), kinds) for t, kinds in outgoing[source]]
+        else:
+            targets = [(i, leaving[source].get(t)) for i, t in enumerate(kept)]
+        for target, kinds in targets:
+            if target is not None and kinds is not None:
+                for kind in kinds:
+                    found[kind].append([position, target])
+    return found["link"], found["embed"]
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -135,10 +219,12 @@ def emit_local_graphs(
     planner sees it from the reads each emitter declares). Every neighbourhood is a function
     of the graph data without tags: when that is the last build's (`last`), the files of the
     last output are taken over (each checked against the hash recorded, as pages are)
-    instead of made again; at 10,000 notes they are a gigabyte of JSON. Any file that fails
+    instead of made again (at 10,000 notes, 9,000 files). Any file that fails
     its check is made.
     """
-    untagged = {
+    untagged = {  # with the format and its caps: files of another version are not taken over
+        "local": [LOCAL_VERSION, LOCAL_DEPTH, NODE_CAP, FIRST_STEP_CAP, CANDIDATES],
+        "base": data["base"],
         "nodes": [{k: v for k, v in node.items() if k != "tags"} for node in data["nodes"]],
         "edges": data["edges"],
     }

@@ -71,6 +71,7 @@ class InPlaceWriter(OutputWriter):
         if path is None:
             return
         path.unlink(missing_ok=True)
+        self._folders.clear()  # the folders it leaves empty go
         folder = path.parent
         while folder != self.out and folder.is_relative_to(self.out):
             try:

@@ -3,6 +3,9 @@
 A note page is rendered only when its key changed since the last build; otherwise the file
 the last build wrote is taken over as it is (`OutputWriter.reuse`), provided its bytes
 still hash as that build recorded: the output folder may have been restored from elsewhere.
+The key is made from what the page reads (`note_inputs`), not from its whole
+template context: building and printing the context of every page was 6 of the 37 CPU
+seconds of a one-note rebuild at 10,000 notes.
 """
 
 from __future__ import annotations
@@ -95,6 +98,44 @@ class BodyKeys:
         return key
 
 
+def note_inputs(pages: PageRenderer, note: PublishedNote) -> tuple[Any, ...]:
+    """Everything `PageRenderer.note_context` reads, besides the settings and templates
+    (which the page key adds once): a key made of these changes exactly when the context
+    does, at a fraction of its cost. The note's bytes stand for what is made of them alone
+    (frontmatter, hence display and tags; the parse: headings, description, first line);
+    what comes from elsewhere is named: the dates (git, file times), the cover found among
+    the attachments, the episode, the home page's title, the backlinks as they are shown."""
+    backlinks = (
+        [
+            (
+                e.source.title,
+                e.source.url,
+                e.source.tree_folder,
+                e.source.display.note_icon,
+                e.context,
+            )
+            for e in pages.graph.backlinks(note)
+        ]
+        if note.display.show_backlinks
+        else None
+    )
+    home = pages.site.home
+    return (
+        note.source.content_hash,
+        note.rel_path,
+        note.url,
+        note.title,
+        note.tree_folder,
+        note.is_home,
+        note.display,
+        note.source.dates,
+        home.title if home is not None else None,
+        pages.cover_url(note),
+        note.episode,
+        backlinks,
+    )
+
+
 class NotePageWriter:
     """Writes one note page at a time: rendered when its key changed, else taken over.
 
@@ -116,12 +157,14 @@ class NotePageWriter:
         self.writer = writer
         self.keys = keys
         self.bodies = BodyKeys(graph, site.settings, notes.query_digest)
+        # Every page's context reads the settings (`note_inputs`).
+        self.settings = repr(site.settings.for_output())
 
     def write(self, note: PublishedNote) -> bool:
         """Write `note`'s page (its key goes into `keys.current`); True if it was rendered."""
         keys = self.keys
-        context = self.pages.note_context(note)
-        key = digest(keys.theme, self.bodies.of(note), context)
+        inputs = note_inputs(self.pages, note)
+        key = digest(keys.theme, self.settings, self.bodies.of(note), inputs)
         output = note.output_path
         keys.current[output] = key
         recorded = keys.previous_digests.get(output, "")
@@ -133,6 +176,7 @@ class NotePageWriter:
         ):
             keys.current_digests[output] = recorded
             return False
+        context = self.pages.note_context(note)
         page = self.pages.render_note(note, context, self.notes.render_body(note))
         data = page.html.encode("utf-8")
         self.writer.write_bytes(page.output_path, data)

@@ -108,8 +108,8 @@ EXCLUDED = (
     "nav.breadcrumbs",
     '.callout[data-callout="metadata"]',
 )
-# Most pages one Pagefind run indexes (see above: ~0.25 MiB of Pagefind per page).
-SHARD_PAGES = 2500
+# Most pages one Pagefind run indexes, and so what one edit re-indexes (`search_shards`).
+SHARD_PAGES = 1000
 # In the first bundle: the folders of the other shards, relative to it (read by search.js).
 SHARD_LIST = "trellis-shards.json"
 # Where a shard's pages are linked while Pagefind reads them, inside the site being indexed

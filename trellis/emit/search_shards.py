@@ -11,8 +11,15 @@ the sorted list, so a page added or removed moves no other page: one edit touche
 (the number of shards changes only when the page count crosses a multiple of `SHARD_PAGES`,
 and then every shard is indexed again, once). Hashing also mixes folders, so every shard has
 pages of every kind and ranks with statistics close to the whole site's. Shards hold about
-`SHARD_PAGES` pages, a few percent more or less (binomial: 9,000 pages in four shards,
-2,250 +- 45), which is what the memory estimate needs.
+`SHARD_PAGES` pages, a few percent more or less (binomial: 9,000 pages in nine shards,
+1,000 +- 30), which is what the memory estimate needs.
+
+Why shards of 1,000 pages (2,500 until issue 17's one-note rebuild): an edit re-indexes the
+one shard its page is in, and Pagefind's time is about linear in the pages it reads, so a
+shard of 2,250 pages was 7-10 s of wall time of a one-note rebuild at 10,000 notes; 1,000
+pages take less than half. What it costs: the whole index takes a little more CPU (one run
+per shard; the figures below), and a first query in the browser fetches, per shard, its
+entry file, its metadata (smaller with fewer pages) and one index chunk.
 
 Checked, never trusted: the last output may be restored from elsewhere (a CI cache) or be
 stale. A shard is taken over only when every file the cache recorded for it still hashes as

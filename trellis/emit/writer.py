@@ -18,21 +18,25 @@ written, warnings), so it must never be inside the folder that gets deployed.
 Files are copied through one checked descriptor (`CheckedPath.open`: no symlink followed,
 regular file), so what was checked is what is copied; a file of the last output is linked
 instead only when its bytes hash the same, never because its size and time match.
+
+A file of the last output is taken over without hashing it again only while its stat is
+the one recorded after the build that wrote it (`trellis.emit.output_files`).
 """
 
 from __future__ import annotations
 
 import errno
 import glob
-import hashlib
 import os
 import posixpath
 import secrets
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from trellis.diagnostics import Diagnostics, FatalError
+from trellis.emit.output_files import FileStat, copy_checked, file_stat, hashes_to
 from trellis.vault.files import CheckedPath, file_digest
 
 MARKER = ".trellis-site"
@@ -41,28 +45,6 @@ STAGING_SUFFIX = ".trellis-new"
 OLD_SUFFIX = ".trellis-old"
 # Beside a file replaced in place (`InPlaceWriter`): `.<name>.trellis-tmp`.
 TEMPORARY_SUFFIX = ".trellis-tmp"
-_CHUNK = 1024 * 1024
-
-
-def copy_checked(handle: BinaryIO, info: os.stat_result, target: Path) -> str:
-    """Copy what `handle` still has to read into a new file `target`, with `info`'s times;
-    the hash of the bytes copied."""
-    digest = hashlib.blake2b(digest_size=8)
-    with target.open("xb") as out:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
-    return digest.hexdigest()
-
-
-def hashes_to(path: Path, base: Path, digest: str) -> bool:
-    """Does the regular file `path` (no symlink followed) hold bytes hashing to `digest`?"""
-    try:
-        with CheckedPath(base.absolute(), path.absolute()).open() as (handle, _):
-            return file_digest(handle) == digest
-    except OSError:
-        return False
 
 
 def cache_path(out: Path, folder: Path | None = None) -> Path:
@@ -98,8 +80,11 @@ class OutputWriter:
         self._started = False
         self._staging_mark = f"Trellis staging folder {secrets.token_hex(16)}\n"
         self.written: set[str] = set()
+        self._folders: set[Path] = set()  # folders `_target` made (or found) this run
         # The folder of the last build, whose unchanged files may be linked instead of copied.
         self.previous: Path | None = None
+        # The `FileStat` of files of `previous` as the last build recorded them (see above).
+        self.previous_stats: dict[str, FileStat] = {}
         real_out = self.out.resolve()
         if real_out == self.vault or self.vault.is_relative_to(real_out):
             raise FatalError(
@@ -188,11 +173,13 @@ class OutputWriter:
             return None
         self.written.add(normal)
         path = self.staging / normal
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self._skip(normal, error)
-            return None
+        if path.parent not in self._folders:  # 27,000 graph files share one folder
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self._skip(normal, error)
+                return None
+            self._folders.add(path.parent)
         return path
 
     def _skip(self, rel_path: str, error: OSError) -> None:
@@ -296,7 +283,8 @@ class OutputWriter:
         source = previous / rel_path
         if not source.is_file() or source.is_symlink():
             return False
-        if digest and not hashes_to(source, previous, digest):
+        checked = not digest or self._as_recorded(rel_path, previous, source)
+        if not checked and not hashes_to(source, previous, digest):
             return False
         path = self._target(rel_path)
         if path is None:
@@ -310,6 +298,20 @@ class OutputWriter:
                 self.written.discard(posixpath.normpath(rel_path))
                 return False
         return True
+
+    def _as_recorded(self, rel_path: str, previous: Path, source: Path) -> bool:
+        """Is `source` (the last output's `rel_path`) unchanged since its stat was recorded?"""
+        recorded = self.previous_stats.get(rel_path) if previous == self.previous else None
+        return recorded is not None and file_stat(source) == recorded
+
+    def stats_of(self, rel_paths: Iterable[str]) -> dict[str, FileStat]:
+        """The `FileStat` of each of `rel_paths` in the output folder (after `commit`)."""
+        stats = {}
+        for rel_path in rel_paths:
+            found = file_stat(self.out / rel_path)
+            if found is not None:
+                stats[rel_path] = found
+        return stats
 
     def reuse_tree(self, rel_dir: str, previous: Path) -> bool:
         """Take over every file under `previous/rel_dir` (see `reuse`); False if none."""

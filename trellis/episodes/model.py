@@ -94,6 +94,9 @@ class Episode:
     audio: str = ""  # the whole episode's audio, which timestamps seek ("" if none)
     snips: list[Snip] = field(default_factory=list)
     has_show_notes: bool = False
+    # The attachments the reading asked for (as written) and the href each gave ("" none):
+    # a kept reading is good while they give the same (`trellis.episodes.kept`).
+    lookups: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def published_text(self) -> str:

@@ -101,6 +101,7 @@ class _Reader(SnipReading):
         self.tokens: list[Token] = clone_tokens(note.content.tokens)
         self.fields = read_fields(self.tokens)
         self.show_notes_text = ""
+        self.lookups: list[tuple[str, str]] = []
         self.heading_ids = {
             str(t.attrGet("id"))
             for t in self.tokens
@@ -139,17 +140,24 @@ class _Reader(SnipReading):
                 self.warn(f"{what} {src[:80]!r} is not an http(s) address; left out", line)
             return url
         path = unquote(parts.path)
-        attachment = self.site.find_attachment(path, self.note) if path else None
-        if attachment is None:
+        href = self.attachment_href(path) if path else ""
+        if not href:
             self.warn(f"{what} {path!r} was not found in the vault", line)
-            return ""
-        return self.site.href(attachment.url)
+        return href
+
+    def attachment_href(self, path: str) -> str:
+        """The href of the attachment `path` names from this note ("" none), recorded."""
+        attachment = self.site.find_attachment(path, self.note)
+        href = self.site.href(attachment.url) if attachment else ""
+        self.lookups.append((path, href))
+        return href
 
     # -- the whole note -----------------------------------------------------------------
 
     def read(self) -> ReadEpisode:
         tokens = self.tokens
         episode = Episode(title=self.text(_TITLE_KEYS, ("episode_title",)) or self.note.title)
+        episode.lookups = self.lookups
         episode.show = self.text(_SHOW_KEYS, ("show", "podcast"))
         episode.host = self.text(_HOST_KEYS, ("host", "author"))
         link = first_field(self.fields, *_LINK_KEYS)

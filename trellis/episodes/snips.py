@@ -59,6 +59,9 @@ class SnipReading:
     def media_url(self, src: str, line: int | None, what: str) -> str:
         raise NotImplementedError
 
+    def attachment_href(self, path: str) -> str:
+        raise NotImplementedError
+
     def _find_snips(self) -> list[tuple[int, int]]:
         """(start, end) token ranges of the snips, in order."""
         tokens = self.tokens
@@ -318,6 +321,5 @@ class SnipReading:
                     parts += others
                     child.meta["target"] = path + ("#" + "&".join(parts) if parts else "")
                 if not audio:
-                    attachment = self.site.find_attachment(path.strip(), self.note)
-                    audio = self.site.href(attachment.url) if attachment else ""
+                    audio = self.attachment_href(path.strip())
         return audio

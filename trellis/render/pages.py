@@ -135,7 +135,10 @@ class PageRenderer:
     # -- notes --------------------------------------------------------------------------
 
     def note_context(self, note: PublishedNote) -> dict[str, Any]:
-        """Everything a note page shows except its body (and the scripts the body needs)."""
+        """Everything a note page shows except its body (and the scripts the body needs).
+
+        Page keys are made of what this reads (`trellis.emit.pages.note_inputs`): a change
+        here that reads something new must be mirrored there."""
         content = note.content
         created, updated = note.source.dates
         display = note.display
@@ -149,7 +152,7 @@ class PageRenderer:
             note.url,
             display=display,
             description=note_description(note) or self.site.settings.description,
-            image=self._cover(note),
+            image=self.cover_url(note),
             searchable=display.enable_search and not display.hidden,
             breadcrumbs=[] if note.is_home else self.breadcrumbs(note.tree_folder),
             meta_tags=_meta_tags(note.meta),
@@ -179,7 +182,7 @@ class PageRenderer:
     def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
         return self.render_note(note, self.note_context(note), body)
 
-    def _cover(self, note: PublishedNote) -> str:
+    def cover_url(self, note: PublishedNote) -> str:
         """An absolute or rooted URL of the note's cover image (frontmatter `image`/`cover`)."""
         for key in ("image", "cover", "banner"):
             value = note.meta.get(key)

@@ -1,0 +1,57 @@
+"""The local graphs' neighbourhood files from a built site's `_trellis/graph.json`: how many
+bytes they make and the CPU to make them, without building the site again.
+
+Why: the neighbourhood files are a function of the global graph data alone, and at 10,000
+notes they were most of the output; this measures the emitter's part on its own (making
+each file's data and encoding it as JSON, as `emit_local_graphs` does, without writing).
+Run it with another checkout first on PYTHONPATH to measure that version on the same data.
+
+Usage: python benchmarks/local_graphs.py SITE/_trellis/graph.json [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from trellis.emit import graph as graph_module
+
+
+def measure(data: dict) -> dict[str, float | int]:
+    """Bytes and CPU seconds of every neighbourhood file of `data`."""
+    sizes: list[int] = []
+    nodes: list[int] = []
+    started = time.process_time()
+    for part in graph_module.neighbourhoods(data):
+        sizes.append(len(graph_module._json(part).encode("utf-8")))
+        nodes.append(len(part["nodes"]))
+    cpu = time.process_time() - started
+    return {
+        "files": len(sizes),
+        "total_mb": round(sum(sizes) / 1e6, 1),
+        "median_kb": round(statistics.median(sizes) / 1e3, 1) if sizes else 0,
+        "max_kb": round(max(sizes, default=0) / 1e3, 1),
+        "max_nodes": max(nodes, default=0),
+        "median_nodes": statistics.median(nodes) if nodes else 0,
+        "cpu_s": round(cpu, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("graph", type=Path, help="a built site's _trellis/graph.json")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    data = json.loads(args.graph.read_text(encoding="utf-8"))
+    result = {"module": graph_module.__file__, "notes": len(data["nodes"]), **measure(data)}
+    print(json.dumps(result, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
