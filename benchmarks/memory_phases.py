@@ -27,43 +27,14 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from benchmarks.run import cached_vault
+    from benchmarks.run import cached_vault, process_tree
     from benchmarks.scenarios import edit_one_note
 except ImportError:  # run as a script
-    from run import cached_vault
+    from run import cached_vault, process_tree
     from scenarios import edit_one_note
 
 MODES = ("cold", "jobs1", "edit", "serve")
 PHASE_TAG = "TRELLIS-PHASE "
-
-
-def _process_tree(root: int) -> dict[int, tuple[int, str]]:
-    """pid -> (RSS in KiB, command name) of `root` and all its descendants."""
-    parents: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        head, tail = stat.rsplit(")", 1)
-        names[int(entry)] = head.split("(", 1)[1]
-        parents.setdefault(int(tail.split()[1]), []).append(int(entry))
-    found: dict[int, tuple[int, str]] = {}
-    todo = [root]
-    while todo:
-        pid = todo.pop()
-        todo += parents.get(pid, [])
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    found[pid] = (int(line.split()[1]), names.get(pid, "?"))
-                    break
-        except OSError:
-            continue
-    return found
 
 
 class _Sampler(threading.Thread):
@@ -75,7 +46,7 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.samples.append((time.time(), _process_tree(self.pid)))
+            self.samples.append((time.time(), process_tree(self.pid)))
             self._halt.wait(0.05)
 
     def stop(self) -> None:

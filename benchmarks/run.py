@@ -86,8 +86,10 @@ class _TreeSampler(threading.Thread):
         self.join()
 
 
-def _tree_rss_kib(root: int) -> int:
+def process_tree(root: int) -> dict[int, tuple[int, str]]:
+    """pid -> (RSS in KiB, command name) of `root` and all its descendants."""
     parents: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -95,20 +97,26 @@ def _tree_rss_kib(root: int) -> int:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+        head, tail = stat.rsplit(")", 1)
+        names[int(entry)] = head.split("(", 1)[1]
+        parents.setdefault(int(tail.split()[1]), []).append(int(entry))
+    found: dict[int, tuple[int, str]] = {}
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo += parents.get(pid, [])
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    found[pid] = (int(line.split()[1]), names.get(pid, "?"))
                     break
         except OSError:
             continue
-    return total
+    return found
+
+
+def _tree_rss_kib(root: int) -> int:
+    return sum(rss for rss, _ in process_tree(root).values())
 
 
 def run_measured(
