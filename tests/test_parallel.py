@@ -150,16 +150,7 @@ def test_a_tiny_token_budget_changes_nothing(tmp_path, generated, forks, monkeyp
     """Workers that keep few or no tokens as they are unpack them, or parse unchanged notes
     again, for each page that needs them (embeds across shares and episode pages too): the
     same bytes, warnings and cache, in a first build and in one reusing its cache."""
-    from test_episodes import SNIPD
-
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    files = {f"Podcasts/Episode {i}.md": SNIPD for i in range(2)}
-    for i in range(6):
-        embeds = f"![[Episode {i % 2}]]\n\n![[Episode {(i + 1) % 2}#My notes]]\n\n![[Plain {i}]]"
-        files[f"Notes/Reader {i}.md"] = published(f"Reader {i}.\n\n{embeds}\n")
-        files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
-    write_vault(vault, files)
+    vault = _episode_readers(generated, tmp_path / "vault", 6)
     log = tmp_path / "made again"  # the workers' loaders write here: one line per use
 
     def logged(kind: str, make: object) -> object:
@@ -367,16 +358,7 @@ def test_one_process_holds_tokens_within_its_budget(tmp_path, generated, monkeyp
     lets go of every token once the note pages are written (before the other pages and
     Pagefind): the same bytes, warnings and cache as with every token kept, episode pages
     and embeds of episodes included, in a first build and in one reusing its cache."""
-    from test_episodes import SNIPD
-
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    files = {f"Podcasts/Episode {i}.md": SNIPD for i in range(2)}
-    for i in range(4):
-        embeds = f"![[Episode {i % 2}]]\n\n![[Episode {(i + 1) % 2}#My notes]]\n\n![[Plain {i}]]"
-        files[f"Notes/Reader {i}.md"] = published(f"Reader {i}.\n\n{embeds}\n")
-        files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
-    write_vault(vault, files)
+    vault = _episode_readers(generated, tmp_path / "vault", 4)
     unlimited = build(vault, tmp_path / "all kept", processes(1))
     monkeypatch.setattr(costs, "token_budget_here", lambda notes, target: budget)
     for round_number in range(2):
@@ -535,3 +517,18 @@ def test_the_plan_counts_pages_no_last_output_can_give(tmp_path, generated):
     assert plan_build(site, parsed, BuildOptions(), last).workers == 2
     preview = plan_build(site, parsed, BuildOptions.for_preview(), PageKeys())
     assert (preview.to_render, preview.workers) == (len(site.notes), 0)
+
+
+def _episode_readers(generated: Path, vault: Path, readers: int) -> Path:
+    """The generated vault plus two episodes and `readers` notes embedding them whole, by
+    section and through a plain note: tokens crossing shares and episode pages."""
+    from test_episodes import SNIPD
+
+    shutil.copytree(generated, vault)
+    files = {f"Podcasts/Episode {i}.md": SNIPD for i in range(2)}
+    for i in range(readers):
+        embeds = f"![[Episode {i % 2}]]\n\n![[Episode {(i + 1) % 2}#My notes]]\n\n![[Plain {i}]]"
+        files[f"Notes/Reader {i}.md"] = published(f"Reader {i}.\n\n{embeds}\n")
+        files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
+    write_vault(vault, files)
+    return vault
