@@ -52,7 +52,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9  # 9: parses as slotted classes, query facts only where queries may be
 
 
 @dataclass

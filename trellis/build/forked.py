@@ -48,10 +48,12 @@ from __future__ import annotations
 
 import heapq
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
+from trellis.build.held import episode_loader
 from trellis.build.messages import (
     EpisodeNote,
     GraphSent,
@@ -64,15 +66,17 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
+from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
-from trellis.diagnostics import Diagnostic
+from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
-from trellis.workers import Workers
+from trellis.render.templates import checked
+from trellis.workers import Channel, Workers
 
 
 def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
@@ -88,12 +92,9 @@ def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
-def _tokens_elsewhere() -> tuple[list[Any], dict[str, Any]]:
-    raise RuntimeError("this note's tokens live in a worker process, not in the build's own")
-
-
 class ParallelNotes:
-    """The parent's side: start the workers, gather parses, then pages; see the module."""
+    """The build's side: fork the workers, render a share here, gather parses, then pages;
+    see the module."""
 
     def __init__(
         self,
@@ -103,13 +104,19 @@ class ParallelNotes:
         count: int,
         setup: RenderSetup,
     ) -> None:
-        self.site, self.used = site, setup.used
+        self.site, self.notes, self.used = site, notes, setup.used
         self.shares = note_shares(site.notes, count)
         target = site.settings.memory_target_mib << 20
         limit = budget.token_budget(len(site.notes), count, target)
-        job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
-        self.workers = Workers(count, job.run)
-        self._parses: list[bytes] = [b""] * count  # what each worker sends the others
+        self.job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
+        # Share 0 is this process's own; worker `w` renders share `w + 1`.
+        self.workers = Workers(count - 1, self._run_worker)
+        self._parses: list[bytes] = [b""] * count  # what each share sends the others
+        self._early: list[tuple[int, Any]] = []  # messages read while rendering share 0
+        self._graph: LinkGraph | None = None
+
+    def _run_worker(self, worker: int, channel: Channel) -> None:
+        self.job.run(worker + 1, channel)
 
     def close(self) -> None:
         """Stop and reap every worker (after a failure or an interrupt)."""
@@ -118,22 +125,24 @@ class ParallelNotes:
     def parse(
         self, advance: Callable[[], None]
     ) -> tuple[dict[int, tuple[NoteContent, list[Diagnostic]]], list[EpisodeNote]]:
-        """Every worker's parses (by note index) and episode notes (in note order)."""
-        parses: list[bytes] = [b""] * len(self.workers)
+        """Every share's parses (by note index) and episode notes (in note order)."""
+        here = _Here(advance, lambda: self._drain(advance, Parsed))
+        own, episodes, self._parses[0] = self.job.parse_here(self.shares[0], here)
+        parsed = {index: (content, warnings) for index, content, warnings in own}
+        blobs: list[bytes] = [b""] * len(self.workers)
         for worker, message in self._receive_until(Parsed, advance):
-            parses[worker] = expect(message, Parsed).blob
-            self._parses[worker] = expect(message, Parsed).lean
-        parsed: dict[int, tuple[NoteContent, list[Diagnostic]]] = {}
-        episodes: list[EpisodeNote] = []
-        for worker, blob in enumerate(parses):
+            blobs[worker] = expect(message, Parsed).blob
+            self._parses[worker + 1] = expect(message, Parsed).lean
+        notes = self.site.notes
+        for worker, blob in enumerate(blobs):
             share_parsed, share_episodes = pickle.loads(blob)
-            parses[worker] = b""
-            for index, content, warnings in share_parsed:
-                content.loader = _tokens_elsewhere
+            blobs[worker] = b""
+            for index, content, warnings in share_parsed:  # tokens made again if needed
+                content.loader = self.notes.token_loader(notes[index])
                 parsed[index] = (content, warnings)
             for entry in share_episodes:
                 if entry[1] is not None:
-                    entry[1].loader = _tokens_elsewhere
+                    entry[1].loader = episode_loader(self.site, self.notes, notes[entry[0]])
                 episodes.append(entry)
         episodes.sort(key=lambda entry: entry[0])
         return parsed, episodes
@@ -141,14 +150,16 @@ class ParallelNotes:
     def share_parses(self) -> None:
         """Tell each worker about the other shares' notes (the bytes as they came)."""
         for worker in range(len(self.workers)):
-            others = [blob for other, blob in enumerate(self._parses) if other != worker]
+            others = [blob for share, blob in enumerate(self._parses) if share != worker + 1]
             self.workers.send(worker, OtherShares(others))
         self._parses = []
 
     def _receive_until(self, last: type, advance: Callable[[], None]) -> list[tuple[int, Any]]:
-        """Each worker's messages up to its `last` one; `Progress` goes to `advance`."""
-        found = []
-        for worker, message in self.workers.receive_until(lambda m: isinstance(m, last)):
+        """Each worker's messages up to its `last` one (those read early first); `Progress`
+        goes to `advance`."""
+        found, self._early = self._early, []
+        done = {worker for worker, message in found if isinstance(message, last)}
+        for worker, message in self.workers.receive_until(lambda m: isinstance(m, last), done):
             if isinstance(message, Progress):
                 for _ in range(message.notes):
                     advance()
@@ -156,12 +167,27 @@ class ParallelNotes:
                 found.append((worker, message))
         return found
 
+    def _drain(self, advance: Callable[[], None], last: type) -> None:
+        """Read what the workers sent so far (their progress, or their `last` message),
+        between the notes this process parses or renders itself."""
+        while True:
+            done = {worker for worker, message in self._early if isinstance(message, last)}
+            ready = list(self.workers.ready(done))
+            if not ready:
+                return
+            for worker, message in ready:
+                if isinstance(message, Progress):
+                    for _ in range(message.notes):
+                        advance()
+                else:
+                    self._early.append((worker, message))
+
     def start_rendering(self, graph: LinkGraph) -> None:
         """Hand every worker the link graph and the tokens of the other shares' notes its
-        pages embed (made once, by the worker that parsed them): they start writing pages."""
+        pages embed (made once, by the share that parsed them): they start writing pages."""
         notes = self.site.notes
         position = {id(note): index for index, note in enumerate(notes)}
-        owner = {index: worker for worker, share in enumerate(self.shares) for index in share}
+        owner = {index: share for share, indexes in enumerate(self.shares) for index in indexes}
         needs = [
             sorted(
                 {position[id(n)] for n in embeds_reached(graph, [notes[i] for i in share])}
@@ -173,21 +199,30 @@ class ParallelNotes:
         for need in needs:
             for index in need:
                 asks[owner[index]].add(index)
-        graph_blob = wire.encode_graph(self.site, graph)
+        graph_blob = wire.encode_graph(self.site, graph) if len(self.workers) else b""
         for worker in range(len(self.workers)):
-            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker])))
-        tokens: dict[int, bytes] = {}
+            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker + 1])))
+        tokens = self.job.pack_tokens(sorted(asks[0]))
         for _, message in self.workers.receive_until(lambda m: isinstance(m, PackedTokens)):
             tokens.update(expect(message, PackedTokens).tokens)
-        for worker, need in enumerate(needs):
-            shipped = {index: tokens[index] for index in need if index in tokens}
+        for worker in range(len(self.workers)):
+            shipped = {index: tokens[index] for index in needs[worker + 1] if index in tokens}
             self.workers.send(worker, TokensFor(shipped))
+        self.job.take_tokens({index: tokens[index] for index in needs[0] if index in tokens})
+        self.job.settle_tokens(self.shares[0], graph)
+        self._graph = graph
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
     ) -> NotePagesWritten:
-        """Wait for every note page; keys, warnings and files are taken in note order."""
-        pages: dict[int, WrittenPage] = {}
+        """Write share 0's pages here while the workers write theirs; then keys, warnings
+        and files are taken in note order."""
+        assert self._graph is not None, "start_rendering comes first"
+        here = _Here(advance, lambda: self._drain(advance, Rendered))
+        graph = self._graph
+        with _filed_apart(self.site.diagnostics):
+            own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
+        pages: dict[int, WrittenPage] = {page.index: page for page in own}
         for _, message in self._receive_until(Rendered, advance):
             done = expect(message, Rendered)
             for page in done.pages:
@@ -205,6 +240,36 @@ class ParallelNotes:
             written.pages += 1
             written.rendered += page.rendered
         return written
+
+
+class _Here:
+    """The share this process renders reports like a worker (`Sender`): its progress goes
+    straight to `advance`, and each report also reads what the workers sent meanwhile."""
+
+    def __init__(self, advance: Callable[[], None], drain: Callable[[], None]) -> None:
+        self.advance, self.drain = advance, drain
+
+    def send(self, message: Any) -> None:
+        for _ in range(expect(message, Progress).notes):
+            self.advance()
+        self.drain()
+
+
+@contextmanager
+def _filed_apart(report: Diagnostics) -> Iterator[None]:
+    """Warnings given while this process writes its share's pages go to a state of their
+    own: each page ships its own (as a worker's do), and the build files every page's
+    warnings in note order, as one process does."""
+    if not isinstance(report, StageReport):
+        yield
+        return
+    state, apart = report.state, BuildState()
+    apart.enter(state.stage)
+    report.state = apart
+    try:
+        yield
+    finally:
+        report.state = state
 
 
 def embeds_reached(graph: LinkGraph, notes: list[PublishedNote]) -> set[PublishedNote]:
