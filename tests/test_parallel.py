@@ -416,14 +416,18 @@ def test_when_workers_are_worth_it(monkeypatch):
 
 def test_the_token_budget_is_what_the_rest_leaves(monkeypatch):
     """Measured on generated vaults: 3,000 notes (2,700 published, about 110 MiB at the
-    fork) keep every token; 10,000 notes (227 MiB) keep a few (they peaked at 1,605 MiB with
-    80 MiB a worker); no budget goes negative."""
-    share_tokens = 1350 * (4500 * costs.TOKEN_BYTES_PER_CHAR + costs.TOKEN_BYTES_PER_NOTE)
+    fork) keep every token; 10,000 notes (143 MiB at the fork) keep some of a share's, not
+    all (2,362 MiB with every token kept); no budget goes negative."""
+
+    def share_tokens(published: int, processes: int) -> int:
+        notes = published // processes
+        return notes * (4500 * costs.TOKEN_BYTES_PER_CHAR + costs.TOKEN_BYTES_PER_NOTE)
+
     monkeypatch.setattr(costs, "_resident_bytes", lambda: 110 << 20)
     target = Settings().memory_target_mib << 20
-    assert costs.token_budget(2700, 2, target) > share_tokens
-    monkeypatch.setattr(costs, "_resident_bytes", lambda: 227 << 20)
-    assert 10 << 20 < costs.token_budget(9000, 2, target) < 60 << 20
+    assert costs.token_budget(2700, 2, target) > share_tokens(2700, 2)
+    monkeypatch.setattr(costs, "_resident_bytes", lambda: 143 << 20)
+    assert 50 << 20 < costs.token_budget(9000, 2, target) < share_tokens(9000, 2) // 2
     assert costs.token_budget(9000, 8, target) == 0 == costs.token_budget(50_000, 2, target)
     assert costs.token_budget(2700, 2, 3 * target) > 3 * costs.token_budget(9000, 2, target)
 

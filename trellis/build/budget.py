@@ -66,8 +66,9 @@ def token_budget(notes: int, count: int, target: int) -> int:
 
     The goal is a peak under 1.5 GiB for every stage (search, run by Pagefind after the
     workers exit, peaks at about 1 GiB at 10,000 notes): the default 1,400 MiB leaves room
-    for vaults whose notes hold more links than the generated ones. Budgets (2 workers, at
-    `WORKER_BYTES_PER_NOTE` 30,000): 10,000 notes about 30 MiB a worker, 5,000 notes 280.
+    for vaults whose notes hold more links than the generated ones. Budgets (`jobs: 2`: this
+    process and one worker, 143 MiB at the fork): 10,000 notes about 220 MiB each; 50,000
+    notes none (every token packed).
     """
     rest = count * _resident_bytes()
     rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)

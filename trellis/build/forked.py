@@ -1,47 +1,51 @@
-"""Parsing and rendering the notes of one build in worker processes (the `jobs` setting).
+"""Parsing and rendering the notes of one build in several processes (the `jobs` setting).
 
 Parsing and rendering are most of a build's time and each note's parse is independent, but
 a page needs every other note's parse (its links' headings and blocks, its backlinks, the
-notes it embeds). So a worker owns a share of the notes for the whole build:
+notes it embeds). So each process owns a share of the notes for the whole build, and the
+build's own process (the parent) is one of them: share 0 is its own, and `jobs - 1` workers
+are forked for the others. (Until issue 17 the parent only coordinated, beside `jobs`
+workers: a whole process more, each holding a copy of the vault model, every parse and the
+link graph; at 10,000 notes each such worker peaked at 420 MiB.)
 
 1. Workers (`trellis.build.worker_job`) are forked (`trellis.workers`) once the
    `PublicSite` is built, so they start with the vault model, the cached parses and the
    templates, nothing pickled.
-2. Each worker parses the changed notes of its share and reads its episode notes, keeps
-   their tokens as far as its memory budget allows (see below), and sends back the parses
-   without tokens (`without_tokens()`, small) with the warnings, and the same as other
-   workers' pages read them (`worker_job.for_pages`: no links, no query facts). The parent
-   takes them in note order (the warnings come out in the same order as in one process)
-   and builds the link graph from them.
-3. The parent forwards to each worker what the others sent for it (one message per worker:
-   the bytes as they came), builds the link graph while they take that in, and sends it to them
-   (notes as indexes: cheaper than each worker resolving every link again), with the list
-   of its notes that pages of other shares embed. Each worker packs those notes' tokens
-   (`_pack`: about 0.3 ms a note, against 2.4 ms to parse one again), the parent hands
-   them to the workers that embed them, and each worker writes the pages of its share into
-   the staging folder, through the same `NotePageWriter` as a one-process build: rendered,
-   or taken over from the last output when the page's key is unchanged. (Tokens nobody shipped, of
-   notes unchanged since the last build, are made again where needed: the `loader`.)
+2. Each share's notes are parsed (the changed ones) and its episode notes read; their
+   tokens are kept as far as the memory budget allows (see below). Workers send back the
+   parses without tokens (`without_tokens()`, small) with the warnings, and the same as
+   other shares' pages read them (`worker_job.for_pages`: no links, no query facts). The
+   parent takes them in note order (the warnings come out in the same order as in one
+   process) and builds the link graph from them. While it parses its own share it reads
+   the workers' progress between notes (`_drain`), so that none waits on a full pipe.
+3. The parent forwards to each worker what the other shares sent for it (one message per
+   worker: the bytes as they came), builds the link graph while they take that in, and
+   sends it to them (notes as indexes: cheaper than each worker resolving every link
+   again), with the list of its notes that pages of other shares embed. Each share packs
+   those notes' tokens (about 0.3 ms a note, against 2.4 ms to parse one again), the parent
+   hands them to the shares that embed them, and each process writes the pages of its share
+   into the staging folder, through the same `NotePageWriter` as a one-process build:
+   rendered, or taken over from the last output when the page's key is unchanged. (Tokens
+   nobody shipped, of notes unchanged since the last build, are made again where needed:
+   the `loader`.)
 4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
    the files it wrote and the attachments its pages use; and exits, so its tokens are gone
-   before the search index is built.
+   before the search index is built. The parent's own pages file their warnings apart
+   (`_filed_apart`) and every page's are filed in note order.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
-worker's. A worker keeps tokens as they are while they fit in its budget (what is left of
-the `memory_target_mib` setting, `token_budget`) and packs the others (pickled and
+share's. Each process keeps tokens as they are while they fit in its budget (what is left
+of the `memory_target_mib` setting, `token_budget`) and packs the others (pickled and
 compressed, about a twentieth of that; unpacked for each page that needs them). Once the
 link graph is known, the tokens used by the most pages (notes embedded by others) are the
-ones kept as they are. Tokens made for one page are dropped once it is written. Up to
-about 5,000 notes (2 workers, generated vaults) everything is kept as it is; 10,000 notes
-keep about 190 MiB a worker as they are (the most embedded first) and pack the rest (see
-`trellis.build.budget` for the figures; a peak of 2,362 MiB with every token kept).
+ones kept as they are. Tokens made for one page are dropped once it is written (see
+`trellis.build.budget` for the figures; a peak of 2,362 MiB at 10,000 notes with every
+token kept). After the note pages, the parent lets go of its share's tokens as a
+one-process build does (`trellis.build.held`).
 
-Workers decide keys and reuse themselves (rather than the parent deciding which pages to
+Each share decides keys and reuse itself (rather than the parent deciding which pages to
 render) because a page's key needs its full page context: computing those in the parent
 would be one core's work while the workers wait.
-
-The parent never holds tokens: its notes' contents have a `loader` that raises, so any
-code that would quietly parse in the parent fails loudly instead.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
-from trellis.build.held import episode_loader
+from trellis.build.held import episode_loader, let_go_of_tokens
 from trellis.build.messages import (
     EpisodeNote,
     GraphSent,
@@ -222,6 +226,7 @@ class ParallelNotes:
         graph = self._graph
         with _filed_apart(self.site.diagnostics):
             own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
+        let_go_of_tokens(self.site, self.notes, self.job.tokens)
         pages: dict[int, WrittenPage] = {page.index: page for page in own}
         for _, message in self._receive_until(Rendered, advance):
             done = expect(message, Rendered)
