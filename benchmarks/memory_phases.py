@@ -115,8 +115,11 @@ def measure(mode: str, vault: Path, work: Path) -> dict[str, Any]:
         ended = time.time()
         output.seek(0)
         lines = output.read().decode().splitlines()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{mode}: the build failed")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:  # negative: killed by that signal (a 50,000-note build ran an hour, then this)
+        raise RuntimeError(
+            f"{mode}: the build failed (exit code {code}, after {time.time() - started:.0f} s)"
+        )
     events = [line[len(PHASE_TAG) :].split(" ", 2) for line in lines if line.startswith(PHASE_TAG)]
     spans: list[tuple[str, float, float]] = []
     opened: dict[str, float] = {}
