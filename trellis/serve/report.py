@@ -62,14 +62,18 @@ class TerminalReport:
         result = outcome.result
         assert result is not None
         warnings = list(result.diagnostics.items)
-        current = Counter(_identity(item) for item in warnings)
-        unseen = current - self._known
-        resolved = sum((self._known - current).values())
-        new = []
-        for item in warnings:
-            if unseen[_identity(item)] > 0:
-                unseen[_identity(item)] -= 1
-                new.append(item)
+        current = Counter(map(_identity, warnings))
+        new: list[Diagnostic] = []
+        resolved = 0
+        # Most saves change no warning: one comparison then, not two differences and a
+        # walk (this runs while the page is being fetched, at 10,000 notes thousands).
+        if current != self._known:
+            unseen = current - self._known
+            resolved = sum((self._known - current).values())
+            for item in warnings:
+                if unseen[_identity(item)] > 0:
+                    unseen[_identity(item)] -= 1
+                    new.append(item)
         self._known = current
         plural = "" if len(warnings) == 1 else "s"
         changes = [f"{len(new)} new"] if new and number > 1 else []
