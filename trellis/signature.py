@@ -119,6 +119,10 @@ class _Reader:
     def content(self, name: str, path: Path) -> str:
         """The digest of a file read by content (only compared, never published: a plain
         no-follow open is enough); raises `OSError`."""
+        kept = self.known.get(name)
+        if kept is not None and _stat(os.stat(path, follow_symlinks=False)) == kept[0]:
+            self._record(name, kept)
+            return kept[1]
         fd = os.open(path, _READ)
         with os.fdopen(fd, "rb") as handle:
             return self._digest(name, handle, lambda: _content_digest(handle))
@@ -132,13 +136,21 @@ class _Reader:
             return ""
 
     def _digest(self, name: str, handle: BinaryIO, read: Callable[[], str]) -> str:
-        info = os.fstat(handle.fileno())
-        stat = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        stat = _stat(os.fstat(handle.fileno()))
         kept = self.known.get(name)
         found = kept[1] if kept is not None and kept[0] == stat else read()
-        if info.st_ctime_ns < self.settled_before and info.st_mtime_ns < self.settled_before:
-            self.seen[name] = (stat, found)
+        self._record(name, (stat, found))
         return found
+
+    def _record(self, name: str, seen: SeenFile) -> None:
+        """Keep `seen` for the next build unless its file changed too recently to trust."""
+        stat = seen[0]
+        if stat[3] < self.settled_before and stat[4] < self.settled_before:
+            self.seen[name] = seen
+
+
+def _stat(info: os.stat_result) -> FileStat:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _content_digest(handle: BinaryIO) -> str:
