@@ -24,7 +24,9 @@ set back by a program, so a rewrite with the old size and modification time put 
 shows; a copy has new inodes and change times, so it is read. What a stat cannot show is a
 second write within the same tick of the file system's clock as the stat; so a file changed
 less than `RACY_NS` before the scan began is not recorded at all (as git's "racily clean"
-entries), and the next build reads it.
+entries), and the next build reads it. What this trusts: that no one set the clock back to
+forge a change time, and a change time at all (POSIX; on Windows `st_ctime` is the creation
+time, so there every file is read, `TRUST_STATS`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ SeenFile = tuple[FileStat, str]
 # A file changed this shortly before a scan may change again within the same clock tick
 # (a few ms; FAT's modification times tick every 2 s): it is not recorded as seen.
 RACY_NS = 2_000_000_000
+# Only POSIX systems report a change time (`st_ctime`); Windows reports the creation time
+# there, which a rewrite keeps: no stat is trusted on it.
+TRUST_STATS = os.name == "posix"
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ class _Reader:
     def _record(self, name: str, seen: SeenFile) -> None:
         """Keep `seen` for the next build unless its file changed too recently to trust."""
         stat = seen[0]
-        if stat[3] < self.settled_before and stat[4] < self.settled_before:
+        if TRUST_STATS and stat[3] < self.settled_before and stat[4] < self.settled_before:
             self.seen[name] = seen
 
 
