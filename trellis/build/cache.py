@@ -146,14 +146,17 @@ class CacheRead:
     data: dict[str, Any] | None
     problem: str = ""
     path: Path | None = None
-    # The file's bytes from the body on ("" once read, or when it was all in the head).
-    rest: bytes = b""
+    # The file's bytes, and where its body starts in them.
+    raw: bytes = b""
+    body_at: int = 0
 
     def with_body(self) -> CacheRead:
         """The whole cache: the head's records and the body's, or why it cannot be used."""
         if self.data is None or self.path is None or "parsed" in self.data:
             return self
-        body = _unpickled(self.path, self.rest)
+        stream = io.BytesIO(self.raw)  # shares the bytes, no copy
+        stream.seek(self.body_at)
+        body = _unpickled(self.path, stream)
         if isinstance(body, str):
             return CacheRead(None, body, self.path)
         return _checked({**self.data, **body} if isinstance(body, dict) else {}, self.path)
@@ -185,17 +188,13 @@ def load_cache_file(path: Path) -> CacheRead:
         return CacheRead(None, f"{path} was written by another version of Trellis{CLEAN}")
     if not _head_well_formed(head):
         return CacheRead(None, _damaged(path))
-    # A file of one pickle (as tests write) holds the body's records in its head.
-    return (
-        _checked(head, path)
-        if "parsed" in head
-        else CacheRead(head, "", path, raw[stream.tell() :])
-    )
+    if "parsed" in head:  # a file of one pickle (as tests write): the body is in the head
+        return _checked(head, path)
+    return CacheRead(head, "", path, raw, stream.tell())
 
 
-def _unpickled(path: Path, source: io.BytesIO | bytes) -> Any:
-    """The next object pickled in `source`, or the problem (a string) if it is not one."""
-    stream = source if isinstance(source, io.BytesIO) else io.BytesIO(source)
+def _unpickled(path: Path, stream: io.BytesIO) -> Any:
+    """The next object pickled in `stream`, or the problem (a string) if it is not one."""
     try:
         return _CacheUnpickler(stream).load()
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, KeyError) as error:
