@@ -31,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from trellis.build.cache import ParsedEntry
 from trellis.build.emitters import EmitContext, Emitted, Input, touched
@@ -42,6 +41,7 @@ from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
+from trellis.emit.graph_json import EncodedGraph
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.tags import TagIndex, update_tag_index
@@ -78,9 +78,9 @@ class LiveSite:
     emitted: dict[str, Emitted] = field(default_factory=dict)
     # Every tag's notes, kept between saves and updated by delta (`update_tag_index`).
     tag_index: TagIndex = field(default_factory=dict)
-    # The graph as plain data (`EmitContext.graph_data`), kept while edits keep the edges:
-    # a tags save changes its nodes' tags only.
-    graph_data: dict[str, Any] | None = None
+    # The graph file as data and encoded pieces (`EmitContext.graph_json`), kept while
+    # edits keep the edges: a tags save re-encodes its nodes only.
+    graph_json: EncodedGraph | None = None
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -234,11 +234,12 @@ def apply_edits(
         ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
         ctx.tag_index = live.tag_index
         ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
-    if live.graph_data is not None and not changed & {Input.LINKS, Input.DISPLAY}:
-        data = live.graph_data
-        ctx.graph_data = _with_tags(data, edited_notes) if Input.TAGS in changed else data
+    if live.graph_json is not None and not changed & {Input.LINKS, Input.DISPLAY}:
+        if Input.TAGS in changed:
+            live.graph_json.retag(edited_notes)
+        ctx.graph_json, ctx.graph_data = live.graph_json, live.graph_json.data
     pages_delta = _emit_in_place(live, ctx, changed)
-    live.graph_data = ctx.__dict__.get("graph_data")  # None: not made this time
+    live.graph_json = ctx.__dict__.get("graph_json")  # None: not made this time
     added = state.attachments.added_since(used_before)
     for attachment in added:
         copy_attachment(attachment, writer)
@@ -293,15 +294,6 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         else:
             writer.copy_file(f"static/{rel}", source)
     return len(assets)
-
-
-def _with_tags(data: dict[str, Any], notes: list[PublishedNote]) -> dict[str, Any]:
-    """`data` (`graph_data`'s) with the nodes of `notes` carrying their tags as now."""
-    tags = {note.url: note.tags for note in notes}
-    for node in data["nodes"]:
-        if node["id"] in tags:
-            node["tags"] = tags[node["id"]]
-    return data
 
 
 def _anchors(content: NoteContent) -> tuple[list[str], dict[str, str]]:

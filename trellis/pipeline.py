@@ -283,7 +283,7 @@ class SiteBuilder:
                 state=state,
                 emitted=emitted,
                 tag_index=emitting.tag_index,
-                graph_data=emitting.graph_data,
+                graph_json=emitting.graph_json,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started
