@@ -82,9 +82,13 @@ class LiveSite:
     # edits keep the edges: a tags save re-encodes its nodes only.
     graph_json: EncodedGraph | None = None
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
+    # id -> place in `site.notes` (the order lists and the tag index follow): the fast path
+    # keeps every note, so it is made once.
+    order: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
+        self.order = {id(note): place for place, note in enumerate(self.site.notes)}
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,9 @@ def apply_edits(
     else:
         ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
         ctx.tag_index = live.tag_index
-        ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
+        ctx.tag_changes = update_tag_index(
+            live.tag_index, live.order, old_tags, edited_notes, ctx.cards
+        )
     if live.graph_json is not None and not changed & {Input.LINKS, Input.DISPLAY}:
         if Input.TAGS in changed:
             live.graph_json.retag(edited_notes)
