@@ -23,6 +23,7 @@ from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
+from trellis.render.card_lists import CardLists, overrides_read_cards, splice_list
 from trellis.render.cards import Cards, note_dates, note_description
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
@@ -104,7 +105,7 @@ class PageRenderer:
             "created": "",
             "updated": "",
             "notes": [],
-            "notes_html": Markup(""),  # `notes` as list cards (`_list_context`)
+            "notes_html": Markup(""),  # `notes` as list cards (`_list_page`)
             "folders": [],
             "tags": [],
             "toc": [],
@@ -210,35 +211,41 @@ class PageRenderer:
         ordered = sorted(self.site.notes, key=_title_order)
         return {id(note): rank for rank, note in enumerate(ordered)}
 
-    def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
-        """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
-        notes: a template loop over them cost more than all else on the page)."""
-        html = Markup("\n    ".join([self.cards.html(card, in_folder) for card in cards]))
-        return {"notes": cards, "notes_html": html}
+    @cached_property
+    def tag_lists(self) -> CardLists:
+        """Each tag page's cards, kept and patched by the notes a preview save changed."""
+        return CardLists(self.cards, lambda: self._title_rank)
+
+    @cached_property
+    def _may_splice(self) -> bool:
+        return not overrides_read_cards(self.env)
+
+    def _list_page(self, page: dict[str, Any], html: list[str]) -> str:
+        """`list.html` for `page`, its cards' HTML (`page["notes"]`'s) joined once, not in
+        a template loop (a tag page can list thousands of notes), and spliced in."""
+        return splice_list(self.render_template, page, html, self._may_splice)
 
     def home_list_page(self) -> Page:
         """The home page when no note has `dg-home: true`: every published note, by title."""
         links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
-        page = self.base_context(
-            "list",
-            self.site.settings.title,
-            "/",
-            **self._list_context(links[:limit] if limit else links),
-        )
-        return Page("index.html", self.render_template("list.html", page))
+        shown = links[:limit] if limit else links
+        page = self.base_context("list", self.site.settings.title, "/", notes=shown)
+        html = [self.cards.html(card, False) for card in shown]
+        return Page("index.html", self._list_page(page, html))
 
     def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
         """One tag: the notes carrying it or one of its child tags."""
         url = tag_path(entry.name)
+        listed = self.tag_lists.listed(url, entry.all)
         page = self.base_context(
             "tag",
             f"#{entry.name}",
             url,
-            **self._list_context(self._listed(entry.all)),
+            notes=listed.cards,
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
-        return Page(output_file(url), self.render_template("list.html", page))
+        return Page(output_file(url), self._list_page(page, listed.html))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
         """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
@@ -269,38 +276,47 @@ class PageRenderer:
 
     def listed_folders(self) -> list[Folder[PublishedNote]]:
         """The folders of published notes that have a page: those no note owns the URL of."""
-        return [
-            folder
+        return list(self._listed_by_path.values())
+
+    @cached_property
+    def _listed_by_path(self) -> dict[str, Folder[PublishedNote]]:
+        """`listed_folders` by path, made once: the tree and the URLs do not change while
+        this renderer lives, and slugging every folder cost each preview save."""
+        return {
+            folder.path: folder
             for folder in self.tree.walk()
             if folder.path
             and (url := path_slug(folder.path)) not in self.site.by_url
             and url != "/"
-        ]
+        }
 
     def folders_listing(self, notes: list[PublishedNote]) -> set[str]:
-        """The paths of the folders whose page lists one of `notes`."""
-        wanted = {id(note) for note in notes}
-        return {
-            folder.path
-            for folder in self.listed_folders()
-            if any(id(item) in wanted for item in folder.items)
-        }
+        """The paths of the folders whose page lists one of `notes` (a note is listed in the
+        folder of its `tree_folder`, unless hidden from the file tree)."""
+        found: set[str] = set()
+        for note in notes:
+            folder = self._listed_by_path.get(note.tree_folder)
+            if folder is not None and any(item is note for item in folder.items):
+                found.add(folder.path)
+        return found
 
     def folder_page(self, folder: Folder[PublishedNote]) -> Page:
         """`/<folder>/`: its notes as cards and its subfolders."""
         url = path_slug(folder.path)
+        cards = self._listed(folder.items)
         page = self.base_context(
             "folder",
             folder.name,
             url,
             breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-            **self._list_context(self._listed(folder.items), in_folder=True),
+            notes=cards,
             folders=[
                 NoteLink(child.name, self.site.href(path_slug(child.path)))
                 for child in folder.folders.values()
             ],
         )
-        return Page(output_file(url), self.render_template("list.html", page))
+        html = [self.cards.html(card, True) for card in cards]
+        return Page(output_file(url), self._list_page(page, html))
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""
