@@ -141,3 +141,43 @@ def test_tags_saves_after_a_note_moved_to_a_new_folder(tmp_path: Path) -> None:
     assert_index_as_made_again(builder)
     assert_clean(vault, out, tmp_path, "moved", frozenset({"_redirects", "b/gamma/index.html"}))
     assert "Gamma" in (out / "tags" / "new-first" / "index.html").read_text(encoding="utf-8")
+
+
+FEED_VAULT = {
+    "N1.md": published("One.\n", updated="2001-01-01"),
+    "N2.md": published("Two.\n", updated="2002-01-01"),
+    "N3.md": published("Three.\n", updated="2003-01-01"),
+    "N4.md": published("Four.\n", updated="2003-01-01", dg_enable_search="false"),
+    "N5.md": published("Five has the file's time.\n"),
+}
+# (name, note, old text, new text): the feed holds two notes; saves move notes in and out.
+FEED_SAVES = [
+    ("oldest becomes newest", "N1.md", "updated: 2001-01-01", "updated: 2030-01-01"),
+    ("newest falls below the cut", "N1.md", "updated: 2030-01-01", "updated: 2000-01-01"),
+    ("summary of a note in the feed", "N3.md", "Three.", "Three, longer."),
+    (
+        "a note hidden (a display key)",
+        "N4.md",
+        "dg-enable-search",
+        "dg-hide: true\ndg-enable-search",
+    ),
+    ("file time: the newest", "N5.md", "Five has", "Five now has"),
+    ("shown again", "N4.md", "dg-hide: true\n", ""),
+    ("a tie at the cut", "N2.md", "updated: 2002-01-01", "updated: 2003-01-01"),
+]
+
+
+def test_feed_saves_give_the_feeds_a_clean_build_gives(tmp_path: Path) -> None:
+    settings = {"feed_limit": 2}
+    vault = write_vault(tmp_path / "vault", FEED_VAULT)
+    out = tmp_path / "out"
+    builder = SiteBuilder(vault, out, settings, BuildOptions.for_preview())
+    builder.build()
+    for number, (name, rel_path, old, new) in enumerate(FEED_SAVES):
+        path = save(vault, rel_path, old, new)
+        assert builder.apply_edits([path]) is not None, name
+        clean = tmp_path / f"clean-feed-{number}"
+        SiteBuilder(vault, clean, settings).build()
+        for feed in ("feed.xml", "rss.xml"):
+            assert (out / feed).read_bytes() == (clean / feed).read_bytes(), (name, feed)
+    assert "Four" not in (out / "feed.xml").read_text(encoding="utf-8")  # N2 wins the tie

@@ -41,6 +41,7 @@ from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
+from trellis.emit.feeds import KeptCandidates
 from trellis.emit.graph_json import EncodedGraph
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
@@ -85,6 +86,14 @@ class LiveSite:
     # id -> place in `site.notes` (the order lists and the tag index follow): the fast path
     # keeps every note, so it is made once.
     order: dict[int, int] = field(default_factory=dict)
+    feed: KeptCandidates | None = None  # the feed's candidates, made at the first save
+
+    def feed_candidates(self, edited: list[PublishedNote] | None) -> list[PublishedNote]:
+        """The feed's candidates after `edited` changed (None: any note's listing may
+        have changed)."""
+        if self.feed is None:
+            self.feed = KeptCandidates(self.site)
+        return self.feed.update(edited)
 
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
@@ -240,6 +249,9 @@ def apply_edits(
         ctx.tag_changes = update_tag_index(
             live.tag_index, live.order, old_tags, edited_notes, ctx.cards
         )
+    if not site.settings.site_origin:  # with an origin the sitemap dates every note anyway
+        listing = None if Input.DISPLAY in changed else edited_notes
+        ctx.feed_candidates = live.feed_candidates(listing)
     if live.graph_json is not None and not changed & {Input.LINKS, Input.DISPLAY}:
         if Input.TAGS in changed:
             live.graph_json.retag(edited_notes)

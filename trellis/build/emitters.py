@@ -83,6 +83,8 @@ class EmitContext:
     # The graph files the last output holds (taken over when the graph is the same), and
     # this build's (set by the graph emitter).
     previous_graph: GraphFiles | None = None
+    # The feed's candidates as the preview keeps them (`KeptCandidates`; None: made here).
+    feed_candidates: list[PublishedNote] | None = None
     graph_files: GraphFiles | None = None
 
     @cached_property
@@ -207,7 +209,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "feeds",
         _reads(Input.TEXT, N, Input.TAGS, Input.DATES, D, Input.THEME),
-        lambda c: emit_feeds(c.site, c.pages, c.writer),
+        lambda c: emit_feeds(c.site, c.pages, c.writer, c.feed_candidates),
         "graph+feeds",
     ),
     Emitter("static", _reads(Input.THEME), _static, "assets"),
