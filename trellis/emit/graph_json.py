@@ -4,7 +4,7 @@ Why: a save that changes one note's tags changes one node of the global graph fi
 encoding the whole document (10,000 nodes and their edges) cost a tags save at 10,000 notes
 a quarter of a second. `EncodedGraph` encodes each node once and the rest of the document
 (its header, the edges) once; `retag` re-encodes the nodes of the notes a save changed and
-`text` joins the pieces. The bytes are those of encoding the whole data at once with the
+`encoded` joins the pieces. The bytes are those of encoding the whole data at once with the
 same encoder: JSON without indentation encodes a value alike alone or inside a document.
 
 The pieces are made from `graph_data` (published notes not hidden from the graph only), and
@@ -19,6 +19,7 @@ from typing import Any
 
 from trellis.emit.writer import OutputWriter
 from trellis.public.site import PublishedNote
+from trellis.render.card_lists import interleaved
 
 GRAPH_PATH = "_trellis/graph.json"  # as `trellis.emit.graph` writes it
 # The settings of `trellis.emit.graph`'s `_json`; one encoder, made once.
@@ -26,8 +27,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _EMPTY_NODES = '"nodes":[]'
 
 
-def encode(value: Any) -> str:
-    return _ENCODER.encode(value)
+def encode(value: Any) -> bytes:
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 class EncodedGraph:
@@ -39,9 +40,9 @@ class EncodedGraph:
         self._at = {node["id"]: place for place, node in enumerate(nodes)}
         self._nodes = [encode(node) for node in nodes]
         # A key cannot hold `"nodes":[]` unescaped but the key itself: the split is exact.
-        head, mark, tail = encode({**data, "nodes": []}).partition(_EMPTY_NODES)
+        head, mark, tail = _ENCODER.encode({**data, "nodes": []}).partition(_EMPTY_NODES)
         assert mark, "graph data without nodes"
-        self._head, self._tail = head + '"nodes":[', "]" + tail
+        self._head, self._tail = (head + '"nodes":[').encode(), ("]" + tail).encode()
 
     def retag(self, notes: list[PublishedNote]) -> None:
         """Give the nodes of `notes` their tags as now (notes not in the graph are skipped)."""
@@ -54,11 +55,12 @@ class EncodedGraph:
             node["tags"] = note.tags
             self._nodes[place] = encode(node)
 
-    def text(self) -> str:
-        return self._head + ",".join(self._nodes) + self._tail
+    def encoded(self) -> bytes:
+        """The file's bytes, joined in one copy (the edges alone are megabytes)."""
+        return b"".join([self._head, *interleaved(self._nodes, b","), self._tail])
 
 
 def emit_encoded_graph(graph: EncodedGraph, writer: OutputWriter) -> int:
     """Write the global graph file from its pieces; the file count."""
-    writer.write_text(GRAPH_PATH, graph.text())
+    writer.write_bytes(GRAPH_PATH, graph.encoded())
     return 1

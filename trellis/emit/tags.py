@@ -42,8 +42,8 @@ def emit_tag_pages(
     for key, entry in index.items():
         if changes is not None and key not in changes.remake:
             continue
-        page = pages.tag_page(entry)
-        writer.write_text(page.output_path, page.html)
+        listed = pages.tag_page(entry)
+        writer.write_bytes(listed.output_path, listed.data)
     if changes is None or changes.index:
         page = pages.tags_index_page(index)
         writer.write_text(page.output_path, page.html)

@@ -34,7 +34,19 @@ from trellis.render.templates import THEME_TEMPLATES
 LIST_TEMPLATE = "list.html"
 # Rendered where the joined cards go, then replaced by them; no card or template holds it.
 LIST_MARK = Markup("<trellis-card-list-e1f3a9>")
-SEPARATOR = "\n    "  # between cards, as `list.html` lays them out
+SEPARATOR = b"\n    "  # between cards, as `list.html` lays them out
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A list page as bytes: its cards are kept encoded and joined into it in one copy."""
+
+    output_path: str
+    data: bytes
+
+    @property
+    def html(self) -> str:
+        return self.data.decode("utf-8")
 
 
 @dataclass
@@ -44,7 +56,7 @@ class CardList:
     ranks: list[int] = field(default_factory=list)
     notes: list[PublishedNote] = field(default_factory=list)
     cards: list[NoteLink] = field(default_factory=list)
-    html: list[str] = field(default_factory=list)
+    html: list[bytes] = field(default_factory=list)  # each card's, encoded
     mark: int = 0  # how much of `Cards.forgotten` it has taken in
 
     def remove(self, note: PublishedNote, rank: int) -> None:
@@ -53,7 +65,7 @@ class CardList:
             for column in (self.ranks, self.notes, self.cards, self.html):
                 del column[place]
 
-    def insert(self, note: PublishedNote, rank: int, card: NoteLink, html: str) -> None:
+    def insert(self, note: PublishedNote, rank: int, card: NoteLink, html: bytes) -> None:
         place = bisect_left(self.ranks, rank)
         self.ranks.insert(place, rank)
         self.notes.insert(place, note)
@@ -65,11 +77,22 @@ class CardLists:
     """Kept `CardList`s by name (a tag's key); one set per `PageRenderer`, whose titles,
     hidden notes and card HTML do not change while it lives."""
 
-    def __init__(self, cards: Cards, rank: Callable[[], dict[int, int]], in_folder: bool = False):
+    def __init__(self, cards: Cards, rank: Callable[[], dict[int, int]]) -> None:
         self.cards = cards
         self._rank = rank
-        self.in_folder = in_folder
         self._lists: dict[str, CardList] = {}
+        # (id of a card, in a folder) -> the card and its HTML, encoded
+        self._encoded: dict[tuple[int, bool], tuple[NoteLink, bytes]] = {}
+
+    def encoded(self, card: NoteLink, in_folder: bool = False) -> bytes:
+        """The card's HTML (`Cards.html`) as UTF-8, encoded once per card."""
+        key = (id(card), in_folder)
+        kept = self._encoded.get(key)
+        if kept is not None and kept[0] is card:
+            return kept[1]
+        data = self.cards.html(card, in_folder).encode("utf-8")
+        self._encoded[key] = (card, data)
+        return data
 
     @cached_property
     def rank(self) -> dict[int, int]:
@@ -101,32 +124,40 @@ class CardLists:
             made.ranks.append(rank[id(note)])
             made.notes.append(note)
             made.cards.append(card)
-            made.html.append(self.cards.html(card, self.in_folder))
+            made.html.append(self.encoded(card))
         return made
 
     def _insert(self, kept: CardList, note: PublishedNote) -> None:
         card = self.cards.link(note)
-        kept.insert(note, self.rank[id(note)], card, self.cards.html(card, self.in_folder))
+        kept.insert(note, self.rank[id(note)], card, self.encoded(card))
 
 
 def splice_list(
     render: Callable[[str, dict[str, Any]], str],
     page: dict[str, Any],
-    html: list[str],
+    html: list[bytes],
     may_splice: bool,
-) -> str:
+) -> bytes:
     """`list.html` rendered for `page` with `html` (the cards' HTML) as `notes_html`.
 
     With `may_splice` (`overrides_read_cards` is False), the page is rendered with
-    `LIST_MARK` in place of the cards and the joined cards put where the mark came out
-    (once): the same bytes, without the megabytes passing through Jinja."""
-    joined = SEPARATOR.join(html)
-    if joined and may_splice:
+    `LIST_MARK` in place of the cards and the cards joined where the mark came out (once),
+    in one copy: the same bytes, without the megabytes passing through Jinja."""
+    if html and may_splice:
         shell = render(LIST_TEMPLATE, {**page, "notes_html": LIST_MARK})
         head, mark, tail = shell.partition(LIST_MARK)
         if mark and LIST_MARK not in tail:
-            return head + joined + tail
-    return render(LIST_TEMPLATE, {**page, "notes_html": Markup(joined)})
+            return b"".join([head.encode(), *interleaved(html, SEPARATOR), tail.encode()])
+    joined = Markup(SEPARATOR.join(html).decode("utf-8"))
+    return render(LIST_TEMPLATE, {**page, "notes_html": joined}).encode("utf-8")
+
+
+def interleaved(pieces: list[bytes], separator: bytes) -> list[bytes]:
+    """`pieces` with `separator` between each two: joined by `b"".join` with the pieces
+    around them in one copy (`separator.join` then concatenating would copy twice)."""
+    parts = [separator] * (2 * len(pieces) - 1) if pieces else []
+    parts[0::2] = pieces
+    return parts
 
 
 def overrides_read_cards(env: Environment) -> bool:

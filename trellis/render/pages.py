@@ -23,7 +23,7 @@ from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
-from trellis.render.card_lists import CardLists, overrides_read_cards, splice_list
+from trellis.render.card_lists import CardLists, ListPage, overrides_read_cards, splice_list
 from trellis.render.cards import Cards, note_dates, note_description
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
@@ -212,15 +212,15 @@ class PageRenderer:
         return {id(note): rank for rank, note in enumerate(ordered)}
 
     @cached_property
-    def tag_lists(self) -> CardLists:
-        """Each tag page's cards, kept and patched by the notes a preview save changed."""
+    def card_lists(self) -> CardLists:
+        """The list pages' encoded cards, and each tag page's list kept between saves."""
         return CardLists(self.cards, lambda: self._title_rank)
 
     @cached_property
     def _may_splice(self) -> bool:
         return not overrides_read_cards(self.env)
 
-    def _list_page(self, page: dict[str, Any], html: list[str]) -> str:
+    def _list_page(self, page: dict[str, Any], html: list[bytes]) -> bytes:
         """`list.html` for `page`, its cards' HTML (`page["notes"]`'s) joined once, not in
         a template loop (a tag page can list thousands of notes), and spliced in."""
         return splice_list(self.render_template, page, html, self._may_splice)
@@ -231,13 +231,13 @@ class PageRenderer:
         limit = self.site.settings.home_list_limit
         shown = links[:limit] if limit else links
         page = self.base_context("list", self.site.settings.title, "/", notes=shown)
-        html = [self.cards.html(card, False) for card in shown]
-        return Page("index.html", self._list_page(page, html))
+        html = [self.card_lists.encoded(card) for card in shown]
+        return Page("index.html", self._list_page(page, html).decode("utf-8"))
 
-    def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
+    def tag_page(self, entry: TagEntry[PublishedNote]) -> ListPage:
         """One tag: the notes carrying it or one of its child tags."""
         url = tag_path(entry.name)
-        listed = self.tag_lists.listed(url, entry.all)
+        listed = self.card_lists.listed(url, entry.all)
         page = self.base_context(
             "tag",
             f"#{entry.name}",
@@ -245,7 +245,7 @@ class PageRenderer:
             notes=listed.cards,
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
-        return Page(output_file(url), self._list_page(page, listed.html))
+        return ListPage(output_file(url), self._list_page(page, listed.html))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
         """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
@@ -300,7 +300,7 @@ class PageRenderer:
                 found.add(folder.path)
         return found
 
-    def folder_page(self, folder: Folder[PublishedNote]) -> Page:
+    def folder_page(self, folder: Folder[PublishedNote]) -> ListPage:
         """`/<folder>/`: its notes as cards and its subfolders."""
         url = path_slug(folder.path)
         cards = self._listed(folder.items)
@@ -315,8 +315,8 @@ class PageRenderer:
                 for child in folder.folders.values()
             ],
         )
-        html = [self.cards.html(card, True) for card in cards]
-        return Page(output_file(url), self._list_page(page, html))
+        html = [self.card_lists.encoded(card, in_folder=True) for card in cards]
+        return ListPage(output_file(url), self._list_page(page, html))
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""
