@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from helpers import published, write_vault
+from selectolax.lexbor import LexborHTMLParser
 from test_edits import site_files
 
 from trellis.build.options import BuildOptions
@@ -90,6 +91,12 @@ def test_a_sequence_of_tags_saves_gives_what_a_clean_build_gives(tmp_path: Path)
     tags = {node["title"]: node["tags"] for node in graph["nodes"]}
     assert tags["Alpha"] == ["GARDEN"] and "Epsilon" not in tags
     assert not (out / "tags" / "x" / "y").exists() and (out / "tags" / "x" / "z").exists()
+    index = LexborHTMLParser((out / "tags" / "index.html").read_text(encoding="utf-8"))
+    counts = {
+        li.css_first("a").text().lower(): li.css_first(".tag-count").text()
+        for li in index.css(".tag-tree li")
+    }
+    assert counts["#garden"] == "4"  # Alpha, Beta, Gamma, Zeta; not the hidden Delta
 
 
 def test_a_note_made_private_leaves_every_kept_piece(tmp_path: Path) -> None:

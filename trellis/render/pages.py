@@ -252,11 +252,12 @@ class PageRenderer:
         tags = []
         nodes: dict[str, TagNode] = {}
         roots: list[TagNode] = []
+        hidden = {id(n) for n in self.site.notes if n.display.hidden}  # most sites: none
         for key, entry in index.items():
-            visible = [n for n in entry.all if not n.display.hidden]
-            if not visible:
+            count = len(entry.all) - (sum(id(n) in hidden for n in entry.all) if hidden else 0)
+            if not count:
                 continue
-            link = TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible))
+            link = TagLink(entry.name, self.site.href(tag_path(entry.name)), count)
             tags.append(link)
             node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
             parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
