@@ -171,7 +171,11 @@ FEED_SAVES = [
     ("file time: the newest", "N5.md", "Five has", "Five now has"),
     ("shown again", "N4.md", "dg-hide: true\n", ""),
     ("a tie at the cut", "N2.md", "updated: 2002-01-01", "updated: 2003-01-01"),
+    ("a note outside the feed", "N1.md", "One.", "One, edited."),
 ]
+
+# The saves that leave the feeds' entries as they were: the files are not written again.
+FEED_KEPT = {"a note hidden (a display key)", "shown again", "a note outside the feed"}
 
 
 def test_feed_saves_give_the_feeds_a_clean_build_gives(tmp_path: Path) -> None:
@@ -181,8 +185,11 @@ def test_feed_saves_give_the_feeds_a_clean_build_gives(tmp_path: Path) -> None:
     builder = SiteBuilder(vault, out, settings, BuildOptions.for_preview())
     builder.build()
     for number, (name, rel_path, old, new) in enumerate(FEED_SAVES):
+        before = (out / "feed.xml").stat().st_ino
         path = save(vault, rel_path, old, new)
         assert builder.apply_edits([path]) is not None, name
+        rewritten = (out / "feed.xml").stat().st_ino != before
+        assert rewritten == (name not in FEED_KEPT), name
         clean = tmp_path / f"clean-feed-{number}"
         SiteBuilder(vault, clean, settings).build()
         for feed in ("feed.xml", "rss.xml"):

@@ -249,14 +249,17 @@ def apply_edits(
         ctx.tag_changes = update_tag_index(
             live.tag_index, live.order, old_tags, edited_notes, ctx.cards
         )
+    skipped: set[str] = set()  # emitters whose files stay as they are
     if not site.settings.site_origin:  # with an origin the sitemap dates every note anyway
         listing = None if Input.DISPLAY in changed else edited_notes
         ctx.feed_candidates = live.feed_candidates(listing)
+        if live.feed is not None and not live.feed.moved(edited_notes):
+            skipped.add("feeds")  # the same entries: the same bytes (robots.txt too)
     if live.graph_json is not None and not changed & {Input.LINKS, Input.DISPLAY}:
         if Input.TAGS in changed:
             live.graph_json.retag(edited_notes)
         ctx.graph_json, ctx.graph_data = live.graph_json, live.graph_json.data
-    pages_delta = _emit_in_place(live, ctx, changed)
+    pages_delta = _emit_in_place(live, ctx, changed, skipped)
     live.graph_json = ctx.__dict__.get("graph_json")  # None: not made this time
     added = state.attachments.added_since(used_before)
     for attachment in added:
@@ -264,11 +267,14 @@ def apply_edits(
     return EditsApplied(rendered, len(writer.written), parses, len(added), pages_delta)
 
 
-def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input]) -> int:
-    """Run the emitters `changed` touches on the folder served; remove the files one wrote
-    last time and not now. How many more (or fewer) pages the site has."""
+def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input], skipped: set[str]) -> int:
+    """Run the emitters `changed` touches on the folder served, but the `skipped` ones;
+    remove the files one wrote last time and not now. How many more (or fewer) pages the
+    site has."""
     delta = 0
     for emitter in touched(changed):
+        if emitter.name in skipped:
+            continue
         before = set(ctx.writer.written)
         count = emitter.emit(ctx)
         files = frozenset(ctx.writer.written - before)

@@ -97,6 +97,7 @@ class KeptCandidates:
         self._ids: set[int] = set()
         self._made = False
         self.cut: datetime | None = None  # None: every listed note is a candidate
+        self._feed: tuple[int, ...] | None = None  # the notes of the feeds last asked about
 
     def update(self, edited: list[PublishedNote] | None = None) -> list[PublishedNote]:
         """The candidates after `edited` changed (None: which notes are listed may have
@@ -113,6 +114,17 @@ class KeptCandidates:
             fresh = [n for n in edited if id(n) not in self._ids and _listed(n)]
             self._keep(_newest(self.notes + fresh, limit), limit, True)
         return self.notes
+
+    def moved(self, edited: list[PublishedNote]) -> bool:
+        """Whether the feeds differ from the ones last asked about: other notes, or an
+        `edited` one among them (its title, summary, dates or tags may differ). The rest of
+        an entry is its note's alone, so unchanged feeds need not be made or written."""
+        dated = discoverable_notes(self.site, self.notes)
+        chosen = tuple(id(d.note) for d in feed_notes(self.site, dated))
+        edited_ids = {id(note) for note in edited}
+        moved = chosen != self._feed or any(entry in edited_ids for entry in chosen)
+        self._feed = chosen
+        return moved
 
     def _keep(self, notes: list[PublishedNote], limit: int, cut: bool) -> None:
         self.notes, self._ids, self._made = notes, {id(n) for n in notes}, True
