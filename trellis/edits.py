@@ -16,7 +16,10 @@ edges or tags changed) run in place, removing the files they no longer write. Li
 notes (folder pages, tag pages, `/tags/`, the home list) are narrowed to what changed:
 unless display keys changed, only the lists showing an edited note whose card (title,
 description, date, tags) moved, the tag pages a note entered or left (the tag index is
-kept and updated by delta), and `/tags/` when tag names or counts moved. The search index
+kept and updated by delta), and `/tags/` when tag names or counts moved. What would be
+made over the whole vault is kept between saves and patched with the edited notes: the
+graph file's encoded nodes (`EncodedGraph`), each tag page's cards (`CardLists`), the feed's
+candidates (`KeptCandidates`; feeds whose entries stay are not written). The search index
 is not rebuilt here: the preview refreshes it when it is idle (`refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
