@@ -28,7 +28,9 @@ def test_pieces_give_the_bytes_of_the_whole_document(tmp_path: Path) -> None:
     data = graph_data(site.result.site, site.result.graph)
     assert len(data["nodes"]) == 2 and data["edges"]
     encoded = EncodedGraph(json.loads(whole(data)))
-    assert encoded.encoded() == whole(data)
+    assert encoded.encoded() == whole(data)  # whole
+    encoded.split()
+    assert encoded.encoded() == whole(data)  # from the pieces
     assert encoded.encoded() == site.path_of("/_trellis/graph.json").read_bytes()
 
 
@@ -43,4 +45,6 @@ def test_retagged_nodes_are_encoded_again_and_the_rest_kept() -> None:
     assert json.loads(encoded.encoded())["nodes"][2]["tags"] == ["new", "é"]
     assert b"secret" not in encoded.encoded()
     empty = {"version": 1, "base": "/", "nodes": [], "edges": []}
-    assert EncodedGraph(empty).encoded() == whole(empty)
+    kept = EncodedGraph(empty)
+    kept.split()
+    assert kept.encoded() == whole(empty)

@@ -101,6 +101,8 @@ class LiveSite:
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
         self.order = {id(note): place for place, note in enumerate(self.site.notes)}
+        if self.graph_json is not None:
+            self.graph_json.split()  # at the end of the build, not at the first tags save
 
 
 @dataclass(frozen=True)

@@ -32,20 +32,32 @@ def encode(value: Any) -> bytes:
 
 
 class EncodedGraph:
-    """The graph data (`trellis.emit.graph.graph_data`) and its JSON, node by node."""
+    """The graph data (`trellis.emit.graph.graph_data`) and its JSON, node by node once
+    `split` (the preview splits it when it keeps the model; a build that will not patch it
+    encodes it whole, as fast)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        nodes: list[dict[str, Any]] = data["nodes"]
+        self._nodes: list[bytes] | None = None
+        self._at: dict[str, int] = {}
+        self._head = self._tail = b""
+
+    def split(self) -> None:
+        """Encode the nodes one by one and the rest of the document once."""
+        if self._nodes is not None:
+            return
+        nodes: list[dict[str, Any]] = self.data["nodes"]
         self._at = {node["id"]: place for place, node in enumerate(nodes)}
         self._nodes = [encode(node) for node in nodes]
         # A key cannot hold `"nodes":[]` unescaped but the key itself: the split is exact.
-        head, mark, tail = _ENCODER.encode({**data, "nodes": []}).partition(_EMPTY_NODES)
+        head, mark, tail = _ENCODER.encode({**self.data, "nodes": []}).partition(_EMPTY_NODES)
         assert mark, "graph data without nodes"
         self._head, self._tail = (head + '"nodes":[').encode(), ("]" + tail).encode()
 
     def retag(self, notes: list[PublishedNote]) -> None:
         """Give the nodes of `notes` their tags as now (notes not in the graph are skipped)."""
+        self.split()
+        assert self._nodes is not None
         nodes = self.data["nodes"]
         for note in notes:
             place = self._at.get(note.url)
@@ -56,7 +68,10 @@ class EncodedGraph:
             self._nodes[place] = encode(node)
 
     def encoded(self) -> bytes:
-        """The file's bytes, joined in one copy (the edges alone are megabytes)."""
+        """The file's bytes; from the pieces, joined in one copy (the edges alone are
+        megabytes)."""
+        if self._nodes is None:
+            return encode(self.data)
         return b"".join([self._head, *interleaved(self._nodes, b","), self._tail])
 
 
