@@ -160,9 +160,9 @@ class NoteRenderer:
         links, footnotes, embeds. HTML's parser then nests our `<a>` inside the author's,
         which no page may hold. Cleaned on its own, the block's open elements close at its
         end, as in Obsidian, which renders each block by itself (nor does Obsidian render
-        Markdown inside HTML). The whole body is cleaned again afterwards, which also undoes
-        what the parser's table rules can still nest inside one block. A note without raw
-        HTML keeps its tokens (and its HTML) as they are.
+        Markdown inside HTML). The whole body is cleaned again afterwards (`_needs_cleaning`),
+        which also undoes what the parser's table rules can still nest inside one block. A
+        note without raw HTML keeps its tokens (and its HTML) as they are.
         """
         out: list[Token] | None = None
         start, depth, raw = 0, 0, False
