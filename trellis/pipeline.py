@@ -164,9 +164,10 @@ class SiteBuilder(CacheFileLoad):
             state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
+                notes.query_facts = may_have_queries(site, source.attachments)
                 plan = plan_build(site, self._parsed, self.options, keys)
                 # Queries read every note in one view: such a vault renders in this process.
-                if plan.workers and not may_have_queries(site, source.attachments):
+                if plan.workers and not notes.query_facts:
                     setup = RenderSetup(templates, keys, writer, state.attachments)
                     self._parsed, workers = parse_in_workers(
                         plan, site, notes, self._parsed, diagnostics, progress, setup
@@ -264,7 +265,7 @@ class SiteBuilder(CacheFileLoad):
                 state=state,
                 emitted=emitted,
                 tag_index=emitting.tag_index,
-                graph_data=emitting.graph_data,
+                graph_json=emitting.graph_json,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started

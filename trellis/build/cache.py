@@ -59,7 +59,8 @@ from trellis.signature import SeenFile
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 9
+# 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be
+CACHE_VERSION = 10
 
 
 @dataclass
