@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes for parsing and rendering " + _setting_default("jobs"),
+        help="processes parsing and rendering, this one included " + _setting_default("jobs"),
     )
     build.add_argument(
         "--cache-dir",

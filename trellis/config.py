@@ -84,7 +84,7 @@ class Settings:
     enable_search: bool = setting(True, "show the search box (`dg-enable-search` wins)")
     link_preview: bool = setting(True, "preview a linked note on hover (`dg-link-preview` wins)")
     jobs: int = setting(
-        help="worker processes for parsing and rendering (1: none)",
+        help="processes parsing and rendering: this one and N - 1 forked workers (1: no fork)",
         shown="the number of cores",
         factory=lambda: os.cpu_count() or 1,
     )
