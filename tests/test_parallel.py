@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pickle
 import shutil
 import signal
 import subprocess
@@ -20,6 +19,7 @@ import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.wire as wire
 import trellis.workers as workers
+from trellis.build.cache import read_cache
 from trellis.config import Settings
 from trellis.diagnostics import FatalError
 from trellis.emit.pages import BodyKeys, NotePageWriter
@@ -43,16 +43,17 @@ def _generate(out: Path, notes: int, seed: int = 3) -> Path:
 def kept(out: Path) -> dict[str, object]:
     """What the build cache beside `out` holds; of the output files' stats only their names
     (each output folder's files have stats of their own)."""
-    with cache_path(out).open("rb") as handle:
-        data = pickle.load(handle)
+    data = read_cache(cache_path(out))  # the head and the body (two pickles)
+    assert data is not None
     data["file_stats"] = sorted(data["file_stats"])
     return data
 
 
 def kept_in(folder: Path, name: str) -> dict[str, object]:
     """What the build cache of output folder `name` in cache folder `folder` holds."""
-    with (folder / f"{name}.trellis-cache").open("rb") as handle:
-        return pickle.load(handle)
+    data = read_cache(folder / f"{name}.trellis-cache")
+    assert data is not None
+    return data
 
 
 def warnings(result: BuildResult) -> list[str]:
