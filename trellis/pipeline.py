@@ -220,6 +220,7 @@ class SiteBuilder:
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source
             )
             emitting.previous_urls = self._published_urls
+            emitting.keys = keys
             emitting.previous_graph = self._graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects

@@ -32,7 +32,8 @@ from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages, folder_files
 from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs, graph_data
 from trellis.emit.hosting import emit_hosting
-from trellis.emit.pages import HOME_LIST_FILE, emit_site_pages
+from trellis.emit.list_pages import HOME_LIST_FILE, ListPages, emit_site_pages
+from trellis.emit.pages import PageKeys
 from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import TagChanges, TagIndex, emit_tag_pages, site_tag_index
 from trellis.emit.writer import OutputWriter
@@ -83,6 +84,13 @@ class EmitContext:
     # this build's (set by the graph emitter).
     previous_graph: GraphFiles | None = None
     graph_files: GraphFiles | None = None
+    # A whole build's page keys: list pages whose key is unchanged are taken over.
+    keys: PageKeys | None = None
+
+    @cached_property
+    def lists(self) -> ListPages:
+        """The list pages' writer, keyed in a whole build (one per build: cards' reprs)."""
+        return ListPages(self.pages, self.writer, self.keys)
 
     @cached_property
     def graph_data(self) -> dict[str, Any]:
@@ -155,7 +163,7 @@ EMITTERS: tuple[Emitter, ...] = (
         "site pages",
         _reads(N, D, Input.THEME, Input.TEXT, Input.DATES),
         lambda c: checked(
-            lambda: emit_site_pages(c.site, c.pages, c.writer, c.site_pages_to_make())
+            lambda: emit_site_pages(c.site, c.pages, c.writer, c.site_pages_to_make(), c.lists)
         ),
         "render+write",
         "pages",
@@ -164,7 +172,9 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "tag pages",
         _reads(Input.TAGS, N, D, Input.THEME, Input.TEXT, Input.DATES),
-        lambda c: checked(lambda: emit_tag_pages(c.tag_index, c.pages, c.writer, c.tag_changes)),
+        lambda c: checked(
+            lambda: emit_tag_pages(c.tag_index, c.pages, c.writer, c.tag_changes, c.lists)
+        ),
         "render+write",
         "pages",
         lambda c: None if c.tag_changes is None else c.tag_changes.files,
@@ -173,7 +183,9 @@ EMITTERS: tuple[Emitter, ...] = (
         "folder pages",
         # Cards show a note's description, date and tags; `EmitContext.cards` narrows it.
         _reads(N, D, Input.THEME, Input.TEXT, Input.DATES, Input.TAGS),
-        lambda c: checked(lambda: emit_folder_pages(c.pages, c.writer, c.folders_listing_cards())),
+        lambda c: checked(
+            lambda: emit_folder_pages(c.pages, c.writer, c.folders_listing_cards(), c.lists)
+        ),
         "render+write",
         "pages",
         lambda c: None if (only := c.folders_listing_cards()) is None else folder_files(only),

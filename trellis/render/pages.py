@@ -27,6 +27,7 @@ from trellis.render.cards import Cards, note_dates, note_description
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
     Crumb,
+    ListPage,
     NoteLink,
     Page,
     TagLink,
@@ -104,7 +105,7 @@ class PageRenderer:
             "created": "",
             "updated": "",
             "notes": [],
-            "notes_html": Markup(""),  # `notes` as list cards (`_list_context`)
+            "notes_html": Markup(""),  # `notes` as list cards (`render_list`)
             "folders": [],
             "tags": [],
             "toc": [],
@@ -210,37 +211,39 @@ class PageRenderer:
         ordered = sorted(self.site.notes, key=_title_order)
         return {id(note): rank for rank, note in enumerate(ordered)}
 
-    def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
-        """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
-        notes: a template loop over them cost more than all else on the page)."""
-        html = Markup("\n    ".join([self.cards.html(card, in_folder) for card in cards]))
-        return {"notes": cards, "notes_html": html}
+    def render_list(self, listed: ListPage) -> Page:
+        """The HTML of a list page; its cards' HTML joined once here as `notes_html` (a tag
+        page can list thousands of notes: a template loop cost more than all else on it)."""
+        if "page" not in listed.context:
+            html = self.env.get_template(listed.template).render(**self.globals, **listed.context)
+            return Page(listed.output_path, html)
+        page = listed.context["page"]
+        cards = [self.cards.html(card, listed.in_folder) for card in page["notes"]]
+        page = {**page, "notes_html": Markup("\n    ".join(cards))}
+        return Page(listed.output_path, self.render_template(listed.template, page))
 
-    def home_list_page(self) -> Page:
+    def home_list_page(self) -> ListPage:
         """The home page when no note has `dg-home: true`: every published note, by title."""
         links = self._listed(self.site.notes)
         limit = self.site.settings.home_list_limit
         page = self.base_context(
-            "list",
-            self.site.settings.title,
-            "/",
-            **self._list_context(links[:limit] if limit else links),
+            "list", self.site.settings.title, "/", notes=links[:limit] if limit else links
         )
-        return Page("index.html", self.render_template("list.html", page))
+        return ListPage("index.html", "list.html", {"page": page})
 
-    def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
+    def tag_page(self, entry: TagEntry[PublishedNote]) -> ListPage:
         """One tag: the notes carrying it or one of its child tags."""
         url = tag_path(entry.name)
         page = self.base_context(
             "tag",
             f"#{entry.name}",
             url,
-            **self._list_context(self._listed(entry.all)),
+            notes=self._listed(entry.all),
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
-        return Page(output_file(url), self.render_template("list.html", page))
+        return ListPage(output_file(url), "list.html", {"page": page})
 
-    def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
+    def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> ListPage:
         """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
         tags = []
         nodes: dict[str, TagNode] = {}
@@ -265,7 +268,7 @@ class PageRenderer:
             tag_tree=[n for n in roots if n not in once] if fold else roots,
             single_tags=once if fold else [],
         )
-        return Page("tags/index.html", self.render_template("tags.html", page))
+        return ListPage("tags/index.html", "tags.html", {"page": page})
 
     def listed_folders(self) -> list[Folder[PublishedNote]]:
         """The folders of published notes that have a page: those no note owns the URL of."""
@@ -286,7 +289,7 @@ class PageRenderer:
             if any(id(item) in wanted for item in folder.items)
         }
 
-    def folder_page(self, folder: Folder[PublishedNote]) -> Page:
+    def folder_page(self, folder: Folder[PublishedNote]) -> ListPage:
         """`/<folder>/`: its notes as cards and its subfolders."""
         url = path_slug(folder.path)
         page = self.base_context(
@@ -294,13 +297,13 @@ class PageRenderer:
             folder.name,
             url,
             breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-            **self._list_context(self._listed(folder.items), in_folder=True),
+            notes=self._listed(folder.items),
             folders=[
                 NoteLink(child.name, self.site.href(path_slug(child.path)))
                 for child in folder.folders.values()
             ],
         )
-        return Page(output_file(url), self.render_template("list.html", page))
+        return ListPage(output_file(url), "list.html", {"page": page}, in_folder=True)
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""
@@ -316,12 +319,10 @@ class PageRenderer:
                 return True
         return False
 
-    def explorer_fragment(self) -> Page:
+    def explorer_fragment(self) -> ListPage:
         """The file tree as an HTML fragment, fetched once by the explorer script."""
-        html = self.env.get_template("explorer.html").render(
-            **self.globals, tree=_explorer_tree(self.tree, self)
-        )
-        return Page("_trellis/explorer.html", html)
+        tree = _explorer_tree(self.tree, self)
+        return ListPage("_trellis/explorer.html", "explorer.html", {"tree": tree})
 
     def graph_page(self) -> Page:
         """The whole garden's graph at /graph/; graph.js draws it from /_trellis/graph.json."""
