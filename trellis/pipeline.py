@@ -257,11 +257,9 @@ class SiteBuilder(PreviewEdits):
                         emitting.graph_files, stats,
                     )  # fmt: skip
                     writer.write_cache(cache)
-                writer.finish()  # the replaced output, removed meanwhile
         except BaseException:
             if workers is not None:
                 workers.close()
-            writer.finish()
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary

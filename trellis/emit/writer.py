@@ -2,16 +2,15 @@
 
 Files go into a fresh staging folder beside the output folder, with a name no other folder
 has (`.OUT.<random>.trellis-new`, made with an exclusive `mkdir`, as `mkdtemp` does, but
-with the usual permissions: the folder is deployed); `commit` swaps it in with two renames
-(the replaced output is removed in a thread meanwhile; `finish` waits for it), so a failed
-or interrupted build leaves the previous site as it was and pages of deleted notes vanish.
-Every path is checked to stay inside the staging folder, a second write to one path is
-refused, and an existing output folder is replaced only if a marker file shows Trellis wrote
-it. Trellis never deletes anything it did not make in this very run: the staging folder is
-removed only while it holds the marker with this run's own token, the old output only while
-it holds the site marker; a vault or any other folder, whatever its name (`trellis build
-.x.trellis-new -o x`), is never taken for one of ours. Folders left by a killed build are
-named in a warning, never removed.
+with the usual permissions: the folder is deployed); `commit` swaps it in with two renames,
+so a failed or interrupted build leaves the previous site as it was and pages of deleted
+notes vanish. Every path is checked to stay inside the staging folder, a second write to
+one path is refused, and an existing output folder is replaced only if a marker file shows
+Trellis wrote it. Trellis never deletes anything it did not make in this very run: the
+staging folder is removed only while it holds the marker with this run's own token, the old
+output only while it holds the site marker; a vault or any other folder, whatever its name
+(`trellis build .x.trellis-new -o x`), is never taken for one of ours. Folders left by a
+killed build are named in a warning, never removed.
 Beside the output folder there is also its build cache (`.OUT.trellis-cache`, or in the
 `cache_dir` setting's folder; see `trellis.pipeline`): it names private things (links as
 written, warnings), so it must never be inside the folder that gets deployed.
@@ -32,7 +31,6 @@ import os
 import posixpath
 import secrets
 import shutil
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -87,8 +85,6 @@ class OutputWriter:
         self.previous: Path | None = None
         # The `FileStat` of files of `previous` as the last build recorded them (see above).
         self.previous_stats: dict[str, FileStat] = {}
-        self._removing: threading.Thread | None = None  # removes the replaced output
-        self._removal_problem = ""
         real_out = self.out.resolve()
         if real_out == self.vault or self.vault.is_relative_to(real_out):
             raise FatalError(
@@ -359,21 +355,7 @@ class OutputWriter:
             ) from None
         self._started = False
         if old is not None:
-            # Unlinking tens of thousands of files (most of them hard links the new output
-            # shares) was most of the swap: it runs while the build writes its cache.
-            self._removing = threading.Thread(
-                target=self._remove_old, args=(old,), name="trellis-remove-old", daemon=True
-            )
-            self._removing.start()
-
-    def finish(self) -> None:
-        """Wait until the output `commit` replaced is removed (say if it was kept)."""
-        if self._removing is not None:
-            self._removing.join()
-            self._removing = None
-        if self._removal_problem:
-            self.diagnostics.warn("", self._removal_problem)
-            self._removal_problem = ""
+            self._remove_old(old)
 
     def _remove_old(self, old: Path) -> None:
         """Remove the output this build replaced: a marked site, or an empty folder."""
@@ -385,7 +367,7 @@ class OutputWriter:
             try:
                 old.rmdir()
             except OSError:
-                self._removal_problem = f"kept {old}: it was not a Trellis site"
+                self.diagnostics.warn("", f"kept {old}: it was not a Trellis site")
 
     def abort(self) -> None:
         """Remove this run's staging folder, only while it holds this run's own marker."""
