@@ -36,6 +36,7 @@ from trellis.build.cache import (
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
+from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
 from trellis.build.preview_edits import PreviewEdits
@@ -52,7 +53,6 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
-from trellis.public.graph import build_link_graph
 from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
@@ -78,6 +78,7 @@ class SiteBuilder(PreviewEdits):
         self.overrides = dict(overrides or {})
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
+        self._links: dict[str, LinkRecord] = {}  # where each note's links went (`link_cache`)
         self._page_keys: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
@@ -106,7 +107,7 @@ class SiteBuilder(PreviewEdits):
         data, self._cache_problem = read.data, read.problem
         if data is None:
             return
-        self._parsed = data["parsed"]
+        self._parsed, self._links = data["parsed"], data.get("links", {})
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if (self.out / MARKER).is_file():
@@ -197,7 +198,8 @@ class SiteBuilder(PreviewEdits):
             with clock("link"):
                 if workers is not None:
                     workers.share_parses()
-                graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
+                private = PrivateNames(source, site)
+                graph, links = link_site(site, diagnostics, private, self._links)
                 if workers is not None:
                     workers.start_rendering(graph)
             with clock("queries"):
@@ -254,7 +256,7 @@ class SiteBuilder(PreviewEdits):
                     cache = cache_bytes(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats,
+                        emitting.graph_files, stats, links,
                     )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
@@ -263,6 +265,7 @@ class SiteBuilder(PreviewEdits):
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._links = links
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()

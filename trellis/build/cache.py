@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.config import SETTINGS_FILE, Settings
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
@@ -52,7 +54,7 @@ from trellis.vault.history import head_commit
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9  # 9: where notes' links went (`links`, `trellis.build.link_cache`)
 
 
 @dataclass
@@ -200,6 +202,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and _all(data.get("urls", []), PublishedURL)
         and _graph_files(data.get("graph"))
         and _file_stats(data.get("file_stats", {}))
+        and links_well_formed(data.get("links", {}))
     )
 
 
@@ -253,6 +256,7 @@ def cache_bytes(
     layout: str = "",
     graph: GraphFiles | None = None,
     file_stats: dict[str, FileStat] | None = None,
+    links: dict[str, LinkRecord] | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
     kept = {
@@ -278,6 +282,7 @@ def cache_bytes(
         "layout": layout,
         "graph": graph,
         "file_stats": file_stats or {},
+        "links": links or {},
     }
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -1,0 +1,75 @@
+"""Where a note's links go is kept between builds (`trellis.build.link_cache`): a rebuild
+with the cache resolves again only the notes whose key changed (their bytes, or the table of
+names, headings and block ids any link can reach), and writes what a clean build writes,
+warnings included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import published, snapshot, write_vault
+
+import trellis.build.link_cache as link_cache
+from trellis.pipeline import BuildResult, build
+
+SETTINGS = {"git_dates": False}
+FILES: dict[str, str | bytes] = {
+    "Alpha.md": published("Alpha links [[Beta#Part]] and [[Gamma]].\n"),
+    "Beta.md": published("Beta text.\n\n## Part\nThe part.\n"),
+    "Gamma.md": published("Gamma links [[Beta#Nowhere]] and [[Missing]].\n"),
+    "Delta.md": published("Delta links [[Alpha]].\n"),
+}
+
+
+def rebuilt(
+    tmp_path: Path, edit: dict[str, str | bytes], monkeypatch: pytest.MonkeyPatch
+) -> tuple[set[str], BuildResult]:
+    """Build, apply `edit`, build again with the cache (checked against a clean build,
+    warnings too); the notes whose links the second build resolved again."""
+    vault = write_vault(tmp_path / "vault", FILES)
+    build(vault, tmp_path / "site", SETTINGS)
+    write_vault(vault, edit)
+    resolved: set[str] = set()
+    real = link_cache.link_note
+
+    def counted(site, graph, note, diagnostics):  # type: ignore[no-untyped-def]
+        resolved.add(note.rel_path)
+        real(site, graph, note, diagnostics)
+
+    monkeypatch.setattr(link_cache, "link_note", counted)
+    result = build(vault, tmp_path / "site", SETTINGS)
+    monkeypatch.undo()
+    clean = build(vault, tmp_path / "clean", SETTINGS, use_cache=False)
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "clean")
+    assert [str(d) for d in result.diagnostics.items] == [str(d) for d in clean.diagnostics.items]
+    return resolved, result
+
+
+def test_an_edit_resolves_only_that_note_and_the_ones_never_kept(tmp_path, monkeypatch):
+    edit = {"Delta.md": published("Delta links [[Alpha]], now with more words.\n")}
+    resolved, result = rebuilt(tmp_path, edit, monkeypatch)
+    # Gamma has a link leading nowhere: never kept, resolved on every build.
+    assert resolved == {"Delta.md", "Gamma.md"}
+    assert any("Nowhere" in str(d) for d in result.diagnostics.items)
+
+
+def test_a_renamed_heading_reaches_the_notes_linking_to_it(tmp_path, monkeypatch):
+    edit = {"Beta.md": published("Beta text.\n\n## Piece\nThe part.\n")}
+    resolved, result = rebuilt(tmp_path, edit, monkeypatch)
+    assert resolved == set(FILES)  # the table of headings changed: every note again
+    assert b'href="/beta/#part"' not in (tmp_path / "site/alpha/index.html").read_bytes()
+    assert any("no '#Part' in Beta.md" in str(d) for d in result.diagnostics.items)
+
+
+def test_a_new_alias_changes_the_table_every_note_is_resolved_again(tmp_path, monkeypatch):
+    edit = {"Epsilon.md": published("Epsilon.\n", aliases="[Gamma]")}
+    resolved, _ = rebuilt(tmp_path, edit, monkeypatch)
+    assert resolved == {*FILES, "Epsilon.md"}
+
+
+def test_a_target_made_private_leaves_the_links_to_it(tmp_path, monkeypatch):
+    secret = str(FILES["Beta.md"]).replace("dg-publish: true", "dg-publish: false")
+    _, result = rebuilt(tmp_path, {"Beta.md": secret}, monkeypatch)
+    assert b"/beta/" not in (tmp_path / "site/alpha/index.html").read_bytes()
+    assert any("private note" in str(d) for d in result.diagnostics.items)
