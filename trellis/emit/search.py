@@ -101,7 +101,7 @@ from trellis.public.site import PublicSite
 
 BUNDLE_DIR = "_trellis/pagefind"
 # Most pages one Pagefind run indexes, and so what one edit re-indexes (`search_shards`).
-SHARD_PAGES = 1000
+SHARD_PAGES = 500
 # In the first bundle: the folders of the other shards, relative to it (read by search.js).
 SHARD_LIST = "trellis-shards.json"
 # Where a shard's pages are linked while Pagefind reads them, inside the site being indexed
@@ -153,9 +153,11 @@ def emit_search(
         return ShardedIndex(problem="no Pagefind")
     last = writer.previous / BUNDLE_DIR if writer.previous is not None else None
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
+        in_bundle = f"{BUNDLE_DIR}/"
         index = _index(
-            binary, writer.staging, site, page_digests, Path(scratch), last_records, last
-        )
+            binary, writer.staging, site, page_digests, Path(scratch), last_records, last,
+            as_recorded=lambda name: writer.previous_as_recorded(in_bundle + name),
+        )  # fmt: skip
         for file in index.files:
             target = f"{BUNDLE_DIR}/{file.path}"
             if file.reused:
@@ -223,6 +225,7 @@ def _index(
     last_records: list[ShardRecord] | None,
     last_bundle: Path | None,
     stop: Callable[[], bool] | None = None,
+    as_recorded: Callable[[str], bool] = lambda name: False,
 ) -> ShardedIndex:
     """Index the searchable pages in `site_dir` in shards (`index_in_shards`: one Pagefind
     run per shard whose pages changed, one after another, so the peak is one shard's) and
@@ -250,7 +253,9 @@ def _index(
         files = [] if problem else pagefind_cli.bundle_files(bundle, shared=number == 1)
         return problem, [(folder + p.relative_to(bundle).as_posix(), p) for p in files]
 
-    index = index_in_shards(pages, SHARD_PAGES, engine, index_one, last_bundle, last_records)
+    index = index_in_shards(
+        pages, SHARD_PAGES, engine, index_one, last_bundle, last_records, as_recorded
+    )
     if index.problem:
         return index
     listing = scratch / SHARD_LIST
