@@ -122,3 +122,5 @@ def test_a_note_made_private_leaves_every_list_and_the_search_index(tmp_path):
     assert cache is not None
     for records in (cache["page_keys"], cache["page_digests"], cache["file_stats"]):
         assert not [name for name in records if "secret" in name or "hidden" in name]
+    for records in (cache["parsed"], cache["links"]):
+        assert "Shed/Secret.md" not in records
