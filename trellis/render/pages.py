@@ -144,7 +144,8 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
-        if display.show_inline_title and title_opens_body(note):
+        title_in_body = title_opens_body(note)
+        if display.show_inline_title and title_in_body:
             display = replace(display, show_inline_title=False)  # the body's H1 is the title
         language = note_language(note.meta) or self.site.settings.language
         return self.base_context(
@@ -173,10 +174,17 @@ class PageRenderer:
             if display.show_backlinks
             else [],
             episode=note.episode,
+            title_in_body=title_in_body,
         )
 
     def render_note(self, note: PublishedNote, context: dict[str, Any], body: RenderedBody) -> Page:
-        page = {**context, "body": Markup(body.html), "features": sorted(body.features)}
+        title, rest = _split_title(body.html) if context["title_in_body"] else ("", body.html)
+        page = {
+            **context,
+            "body_title": Markup(title),
+            "body": Markup(rest),
+            "features": sorted(body.features),
+        }
         template = "episode.html" if note.episode is not None else "note.html"
         return Page(note.output_path, self.render_template(template, page))
 
@@ -366,6 +374,16 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def _split_title(html: str) -> tuple[str, str]:
+    """The body's opening H1 and the rest, so the dates and tags go under the title the
+    note wrote (`# Hjem`) as they go under an inline title, not above it."""
+    stripped = html.lstrip()
+    end = stripped.find("</h1>") + len("</h1>")
+    if not stripped.startswith("<h1") or end < len("</h1>"):
+        return "", html
+    return stripped[:end], stripped[end:]
 
 
 def title_opens_body(note: PublishedNote) -> bool:
