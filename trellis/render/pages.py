@@ -242,13 +242,9 @@ class PageRenderer:
     def tag_page(self, entry: TagEntry[PublishedNote]) -> ListPage:
         """One tag: the notes carrying it or one of its child tags."""
         url = tag_path(entry.name)
-        page = self.base_context(
-            "tag",
-            f"#{entry.name}",
-            url,
-            notes=self._listed(entry.all),
-            breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
-        )
+        crumbs = [Crumb(self._("Tags"), self.site.href("/tags/"))]
+        notes = self._listed(entry.all)
+        page = self.base_context("tag", f"#{entry.name}", url, notes=notes, breadcrumbs=crumbs)
         return ListPage(output_file(url), "list.html", {"page": page})
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> ListPage:
