@@ -4,11 +4,11 @@ Why: resolving every link of every note again (names, aliases, relative paths, h
 block ids) was 2.7 s of a one-note rebuild at 10,000 notes, though one edited note changes
 where almost no link goes. Where a note's links go is a function of the note's bytes (its
 links as written), its path (relative links) and the table of everything a link can reach:
-every published note's path, aliases and URL, its headings and block ids (`Note#Part`),
-and the base path of hrefs. A note's record is kept under a key made of its bytes, its path
-and that whole table's digest, so a note whose key is unchanged takes its record: its links'
-hrefs and targets, and the warnings resolving them gave (an ambiguous name, an unknown
-heading), replayed in place.
+every published note's path, aliases and URL, its headings and block ids (`Note#Part`), and
+the settings (the base path of hrefs). A note's record is kept under a key made of its
+bytes, its path and that whole table's digest, so a note whose key is unchanged takes its
+record: its links' hrefs and targets, and the warnings resolving them gave (an ambiguous
+name, an unknown heading), replayed in place.
 
 Only notes whose every link reached a published note are kept: a link to an attachment,
 a private or a missing note reads more than the table (the attachment's bytes, which
@@ -31,7 +31,8 @@ LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None
 
 def names_digest(site: PublicSite) -> str:
     """The digest of everything a link to a published note reads besides its own note."""
-    digest = hashlib.blake2b(repr(site.settings.base_path).encode(), digest_size=16)
+    # The settings: hrefs read the base path, and a note's links as parsed may read others.
+    digest = hashlib.blake2b(repr(site.settings.for_output()).encode(), digest_size=16)
     for note in site.notes:
         content = note.content
         headings = [(h.text, h.id) for h in content.headings] if content else []
