@@ -10,9 +10,11 @@ bytes, its path and that whole table's digest, so a note whose key is unchanged 
 record: its links' hrefs and targets, and the warnings resolving them gave (an ambiguous
 name, an unknown heading), replayed in place.
 
-Only notes whose every link reached a published note are kept: a link to an attachment,
-a private or a missing note reads more than the table (the attachment's bytes, which
-notes are private), so such a note is resolved again on every build.
+A link to an attachment is kept as "an attachment": its href names the hash of the file's
+bytes, so it is looked up again on every build (which also counts the file as used), and
+if it no longer finds an attachment the note is resolved again. Notes with a link to a
+private or a missing note are not kept: their warnings read more than the table (which
+notes are private, which files are refused), so they are resolved again on every build.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.private_names import PrivateNames
 from trellis.public.site import PublicSite, PublishedNote, looks_like_file
 
-# (key, ((href, target's vault path) for each link), ((message, line, code) for each warning))
+# (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
+# the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
 LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
+ATTACHMENT = ""  # never a note's vault path
 
 
 def names_digest(site: PublicSite) -> str:
@@ -61,7 +65,8 @@ def link_site(
             repr((table, note.rel_path, note.source.content_hash)).encode(), digest_size=16
         ).hexdigest()
         record = kept.get(note.rel_path)
-        if record is not None and record[0] == key and _replay(graph, note, record, by_path):
+        fits = record is not None and record[0] == key
+        if fits and record is not None and _replay(site, graph, note, record, by_path):
             for message, line, code in record[2]:
                 diagnostics.warn(note.rel_path, message, line, code)
             records[note.rel_path] = record
@@ -73,7 +78,7 @@ def link_site(
         finally:
             site.diagnostics = saved
         diagnostics.extend(recorder.items)
-        made = _record(graph, note, key, recorder)
+        made = _record(site, graph, note, key, recorder)
         if made is not None:
             records[note.rel_path] = made
     warn_embed_cycles(graph, diagnostics, site.notes)
@@ -81,45 +86,74 @@ def link_site(
 
 
 def _record(
-    graph: LinkGraph, note: PublishedNote, key: str, warnings: Diagnostics
+    site: PublicSite, graph: LinkGraph, note: PublishedNote, key: str, warnings: Diagnostics
 ) -> LinkRecord | None:
-    """`note`'s record, or None when a link of it went elsewhere than a published note."""
+    """`note`'s record, or None when a link of it went nowhere (a private or missing note)."""
     assert note.content is not None
-    resolved, edges = graph.resolved.get(note, []), graph.outgoing.get(note, [])
-    links = note.content.links
-    if len(edges) != len(links) or any(
-        href is None or looks_like_file(target.partition("#")[0].strip())
-        for target, href in resolved
-    ):
+    resolved = graph.resolved.get(note, [])
+    edges = iter(graph.outgoing.get(note, []))
+    if len(resolved) != len(note.content.links):
         return None
     if any(item.path != note.rel_path for item in warnings.items):
         return None
-    pairs = zip(resolved, edges, strict=True)
-    hrefs = tuple((href or "", edge.target.rel_path) for (_, href), edge in pairs)
+    hrefs: list[tuple[str, str]] = []
+    for target, href in resolved:
+        if href is None:
+            return None
+        if _attachment(site, target, note) is not None:  # as `PublicSite.resolve` finds it
+            hrefs.append((href, ATTACHMENT))
+            continue
+        if looks_like_file(target.partition("#")[0].strip()):
+            return None  # a note named like a file: an attachment may take the name later
+        edge = next(edges, None)
+        if edge is None:
+            return None
+        hrefs.append((href, edge.target.rel_path))
+    if next(edges, None) is not None:
+        return None
     said = tuple((item.message, item.line, item.code) for item in warnings.items)
-    return key, hrefs, said
+    return key, tuple(hrefs), said
+
+
+def _attachment(site: PublicSite, target: str, note: PublishedNote) -> str | None:
+    """The href of the attachment the link `target` of `note` reaches, or None."""
+    path = target.partition("#")[0].strip()
+    found = site.find_attachment(path, note) if path and looks_like_file(path) else None
+    return None if found is None else site.href(found.url)
 
 
 def _replay(
+    site: PublicSite,
     graph: LinkGraph,
     note: PublishedNote,
     record: LinkRecord,
     by_path: dict[str, PublishedNote],
 ) -> bool:
-    """Put `note`'s kept links into `graph`; False (nothing put) if the record does not fit."""
+    """Put `note`'s kept links into `graph`; False (nothing put) if the record does not fit
+    (a note it names is gone, or an attachment link no longer finds one)."""
     assert note.content is not None
     links = note.content.links
-    targets = [by_path.get(path) for _, path in record[1]]
-    if len(targets) != len(links) or None in targets:
+    if len(record[1]) != len(links):
         return False
+    found: list[tuple[str, PublishedNote | None]] = []
+    for link, (href, path) in zip(links, record[1], strict=True):
+        if path == ATTACHMENT:
+            live = _attachment(site, link.target, note)
+            if live is None:
+                return False
+            found.append((live, None))
+        elif (target := by_path.get(path)) is not None:
+            found.append((href, target))
+        else:
+            return False
     resolutions = graph.resolved[note] = []
     outgoing = graph.outgoing[note]
-    for link, (href, _), target in zip(links, record[1], targets, strict=True):
-        assert target is not None
+    for link, (href, target) in zip(links, found, strict=True):
         resolutions.append((link.target, href))
-        edge = Edge(note, target, link.embed, link.context, link.line)
-        outgoing.append(edge)
-        graph.incoming.setdefault(target, []).append(edge)
+        if target is not None:
+            edge = Edge(note, target, link.embed, link.context, link.line)
+            outgoing.append(edge)
+            graph.incoming.setdefault(target, []).append(edge)
     return True
 
 
