@@ -53,8 +53,8 @@ def rebuilt(
 def test_an_edit_resolves_only_that_note_and_the_ones_never_kept(tmp_path, monkeypatch):
     edit = {"Delta.md": published("Delta links [[Alpha]], now with more words.\n")}
     resolved, result = rebuilt(tmp_path, edit, monkeypatch)
-    # Gamma has a link leading nowhere: never kept, resolved on every build.
-    assert resolved == {"Delta.md", "Gamma.md"}
+    # Gamma's link leading nowhere is kept with its warning, as the others are.
+    assert resolved == {"Delta.md"}
     assert any("Nowhere" in str(d) for d in result.diagnostics.items)
 
 
@@ -95,3 +95,15 @@ def test_an_attachment_gone_resolves_the_note_again(tmp_path):
     assert snapshot(tmp_path / "site") == snapshot(tmp_path / "clean")
     assert [str(d) for d in again.diagnostics.items] == [str(d) for d in clean.diagnostics.items]
     assert any("'pic.png' not found" in str(d) for d in again.diagnostics.items)
+
+
+def test_a_missing_note_that_appears_is_linked(tmp_path, monkeypatch):
+    resolved, _ = rebuilt(tmp_path, {"Missing.md": published("Here now.\n")}, monkeypatch)
+    assert "Gamma.md" in resolved
+    assert b'href="/missing/"' in (tmp_path / "site/gamma/index.html").read_bytes()
+
+
+def test_a_private_note_that_appears_changes_the_warning(tmp_path, monkeypatch):
+    secret = published("Private.\n").replace("dg-publish: true", "dg-publish: false")
+    _, result = rebuilt(tmp_path, {"Missing.md": secret}, monkeypatch)
+    assert any("[[Missing]] links to a private note" in str(d) for d in result.diagnostics.items)

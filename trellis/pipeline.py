@@ -199,7 +199,7 @@ class SiteBuilder(PreviewEdits):
                 if workers is not None:
                     workers.share_parses()
                 private = PrivateNames(source, site)
-                graph, links = link_site(site, diagnostics, private, self._links)
+                graph, links = link_site(site, diagnostics, private, self._links, source)
                 if workers is not None:
                     workers.start_rendering(graph)
             with clock("queries"):

@@ -12,9 +12,11 @@ name, an unknown heading), replayed in place.
 
 A link to an attachment is kept as "an attachment": its href names the hash of the file's
 bytes, so it is looked up again on every build (which also counts the file as used), and
-if it no longer finds an attachment the note is resolved again. Notes with a link to a
-private or a missing note are not kept: their warnings read more than the table (which
-notes are private, which files are refused), so they are resolved again on every build.
+if it no longer finds an attachment the note is resolved again. A link leading nowhere (a
+private or a missing note) is kept with its warning, which reads which notes are private
+and which files the vault has: both are in the table (every note's path and aliases, every
+file's path). One that names a file of the vault (refused: the verdict reads its bytes) is
+not kept: that note is resolved again on every build.
 """
 
 from __future__ import annotations
@@ -25,16 +27,18 @@ from typing import Any
 from trellis.diagnostics import Diagnostics
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.private_names import PrivateNames
-from trellis.public.site import PublicSite, PublishedNote, looks_like_file
+from trellis.public.site import PublicSite, PublishedNote, looks_like_file, note_aliases
+from trellis.vault.records import Vault
 
 # (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
 # the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
 LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
 ATTACHMENT = ""  # never a note's vault path
+NOWHERE = "\0"  # nor this: a link leading nowhere
 
 
-def names_digest(site: PublicSite) -> str:
-    """The digest of everything a link to a published note reads besides its own note."""
+def names_digest(site: PublicSite, vault: Vault) -> str:
+    """The digest of everything a note's links read besides the note itself."""
     # The settings: hrefs read the base path, and a note's links as parsed may read others.
     digest = hashlib.blake2b(repr(site.settings.for_output()).encode(), digest_size=16)
     for note in site.notes:
@@ -42,6 +46,9 @@ def names_digest(site: PublicSite) -> str:
         headings = [(h.text, h.id) for h in content.headings] if content else []
         blocks = sorted(content.block_ids.items()) if content else []
         digest.update(repr((note.rel_path, note.url, note.aliases, headings, blocks)).encode())
+    # Which notes are private (`PrivateNames`), and which files the vault has.
+    digest.update(repr([(note.rel_path, note_aliases(note)) for note in vault.notes]).encode())
+    digest.update(repr([attachment.rel_path for attachment in vault.attachments]).encode())
     return digest.hexdigest()
 
 
@@ -50,6 +57,7 @@ def link_site(
     diagnostics: Diagnostics,
     private_names: PrivateNames | None,
     kept: dict[str, LinkRecord],
+    vault: Vault,
 ) -> tuple[LinkGraph, dict[str, LinkRecord]]:
     """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
     each note's kept record when its key is unchanged; and the records for the next build."""
@@ -57,7 +65,7 @@ def link_site(
     for note in site.notes:
         graph.outgoing[note] = []
         graph.incoming.setdefault(note, [])
-    table = names_digest(site)
+    table = names_digest(site, vault)
     by_path = {note.rel_path: note for note in site.notes}
     records: dict[str, LinkRecord] = {}
     for note in site.notes:
@@ -88,7 +96,7 @@ def link_site(
 def _record(
     site: PublicSite, graph: LinkGraph, note: PublishedNote, key: str, warnings: Diagnostics
 ) -> LinkRecord | None:
-    """`note`'s record, or None when a link of it went nowhere (a private or missing note)."""
+    """`note`'s record, or None when a link of it read a file's bytes (see above)."""
     assert note.content is not None
     resolved = graph.resolved.get(note, [])
     edges = iter(graph.outgoing.get(note, []))
@@ -99,7 +107,10 @@ def _record(
     hrefs: list[tuple[str, str]] = []
     for target, href in resolved:
         if href is None:
-            return None
+            if site.names_a_file(target.partition("#")[0].strip(), note):
+                return None
+            hrefs.append(("", NOWHERE))
+            continue
         if _attachment(site, target, note) is not None:  # as `PublicSite.resolve` finds it
             hrefs.append((href, ATTACHMENT))
             continue
@@ -135,13 +146,15 @@ def _replay(
     links = note.content.links
     if len(record[1]) != len(links):
         return False
-    found: list[tuple[str, PublishedNote | None]] = []
+    found: list[tuple[str | None, PublishedNote | None]] = []
     for link, (href, path) in zip(links, record[1], strict=True):
         if path == ATTACHMENT:
             live = _attachment(site, link.target, note)
             if live is None:
                 return False
             found.append((live, None))
+        elif path == NOWHERE:
+            found.append((None, None))
         elif (target := by_path.get(path)) is not None:
             found.append((href, target))
         else:
