@@ -181,14 +181,16 @@ def note_inodes(result: BuildResult, out: Path) -> dict[str, int]:
 
 
 def list_inodes(result: BuildResult, out: Path) -> dict[str, int]:
-    """The inode of each list page (tags, folders, the home list, the file tree): every
-    HTML file but note pages, the 404 and graph pages, redirects and the search bundle."""
+    """The inode of each tag and folder page (`trellis.emit.keyed_lists`): every page but
+    note pages, `/tags/`, the home list, the 404 and graph pages, redirects and the search
+    bundle."""
     assert result.site is not None
-    notes = {note.output_path for note in result.site.notes}
-    found = {"_trellis/explorer.html": (out / "_trellis/explorer.html").stat().st_ino}
+    skipped = {note.output_path for note in result.site.notes}
+    skipped |= {"index.html", "tags/index.html", "graph/index.html"}
+    found = {}
     for path in out.rglob("index.html"):
         name = path.relative_to(out).as_posix()
-        listed = name not in notes and name != "graph/index.html" and not name.startswith("_")
+        listed = name not in skipped and not name.startswith("_")
         if listed and b'<meta http-equiv="refresh"' not in path.read_bytes():
             found[name] = path.stat().st_ino
     return found
@@ -280,7 +282,7 @@ def test_a_one_byte_change_renders_exactly_the_pages_that_read_it(
         assert should <= rendered
         assert rendered - should <= embedding(first, path) | embedding(cached, path)
         assert cached.pages_rendered == len(rendered)
-        # List pages are keyed by what they show (`trellis.emit.list_pages`): exactly those
+        # List pages are keyed by what they show (`trellis.emit.keyed_lists`): exactly those
         # whose bytes changed (or that are new) are written anew; the others are taken over.
         lists_now = list_inodes(cached, root / "site")
         rewritten = {page for page, inode in lists_now.items() if lists.get(page) != inode}

@@ -1,8 +1,8 @@
-"""List pages (tag pages, `/tags/`, folder pages, the home list, the file tree) are keyed by
-what they show (`trellis.emit.list_pages`): a rebuild with the cache takes an unchanged one
-over from the last output (the same file: a hard link, same inode) and renders only those
-whose cards changed, writing what a clean build writes. A note made private leaves every
-list page, the search index and the cache's own records of list pages."""
+"""Tag pages and folder pages are keyed by what they show (`trellis.emit.keyed_lists`): a
+rebuild with the cache takes an unchanged one over from the last output (the same file: a
+hard link, same inode) and renders only those whose cards changed, writing what a clean
+build writes. `/tags/`, the home list and the file tree are made on every build. A note
+made private leaves every list page, the search index and the cache's own records."""
 
 from __future__ import annotations
 
@@ -24,19 +24,15 @@ FILES: dict[str, str | bytes] = {
     "Shed/Delta.md": published("Delta is elsewhere.\n", tags="[fern]", created="2024-01-02"),
     "Shed/Secret.md": published("Kept under the bed: zanzibarword.\n", tags="[hidden]"),
 }
-# What a card shows of a note lists it on: its folder's page, its tags' pages (and their
-# parents'), `/tags/` when a count changes, the file tree when its title changes.
+# A note's card is on its folder's page and its tags' pages (and their parents').
 LISTS = {
     "garden/index.html",
     "garden/deep/index.html",
     "shed/index.html",
-    "tags/index.html",
     "tags/moss/index.html",
     "tags/moss/green/index.html",
     "tags/fern/index.html",
     "tags/hidden/index.html",
-    "_trellis/explorer.html",
-    "index.html",  # the home list: there is no home note
 }
 
 
@@ -69,38 +65,27 @@ def test_an_edit_past_the_description_rewrites_no_list_page(tmp_path):
 def test_a_new_description_rewrites_the_lists_showing_the_card(tmp_path):
     edit = {"Garden/Alpha.md": published("Alpha now starts anew.\n", tags="[moss]")}
     rewritten, _ = rebuilt(tmp_path, edit)
-    assert rewritten == {"garden/index.html", "tags/moss/index.html", "index.html"}
+    assert rewritten == {"garden/index.html", "tags/moss/index.html"}
     assert b"Alpha now starts anew." in (tmp_path / "site/tags/moss/index.html").read_bytes()
 
 
-def test_a_new_title_rewrites_its_lists_and_the_file_tree(tmp_path):
+def test_a_new_title_rewrites_its_lists(tmp_path):
     text = published("Beta opens with this.\n", tags="[fern]", title="Bravo")
     rewritten, _ = rebuilt(tmp_path, {"Garden/Beta.md": text})
-    assert rewritten == {
-        "garden/index.html",
-        "tags/fern/index.html",
-        "_trellis/explorer.html",
-        "index.html",
-    }
+    assert rewritten == {"garden/index.html", "tags/fern/index.html"}
 
 
 def test_a_new_date_rewrites_the_lists_showing_the_card(tmp_path):
     text = published("Delta is elsewhere.\n", tags="[fern]", created="2025-05-06")
     rewritten, _ = rebuilt(tmp_path, {"Shed/Delta.md": text})
-    assert rewritten == {"shed/index.html", "tags/fern/index.html", "index.html"}
+    assert rewritten == {"shed/index.html", "tags/fern/index.html"}
 
 
 def test_a_moved_tag_rewrites_the_old_and_new_tag_pages_and_the_counts(tmp_path):
     text = published("Gamma is deep.\n", tags="[fern]")
     rewritten, _ = rebuilt(tmp_path, {"Garden/Deep/Gamma.md": text})
     # tags/moss/green/ is gone; the others changed.
-    assert rewritten == {
-        "garden/deep/index.html",
-        "tags/index.html",
-        "tags/moss/index.html",
-        "tags/fern/index.html",
-        "index.html",
-    }
+    assert rewritten == {"garden/deep/index.html", "tags/moss/index.html", "tags/fern/index.html"}
     assert not (tmp_path / "site/tags/moss/green/index.html").exists()
 
 

@@ -50,6 +50,12 @@ class Settings:
     trust_html: bool = setting(
         False, "let raw HTML in notes through unsanitised (scripts too): only for trusted vaults"
     )
+    sanitize_every_note: bool = setting(
+        False,
+        "clean every rendered note with nh3, not only those holding raw HTML, query results "
+        "or boards (what Trellis writes itself is escaped already: this is a check, about "
+        "1.5 ms a note)",
+    )
     home_list_limit: int = setting(
         0, "notes listed on the home page when no note has `dg-home: true` (0: all)"
     )

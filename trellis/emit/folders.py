@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trellis.emit.list_pages import ListPages
+from trellis.emit.keyed_lists import KeyedLists
 from trellis.emit.writer import OutputWriter
 from trellis.public.urls import output_file, path_slug
 from trellis.render.pages import PageRenderer
@@ -14,19 +14,20 @@ def emit_folder_pages(
     pages: PageRenderer,
     writer: OutputWriter,
     only: set[str] | None = None,
-    lists: ListPages | None = None,
+    lists: KeyedLists | None = None,
 ) -> int:
     """Every folder page and the file tree; with `only` (folder paths: the preview's fast
     path, for edits that keep the file tree), only those folders' pages; with keyed `lists`
     (a whole build), unchanged ones are taken over. The number of folder pages and tree
     the site has, either way."""
-    lists = lists or ListPages(pages, writer)
+    lists = lists or KeyedLists(pages, writer)
     folders = pages.listed_folders()
     for folder in folders:
         if only is None or folder.path in only:
-            lists.write(pages.folder_page(folder))
+            lists.write(pages.folder_listing(folder))
     if only is None:
-        lists.write(pages.explorer_fragment())
+        page = pages.explorer_fragment()
+        writer.write_text(page.output_path, page.html)
     return len(folders) + 1
 
 

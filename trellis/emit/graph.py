@@ -37,13 +37,12 @@ target, type), without self-links, in a stable order so builds are reproducible.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
+from trellis.emit.graph_local import neighbourhood_texts
 from trellis.emit.pages import page_digest
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
@@ -57,6 +56,7 @@ LOCAL_DEPTH = 2  # the local graph's depth buttons go to 2
 NODE_CAP = 120  # nodes in a neighbourhood file, the centre included
 FIRST_STEP_CAP = 100  # direct links kept, at most; the rest of the cap is for the second step
 CANDIDATES = 4  # second-step notes counted per free place (bounds the work for hubs)
+CAPS = (NODE_CAP, FIRST_STEP_CAP, CANDIDATES)
 
 
 def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
@@ -88,105 +88,16 @@ def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[d
     Kept, at most `NODE_CAP` nodes: the centre; its direct links, all of them up to
     `FIRST_STEP_CAP` (beyond that the most-linked ones); with `depth` 2, the notes two steps
     away that link with the most kept direct links (ties: the most-linked in the whole
-    graph), filling the rest; then the edges among the kept nodes only. A hub's whole
-    two-step neighbourhood is most of the garden, and no reader can follow a thousand dots
-    in a sidebar; at 10,000 notes it made every file hundreds of kB.
+    graph), filling the rest, counted among the first `CANDIDATES` per free place in that
+    order; then the edges among the kept nodes only. A hub's whole two-step neighbourhood
+    is most of the garden, and no reader can follow a thousand dots in a sidebar; at 10,000
+    notes it made every file hundreds of kB.
 
-    Every list used is per node and ordered by `rank` (most-linked first), so a centre's
-    work is bounded by the cap, not by the graph.
+    The files are made as text by `trellis.emit.graph_local` (this reads them back, for
+    tools and tests that want the data).
     """
-    nodes = sorted(data["nodes"], key=lambda node: node["id"])  # positions follow the ids
-    ids = [node["id"] for node in nodes]
-    at = {node_id: i for i, node_id in enumerate(ids)}
-    neighbours: list[set[int]] = [set() for _ in ids]
-    leaving: list[dict[int, list[str]]] = [{} for _ in ids]  # target -> types, as in `data`
-    for edge in data["edges"]:  # sorted, so each node's types are too
-        source, target = at[edge["source"]], at[edge["target"]]
-        neighbours[source].add(target)
-        neighbours[target].add(source)
-        leaving[source].setdefault(target, []).append(edge["type"])
-    outgoing = [sorted(targets.items()) for targets in leaving]  # by target, so by id
-    # Most-linked first, then by id: one global order; each node's neighbours are kept as
-    # their places in it (`ranked`), so merging them needs no key.
-    order = sorted(range(len(ids)), key=lambda i: (-len(neighbours[i]), ids[i]))
-    rank = [0] * len(ids)
-    for position, i in enumerate(order):
-        rank[i] = position
-    ranked = [sorted(rank[n] for n in linked) for linked in neighbours]
-    base = data["base"]
-    rows = [  # [id, title, degree], and the url only when it is not the base path + id
-        [node["id"], node["title"], len(linked)]
-        + ([] if node["url"] == base + node["id"][1:] else [node["url"]])
-        for node, linked in zip(nodes, neighbours, strict=True)
-    ]
-    for center in range(len(ids)):
-        distance = {center: 0}
-        distance.update({order[r]: 1 for r in ranked[center][:FIRST_STEP_CAP]})
-        if depth >= 2:
-            beyond = _second_step(center, distance, neighbours[center], ranked, order)
-            distance.update(dict.fromkeys(beyond, 2))
-        kept = sorted(distance)  # by id, as the global file
-        index = {node: i for i, node in enumerate(kept)}
-        links, embeds = _edges_among(kept, index, leaving, outgoing)
-        yield {
-            "version": LOCAL_VERSION,
-            "center": ids[center],
-            "depth": depth,
-            "base": base,
-            "nodes": [[*rows[node][:3], distance[node], *rows[node][3:]] for node in kept],
-            "links": links,
-            "embeds": embeds,
-        }
-
-
-def _second_step(
-    center: int,
-    kept: dict[int, int],
-    direct: set[int],
-    ranked: list[list[int]],
-    order: list[int],
-) -> list[int]:
-    """The notes two steps from `center` that fill its neighbourhood up to `NODE_CAP`: the
-    ones linked with the most kept direct links, then the most-linked overall.
-
-    Candidates come from merging the direct links' own ranked lists, most-linked first; a
-    note's copies are adjacent in that merge, so its count is exact. Only the first
-    `CANDIDATES * room` notes are counted, which bounds the work for hubs."""
-    room = NODE_CAP - len(kept)
-    if room <= 0:
-        return []
-    counts: list[tuple[int, int, int]] = []  # (-links to kept, rank, node)
-    first = [ranked[node] for node in kept if node != center]
-    for place, copies in groupby(heapq.merge(*first)):
-        node = order[place]
-        if node in kept or node in direct:  # a direct link left out by the cap is not depth 2
-            continue
-        counts.append((-len(list(copies)), place, node))
-        if len(counts) >= CANDIDATES * room:
-            break
-    return [node for _, _, node in heapq.nsmallest(room, counts)]
-
-
-def _edges_among(
-    kept: list[int],
-    index: dict[int, int],
-    leaving: list[dict[int, list[str]]],
-    outgoing: list[list[tuple[int, list[str]]]],
-) -> tuple[list[list[int]], list[list[int]]]:
-    """The links and the embeds between kept nodes, as `[source, target]` positions in
-    `kept`, in order. Each node's outgoing edges are walked, or the kept nodes, whichever
-    list is shorter (a hub may link to thousands of notes)."""
-    found: dict[str, list[list[int]]] = {"link": [], "embed": []}
-    for position, source in enumerate(kept):
-        if len(outgoing[source]) <= len(kept):
-            targets = [(index.get(t), kinds) for t, kinds in outgoing[source]]
-        else:
-            targets = [(i, leaving[source].get(t)) for i, t in enumerate(kept)]
-        for target, kinds in targets:
-            if target is not None and kinds is not None:
-                for kind in kinds:
-                    found[kind].append([position, target])
-    return found["link"], found["embed"]
+    for _, text in neighbourhood_texts(data, depth, CAPS):
+        yield json.loads(text)
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -242,10 +153,10 @@ def emit_local_graphs(
     else:
         missing.update(wanted)
     if missing:
-        for part in neighbourhoods(data):
-            path = local_graph_file(part["center"])
+        for center, text in neighbourhood_texts(data, LOCAL_DEPTH, CAPS):
+            path = local_graph_file(center)
             if path in missing:
-                made = _json(part).encode("utf-8")
+                made = text.encode("utf-8")
                 writer.write_bytes(path, made)
                 files[path] = page_digest(made)
     return len(wanted), GraphFiles(data_digest, files)

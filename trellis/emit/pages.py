@@ -202,3 +202,22 @@ def emit_note_pages(
         written.pages += 1
         advance()
     return written
+
+
+def emit_site_pages(
+    site: PublicSite, pages: PageRenderer, writer: OutputWriter, only: set[str] | None = None
+) -> int:
+    """The 404 page, the graph page and (without a home note) the home list; how many. With
+    `only` (output files: the preview's fast path), only those of them are written."""
+    extra = [pages.not_found_page, pages.graph_page]
+    if site.home is None:
+        extra.append(pages.home_list_page)
+    names = ["404.html", "graph/index.html", HOME_LIST_FILE]
+    for name, make in zip(names, extra, strict=False):
+        if only is None or name in only:
+            page = make()
+            writer.write_text(page.output_path, page.html)
+    return len(extra)
+
+
+HOME_LIST_FILE = "index.html"

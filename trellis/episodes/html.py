@@ -2,21 +2,21 @@
 
 They go into the note's token stream as `html_block`/`html_inline` tokens, so they are
 rendered in place, in document order, and pass through the same sanitiser as the rest of
-the note. Every value is escaped here; URLs come from the episode model (public hrefs or
+the note when it is cleaned. Every value is escaped here, as nh3 writes it
+(`trellis.markdown.canonical`); URLs come from the episode model (public hrefs or
 http/https only). Buttons are added by `static/episode.js`, so without JavaScript the page
 holds nothing that does not work: the `<audio>` element plays from the snip's start.
 """
 
 from __future__ import annotations
 
-from markdown_it.common.utils import escapeHtml
-
 from trellis.episodes.model import Snip
+from trellis.markdown.canonical import escape_attr, escape_text
 from trellis.markdown.plugins.timestamps import clock_text, iso_duration, seconds_text
 
 
 def _attr(name: str, value: str) -> str:
-    return f' {name}="{escapeHtml(value)}"' if value else ""
+    return f' {name}="{escape_attr(value)}"' if value else ""
 
 
 def _time(seconds: float) -> str:
@@ -28,7 +28,7 @@ def snip_open(snip: Snip) -> str:
     start = seconds_text(snip.start) if snip.start is not None else ""
     end = seconds_text(snip.end) if snip.end is not None else ""
     return (
-        f'<section class="snip" id="{escapeHtml(snip.element_id)}"'
+        f'<section class="snip" id="{escape_attr(snip.element_id)}"'
         f' data-snip="{snip.number}"{_attr("data-start", start)}{_attr("data-end", end)}>\n'
     )
 
@@ -45,19 +45,19 @@ def snip_player(snip: Snip) -> str:
         span = f"{span} – {_time(snip.end)}" if snip.end is not None else f"from {span}"
         parts.append(f'<span class="snip-range">{span}</span>')
     if snip.duration_text:
-        parts.append(f'<span class="snip-duration">{escapeHtml(snip.duration_text)}</span>')
+        parts.append(f'<span class="snip-duration">{escape_text(snip.duration_text)}</span>')
     if snip.snip_url:
         parts.append(
-            f'<a class="snip-link external-link" href="{escapeHtml(snip.snip_url)}"'
+            f'<a class="snip-link external-link" href="{escape_attr(snip.snip_url)}"'
             ' target="_blank" rel="noopener">Open snip</a>'
         )
     html = f'<div class="snip-bar">{"".join(parts)}</div>\n' if parts else ""
     if snip.sources:
         sources = "".join(
-            f'<source src="{escapeHtml(source.url + snip.fragment)}"{_attr("type", source.type)}>'
+            f'<source src="{escape_attr(source.url + snip.fragment)}"{_attr("type", source.type)}>'
             for source in snip.sources
         )
-        html += f'<audio class="snip-audio" controls preload="none">{sources}</audio>\n'
+        html += f'<audio class="snip-audio" controls="" preload="none">{sources}</audio>\n'
     return html
 
 
@@ -65,6 +65,6 @@ def timestamp_link(audio: str, seconds: float, text: str) -> str:
     """A time in the text that seeks the episode's audio (and opens the file without JS)."""
     value = seconds_text(seconds)
     return (
-        f'<a class="timestamp" href="{escapeHtml(audio)}#t={value}" data-t="{value}">'
-        f"{escapeHtml(text)}</a>"
+        f'<a class="timestamp" href="{escape_attr(audio)}#t={value}" data-t="{value}">'
+        f"{escape_text(text)}</a>"
     )

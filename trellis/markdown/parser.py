@@ -13,6 +13,7 @@ from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from trellis.markdown.canonical import CanonicalRenderer
 from trellis.markdown.plugins._tokens import plain_text
 from trellis.markdown.plugins.block_ids import block_ids_plugin
 from trellis.markdown.plugins.callouts import callouts_plugin
@@ -85,8 +86,11 @@ class SchemeLinkify(LinkifyIt):
 def create_markdown(hooks: MarkdownHooks) -> MarkdownIt:
     # `breaks`: Obsidian shows a single line break as a break (its "strict line breaks" is off
     # by default).
+    # `xhtmlOut` off and the `CanonicalRenderer`: HTML as nh3 would write it (no `<br />`).
     md = MarkdownIt(
-        "commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": True}
+        "commonmark",
+        {"html": True, "linkify": True, "typographer": False, "breaks": True, "xhtmlOut": False},
+        renderer_cls=CanonicalRenderer,
     )
     md.enable(["table", "strikethrough", "linkify"])
     # Obsidian links bare URLs with a scheme (`https://...`), not `example.com` or `e.g.`.

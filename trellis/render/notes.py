@@ -7,15 +7,17 @@ a stack, so cycles and runaway depth end in a placeholder instead of a recursion
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from trellis.diagnostics import Diagnostics
+from trellis.markdown.canonical import escape_attr, escape_text, plain_url, url_attr
 from trellis.markdown.parser import create_markdown, parse_note
 from trellis.markdown.sanitize import sanitize_html
 from trellis.model.content import NoteContent
@@ -43,9 +45,16 @@ class NoteRenderer:
         self._stack: list[tuple[PublishedNote, str]] = []
         self._features: set[str] = set()  # browser features the page needs, embeds included
         self._embeds = 0
+        # Whether the page being rendered holds HTML Trellis did not write itself: the
+        # author's raw HTML (its own or an embedded note's), query results or a board.
+        self._foreign_html = False
         # The build's query results (`trellis.render.queries`), once evaluated; None: queries
         # and base or canvas embeds show as code and placeholders.
         self.queries: QueryResults | None = None
+        # Whether a parse works out what queries read of its note (`page_facts`): a build
+        # whose vault cannot hold queries turns it off (a quarter of a parse's memory, held
+        # for every note; the query stage works facts out of tokens for a parse without them).
+        self.query_facts = True
 
     # -- phase 1: parse -----------------------------------------------------------
 
@@ -64,7 +73,8 @@ class NoteRenderer:
             diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
             return parse_note(self.md, "", 0, note)
         self._warn_if_too_deep(note, content, diagnostics)
-        content.query_facts = page_facts(content.tokens, content.env)
+        if self.query_facts:
+            content.query_facts = page_facts(content.tokens, content.env)
         content.queries = tuple(query_blocks(content.tokens, content.env))
         return content
 
@@ -104,6 +114,8 @@ class NoteRenderer:
         self._stack = [(note, "")]
         self._features = set(note.content.features)
         self._embeds = 0
+        self._foreign_html = False
+        self.md.renderer.unsure = False  # type: ignore[attr-defined]
         try:
             html = self._render_tokens(note, note.content.tokens)
         except Exception as error:  # any plugin bug stays local to its note
@@ -111,11 +123,24 @@ class NoteRenderer:
             html = '<p class="render-error">This note could not be rendered.</p>'
         finally:
             self._stack = []
-        if not self.site.settings.trust_html:
+        if self._needs_cleaning():
             html = sanitize_html(html)
         if self.queries is not None:
             html = self.queries.fill_slots(html)
         return RenderedBody(html, frozenset(self._features))
+
+    def _needs_cleaning(self) -> bool:
+        """Whether the body goes through nh3: only when it holds HTML Trellis did not write.
+
+        Why: cleaning was 11% of a cold build's CPU. What Trellis writes itself is escaped
+        where it is made and already in nh3's form (`tests/test_sanitize_skip.py` builds
+        hostile and real vaults both ways and compares every byte).
+        """
+        settings = self.site.settings
+        if settings.trust_html:
+            return False
+        unsure = self.md.renderer.unsure  # type: ignore[attr-defined]
+        return self._foreign_html or unsure or settings.sanitize_every_note
 
     def _render_tokens(
         self, note: PublishedNote, tokens: list[Token], env: dict[str, Any] | None = None
@@ -123,7 +148,12 @@ class NoteRenderer:
         assert note.content is not None
         env = env or note.content.env
         if not self.site.settings.trust_html:
-            tokens = self._clean_raw_html_blocks(tokens, env)
+            cleaned = self._clean_raw_html_blocks(tokens, env)
+            if cleaned is not tokens or (
+                tokens is not note.content.tokens and not _snips_closed(tokens)
+            ):
+                self._foreign_html = True  # raw HTML, or a part of an episode cut mid-snip
+            tokens = cleaned
         return self.md.renderer.render(tokens, self.md.options, env)
 
     def _clean_raw_html_blocks(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
@@ -135,9 +165,9 @@ class NoteRenderer:
         links, footnotes, embeds. HTML's parser then nests our `<a>` inside the author's,
         which no page may hold. Cleaned on its own, the block's open elements close at its
         end, as in Obsidian, which renders each block by itself (nor does Obsidian render
-        Markdown inside HTML). The whole body is cleaned again afterwards, which also undoes
-        what the parser's table rules can still nest inside one block. A note without raw
-        HTML keeps its tokens (and its HTML) as they are.
+        Markdown inside HTML). The whole body is cleaned again afterwards (`_needs_cleaning`),
+        which also undoes what the parser's table rules can still nest inside one block. A
+        note without raw HTML keeps its tokens (and its HTML) as they are.
         """
         out: list[Token] | None = None
         start, depth, raw = 0, 0, False
@@ -210,6 +240,7 @@ class NoteRenderer:
         html = None if self.queries is None else self.queries.render_query(language, source, env)
         if html is not None:
             self._features.add("queries")  # its stylesheet
+            self._foreign_html = True
         return html
 
     def query_digest(self, note: PublishedNote) -> str:
@@ -219,6 +250,7 @@ class NoteRenderer:
         if self.queries is not None:
             board = self.queries.embed(target, env)
             if board is not None:
+                self._foreign_html = True
                 self._features.add("queries")
                 if "trellis-slot-" in board:
                     self._features.add("canvas")
@@ -245,11 +277,11 @@ class NoteRenderer:
         finally:
             self._stack.pop()
         return (
-            f'<div class="internal-embed markdown-embed" data-src="{escapeHtml(target)}">'
-            f'<div class="markdown-embed-title">{escapeHtml(note.title)}</div>'
+            f'<div class="internal-embed markdown-embed" data-src="{escape_attr(target)}">'
+            f'<div class="markdown-embed-title">{escape_text(note.title)}</div>'
             f'<div class="markdown-embed-content">{inner}</div>'
-            f'<a class="markdown-embed-link" href="{escapeHtml(resolved.href)}"'
-            f' aria-label="Open {escapeHtml(note.title)}">Open ↗</a></div>'
+            f'<a class="markdown-embed-link" href="{url_attr(self.md.renderer, resolved.href)}"'
+            f' aria-label="Open {escape_attr(note.title)}">Open ↗</a></div>'
         )
 
 
@@ -265,21 +297,38 @@ def _describe(error: Exception) -> str:
 
 
 def _is_raw_html(token: Token) -> bool:
-    """Whether `token` is, or holds, HTML the author wrote (not our episode markup)."""
+    """Whether `token` is, or holds, HTML the author wrote (not our episode markup), or
+    episode markup with an address nh3 might change (see `plain_url`)."""
     if token.type in ("html_block", "html_inline"):
-        return not (token.meta or {}).get("episode")
+        if not (token.meta or {}).get("episode"):
+            return True
+        urls = _URL_ATTRIBUTE.findall(token.content)
+        return not all(plain_url(html.unescape(url)) for url in urls)
     return any(_is_raw_html(child) for child in token.children or ())
+
+
+def _snips_closed(tokens: list[Token]) -> bool:
+    """Whether every snip `<section>` of episode markup in `tokens` is closed in them too (an
+    embedded heading of an episode may end inside a snip: nh3 then writes the close)."""
+    depth = 0
+    for token in tokens:
+        if token.type == "html_block" and (token.meta or {}).get("episode"):
+            depth += token.content.count("<section") - token.content.count("</section>")
+    return depth == 0
+
+
+_URL_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
 def _placeholder(message: str, href: str | None = None) -> str:
     link = (
-        f' <a class="markdown-embed-link" href="{escapeHtml(href)}">Open the note</a>'
+        f' <a class="markdown-embed-link" href="{escape_attr(href)}">Open the note</a>'
         if href
         else ""
     )
     return (
         '<div class="internal-embed markdown-embed is-unresolved">'
-        f'<p class="embed-placeholder">{escapeHtml(message)}{link}</p></div>'
+        f'<p class="embed-placeholder">{escape_text(message)}{link}</p></div>'
     )
 
 

@@ -7,7 +7,6 @@ about decisions; templates read these records' fields by name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,19 +70,3 @@ class FolderListing:
     href: str
     notes: list[NoteLink] = field(default_factory=list)
     folders: list[NoteLink] = field(default_factory=list)
-
-
-@dataclass
-class ListPage:
-    """A list page (tags, folders, the home list, the file tree) before it is rendered.
-
-    Why apart from `Page`: what it shows (`context`, its cards as records) is its key
-    (`trellis.emit.list_pages`); rendering, the costly part, is done only when that changed.
-    `context` holds the template's variables besides the globals: `page` (whose cards'
-    HTML is joined at render time, `in_folder` says which form) or, for the file tree, `tree`.
-    """
-
-    output_path: str
-    template: str
-    context: dict[str, Any]
-    in_folder: bool = False

@@ -24,7 +24,7 @@ from typing import Any
 
 import pygments
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from pygments import highlight
@@ -32,6 +32,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from trellis.markdown.canonical import escape_attr, escape_text
 
 # Styles whose every token colour reads at 4.5:1 or more on its background (WCAG AA); the
 # earlier friendly/monokai had numbers at 2.97:1.
@@ -71,20 +73,32 @@ def code_plugin(md: MarkdownIt, **options: Any) -> None:
         token = tokens[idx]
         language = fence_language(token)
         if language.lower() == "mermaid":
-            return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
+            return f'<pre class="mermaid">{escape_text(token.content)}</pre>\n'
         lexer = _lexer(language.lower()) if language else None
         if lexer is None:
             # Scrollable code must take keyboard focus (WCAG 2.1.1) to scroll sideways.
             token.attrSet("tabindex", "0")
             return plain_fence(tokens, idx, options, env)
-        code = highlight(token.content, lexer, _FORMATTER)
+        code = pygments_text(highlight(token.content, lexer, _FORMATTER))
         return (
-            f'<pre class="highlight" tabindex="0"><code class="language-{escapeHtml(language)}">'
+            f'<pre class="highlight" tabindex="0"><code class="language-{escape_attr(language)}">'
             f"{code}</code></pre>\n"
         )
 
     md.add_render_rule("fence", render_fence)
     md.core.ruler.push("mermaid_feature", _note_feature)
+
+
+def pygments_text(html: str) -> str:
+    """Pygments' HTML with its text in nh3's form: it writes `&quot;`, `&#39;` and no-break
+    spaces, nh3 `"`, `'` and `&nbsp;` (its spans' attributes hold no entities or quotes)."""
+    if "&quot;" in html:
+        html = html.replace("&quot;", '"')
+    if "&#39;" in html:
+        html = html.replace("&#39;", "'")
+    if "\xa0" in html:
+        html = html.replace("\xa0", "&nbsp;")
+    return html
 
 
 def _highlight_rules(style: str) -> list[str]:

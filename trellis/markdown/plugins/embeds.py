@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from trellis.markdown.canonical import escape_attr, escape_text
 from trellis.markdown.plugins.media import ResolveFile, media_html, media_kind
 
 EmbedNote = Callable[[str, dict[str, Any]], str]
@@ -111,10 +111,10 @@ def embeds_plugin(md: MarkdownIt, resolve_file: ResolveFile, embed_note: EmbedNo
         resolved = resolve_file(path.strip(), env, True)
         name = path.strip().rsplit("/", 1)[-1]
         if resolved is None:
-            return f'<span class="internal-embed is-unresolved">{escapeHtml(name)}</span>'
+            return f'<span class="internal-embed is-unresolved">{escape_text(name)}</span>'
         element = media_html(kind, resolved.href, name, fragment.strip(), token.meta.get("options"))
         return (
-            f'<span class="internal-embed media-embed {kind}-embed" data-src="{escapeHtml(name)}">'
+            f'<span class="internal-embed media-embed {kind}-embed" data-src="{escape_attr(name)}">'
             f"{element}</span>"
         )
 

@@ -34,11 +34,12 @@ from __future__ import annotations
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
+
+from trellis.markdown.canonical import escape_text
 
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 
@@ -129,7 +130,7 @@ def _note_feature(state: StateCore) -> None:
 
 def _render(tag: str, kind: str) -> Any:
     def render(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
-        source = escapeHtml(tokens[idx].content.strip())
+        source = escape_text(tokens[idx].content.strip())
         html = f'<{tag} class="math math-{kind}">{source}</{tag}>'
         return html + "\n" if tag == "div" else html
 

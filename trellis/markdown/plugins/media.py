@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from trellis.markdown.canonical import escape_attr, escape_text, url_attr
 from trellis.markdown.plugins.timestamps import normalise_fragment
 
 IMAGE_EXTENSIONS = frozenset(
@@ -70,7 +70,7 @@ def split_alt_size(alt: str) -> tuple[str, str | None, str | None]:
 
 
 def _attr(name: str, value: str | None) -> str:
-    return f' {name}="{escapeHtml(value)}"' if value else ""
+    return f' {name}="{escape_attr(value)}"' if value else ""
 
 
 def media_html(kind: str, src: str, alt: str, fragment: str, options: str | None) -> str:
@@ -79,16 +79,16 @@ def media_html(kind: str, src: str, alt: str, fragment: str, options: str | None
     label = options if options and not width else alt
     if kind == "image":
         return (
-            f'<img src="{escapeHtml(src)}" alt="{escapeHtml(label)}"'
+            f'<img src="{escape_attr(src)}" alt="{escape_attr(label)}"'
             f'{_attr("width", width)}{_attr("height", height)} loading="lazy">'
         )
     if kind == "audio":
         source = src + normalise_fragment(fragment)
-        return f'<audio controls preload="metadata" src="{escapeHtml(source)}"></audio>'
+        return f'<audio controls="" preload="metadata" src="{escape_attr(source)}"></audio>'
     if kind == "video":
         source = src + normalise_fragment(fragment)
         return (
-            f'<video controls preload="metadata" src="{escapeHtml(source)}"'
+            f'<video controls="" preload="metadata" src="{escape_attr(source)}"'
             f"{_attr('width', width)}{_attr('height', height)}></video>"
         )
     params = dict(part.partition("=")[::2] for part in fragment.split("&") if "=" in part)
@@ -96,7 +96,7 @@ def media_html(kind: str, src: str, alt: str, fragment: str, options: str | None
     pdf_height = params.get("height") if (params.get("height") or "").isdigit() else None
     viewer = src + (f"#page={page}" if page.isdigit() else "")
     return (
-        f'<iframe class="pdf-embed" src="{escapeHtml(viewer)}" title="{escapeHtml(alt)}"'
+        f'<iframe class="pdf-embed" src="{escape_attr(viewer)}" title="{escape_attr(alt)}"'
         f'{_attr("height", pdf_height or height)}{_attr("width", width)} loading="lazy"></iframe>'
     )
 
@@ -121,11 +121,12 @@ def media_plugin(md: MarkdownIt, resolve_file: ResolveFile) -> None:
         if is_local(src):
             resolved = resolve_file(unquote(src.split("#", 1)[0]), env, True)
             if resolved is None:
-                return f'<span class="internal-embed is-unresolved">{escapeHtml(alt or src)}</span>'
+                shown = escape_text(alt or src)
+                return f'<span class="internal-embed is-unresolved">{shown}</span>'
             src = resolved.href
         title = _attr("title", str(token.attrGet("title") or ""))
         return (
-            f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}"{title}'
+            f'<img src="{url_attr(self, src)}" alt="{escape_attr(alt)}"{title}'
             f'{_attr("width", width)}{_attr("height", height)} loading="lazy">'
         )
 

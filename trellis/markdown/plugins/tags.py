@@ -28,10 +28,11 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from trellis.markdown.canonical import escape_attr
 
 TagHref = Callable[[str], str]
 
@@ -158,10 +159,10 @@ def tags_plugin(md: MarkdownIt, tag_href: TagHref, **options: Any) -> None:
 
     def render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         meta = tokens[idx].meta
-        data = escapeHtml(meta["tag"])
+        data = escape_attr(meta["tag"])
         if meta["in_link"]:
             return f'<span class="tag" data-tag="{data}">'
-        href = escapeHtml(tag_href(meta["tag"]))
+        href = escape_attr(tag_href(meta["tag"]))
         return f'<a href="{href}" class="tag" data-tag="{data}">'
 
     def render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

@@ -17,9 +17,10 @@ import re
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from trellis.markdown.canonical import escape_attr
 
 _MARKER = re.compile(r"\[([^\n\r\\])\](?=[ \t]|$)")
 
@@ -93,10 +94,10 @@ def _tasks(state: StateCore) -> None:
 
 def _render_checkbox(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     """The checkbox, named by the task's text (WCAG 4.1.2: a control needs a name)."""
-    checked = " checked" if tokens[idx].meta.get("checked") else ""
-    label = escapeHtml(tokens[idx].meta.get("label") or tokens[idx].meta.get("status", "task"))
+    checked = ' checked=""' if tokens[idx].meta.get("checked") else ""
+    label = escape_attr(tokens[idx].meta.get("label") or tokens[idx].meta.get("status", "task"))
     return (
-        f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}'
+        f'<input type="checkbox" class="task-list-item-checkbox" disabled=""{checked}'
         f' aria-label="{label}">'
     )
 

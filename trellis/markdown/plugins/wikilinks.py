@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from trellis.markdown.canonical import escape_attr, url_attr
 
 
 class Resolved(Protocol):
@@ -126,8 +127,8 @@ def wikilinks_plugin(md: MarkdownIt, resolve: ResolveLink) -> None:
         if resolved is None:
             return '<span class="internal-link is-unresolved">'
         return (
-            f'<a class="internal-link" href="{escapeHtml(resolved.href)}"'
-            f' data-href="{escapeHtml(shared["target"])}">'
+            f'<a class="internal-link" href="{url_attr(self, resolved.href)}"'
+            f' data-href="{escape_attr(shared["target"])}">'
         )
 
     def render_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
