@@ -695,7 +695,12 @@ def main(argv: list[str] | None = None) -> int:
         child.add_argument("--jobs", type=int)
         child.add_argument("--profile", type=Path)
         args = child.parse_args(argv[1:])
-        return child_build(args.vault, args.out, args.jobs, args.profile)
+        code = child_build(args.vault, args.out, args.jobs, args.profile)
+        # Leave as `trellis build` does (`trellis.cli.main`): without freeing the site's
+        # objects one by one, which the command line never makes its user wait for.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
     parser = argparse.ArgumentParser(description="Time Trellis against Hugo on generated vaults.")
     parser.add_argument("--notes", type=int, nargs="+", default=[1000, 10000], metavar="N")

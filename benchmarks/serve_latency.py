@@ -11,9 +11,11 @@ the first build, then EDITS times: appends a paragraph holding a new token to th
 published note, waits for the live-reload event as an open tab would, and fetches the page
 over HTTP until it holds the token. `--cases tags` adds a tag to the frontmatter instead
 (the note keeps its URL, title and aliases), and waits for the page to show it. Each figure
-is one whole save -> watch -> debounce -> rebuild -> event -> fetch. Each edit waits for the
-preview to be idle first (polling the page in a tight loop instead would steal the builder's
-CPU and inflate the figures).
+is one whole save -> watch -> debounce -> rebuild -> event -> fetch; "the rest" is that less
+the rebuild (the watcher's wait, the event and the fetch). Each edit waits for the preview
+to be idle first (polling the page in a tight loop instead would steal the builder's CPU and
+inflate the figures). The client holds one live-reload stream and opens one connection per
+fetch; it runs in the preview's process, so its threads share the GIL with the preview's.
 
 `--reference` measures, in the same run, the same edits with the fast path switched off
 (every save is a full incremental build into a new folder, as before the fast path), on
@@ -149,6 +151,8 @@ def measure(vault: Path, edits: int, fast: bool, seed: int, case: str = "body") 
     preview.start()
     latencies: list[float] = []
     rebuilds: list[float] = []
+    # Each save's time outside the update: the watcher's wait, the event, the fetch.
+    outside: list[float] = []
     fast_builds = 0
     try:
         if not preview.wait_idle(TIMEOUT_SECONDS) or preview.failures:
@@ -180,6 +184,7 @@ def measure(vault: Path, edits: int, fast: bool, seed: int, case: str = "body") 
                 outcome = preview.last_outcome
                 if preview.builds == builds + 1 and outcome is not None:
                     rebuilds.append(outcome.seconds)
+                    outside.append(latencies[-1] - outcome.seconds)
                     fast_builds += preview.state.current_root == served  # updated in place
         finally:
             versions.close()
@@ -193,6 +198,7 @@ def measure(vault: Path, edits: int, fast: bool, seed: int, case: str = "body") 
         "edits_on_fast_path": fast_builds,
         "latency_ms": _summary(latencies),
         "rebuild_ms": _summary(rebuilds),
+        "outside_rebuild_ms": _summary(outside),
     }
 
 
@@ -232,7 +238,8 @@ def _line(size: int, figures: dict[str, Any]) -> str:
         f"{size:>6} notes, {kind}: save -> served median {latency['median']:.0f} ms, "
         f"p95 {latency['p95']:.0f} ms (min {latency['min']:.0f}, max {latency['max']:.0f}; "
         f"{figures['edits']} edits, {figures['edits_on_fast_path']} on the fast path); "
-        f"rebuild alone median {rebuild.get('median', 0):.0f} ms; "
+        f"rebuild alone median {rebuild.get('median', 0):.0f} ms, the rest "
+        f"{figures.get('outside_rebuild_ms', {}).get('median', 0):.0f} ms; "
         f"first build {figures['first_build_s']:.1f} s"
     )
 

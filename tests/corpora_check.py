@@ -63,7 +63,8 @@ def visible_text(html: str) -> str:
         return ""
     for node in body.css(SKIPPED_ELEMENTS):
         node.decompose()
-    return body.text(separator=" ")
+    title = tree.css_first("article > h1:not(.inline-title)")  # the body's own opening H1
+    return (title.text(separator=" ") + " " if title else "") + body.text(separator=" ")
 
 
 def count_leftovers(text: str) -> dict[str, int]:

@@ -172,6 +172,29 @@ def test_a_body_opening_with_the_title_shows_it_once(tmp_path: Path) -> None:
     assert [h.text().strip() for h in other.css("article h1")] == ["Other", "Something else"]
 
 
+def test_dates_and_tags_go_under_the_title_the_body_opens_with(tmp_path: Path) -> None:
+    """A note titled by its own `# Hjem` reads as one with an inline title: heading, then
+    dates and tags, then the text (not the dates above the heading); a note whose first H1
+    is not its title keeps the inline title first and that H1 in its body."""
+    site = build_vault(
+        tmp_path,
+        {
+            "Hjem.md": published("# Hjem\n\nVelkommen.\n", created="2023-05-27", tags="[maths]"),
+            "Other.md": published("# Elsewhere\n\nText.\n", created="2023-05-27"),
+        },
+    )
+    article = site.page("/hjem/").css_first("article")
+    order = [n.tag + "." + (n.attributes.get("class") or "") for n in article.iter()]
+    assert order[:3] == ["h1.", "p.note-dates", "ul.note-tags"], order
+    assert article.css_first("h1").attributes["id"] == "hjem"
+    body = article.css_first(".note-body")
+    assert body.css("h1") == [] and body.text().strip() == "Velkommen."
+    other = site.page("/other/").css_first("article")
+    order = [n.tag + "." + (n.attributes.get("class") or "") for n in other.iter()]
+    assert order[:2] == ["h1.inline-title", "p.note-dates"], order
+    assert other.css_first(".note-body h1#elsewhere") is not None
+
+
 def test_wikilinks_on_the_lines_of_a_raw_html_block(tmp_path: Path) -> None:
     """`<div id="x"></div>` then `>[[Other\\|alias]] text`: one HTML block for CommonMark,
     whose wikilinks the template still makes links; a private one is the unresolved span."""

@@ -16,7 +16,10 @@ edges or tags changed) run in place, removing the files they no longer write. Li
 notes (folder pages, tag pages, `/tags/`, the home list) are narrowed to what changed:
 unless display keys changed, only the lists showing an edited note whose card (title,
 description, date, tags) moved, the tag pages a note entered or left (the tag index is
-kept and updated by delta), and `/tags/` when tag names or counts moved. The search index
+kept and updated by delta), and `/tags/` when tag names or counts moved. What would be
+made over the whole vault is kept between saves and patched with the edited notes: the
+graph file's encoded nodes (`EncodedGraph`), each tag page's cards (`CardLists`), the feed's
+candidates (`KeptCandidates`; feeds whose entries stay are not written). The search index
 is not rebuilt here: the preview refreshes it when it is idle (`refresh_search`).
 
 Anything else makes `plan_edits` or `apply_edits` return None, and the caller runs the full
@@ -31,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from trellis.build.cache import ParsedEntry
 from trellis.build.emitters import EmitContext, Emitted, Input, touched
@@ -42,6 +44,8 @@ from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.emit.assets import GENERATED
 from trellis.emit.attachments import copy_attachment
+from trellis.emit.feeds import KeptCandidates
+from trellis.emit.graph_json import EncodedGraph
 from trellis.emit.inplace import InPlaceWriter
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.tags import TagIndex, update_tag_index
@@ -78,13 +82,27 @@ class LiveSite:
     emitted: dict[str, Emitted] = field(default_factory=dict)
     # Every tag's notes, kept between saves and updated by delta (`update_tag_index`).
     tag_index: TagIndex = field(default_factory=dict)
-    # The graph as plain data (`EmitContext.graph_data`), kept while edits keep the edges:
-    # a tags save changes its nodes' tags only.
-    graph_data: dict[str, Any] | None = None
+    # The graph file as data and encoded pieces (`EmitContext.graph_json`), kept while
+    # edits keep the edges: a tags save re-encodes its nodes only.
+    graph_json: EncodedGraph | None = None
     by_path: dict[str, PublishedNote] = field(default_factory=dict)
+    # id -> place in `site.notes` (the order lists and the tag index follow): the fast path
+    # keeps every note, so it is made once.
+    order: dict[int, int] = field(default_factory=dict)
+    feed: KeptCandidates | None = None  # the feed's candidates, made at the first save
+
+    def feed_candidates(self, edited: list[PublishedNote] | None) -> list[PublishedNote]:
+        """The feed's candidates after `edited` changed (None: any note's listing may
+        have changed)."""
+        if self.feed is None:
+            self.feed = KeptCandidates(self.site)
+        return self.feed.update(edited)
 
     def __post_init__(self) -> None:
         self.by_path = {note.rel_path: note for note in self.site.notes}
+        self.order = {id(note): place for place, note in enumerate(self.site.notes)}
+        if self.graph_json is not None:
+            self.graph_json.split()  # at the end of the build, not at the first tags save
 
 
 @dataclass(frozen=True)
@@ -233,23 +251,35 @@ def apply_edits(
     else:
         ctx.cards = [n for n in edited_notes if pages.cards.link(n) != old_cards[id(n)]]
         ctx.tag_index = live.tag_index
-        ctx.tag_changes = update_tag_index(live.tag_index, site, old_tags, edited_notes, ctx.cards)
-    if live.graph_data is not None and not changed & {Input.LINKS, Input.DISPLAY}:
-        data = live.graph_data
-        ctx.graph_data = _with_tags(data, edited_notes) if Input.TAGS in changed else data
-    pages_delta = _emit_in_place(live, ctx, changed)
-    live.graph_data = ctx.__dict__.get("graph_data")  # None: not made this time
+        ctx.tag_changes = update_tag_index(
+            live.tag_index, live.order, old_tags, edited_notes, ctx.cards
+        )
+    skipped: set[str] = set()  # emitters whose files stay as they are
+    if not site.settings.site_origin:  # with an origin the sitemap dates every note anyway
+        listing = None if Input.DISPLAY in changed else edited_notes
+        ctx.feed_candidates = live.feed_candidates(listing)
+        if live.feed is not None and not live.feed.moved(edited_notes):
+            skipped.add("feeds")  # the same entries: the same bytes (robots.txt too)
+    if live.graph_json is not None and not changed & {Input.LINKS, Input.DISPLAY}:
+        if Input.TAGS in changed:
+            live.graph_json.retag(edited_notes)
+        ctx.graph_json, ctx.graph_data = live.graph_json, live.graph_json.data
+    pages_delta = _emit_in_place(live, ctx, changed, skipped)
+    live.graph_json = ctx.__dict__.get("graph_json")  # None: not made this time
     added = state.attachments.added_since(used_before)
     for attachment in added:
         copy_attachment(attachment, writer)
     return EditsApplied(rendered, len(writer.written), parses, len(added), pages_delta)
 
 
-def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input]) -> int:
-    """Run the emitters `changed` touches on the folder served; remove the files one wrote
-    last time and not now. How many more (or fewer) pages the site has."""
+def _emit_in_place(live: LiveSite, ctx: EmitContext, changed: set[Input], skipped: set[str]) -> int:
+    """Run the emitters `changed` touches on the folder served, but the `skipped` ones;
+    remove the files one wrote last time and not now. How many more (or fewer) pages the
+    site has."""
     delta = 0
     for emitter in touched(changed):
+        if emitter.name in skipped:
+            continue
         before = set(ctx.writer.written)
         count = emitter.emit(ctx)
         files = frozenset(ctx.writer.written - before)
@@ -293,15 +323,6 @@ def apply_static_edits(live: LiveSite, changed: Iterable[Path]) -> int | None:
         else:
             writer.copy_file(f"static/{rel}", source)
     return len(assets)
-
-
-def _with_tags(data: dict[str, Any], notes: list[PublishedNote]) -> dict[str, Any]:
-    """`data` (`graph_data`'s) with the nodes of `notes` carrying their tags as now."""
-    tags = {note.url: note.tags for note in notes}
-    for node in data["nodes"]:
-        if node["id"] in tags:
-            node["tags"] = tags[node["id"]]
-    return data
 
 
 def _anchors(content: NoteContent) -> tuple[list[str], dict[str, str]]:

@@ -28,13 +28,12 @@ from typing import Any
 from trellis.build.cache import (
     ParsedEntry,
     Summary,
-    build_inputs,
     cache_bytes,
     keep_file_times,
-    load_cache_file,
     recorded_files,
     theme_signature,
 )
+from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
@@ -62,10 +61,11 @@ from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.queries import may_have_queries, prepare_queries
 from trellis.render.templates import checked, create_environment
+from trellis.signature import SeenFile, build_inputs
 from trellis.vault.scan import read_vault
 
 
-class SiteBuilder:
+class SiteBuilder(CacheFileLoad):
     """Builds one vault into one output folder, as often as asked, redoing only what changed."""
 
     def __init__(
@@ -97,28 +97,7 @@ class SiteBuilder:
         self._graph_files: GraphFiles | None = None  # the last output's graph files
         self._file_stats: dict[str, FileStat] = {}  # its recorded files' stats, after the swap
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
-
-    # -- the cache file used between command-line runs ----------------------------------
-
-    def load_cache(self) -> None:
-        """Take up the parses and page keys the last build left beside the output folder."""
-        assert self.out is not None, "the cache file lies beside the builder's output folder"
-        settings = load_settings(self.vault, self.overrides, Diagnostics())
-        read = load_cache_file(cache_path(self.out, settings.cache_folder(self.vault)))
-        data, self._cache_problem = read.data, read.problem
-        if data is None:
-            return
-        self._parsed = data["parsed"]
-        self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
-        self._published_urls = data.get("urls", [])
-        if (self.out / MARKER).is_file():
-            self._last_out = self.out
-            self._inputs = data["inputs"]
-            self._published_attachments = data["attachments"]
-            self._summary = data["summary"]
-            self._search = SearchIndexState(data["search_shards"])
-            self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
-            self._file_stats = data.get("file_stats", {})
+        self._seen: dict[str, SeenFile] = {}  # the files the last scan read, with their stats
 
     # -- one build ----------------------------------------------------------------------
 
@@ -148,17 +127,19 @@ class SiteBuilder:
 
         progress.phase("Reading the vault")
         with clock("scan"):
-            inputs, published_same = build_inputs(
-                self.vault, settings, writer.own_paths, self._published_attachments
+            signature = build_inputs(
+                self.vault, settings, writer.own_paths, self._published_attachments, self._seen
             )
+            inputs, self._seen = signature.digest, signature.seen
             if (
                 inputs == self._inputs
-                and published_same
+                and signature.attachments_same
                 and self._summary is not None
                 and self._last_out == out
                 and (out / MARKER).is_file()
             ):
                 return self._unchanged(result, started, state)
+            self._take_rest()
             source = read_vault(
                 self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
             )
@@ -183,9 +164,10 @@ class SiteBuilder:
             state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
+                notes.query_facts = may_have_queries(site, source.attachments)
                 plan = plan_build(site, self._parsed, self.options, keys)
                 # Queries read every note in one view: such a vault renders in this process.
-                if plan.workers and not may_have_queries(site, source.attachments):
+                if plan.workers and not notes.query_facts:
                     setup = RenderSetup(templates, keys, writer, state.attachments)
                     self._parsed, workers = parse_in_workers(
                         plan, site, notes, self._parsed, diagnostics, progress, setup
@@ -255,7 +237,7 @@ class SiteBuilder:
                     cache = cache_bytes(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats,
+                        emitting.graph_files, stats, self._seen,
                     )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
@@ -283,7 +265,7 @@ class SiteBuilder:
                 state=state,
                 emitted=emitted,
                 tag_index=emitting.tag_index,
-                graph_data=emitting.graph_data,
+                graph_json=emitting.graph_json,
             )
         result.diagnostics = state.diagnostics()
         result.seconds = time.perf_counter() - started

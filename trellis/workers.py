@@ -31,7 +31,7 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
@@ -133,12 +133,15 @@ class Workers:
     def send(self, index: int, message: Any) -> None:
         self._workers[index].connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
-    def receive_until(self, done: Callable[[Any], bool]) -> Iterator[tuple[int, Any]]:
-        """(worker index, message) as they come, until each worker sent one `done` holds for.
+    def receive_until(
+        self, done: Callable[[Any], bool], skip: Collection[int] = ()
+    ) -> Iterator[tuple[int, Any]]:
+        """(worker index, message) as they come, until each worker sent one `done` holds for
+        (those in `skip` did already).
 
         Raises `FatalError` as a worker raised it, `WorkerError` for anything else.
         """
-        remaining = {w.connection: i for i, w in enumerate(self._workers)}
+        remaining = {w.connection: i for i, w in enumerate(self._workers) if i not in skip}
         while remaining:
             for connection in wait(list(remaining)):
                 index = remaining[connection]  # type: ignore[index]
@@ -148,6 +151,18 @@ class Workers:
                 yield index, rest[0]
                 if done(rest[0]):
                     del remaining[connection]  # type: ignore[arg-type]
+
+    def ready(self, skip: Collection[int] = ()) -> Iterator[tuple[int, Any]]:
+        """(worker index, message) of the messages sent already, without waiting (but those
+        of the workers in `skip`): the build reads them between pages it renders itself, so
+        that no worker waits on a full pipe."""
+        waiting = {w.connection: i for i, w in enumerate(self._workers) if i not in skip}
+        for connection in wait(list(waiting), timeout=0) if waiting else []:
+            index = waiting[connection]  # type: ignore[index]
+            kind, *rest = self._read(index)
+            if kind != "message":
+                raise WorkerError(f"worker {index} ended before it was done")
+            yield index, rest[0]
 
     def _read(self, index: int) -> tuple[Any, ...]:
         worker = self._workers[index]

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from helpers import published
@@ -96,6 +97,74 @@ def test_editor_style_atomic_save(garden):
     temp.write_text(published("Saved ATOMICALLY."), encoding="utf-8")
     os.replace(temp, live.vault / "Alpha.md")
     live.wait_page("/alpha/", "Saved ATOMICALLY")
+
+
+# A quiet time no test waits for: what is served before it passed went out settled.
+NEVER_QUIET = 600.0
+
+
+def test_a_save_in_place_is_served_once_closed(garden):
+    """No quiet time to wait: the close after writing ends the save, one rebuild."""
+    live = garden(quiet_seconds=NEVER_QUIET)
+    before = live.preview.builds
+    live.write("Alpha.md", published("Saved IN-PLACE."))
+    live.wait_page("/alpha/", "Saved IN-PLACE")
+    live.settle()
+    assert live.preview.builds == before + 1, live.out.getvalue()
+
+
+def test_an_atomic_save_through_a_temp_name_is_one_rebuild(garden):
+    """A temp file not of a source kind may yet be renamed over the note: wait for that."""
+    live = garden(quiet_seconds=NEVER_QUIET)
+    before = live.preview.builds
+    temp = live.vault / "Alpha.md.tmp"
+    temp.write_text(published("Saved through TEMP."), encoding="utf-8")
+    time.sleep(0.3)  # a slow editor between writing the temp file and renaming it
+    assert live.preview.builds == before
+    os.replace(temp, live.vault / "Alpha.md")
+    live.wait_page("/alpha/", "Saved through TEMP")
+    live.settle()
+    assert live.preview.builds == before + 1, live.out.getvalue()
+
+
+def test_editor_save_styles_are_one_rebuild_each(garden):
+    """vim (rename to a backup, write anew, delete it), JetBrains' safe write, a dot temp."""
+    live = garden(quiet_seconds=NEVER_QUIET)
+    note = live.vault / "Alpha.md"
+
+    def vim(text: str) -> None:
+        os.rename(note, live.vault / "Alpha.md~")
+        note.write_text(text, encoding="utf-8")
+        os.remove(live.vault / "Alpha.md~")
+
+    def jetbrains(text: str) -> None:
+        temp, old = live.vault / "Alpha.md___jb_tmp___", live.vault / "Alpha.md___jb_old___"
+        temp.write_text(text, encoding="utf-8")
+        os.rename(note, old)
+        os.rename(temp, note)
+        os.remove(old)
+
+    def dot_temp(text: str) -> None:
+        temp = live.vault / ".Alpha.md.tmp-1234"
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, note)
+
+    for number, save in enumerate((vim, jetbrains, dot_temp)):
+        before = live.preview.builds
+        save(published(f"Saved STYLE-{number}."))
+        live.wait_page("/alpha/", f"Saved STYLE-{number}")
+        live.settle()
+        assert live.preview.builds == before + 1, (save.__name__, live.out.getvalue())
+
+
+def test_a_file_opened_for_writing_and_closed_unchanged_is_no_change(garden):
+    live = garden(quiet_seconds=NEVER_QUIET)
+    live.settle()
+    before = live.preview.builds
+    with (live.vault / "Alpha.md").open("a", encoding="utf-8"):
+        pass
+    live.settle()
+    assert live.preview.builds == before, live.out.getvalue()
 
 
 def test_a_broken_template_is_reported_and_the_old_site_kept(garden, events, incremental):

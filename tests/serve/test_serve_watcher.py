@@ -96,6 +96,60 @@ def test_queue_hands_out_a_busy_stream_after_max_wait():
     assert queue.take() is None
 
 
+# A quiet time no test waits for: a set handed out before it passed was settled early.
+NEVER_QUIET = 600.0
+
+
+def _take_soon(queue: ChangeQueue, within: float = 10.0) -> list[frozenset[Path] | None]:
+    """What `take` returned within `within` seconds ([] if it still waits)."""
+    taken: list[frozenset[Path] | None] = []
+    consumer = threading.Thread(target=lambda: taken.append(queue.take()), daemon=True)
+    consumer.start()
+    consumer.join(within)
+    return taken
+
+
+def test_a_save_that_is_over_goes_out_without_the_quiet_time():
+    queue = ChangeQueue(quiet=NEVER_QUIET, settle=0.0)
+    note, gone, moved_in = Path("/v/a.md"), Path("/v/old.md"), Path("/v/b.md")
+    queue.add([note])
+    queue.closed(note)  # written in place and closed
+    assert _take_soon(queue) == [frozenset({note})]
+    queue.close()
+
+    queue = ChangeQueue(quiet=NEVER_QUIET, settle=0.0)
+    queue.add([gone], over=True)  # deleted
+    queue.add([Path("/v/b.md.tmp")])  # a temp file written...
+    assert _take_soon(queue, within=0.3) == []  # ...may still be renamed: the set waits
+    queue.close()
+
+    queue = ChangeQueue(quiet=NEVER_QUIET, settle=0.0)
+    queue.add([Path("/v/b.md.tmp")])
+    queue.add([Path("/v/b.md.tmp"), moved_in], over=True)  # ...renamed over the note
+    assert _take_soon(queue) == [frozenset({Path("/v/b.md.tmp"), moved_in})]
+    queue.close()
+
+
+def test_a_close_alone_changes_nothing():
+    queue = ChangeQueue(quiet=NEVER_QUIET, settle=0.0)
+    queue.closed(Path("/v/a.md"))  # opened for writing and closed unchanged (`touch`)
+    assert _take_soon(queue, within=0.3) == []
+    queue.close()
+
+
+def test_saves_right_after_a_set_wait_for_quiet():
+    """Saves one after another (a script, a sync) are a burst, not one rebuild each."""
+    queue = ChangeQueue(quiet=NEVER_QUIET, settle=0.0)
+    first, second = Path("/v/a.md"), Path("/v/b.md")
+    queue.add([first])
+    queue.closed(first)
+    assert _take_soon(queue) == [frozenset({first})]
+    queue.add([second])
+    queue.closed(second)
+    assert _take_soon(queue, within=0.3) == []
+    queue.close()
+
+
 def test_inject_puts_the_script_before_the_body_end():
     snapshot = Snapshot(3, 2, None, "abc")
     html = inject(b"<html><body><p>x</p></BODY></html>", snapshot)

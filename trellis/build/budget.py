@@ -36,7 +36,8 @@ PAGEFIND_BYTES_PER_PAGE = 256_000
 
 
 def worker_count(jobs: int, work: int, workers_from: int) -> int:
-    """How many worker processes a build should use; 0 means none (this process does it all).
+    """How many processes should parse and render, this one included (it renders a share
+    too: `trellis.build.forked`); 0 means this one alone, with no share protocol.
 
     `work` is the larger of the notes to parse and the pages to render (`trellis.build.plan`):
     a build that reuses every parse may still render every page. Below `workers_from` (the
@@ -52,21 +53,24 @@ def worker_count(jobs: int, work: int, workers_from: int) -> int:
         return 0
     if threading.current_thread() is not threading.main_thread():
         return 0
-    return min(jobs, work // max(1, workers_from // 2))
+    count = min(jobs, work // max(1, workers_from // 2))
+    return count if count >= 2 else 0
 
 
 def token_budget(notes: int, count: int, target: int) -> int:
-    """The bytes of tokens each of `count` workers may keep: what is left of `target` (the
-    `memory_target_mib` setting, in bytes) once this process as it is at the fork (each
-    worker starts with a copy, and RSS counts it in each) and what each process takes later
-    per published note (the other shares' parses, the link graph, page keys) are counted.
+    """The bytes of tokens each of `count` processes rendering a share (this one and its
+    workers) may keep: what is left of `target` (the `memory_target_mib` setting, in bytes)
+    once this process as it is at the fork (each worker starts with a copy, and RSS counts
+    it in each) and what each process takes later per published note (the other shares'
+    parses, the link graph, page keys; this one holds every whole parse besides) are counted.
 
     The goal is a peak under 1.5 GiB for every stage (search, run by Pagefind after the
     workers exit, peaks at about 1 GiB at 10,000 notes): the default 1,400 MiB leaves room
-    for vaults whose notes hold more links than the generated ones. Budgets (2 workers, at
-    `WORKER_BYTES_PER_NOTE` 30,000): 10,000 notes about 30 MiB a worker, 5,000 notes 280.
+    for vaults whose notes hold more links than the generated ones. Budgets (`jobs: 2`: this
+    process and one worker, 143 MiB at the fork): 10,000 notes about 220 MiB each; 50,000
+    notes none (every token packed).
     """
-    rest = (count + 1) * _resident_bytes()
+    rest = count * _resident_bytes()
     rest += notes * (count * WORKER_BYTES_PER_NOTE + PARENT_BYTES_PER_NOTE)
     return max(0, target - rest) // count
 

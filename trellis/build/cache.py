@@ -19,7 +19,14 @@ by absolute paths or file times. Two things make that so:
   the file is the very one that build left (`trellis.emit.output_files`): a copy has new
   inodes and change times, so it is hashed.
 
-The file is a pickle read by `_CacheUnpickler`, which builds only the plain record classes a
+The file holds two pickles: a small head (the inputs' digest, the last report, the published
+attachments, the stats of the files the scan read: all an unchanged build reads, see
+`trellis.signature`), then the body (parses, page keys and digests, search shards, URLs,
+graph files, output stats: 46 MB at 10,000 notes, most of an unchanged build's time when it
+was one pickle). `load_cache_file` reads the head; `CacheRead.with_body` the rest, once a
+build has work to do.
+
+Both are read by `_CacheUnpickler`, which builds only the plain record classes a
 cache holds (`CACHE_CLASSES`): a cache restored from elsewhere (a CI cache a pull request
 wrote) must not run code, and plain pickle calls whatever the file names. What cannot be
 read so, or holds data of the wrong shape, is rejected with a message (`CacheRead.problem`)
@@ -29,6 +36,7 @@ and the build starts clean.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Iterable
@@ -36,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trellis.config import SETTINGS_FILE, Settings
+from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
@@ -47,12 +55,12 @@ from trellis.episodes.model import Episode
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
-from trellis.signature import input_signature
-from trellis.vault.history import head_commit
+from trellis.signature import SeenFile
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-CACHE_VERSION = 8
+# 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be
+CACHE_VERSION = 10
 
 
 @dataclass
@@ -126,39 +134,84 @@ class _CacheUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+# What the head of the file holds (the rest is the body).
+HEAD_KEYS = ("version", "inputs", "summary", "attachments", "seen")
+
+
 @dataclass(frozen=True)
 class CacheRead:
-    """A cache file's data, or why there is none (`problem` empty: the file is missing)."""
+    """A cache file's data, or why there is none (`problem` empty: the file is missing).
+
+    After `load_cache_file`, `data` holds the head's records; `with_body` adds the rest."""
 
     data: dict[str, Any] | None
     problem: str = ""
+    path: Path | None = None
+    # The file's bytes, and where its body starts in them.
+    raw: bytes = b""
+    body_at: int = 0
+
+    def with_body(self) -> CacheRead:
+        """The whole cache: the head's records and the body's, or why it cannot be used."""
+        if self.data is None or self.path is None or "parsed" in self.data:
+            return self
+        stream = io.BytesIO(self.raw)  # shares the bytes, no copy
+        stream.seek(self.body_at)
+        body = _unpickled(self.path, stream)
+        if isinstance(body, str):
+            return CacheRead(None, body, self.path)
+        return _checked({**self.data, **body} if isinstance(body, dict) else {}, self.path)
+
+
+def _checked(data: dict[str, Any], path: Path) -> CacheRead:
+    """The whole cache `data`, if every record has the type a build reads it as."""
+    if not _well_formed(data):
+        return CacheRead(None, _damaged(path), path)
+    for entry in data["parsed"].values():
+        entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
+    return CacheRead(data, "", path)
 
 
 def load_cache_file(path: Path) -> CacheRead:
-    """Read the cache file at `path`; reject one that is not a cache this Trellis wrote."""
+    """Read the head of the cache file at `path` (`CacheRead.with_body` reads the rest);
+    reject one that is not a cache this Trellis wrote."""
     try:
-        with path.open("rb") as handle:
-            data = _CacheUnpickler(handle).load()
+        raw = path.read_bytes()
     except FileNotFoundError:
         return CacheRead(None)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, KeyError) as error:
+    except OSError as error:
         return CacheRead(None, f"{path} is not a build cache Trellis can read ({error}){CLEAN}")
-    except Exception as error:  # a garbled pickle can fail in any way; nothing ran
-        return CacheRead(None, f"{path} is not a build cache Trellis can read ({error!r}){CLEAN}")
-    if not isinstance(data, dict) or data.get("version") != (CACHE_VERSION, output_versions()):
+    stream = io.BytesIO(raw)
+    head = _unpickled(path, stream)
+    if isinstance(head, str):
+        return CacheRead(None, head)
+    if not isinstance(head, dict) or head.get("version") != (CACHE_VERSION, output_versions()):
         return CacheRead(None, f"{path} was written by another version of Trellis{CLEAN}")
-    if not _well_formed(data):
-        return CacheRead(
-            None, f"{path} is damaged (its records are not of the expected types){CLEAN}"
-        )
-    for entry in data["parsed"].values():
-        entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
-    return CacheRead(data)
+    if not _head_well_formed(head):
+        return CacheRead(None, _damaged(path))
+    if "parsed" in head:  # a file of one pickle (as tests write): the body is in the head
+        return _checked(head, path)
+    return CacheRead(head, "", path, raw, stream.tell())
+
+
+def _unpickled(path: Path, stream: io.BytesIO) -> Any:
+    """The next object pickled in `stream`, or the problem (a string) if it is not one."""
+    try:
+        return _CacheUnpickler(stream).load()
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, KeyError) as error:
+        return f"{path} is not a build cache Trellis can read ({error}){CLEAN}"
+    except Exception as error:  # a garbled pickle can fail in any way; nothing ran
+        return f"{path} is not a build cache Trellis can read ({error!r}){CLEAN}"
+
+
+def _damaged(path: Path) -> str:
+    return f"{path} is damaged (its records are not of the expected types){CLEAN}"
 
 
 def read_cache(path: Path) -> dict[str, Any] | None:
-    """The cache file's data, or None when it is missing, unreadable or from another version."""
-    return load_cache_file(path).data
+    """The whole cache file's data, or None when it is missing, unreadable or from another
+    version."""
+    return load_cache_file(path).with_body().data
 
 
 def _all(values: Any, kind: type | tuple[type, ...]) -> bool:
@@ -169,11 +222,31 @@ def _str_map(value: Any) -> bool:
     return isinstance(value, dict) and _all(value, str) and _all(value.values(), str)
 
 
+def _head_well_formed(head: dict[str, Any]) -> bool:
+    """Has every record of the head the type the build reads it as?"""
+    seen = head.get("seen", {})
+    return (
+        _str_map(head.get("attachments"))
+        and isinstance(head.get("inputs"), str)
+        and isinstance(head.get("summary"), Summary)
+        and isinstance(seen, dict)
+        and _all(seen, str)
+        and all(
+            isinstance(value, tuple)
+            and len(value) == 2
+            and _file_stat(value[0])
+            and isinstance(value[1], str)
+            for value in seen.values()
+        )
+    )
+
+
 def _well_formed(data: dict[str, Any]) -> bool:
     """Has every record the type the build reads it as (a damaged file could crash a build)?"""
     parsed = data.get("parsed")
     return (
-        isinstance(parsed, dict)
+        _head_well_formed(data)
+        and isinstance(parsed, dict)
         and _all(parsed, str)
         and all(
             isinstance(entry, ParsedEntry)
@@ -187,10 +260,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
         )
         and _str_map(data.get("page_keys"))
         and _str_map(data.get("page_digests"))
-        and _str_map(data.get("attachments"))
-        and isinstance(data.get("inputs"), str)
         and isinstance(data.get("layout", ""), str)
-        and isinstance(data.get("summary"), Summary)
         and isinstance(data.get("search_shards"), list)
         and all(
             isinstance(record, ShardRecord) and _str_map(record.files)
@@ -223,15 +293,13 @@ def _episode_record(record: Any) -> bool:
 
 
 def _file_stats(stats: Any) -> bool:
-    """Output path -> `FileStat` (a tuple of five integers)."""
-    return (
-        isinstance(stats, dict)
-        and _all(stats, str)
-        and all(
-            isinstance(value, tuple) and len(value) == 5 and _all(value, int)
-            for value in stats.values()
-        )
-    )
+    """Output path -> `FileStat`."""
+    return isinstance(stats, dict) and _all(stats, str) and all(map(_file_stat, stats.values()))
+
+
+def _file_stat(value: Any) -> bool:
+    """A `FileStat`: a tuple of five integers."""
+    return isinstance(value, tuple) and len(value) == 5 and _all(value, int)
 
 
 def _graph_files(graph: Any) -> bool:
@@ -253,8 +321,10 @@ def cache_bytes(
     layout: str = "",
     graph: GraphFiles | None = None,
     file_stats: dict[str, FileStat] | None = None,
+    seen: dict[str, SeenFile] | None = None,
 ) -> bytes:
-    """Parses (without tokens, which are cheap to re-make), page keys, the last report."""
+    """Parses (without tokens, which are cheap to re-make), page keys, the last report:
+    the head's records pickled first, then the body's."""
     kept = {
         rel_path: ParsedEntry(
             entry.content_hash,
@@ -265,21 +335,32 @@ def cache_bytes(
         )
         for rel_path, entry in parsed.items()
     }
-    data = {
+    head = {
         "version": (CACHE_VERSION, output_versions()),
+        "inputs": inputs,
+        "summary": summary,
+        "attachments": attachments,
+        "seen": seen or {},
+    }
+    body = {
         "parsed": kept,
         "page_keys": page_keys,
         "page_digests": page_digests,
-        "inputs": inputs,
-        "summary": summary,
         "search_shards": search_shards,
-        "attachments": attachments,
         "urls": urls,
         "layout": layout,
         "graph": graph,
         "file_stats": file_stats or {},
     }
-    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return cache_file_bytes({**head, **body})
+
+
+def cache_file_bytes(data: dict[str, Any]) -> bytes:
+    """A cache file holding `data` (every record of a cache): the head, then the body."""
+    head = {key: data[key] for key in HEAD_KEYS if key in data}
+    body = {key: value for key, value in data.items() if key not in HEAD_KEYS}
+    protocol = pickle.HIGHEST_PROTOCOL
+    return pickle.dumps(head, protocol=protocol) + pickle.dumps(body, protocol=protocol)
 
 
 def recorded_files(
@@ -303,17 +384,3 @@ def theme_signature(vault: Path) -> str:
     if settings_file.is_file():
         digest.update(settings_file.read_bytes())
     return digest.hexdigest()
-
-
-def build_inputs(
-    vault: Path, settings: Settings, own_paths: list[Path], published: dict[str, str]
-) -> tuple[str, bool]:
-    """The inputs' digest (equal: nothing changed) and whether the attachments the last
-    build published (`published`: vault path -> hash) still have their bytes
-    (`trellis.signature`).
-
-    The number of worker processes is left out: it never changes what is written.
-    """
-    head = head_commit(vault) if settings.git_dates else ""
-    context = repr((output_versions(), settings.for_output(), head))
-    return input_signature(vault, context, own_paths, published)

@@ -30,7 +30,8 @@ from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages, folder_files
-from trellis.emit.graph import GraphFiles, emit_graph, emit_local_graphs, graph_data
+from trellis.emit.graph import GraphFiles, emit_local_graphs, graph_data
+from trellis.emit.graph_json import EncodedGraph, emit_encoded_graph
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.pages import HOME_LIST_FILE, emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
@@ -82,12 +83,20 @@ class EmitContext:
     # The graph files the last output holds (taken over when the graph is the same), and
     # this build's (set by the graph emitter).
     previous_graph: GraphFiles | None = None
+    # The feed's candidates as the preview keeps them (`KeptCandidates`; None: made here).
+    feed_candidates: list[PublishedNote] | None = None
     graph_files: GraphFiles | None = None
 
     @cached_property
     def graph_data(self) -> dict[str, Any]:
         """The graph as plain data, made once for the emitters that write it."""
         return graph_data(self.site, self.graph)
+
+    @cached_property
+    def graph_json(self) -> EncodedGraph:
+        """The graph file as pieces; the preview keeps it and re-encodes only the nodes a
+        tags save changes (`EncodedGraph.retag`)."""
+        return EncodedGraph(self.graph_data)
 
     @cached_property
     def tag_index(self) -> TagIndex:
@@ -188,7 +197,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "graph",
         _reads(Input.LINKS, N, Input.TAGS, D),
-        lambda c: emit_graph(c.graph_data, c.writer),
+        lambda c: emit_encoded_graph(c.graph_json, c.writer),
         "graph+feeds",
     ),
     Emitter(
@@ -200,7 +209,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "feeds",
         _reads(Input.TEXT, N, Input.TAGS, Input.DATES, D, Input.THEME),
-        lambda c: emit_feeds(c.site, c.pages, c.writer),
+        lambda c: emit_feeds(c.site, c.pages, c.writer, c.feed_candidates),
         "graph+feeds",
     ),
     Emitter("static", _reads(Input.THEME), _static, "assets"),

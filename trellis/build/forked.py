@@ -1,57 +1,63 @@
-"""Parsing and rendering the notes of one build in worker processes (the `jobs` setting).
+"""Parsing and rendering the notes of one build in several processes (the `jobs` setting).
 
 Parsing and rendering are most of a build's time and each note's parse is independent, but
 a page needs every other note's parse (its links' headings and blocks, its backlinks, the
-notes it embeds). So a worker owns a share of the notes for the whole build:
+notes it embeds). So each process owns a share of the notes for the whole build, and the
+build's own process (the parent) is one of them: share 0 is its own, and `jobs - 1` workers
+are forked for the others. (Until issue 17 the parent only coordinated, beside `jobs`
+workers: a whole process more, each holding a copy of the vault model, every parse and the
+link graph; at 10,000 notes each such worker peaked at 420 MiB.)
 
 1. Workers (`trellis.build.worker_job`) are forked (`trellis.workers`) once the
    `PublicSite` is built, so they start with the vault model, the cached parses and the
    templates, nothing pickled.
-2. Each worker parses the changed notes of its share and reads its episode notes, keeps
-   their tokens as far as its memory budget allows (see below), and sends back the parses
-   without tokens (`without_tokens()`, small) with the warnings, and the same as other
-   workers' pages read them (`worker_job.for_pages`: no links, no query facts). The parent
-   takes them in note order (the warnings come out in the same order as in one process)
-   and builds the link graph from them.
-3. The parent forwards to each worker what the others sent for it (one message per worker:
-   the bytes as they came), builds the link graph while they take that in, and sends it to them
-   (notes as indexes: cheaper than each worker resolving every link again), with the list
-   of its notes that pages of other shares embed. Each worker packs those notes' tokens
-   (`_pack`: about 0.3 ms a note, against 2.4 ms to parse one again), the parent hands
-   them to the workers that embed them, and each worker writes the pages of its share into
-   the staging folder, through the same `NotePageWriter` as a one-process build: rendered,
-   or taken over from the last output when the page's key is unchanged. (Tokens nobody shipped, of
-   notes unchanged since the last build, are made again where needed: the `loader`.)
+2. Each share's notes are parsed (the changed ones) and its episode notes read; their
+   tokens are kept as far as the memory budget allows (see below). Workers send back the
+   parses without tokens (`without_tokens()`, small) with the warnings, and the same as
+   other shares' pages read them (`worker_job.for_pages`: no links, no query facts). The
+   parent takes them in note order (the warnings come out in the same order as in one
+   process) and builds the link graph from them. While it parses its own share it reads
+   the workers' progress between notes (`_drain`), so that none waits on a full pipe.
+3. The parent forwards to each worker what the other shares sent for it (one message per
+   worker: the bytes as they came), builds the link graph while they take that in, and
+   sends it to them (notes as indexes: cheaper than each worker resolving every link
+   again), with the list of its notes that pages of other shares embed. Each share packs
+   those notes' tokens (about 0.3 ms a note, against 2.4 ms to parse one again), the parent
+   hands them to the shares that embed them, and each process writes the pages of its share
+   into the staging folder, through the same `NotePageWriter` as a one-process build:
+   rendered, or taken over from the last output when the page's key is unchanged. (Tokens
+   nobody shipped, of notes unchanged since the last build, are made again where needed:
+   the `loader`.)
 4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
    the files it wrote and the attachments its pages use; and exits, so its tokens are gone
-   before the search index is built.
+   before the search index is built. The parent's own pages file their warnings apart
+   (`_filed_apart`) and every page's are filed in note order.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
-worker's. A worker keeps tokens as they are while they fit in its budget (what is left of
-the `memory_target_mib` setting, `token_budget`) and packs the others (pickled and
+share's. Each process keeps tokens as they are while they fit in its budget (what is left
+of the `memory_target_mib` setting, `token_budget`) and packs the others (pickled and
 compressed, about a twentieth of that; unpacked for each page that needs them). Once the
 link graph is known, the tokens used by the most pages (notes embedded by others) are the
-ones kept as they are. Tokens made for one page are dropped once it is written. Up to
-about 5,000 notes (2 workers, generated vaults) everything is kept as it is; 10,000 notes
-keep about 190 MiB a worker as they are (the most embedded first) and pack the rest (see
-`trellis.build.budget` for the figures; a peak of 2,362 MiB with every token kept).
+ones kept as they are. Tokens made for one page are dropped once it is written (see
+`trellis.build.budget` for the figures; a peak of 2,362 MiB at 10,000 notes with every
+token kept). After the note pages, the parent lets go of its share's tokens as a
+one-process build does (`trellis.build.held`).
 
-Workers decide keys and reuse themselves (rather than the parent deciding which pages to
+Each share decides keys and reuse itself (rather than the parent deciding which pages to
 render) because a page's key needs its full page context: computing those in the parent
 would be one core's work while the workers wait.
-
-The parent never holds tokens: its notes' contents have a `loader` that raises, so any
-code that would quietly parse in the parent fails loudly instead.
 """
 
 from __future__ import annotations
 
 import heapq
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
+from trellis.build.held import episode_loader, let_go_of_tokens
 from trellis.build.messages import (
     EpisodeNote,
     GraphSent,
@@ -64,15 +70,17 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
+from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
-from trellis.diagnostics import Diagnostic
+from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
-from trellis.workers import Workers
+from trellis.render.templates import checked
+from trellis.workers import Channel, Workers
 
 
 def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
@@ -88,12 +96,9 @@ def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
-def _tokens_elsewhere() -> tuple[list[Any], dict[str, Any]]:
-    raise RuntimeError("this note's tokens live in a worker process, not in the build's own")
-
-
 class ParallelNotes:
-    """The parent's side: start the workers, gather parses, then pages; see the module."""
+    """The build's side: fork the workers, render a share here, gather parses, then pages;
+    see the module."""
 
     def __init__(
         self,
@@ -103,13 +108,19 @@ class ParallelNotes:
         count: int,
         setup: RenderSetup,
     ) -> None:
-        self.site, self.used = site, setup.used
+        self.site, self.notes, self.used = site, notes, setup.used
         self.shares = note_shares(site.notes, count)
         target = site.settings.memory_target_mib << 20
         limit = budget.token_budget(len(site.notes), count, target)
-        job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
-        self.workers = Workers(count, job.run)
-        self._parses: list[bytes] = [b""] * count  # what each worker sends the others
+        self.job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
+        # Share 0 is this process's own; worker `w` renders share `w + 1`.
+        self.workers = Workers(count - 1, self._run_worker)
+        self._parses: list[bytes] = [b""] * count  # what each share sends the others
+        self._early: list[tuple[int, Any]] = []  # messages read while rendering share 0
+        self._graph: LinkGraph | None = None
+
+    def _run_worker(self, worker: int, channel: Channel) -> None:
+        self.job.run(worker + 1, channel)
 
     def close(self) -> None:
         """Stop and reap every worker (after a failure or an interrupt)."""
@@ -118,22 +129,24 @@ class ParallelNotes:
     def parse(
         self, advance: Callable[[], None]
     ) -> tuple[dict[int, tuple[NoteContent, list[Diagnostic]]], list[EpisodeNote]]:
-        """Every worker's parses (by note index) and episode notes (in note order)."""
-        parses: list[bytes] = [b""] * len(self.workers)
+        """Every share's parses (by note index) and episode notes (in note order)."""
+        here = _Here(advance, lambda: self._drain(advance, Parsed))
+        own, episodes, self._parses[0] = self.job.parse_here(self.shares[0], here)
+        parsed = {index: (content, warnings) for index, content, warnings in own}
+        blobs: list[bytes] = [b""] * len(self.workers)
         for worker, message in self._receive_until(Parsed, advance):
-            parses[worker] = expect(message, Parsed).blob
-            self._parses[worker] = expect(message, Parsed).lean
-        parsed: dict[int, tuple[NoteContent, list[Diagnostic]]] = {}
-        episodes: list[EpisodeNote] = []
-        for worker, blob in enumerate(parses):
+            blobs[worker] = expect(message, Parsed).blob
+            self._parses[worker + 1] = expect(message, Parsed).lean
+        notes = self.site.notes
+        for worker, blob in enumerate(blobs):
             share_parsed, share_episodes = pickle.loads(blob)
-            parses[worker] = b""
-            for index, content, warnings in share_parsed:
-                content.loader = _tokens_elsewhere
+            blobs[worker] = b""
+            for index, content, warnings in share_parsed:  # tokens made again if needed
+                content.loader = self.notes.token_loader(notes[index])
                 parsed[index] = (content, warnings)
             for entry in share_episodes:
                 if entry[1] is not None:
-                    entry[1].loader = _tokens_elsewhere
+                    entry[1].loader = episode_loader(self.site, self.notes, notes[entry[0]])
                 episodes.append(entry)
         episodes.sort(key=lambda entry: entry[0])
         return parsed, episodes
@@ -141,14 +154,16 @@ class ParallelNotes:
     def share_parses(self) -> None:
         """Tell each worker about the other shares' notes (the bytes as they came)."""
         for worker in range(len(self.workers)):
-            others = [blob for other, blob in enumerate(self._parses) if other != worker]
+            others = [blob for share, blob in enumerate(self._parses) if share != worker + 1]
             self.workers.send(worker, OtherShares(others))
         self._parses = []
 
     def _receive_until(self, last: type, advance: Callable[[], None]) -> list[tuple[int, Any]]:
-        """Each worker's messages up to its `last` one; `Progress` goes to `advance`."""
-        found = []
-        for worker, message in self.workers.receive_until(lambda m: isinstance(m, last)):
+        """Each worker's messages up to its `last` one (those read early first); `Progress`
+        goes to `advance`."""
+        found, self._early = self._early, []
+        done = {worker for worker, message in found if isinstance(message, last)}
+        for worker, message in self.workers.receive_until(lambda m: isinstance(m, last), done):
             if isinstance(message, Progress):
                 for _ in range(message.notes):
                     advance()
@@ -156,12 +171,27 @@ class ParallelNotes:
                 found.append((worker, message))
         return found
 
+    def _drain(self, advance: Callable[[], None], last: type) -> None:
+        """Read what the workers sent so far (their progress, or their `last` message),
+        between the notes this process parses or renders itself."""
+        while True:
+            done = {worker for worker, message in self._early if isinstance(message, last)}
+            ready = list(self.workers.ready(done))
+            if not ready:
+                return
+            for worker, message in ready:
+                if isinstance(message, Progress):
+                    for _ in range(message.notes):
+                        advance()
+                else:
+                    self._early.append((worker, message))
+
     def start_rendering(self, graph: LinkGraph) -> None:
         """Hand every worker the link graph and the tokens of the other shares' notes its
-        pages embed (made once, by the worker that parsed them): they start writing pages."""
+        pages embed (made once, by the share that parsed them): they start writing pages."""
         notes = self.site.notes
         position = {id(note): index for index, note in enumerate(notes)}
-        owner = {index: worker for worker, share in enumerate(self.shares) for index in share}
+        owner = {index: share for share, indexes in enumerate(self.shares) for index in indexes}
         needs = [
             sorted(
                 {position[id(n)] for n in embeds_reached(graph, [notes[i] for i in share])}
@@ -173,21 +203,31 @@ class ParallelNotes:
         for need in needs:
             for index in need:
                 asks[owner[index]].add(index)
-        graph_blob = wire.encode_graph(self.site, graph)
+        graph_blob = wire.encode_graph(self.site, graph) if len(self.workers) else b""
         for worker in range(len(self.workers)):
-            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker])))
-        tokens: dict[int, bytes] = {}
+            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker + 1])))
+        tokens = self.job.pack_tokens(sorted(asks[0]))
         for _, message in self.workers.receive_until(lambda m: isinstance(m, PackedTokens)):
             tokens.update(expect(message, PackedTokens).tokens)
-        for worker, need in enumerate(needs):
-            shipped = {index: tokens[index] for index in need if index in tokens}
+        for worker in range(len(self.workers)):
+            shipped = {index: tokens[index] for index in needs[worker + 1] if index in tokens}
             self.workers.send(worker, TokensFor(shipped))
+        self.job.take_tokens({index: tokens[index] for index in needs[0] if index in tokens})
+        self.job.settle_tokens(self.shares[0], graph)
+        self._graph = graph
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
     ) -> NotePagesWritten:
-        """Wait for every note page; keys, warnings and files are taken in note order."""
-        pages: dict[int, WrittenPage] = {}
+        """Write share 0's pages here while the workers write theirs; then keys, warnings
+        and files are taken in note order."""
+        assert self._graph is not None, "start_rendering comes first"
+        here = _Here(advance, lambda: self._drain(advance, Rendered))
+        graph = self._graph
+        with _filed_apart(self.site.diagnostics):
+            own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
+        let_go_of_tokens(self.site, self.notes, self.job.tokens)
+        pages: dict[int, WrittenPage] = {page.index: page for page in own}
         for _, message in self._receive_until(Rendered, advance):
             done = expect(message, Rendered)
             for page in done.pages:
@@ -205,6 +245,36 @@ class ParallelNotes:
             written.pages += 1
             written.rendered += page.rendered
         return written
+
+
+class _Here:
+    """The share this process renders reports like a worker (`Sender`): its progress goes
+    straight to `advance`, and each report also reads what the workers sent meanwhile."""
+
+    def __init__(self, advance: Callable[[], None], drain: Callable[[], None]) -> None:
+        self.advance, self.drain = advance, drain
+
+    def send(self, message: Any) -> None:
+        for _ in range(expect(message, Progress).notes):
+            self.advance()
+        self.drain()
+
+
+@contextmanager
+def _filed_apart(report: Diagnostics) -> Iterator[None]:
+    """Warnings given while this process writes its share's pages go to a state of their
+    own: each page ships its own (as a worker's do), and the build files every page's
+    warnings in note order, as one process does."""
+    if not isinstance(report, StageReport):
+        yield
+        return
+    state, apart = report.state, BuildState()
+    apart.enter(state.stage)
+    report.state = apart
+    try:
+        yield
+    finally:
+        report.state = state
 
 
 def embeds_reached(graph: LinkGraph, notes: list[PublishedNote]) -> set[PublishedNote]:

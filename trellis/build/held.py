@@ -105,19 +105,25 @@ class TokensHere:
         return step
 
     def let_go(self) -> None:
-        """Every note page is written: hold no tokens any more; each note can make its own
-        again (unpacked if they were packed, else parsed, or read again for an episode)."""
-        self.budget.release()
-        for index, note in enumerate(self.site.notes):
-            content = note.content
-            if content is None or not content.has_tokens:
-                continue
-            blob = self.budget.packed.get(index)
-            if blob is not None:
-                loader = wire.unpacking_loader(note, blob)
-            elif note.episode is not None:
-                loader = episode_loader(self.site, self.notes, note)
-            else:
-                loader = self.notes.token_loader(note)
-            content.forget_tokens(loader)
-        self.budget.keep.clear()
+        """Every note page is written: hold no tokens any more (`let_go_of_tokens`)."""
+        let_go_of_tokens(self.site, self.notes, self.budget)
+
+
+def let_go_of_tokens(site: PublicSite, notes: NoteRenderer, tokens: budget.TokenBudget) -> None:
+    """Hold no tokens any more, so later pages and Pagefind reuse their memory; each note
+    can make its own again (unpacked if they were packed, else parsed, or read again for an
+    episode)."""
+    tokens.release()
+    for index, note in enumerate(site.notes):
+        content = note.content
+        if content is None or not content.has_tokens:
+            continue
+        blob = tokens.packed.get(index)
+        if blob is not None:
+            loader = wire.unpacking_loader(note, blob)
+        elif note.episode is not None:
+            loader = episode_loader(site, notes, note)
+        else:
+            loader = notes.token_loader(note)
+        content.forget_tokens(loader)
+    tokens.keep.clear()

@@ -96,6 +96,9 @@ class BuildState:
 
     def __init__(self) -> None:
         self._stages: dict[Stage, Diagnostics] = {stage: Diagnostics() for stage in Stage}
+        # Per stage, how many warnings each path has: a save drops its notes' warnings
+        # without filtering (or hashing) the warnings of the other thousands of notes.
+        self._paths: dict[Stage, dict[str, int]] = {stage: {} for stage in Stage}
         self.attachments = UsedAttachments()
         self.stage = Stage.READ
         self.report = StageReport(self)
@@ -120,8 +123,12 @@ class BuildState:
         kept = self._stages[stage]
         start = len(kept.items)
         kept.extend(list(items))
+        added = kept.items[start:]
+        paths = self._paths[stage]
+        for item in added:
+            paths[item.path] = paths.get(item.path, 0) + 1
         for capture in self._captures:
-            capture.extend(kept.items[start:])
+            capture.extend(added)
 
     @contextmanager
     def capture(self) -> Iterator[list[Diagnostic]]:
@@ -134,8 +141,17 @@ class BuildState:
             self._captures.remove(found)
 
     def drop(self, stage: Stage, paths: set[str]) -> None:
-        kept = [d for d in self._stages[stage].items if d.path not in paths]
-        self._stages[stage] = Diagnostics.of(kept)
+        counts = self._paths[stage]
+        hit = {path for path in paths if path in counts}
+        if not hit:
+            return
+        stage_items = self._stages[stage]
+        kept = [d for d in stage_items.items if d.path not in hit]
+        gone = {d for d in stage_items.items if d.path in hit}
+        # The set keeps each warning's hash: the difference hashes only the ones dropped.
+        self._stages[stage] = Diagnostics(items=kept, _seen=stage_items._seen - gone)
+        for path in hit:
+            del counts[path]
 
     def of_stage(self, stage: Stage) -> list[Diagnostic]:
         return list(self._stages[stage].items)
@@ -143,15 +159,32 @@ class BuildState:
     def for_note(self, path: str, stage: Stage | None = None) -> list[Diagnostic]:
         """The warnings about the note (or file) at vault path `path`, of one stage or all."""
         stages = list(Stage) if stage is None else [stage]
-        return [d for s in stages for d in self._stages[s].items if d.path == path]
+        return [
+            d
+            for s in stages
+            if path in self._paths[s]
+            for d in self._stages[s].items
+            if d.path == path
+        ]
 
     def items(self) -> list[Diagnostic]:
         """Every warning, stage by stage, each once."""
-        return Diagnostics.of([d for s in Stage for d in self._stages[s].items]).items
+        return self.diagnostics().items
 
     def diagnostics(self) -> Diagnostics:
-        """The whole report as a plain `Diagnostics` (a `BuildResult` carries one)."""
-        return Diagnostics.of(self.items())
+        """The whole report as a plain `Diagnostics` (a `BuildResult` carries one).
+
+        Each stage holds its warnings once; one held by an earlier stage too is left out.
+        Set operations reuse the hashes the stages' sets keep, so the report of a preview
+        save does not hash every warning of the vault again."""
+        items: list[Diagnostic] = []
+        seen: set[Diagnostic] = set()
+        for stage in Stage:
+            kept = self._stages[stage]
+            again = kept._seen & seen if seen else set()
+            items.extend(kept.items if not again else [d for d in kept.items if d not in again])
+            seen |= kept._seen
+        return Diagnostics(items=items, _seen=seen)
 
 
 @contextmanager

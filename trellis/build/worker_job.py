@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from jinja2 import Environment
 
@@ -83,23 +84,48 @@ class WorkerJob:
             self._take_others(blob)
         sent = expect(channel.receive(), GraphSent)
         graph = wire.decode_graph(self.site, sent.graph)
-        channel.send(PackedTokens(self._pack_tokens(sent.asked)))
-        for index, blob in expect(channel.receive(), TokensFor).tokens.items():
-            note = self.site.notes[index]
-            assert note.content is not None
-            note.content.loader = wire.unpacking_loader(note, blob)
-            self.tokens.packed[index] = blob
-        self._settle_tokens(share, graph)
-        written_pages = checked(lambda: self._write_pages(share, graph, channel))
+        channel.send(PackedTokens(self.pack_tokens(sent.asked)))
+        self.take_tokens(expect(channel.receive(), TokensFor).tokens)
+        self.settle_tokens(share, graph)
+        written_pages = checked(lambda: self.write_pages(share, graph, channel))
         writer = self.setup.writer
         channel.send(Rendered(written_pages, writer.written, self.setup.used.all()))
 
-    def _parse(self, share: list[int], channel: Channel) -> tuple[bytes, bytes]:
+    def _parse(self, share: list[int], channel: Sender) -> tuple[bytes, bytes]:
         """Parse the changed notes of `share` and read its episodes; the result, pickled:
         whole (for the build's cache), and as other shares' pages read it (`for_pages`).
 
         Each note's tokens are kept as they are while the budget allows, else packed.
         """
+        parsed, episodes = self._parse_share(share, channel)
+        whole = pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
+        for index, _, _ in parsed:  # this share's pages do not read them either
+            content = self.site.notes[index].content
+            assert content is not None
+            content.links, content.query_facts = [], None
+        return whole, lean_parses(parsed, episodes)
+
+    def parse_here(
+        self, share: list[int], channel: Sender
+    ) -> tuple[list[ParsedNote], list[EpisodeNote], bytes]:
+        """`_parse` for the share the build's own process renders: its parses as objects,
+        the notes' own contents (tokens, or their loaders, included) where pages read them,
+        and the lean pickle the workers take in."""
+        parsed, episodes = self._parse_share(share, channel)
+        notes = self.site.notes
+        own = [
+            (index, content if notes[index].episode is not None else notes[index].content, found)
+            for index, content, found in parsed
+        ]
+        own_episodes = [
+            (index, content and notes[index].content, episode, found)
+            for index, content, episode, found in episodes
+        ]
+        return own, own_episodes, lean_parses(parsed, episodes)  # type: ignore[return-value]
+
+    def _parse_share(
+        self, share: list[int], channel: Sender
+    ) -> tuple[list[ParsedNote], list[EpisodeNote]]:
         site = self.site
         parsed: list[ParsedNote] = []
         episodes: list[EpisodeNote] = []
@@ -120,18 +146,9 @@ class WorkerJob:
             self.tokens.place(index)
             progress.step()
         progress.flush()
-        whole = pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
-        lean = (
-            [(index, for_pages(content), []) for index, content, _ in parsed],
-            [(i, c and for_pages(c), episode, []) for i, c, episode, _ in episodes],
-        )
-        for index, _, _ in parsed:  # this share's pages do not read them either
-            content = site.notes[index].content
-            assert content is not None
-            content.links, content.query_facts = [], None
-        return whole, pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
+        return parsed, episodes
 
-    def _settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
+    def settle_tokens(self, share: list[int], graph: LinkGraph) -> None:
         """Keep the tokens the pages of `share` need most often, within the budget.
 
         A note's tokens are needed once per page showing it: its own, and each page that
@@ -174,7 +191,15 @@ class WorkerJob:
                 note.episode = episode
                 content.loader = episode_loader(self.site, self.notes, note)
 
-    def _pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
+    def take_tokens(self, tokens: dict[int, bytes]) -> None:
+        """The packed tokens of other shares' notes this share's pages embed."""
+        for index, blob in tokens.items():
+            note = self.site.notes[index]
+            assert note.content is not None
+            note.content.loader = wire.unpacking_loader(note, blob)
+            self.tokens.packed[index] = blob
+
+    def pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
         """The tokens (and env) of the notes asked for, those parsed here, each packed."""
         packed = {}
         for index in asked:
@@ -185,9 +210,7 @@ class WorkerJob:
                 packed[index] = wire.pack_tokens(content)
         return packed
 
-    def _write_pages(
-        self, share: list[int], graph: LinkGraph, channel: Channel
-    ) -> list[WrittenPage]:
+    def write_pages(self, share: list[int], graph: LinkGraph, channel: Sender) -> list[WrittenPage]:
         site, setup = self.site, self.setup
         pages = PageRenderer(site, setup.templates, graph)
         note_pages = NotePageWriter(site, self.notes, pages, graph, setup.writer, setup.keys)
@@ -208,6 +231,15 @@ class WorkerJob:
         return written
 
 
+def lean_parses(parsed: list[ParsedNote], episodes: list[EpisodeNote]) -> bytes:
+    """A share's parses and episodes as other shares' pages read them, pickled."""
+    lean = (
+        [(index, for_pages(content), []) for index, content, _ in parsed],
+        [(i, c and for_pages(c), episode, []) for i, c, episode, _ in episodes],
+    )
+    return pickle.dumps(lean, pickle.HIGHEST_PROTOCOL)
+
+
 def for_pages(content: NoteContent) -> NoteContent:
     """What a worker's pages read of a parse: not its links (the link graph, made by the
     build's own process, has them) nor its query facts (a vault that may hold queries is
@@ -217,10 +249,17 @@ def for_pages(content: NoteContent) -> NoteContent:
     return lean
 
 
-class _ProgressReport:
-    """A worker's progress, sent to the parent every `PROGRESS_EVERY` notes."""
+class Sender(Protocol):
+    """Where a share's progress and results go: a worker's `Channel` to the build, or the
+    build's own stand-in for the share it renders itself (`trellis.build.forked`)."""
 
-    def __init__(self, channel: Channel) -> None:
+    def send(self, message: Any) -> None: ...
+
+
+class _ProgressReport:
+    """A share's progress, sent every `PROGRESS_EVERY` notes."""
+
+    def __init__(self, channel: Sender) -> None:
         self.channel = channel
         self.unreported = 0
 

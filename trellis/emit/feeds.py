@@ -45,13 +45,24 @@ RSS_FILE = "rss.xml"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def emit_feeds(site: PublicSite, pages: PageRenderer, writer: OutputWriter) -> int:
+def emit_feeds(
+    site: PublicSite,
+    pages: PageRenderer,
+    writer: OutputWriter,
+    candidates: list[PublishedNote] | None = None,
+) -> int:
     """Write the feeds, `sitemap.xml` and `robots.txt`; return how many files were written.
 
     `pages` is unused: entries need only the public site (summaries, not rendered bodies).
+    `candidates`: `feed_candidates` as the preview keeps them (`KeptCandidates`).
     """
     # Without an origin there is no sitemap, and only the feed's candidates are dated.
-    notes = discoverable_notes(site, None if site.settings.site_origin else feed_candidates(site))
+    if site.settings.site_origin:
+        notes = discoverable_notes(site)
+    else:
+        notes = discoverable_notes(
+            site, feed_candidates(site) if candidates is None else candidates
+        )
     written = 0
     atom, rss = feed_documents(site, feed_notes(site, notes))
     written += write_if_free(site, writer, ATOM_FILE, atom)
@@ -68,11 +79,71 @@ def feed_candidates(site: PublicSite) -> list[PublishedNote]:
     """The notes that can be in the feed: those updated in or after the second of the
     limit-th newest (dates count in whole seconds). Dating every note cost a preview save
     at 10,000 notes more than making the feed."""
-    listed = [n for n in site.notes if not n.display.hidden and not n.is_home]
-    limit = feed_limit(site)
+    return _newest([n for n in site.notes if _listed(n)], feed_limit(site))
+
+
+class KeptCandidates:
+    """`feed_candidates`, kept between preview saves and brought up to date from the notes
+    a save changed, not from every note's dates (a Python pass over 10,000 notes a save).
+
+    The candidates are the notes updated at or after `cut` (the limit-th newest, in whole
+    seconds). When no edited candidate falls below `cut`, at least `limit` notes are still
+    at or after it, so the new cut is not older and every new candidate is an old one or
+    an edited one: those alone are sorted again. Otherwise all notes are dated again."""
+
+    def __init__(self, site: PublicSite) -> None:
+        self.site = site
+        self.notes: list[PublishedNote] = []
+        self._ids: set[int] = set()
+        self._made = False
+        self.cut: datetime | None = None  # None: every listed note is a candidate
+        self._feed: tuple[int, ...] | None = None  # the notes of the feeds last asked about
+
+    def update(self, edited: list[PublishedNote] | None = None) -> list[PublishedNote]:
+        """The candidates after `edited` changed (None: which notes are listed may have
+        changed too: made from every note)."""
+        limit = feed_limit(self.site)
+        cut = self.cut
+        if not self._made or edited is None:
+            listed = [n for n in self.site.notes if _listed(n)]
+            self._keep(_newest(listed, limit), limit, 0 < limit < len(listed))
+        elif cut is not None:
+            if any(id(n) in self._ids and n.source.dates[1] < cut for n in edited):
+                self._made = False
+                return self.update()
+            fresh = [n for n in edited if id(n) not in self._ids and _listed(n)]
+            self._keep(_newest(self.notes + fresh, limit), limit, True)
+        return self.notes
+
+    def moved(self, edited: list[PublishedNote]) -> bool:
+        """Whether the feeds differ from the ones last asked about: other notes, or an
+        `edited` one among them (its title, summary, dates or tags may differ). The rest of
+        an entry is its note's alone, so unchanged feeds need not be made or written."""
+        dated = discoverable_notes(self.site, self.notes)
+        chosen = tuple(id(d.note) for d in feed_notes(self.site, dated))
+        edited_ids = {id(note) for note in edited}
+        moved = chosen != self._feed or any(entry in edited_ids for entry in chosen)
+        self._feed = chosen
+        return moved
+
+    def _keep(self, notes: list[PublishedNote], limit: int, cut: bool) -> None:
+        self.notes, self._ids, self._made = notes, {id(n) for n in notes}, True
+        self.cut = _cut(notes, limit) if cut else None
+
+
+def _listed(note: PublishedNote) -> bool:
+    return not note.display.hidden and not note.is_home
+
+
+def _cut(notes: list[PublishedNote], limit: int) -> datetime:
+    newest = heapq.nlargest(limit, (n.source.dates[1] for n in notes))[-1]
+    return newest.replace(microsecond=0)
+
+
+def _newest(listed: list[PublishedNote], limit: int) -> list[PublishedNote]:
+    """The notes of `listed` updated at or after the second of the limit-th newest."""
     if 0 < limit < len(listed):
-        newest = heapq.nlargest(limit, (n.source.dates[1] for n in listed))[-1]
-        cut = newest.replace(microsecond=0)
+        cut = _cut(listed, limit)
         listed = [n for n in listed if n.source.dates[1] >= cut]
     return listed
 

@@ -18,8 +18,8 @@ def emit_folder_pages(
     folders = pages.listed_folders()
     for folder in folders:
         if only is None or folder.path in only:
-            page = pages.folder_page(folder)
-            writer.write_text(page.output_path, page.html)
+            listed = pages.folder_page(folder)
+            writer.write_bytes(listed.output_path, listed.data)
     if only is None:
         page = pages.explorer_fragment()
         writer.write_text(page.output_path, page.html)

@@ -6,7 +6,7 @@ made again over the whole vault, it cost a save of one note's tags seconds at 10
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,8 +42,8 @@ def emit_tag_pages(
     for key, entry in index.items():
         if changes is not None and key not in changes.remake:
             continue
-        page = pages.tag_page(entry)
-        writer.write_text(page.output_path, page.html)
+        listed = pages.tag_page(entry)
+        writer.write_bytes(listed.output_path, listed.data)
     if changes is None or changes.index:
         page = pages.tags_index_page(index)
         writer.write_text(page.output_path, page.html)
@@ -61,70 +61,87 @@ def tag_keys(tags: Iterable[str]) -> set[str]:
 
 def update_tag_index(
     index: TagIndex,
-    site: PublicSite,
+    order: dict[int, int],
     old_tags: dict[int, list[str]],
     edited: list[PublishedNote],
     new_cards: list[PublishedNote],
 ) -> TagChanges:
     """Bring `index` (made before `edited` changed; `old_tags`: id -> tags then) up to date,
-    as `site_tag_index` would make it; say which pages change. `new_cards`: the edited
-    notes whose card on list pages changed (every tag page listing them changes).
+    as `site_tag_index` would make it; say which pages change. `order`: id -> place in the
+    site's notes. `new_cards`: the edited notes whose card on list pages changed (every tag
+    page listing them changes).
 
     An entry lists the notes reaching its key in site order, and is named by the first
-    spelling met: the edited notes are taken out of the entries they were in and put back,
-    at their place, into those they reach now; the rest of the vault is not read.
+    spelling met. Only the notes whose tags changed move: each is taken out of the entries
+    it left and put, at its place (a bisection), into those it entered; the rest of the
+    vault is not read, not even the other notes of the entries (a common tag lists
+    thousands). Notes' `dg-hide` does not change here (a display key: the index is made
+    again), so a count moves by the visible notes that came or went.
     """
-    order = {id(note): position for position, note in enumerate(site.notes)}
-    edited = sorted(edited, key=lambda note: order[id(note)])
-    gone = {id(note) for note in edited}
-    reach = {id(note): _index_of(note) for note in edited}
-    affected = tag_keys(tag for note in edited for tag in (*old_tags[id(note)], *note.tags))
-    shown = tag_keys(tag for note in new_cards for tag in note.tags)
     changes = TagChanges()
-    for key in affected:
+    moved = sorted(
+        (note for note in edited if note.tags != old_tags[id(note)]), key=lambda n: order[id(n)]
+    )
+    before = {id(note): _index_of(old_tags[id(note)], note) for note in moved}
+    after = {id(note): _index_of(note.tags, note) for note in moved}
+    affected = {key for note in moved for key in (*before[id(note)], *after[id(note)])}
+    added = False
+    for key in sorted(affected):
         old = index.get(key)
-        every = [note for note in old.all if id(note) not in gone] if old else []
-        direct = [note for note in old.direct if id(note) not in gone] if old else []
-        for note in edited:
-            entry = reach[id(note)].get(key)
-            if entry is not None:
-                insort(every, note, key=lambda n: order[id(n)])
-                if entry.direct:
-                    insort(direct, note, key=lambda n: order[id(n)])
-        new = None
-        if every:
-            first = every[0]
-            name = (reach.get(id(first)) or _index_of(first))[key].name
-            new = index[key] = TagEntry(name, direct, every)
-        else:
+        old_name = old.name if old is not None else None
+        entry = old if old is not None else TagEntry(key)
+        entered = left = counted = 0
+        for note in moved:
+            was, now = before[id(note)].get(key), after[id(note)].get(key)
+            _move(entry.all, note, order, was is not None, now is not None)
+            _move(entry.direct, note, order, bool(was and was.direct), bool(now and now.direct))
+            entered += was is None and now is not None
+            left += was is not None and now is None
+            if not note.display.hidden:
+                counted += (now is not None) - (was is not None)
+        if not entry.all:
             index.pop(key, None)
-        if old is not None and (new is None or old.name != new.name):
-            changes.files.add(output_file(tag_path(old.name)))
-        if new is not None and (key in shown or _listing(old) != _listing(new)):
-            changes.remake.add(key)
-            changes.files.add(output_file(tag_path(new.name)))
-        if _counted(old) != _counted(new):
+            changes.files.add(output_file(tag_path(entry.name)))
             changes.index = True
+            continue
+        first = entry.all[0]
+        entry.name = (after.get(id(first)) or _index_of(first.tags, first))[key].name
+        if old is None:
+            index[key] = entry
+            added = changes.index = True
+        elif old_name != entry.name:
+            changes.files.add(output_file(tag_path(old_name)))
+        if entered or left or old_name != entry.name:
+            changes.remake.add(key)
+        if counted or old_name != entry.name:
+            changes.index = True
+    for key in tag_keys(tag for note in new_cards for tag in note.tags):
+        if key in index:  # the card shows on the page of each of its tags
+            changes.remake.add(key)
+    changes.files.update(output_file(tag_path(index[key].name)) for key in changes.remake)
     if changes.index:
         changes.files.add(TAGS_INDEX_FILE)
+    if added:
         index_sorted = dict(sorted(index.items()))
         index.clear()
         index.update(index_sorted)
     return changes
 
 
-def _index_of(note: PublishedNote) -> TagIndex:
-    """The tag index of `note` alone: the keys it reaches, by the spelling it has."""
-    return build_tag_index([(note, note.tags)], tag_key)
+def _move(
+    notes: list[PublishedNote], note: PublishedNote, order: dict[int, int], was: bool, now: bool
+) -> None:
+    """Take `note` out of `notes` (in site order) or put it in, as its membership moved."""
+    if was == now:
+        return
+    place = bisect_left(notes, order[id(note)], key=lambda n: order[id(n)])
+    if now:
+        notes.insert(place, note)
+    else:
+        assert notes[place] is note, "the tag index lost its order"
+        del notes[place]
 
 
-def _listing(entry: TagEntry[PublishedNote] | None) -> tuple[str, list[int]] | None:
-    return None if entry is None else (entry.name, [id(note) for note in entry.all])
-
-
-def _counted(entry: TagEntry[PublishedNote] | None) -> tuple[str, int] | None:
-    """What `/tags/` shows of a tag (its count of visible notes; hidden is a display key,
-    which the fast path does not narrow)."""
-    if entry is None:
-        return None
-    return entry.name, sum(1 for note in entry.all if not note.display.hidden)
+def _index_of(tags: list[str], note: PublishedNote) -> TagIndex:
+    """The tag index of `note` alone with `tags`: the keys it reaches, by its spelling."""
+    return build_tag_index([(note, tags)], tag_key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
@@ -15,7 +15,7 @@ class Heading:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """A link or embed as written in a note (`target` may carry `#Heading` or `#^block`)."""
 
@@ -27,7 +27,7 @@ class LinkRef:
     html: bool = False  # an `<a>` of the author's raw HTML (trellis.markdown.plugins.raw_html)
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteContent:
     """A parsed note: tokens to render later, and what it declares to the rest of the site.
 

@@ -21,7 +21,7 @@ from trellis.public.site import PublicSite, PublishedNote, looks_like_file
 MAX_EMBED_DEPTH = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     source: PublishedNote
     target: PublishedNote

@@ -25,7 +25,7 @@ from trellis.public.site import looks_like_file
 from trellis.query.values import Link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemFacts:
     """One list item or task of a note, as parsed (see `trellis.query.facts`)."""
 
@@ -43,7 +43,7 @@ class ItemFacts:
     fields: tuple[tuple[str, str], ...] = ()  # inline fields (key, raw value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageFacts:
     """What parsing a note's body yields for queries (kept in the build cache)."""
 

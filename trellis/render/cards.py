@@ -34,6 +34,9 @@ class Cards:
         # (id of a kept card, in a folder) -> (the card, its HTML); by id, since hashing a
         # card (its tags, its date) costs more than rendering many cards' lookups.
         self._html: dict[tuple[int, bool], tuple[NoteLink, Markup]] = {}
+        # The notes whose card was dropped, in order: kept lists take them out and put them
+        # back (`trellis.render.card_lists`).
+        self.forgotten: list[PublishedNote] = []
 
     def link(self, note: PublishedNote) -> NoteLink:
         """The note as a card: title, description, latest frontmatter date and tags."""
@@ -60,6 +63,7 @@ class Cards:
     def forget(self, notes: list[PublishedNote]) -> None:
         """Drop the cards of `notes` (edited: their text, tags or dates may differ)."""
         for note in notes:
+            self.forgotten.append(note)
             kept = self._links.pop(id(note), None)
             if kept is not None:
                 self._html.pop((id(kept[1]), False), None)

@@ -51,6 +51,10 @@ class NoteRenderer:
         # The build's query results (`trellis.render.queries`), once evaluated; None: queries
         # and base or canvas embeds show as code and placeholders.
         self.queries: QueryResults | None = None
+        # Whether a parse works out what queries read of its note (`page_facts`): a build
+        # whose vault cannot hold queries turns it off (a quarter of a parse's memory, held
+        # for every note; the query stage works facts out of tokens for a parse without them).
+        self.query_facts = True
 
     # -- phase 1: parse -----------------------------------------------------------
 
@@ -69,7 +73,8 @@ class NoteRenderer:
             diagnostics.warn(note.rel_path, f"could not parse this note ({_describe(error)})")
             return parse_note(self.md, "", 0, note)
         self._warn_if_too_deep(note, content, diagnostics)
-        content.query_facts = page_facts(content.tokens, content.env)
+        if self.query_facts:
+            content.query_facts = page_facts(content.tokens, content.env)
         content.queries = tuple(query_blocks(content.tokens, content.env))
         return content
 

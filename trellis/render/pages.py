@@ -9,7 +9,6 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
@@ -17,25 +16,24 @@ from markupsafe import Markup
 
 from trellis import __version__
 from trellis.i18n import direction, note_language, template_functions
-from trellis.model.tags import TagEntry
 from trellis.model.tree import Folder, build_tree
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
-from trellis.public.urls import local_graph_file, output_file, path_slug, tag_path
+from trellis.public.urls import local_graph_file, path_slug, tag_path
 from trellis.render.cards import Cards, note_dates, note_description
+from trellis.render.list_pages import ListPages
 from trellis.render.notes import RenderedBody
 from trellis.render.page_records import (
     Crumb,
     NoteLink,
     Page,
     TagLink,
-    TagNode,
     TocEntry,
 )
 
 
-class PageRenderer:
+class PageRenderer(ListPages):
     def __init__(self, site: PublicSite, env: Environment, graph: LinkGraph | None = None) -> None:
         self.site = site
         self.env = env
@@ -104,7 +102,7 @@ class PageRenderer:
             "created": "",
             "updated": "",
             "notes": [],
-            "notes_html": Markup(""),  # `notes` as list cards (`_list_context`)
+            "notes_html": Markup(""),  # `notes` as list cards (`_list_page`)
             "folders": [],
             "tags": [],
             "toc": [],
@@ -143,7 +141,8 @@ class PageRenderer:
         created, updated = note.source.dates
         display = note.display
         headings = content.headings if content else []
-        if display.show_inline_title and title_opens_body(note):
+        title_in_body = title_opens_body(note)
+        if display.show_inline_title and title_in_body:
             display = replace(display, show_inline_title=False)  # the body's H1 is the title
         language = note_language(note.meta) or self.site.settings.language
         return self.base_context(
@@ -172,10 +171,17 @@ class PageRenderer:
             if display.show_backlinks
             else [],
             episode=note.episode,
+            title_in_body=title_in_body,
         )
 
     def render_note(self, note: PublishedNote, context: dict[str, Any], body: RenderedBody) -> Page:
-        page = {**context, "body": Markup(body.html), "features": sorted(body.features)}
+        title, rest = _split_title(body.html) if context["title_in_body"] else ("", body.html)
+        page = {
+            **context,
+            "body_title": Markup(title),
+            "body": Markup(rest),
+            "features": sorted(body.features),
+        }
         template = "episode.html" if note.episode is not None else "note.html"
         return Page(note.output_path, self.render_template(template, page))
 
@@ -195,127 +201,6 @@ class PageRenderer:
                     return self.absolute_url(attachment.url)
         return ""
 
-    # -- lists --------------------------------------------------------------------------
-
-    def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
-        """The notes as cards (`trellis.render.cards`), by title, hidden ones left out."""
-        visible = [n for n in notes if not n.display.hidden]
-        rank = self._title_rank
-        return [self.cards.link(note) for note in sorted(visible, key=lambda n: rank[id(n)])]
-
-    @cached_property
-    def _title_rank(self) -> dict[int, int]:
-        """Each note's place by title: lists are sorted by it (titles do not change while
-        this renderer lives: the preview's fast path keeps them)."""
-        ordered = sorted(self.site.notes, key=_title_order)
-        return {id(note): rank for rank, note in enumerate(ordered)}
-
-    def _list_context(self, cards: list[NoteLink], in_folder: bool = False) -> dict[str, Any]:
-        """`notes` and their cards' HTML, joined once here (a tag page can list thousands of
-        notes: a template loop over them cost more than all else on the page)."""
-        html = Markup("\n    ".join([self.cards.html(card, in_folder) for card in cards]))
-        return {"notes": cards, "notes_html": html}
-
-    def home_list_page(self) -> Page:
-        """The home page when no note has `dg-home: true`: every published note, by title."""
-        links = self._listed(self.site.notes)
-        limit = self.site.settings.home_list_limit
-        page = self.base_context(
-            "list",
-            self.site.settings.title,
-            "/",
-            **self._list_context(links[:limit] if limit else links),
-        )
-        return Page("index.html", self.render_template("list.html", page))
-
-    def tag_page(self, entry: TagEntry[PublishedNote]) -> Page:
-        """One tag: the notes carrying it or one of its child tags."""
-        url = tag_path(entry.name)
-        page = self.base_context(
-            "tag",
-            f"#{entry.name}",
-            url,
-            **self._list_context(self._listed(entry.all)),
-            breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
-        )
-        return Page(output_file(url), self.render_template("list.html", page))
-
-    def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
-        """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
-        tags = []
-        nodes: dict[str, TagNode] = {}
-        roots: list[TagNode] = []
-        for key, entry in index.items():
-            visible = [n for n in entry.all if not n.display.hidden]
-            if not visible:
-                continue
-            link = TagLink(entry.name, self.site.href(tag_path(entry.name)), len(visible))
-            tags.append(link)
-            node = nodes[key] = TagNode(entry.name.rsplit("/", 1)[-1], link)
-            parent = nodes.get(key.rsplit("/", 1)[0]) if "/" in key else None
-            (parent.children if parent else roots).append(node)
-        # A long tail of tags used once folds away below the ones that gather notes.
-        once = [n for n in roots if n.link.count == 1 and not n.children]
-        fold = len(once) >= FOLD_SINGLE_TAGS
-        page = self.base_context(
-            "tags",
-            self._("Tags"),
-            "/tags/",
-            tags=tags,
-            tag_tree=[n for n in roots if n not in once] if fold else roots,
-            single_tags=once if fold else [],
-        )
-        return Page("tags/index.html", self.render_template("tags.html", page))
-
-    def listed_folders(self) -> list[Folder[PublishedNote]]:
-        """The folders of published notes that have a page: those no note owns the URL of."""
-        return [
-            folder
-            for folder in self.tree.walk()
-            if folder.path
-            and (url := path_slug(folder.path)) not in self.site.by_url
-            and url != "/"
-        ]
-
-    def folders_listing(self, notes: list[PublishedNote]) -> set[str]:
-        """The paths of the folders whose page lists one of `notes`."""
-        wanted = {id(note) for note in notes}
-        return {
-            folder.path
-            for folder in self.listed_folders()
-            if any(id(item) in wanted for item in folder.items)
-        }
-
-    def folder_page(self, folder: Folder[PublishedNote]) -> Page:
-        """`/<folder>/`: its notes as cards and its subfolders."""
-        url = path_slug(folder.path)
-        page = self.base_context(
-            "folder",
-            folder.name,
-            url,
-            breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-            **self._list_context(self._listed(folder.items), in_folder=True),
-            folders=[
-                NoteLink(child.name, self.site.href(path_slug(child.path)))
-                for child in folder.folders.values()
-            ],
-        )
-        return Page(output_file(url), self.render_template("list.html", page))
-
-    def home_list_shows(self, notes: list[PublishedNote]) -> bool:
-        """Whether the home list (made without a home note) shows one of `notes`."""
-        if self.site.home is not None or not notes:
-            return False
-        limit = self.site.settings.home_list_limit
-        visible = [n for n in self.site.notes if not n.display.hidden]
-        for note in notes:
-            if note.display.hidden:
-                continue
-            order = _title_order(note)
-            if not limit or sum(1 for n in visible if _title_order(n) < order) < limit:
-                return True
-        return False
-
     def explorer_fragment(self) -> Page:
         """The file tree as an HTML fragment, fetched once by the explorer script."""
         html = self.env.get_template("explorer.html").render(
@@ -333,15 +218,8 @@ class PageRenderer:
         return Page("404.html", self.render_template("404.html", page))
 
 
-FOLD_SINGLE_TAGS = 12  # from this many top-level tags used by one note each
-
-
 def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
     return (not note.display.pinned, note.title.lower(), note.rel_path)
-
-
-def _title_order(note: PublishedNote) -> tuple[str, str]:
-    return (note.title.lower(), note.rel_path)
 
 
 def _explorer_tree(folder: Folder[PublishedNote], pages: PageRenderer) -> dict[str, Any]:
@@ -365,6 +243,16 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def _split_title(html: str) -> tuple[str, str]:
+    """The body's opening H1 and the rest, so the dates and tags go under the title the
+    note wrote (`# Hjem`) as they go under an inline title, not above it."""
+    stripped = html.lstrip()
+    end = stripped.find("</h1>") + len("</h1>")
+    if not stripped.startswith("<h1") or end < len("</h1>"):
+        return "", html
+    return stripped[:end], stripped[end:]
 
 
 def title_opens_body(note: PublishedNote) -> bool:

@@ -88,9 +88,12 @@ class QueryResults:
         for note in self.site.notes:
             content = note.content
             assert content is not None, "notes are parsed before queries run"
-            if content.query_facts is None:  # a parse kept by an older build
+            if content.query_facts is None:  # parsed while the vault had no queries
+                held, loader = content.has_tokens, content.loader
                 content.query_facts = page_facts(content.tokens, content.env)
                 content.queries = tuple(query_blocks(content.tokens, content.env))
+                if not held:  # tokens made for this only: not kept for every note
+                    content.forget_tokens(loader)
             records.append(note_record(note, content.query_facts))
         self.view = PublishedView(records)
         shown: dict[str, list[str]] = {}

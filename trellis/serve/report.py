@@ -30,6 +30,13 @@ def _identity(item: Diagnostic) -> tuple[str, str, str]:
     return item.path, item.code, item.message
 
 
+def _same(warnings: list[Diagnostic], last: list[Diagnostic]) -> bool:
+    """The very same warnings in the same order (mostly the same objects: cheap to tell)."""
+    return len(warnings) == len(last) and all(
+        a is b or a == b for a, b in zip(warnings, last, strict=True)
+    )
+
+
 class TerminalReport:
     def __init__(
         self,
@@ -43,6 +50,7 @@ class TerminalReport:
         self.verbose = verbose
         self.quiet = quiet
         self._known: Counter[tuple[str, str, str]] = Counter()
+        self._last: list[Diagnostic] = []  # the last build's warnings, as `_known` counts them
 
     def _say(self, text: str) -> None:
         if not self.quiet:
@@ -62,15 +70,21 @@ class TerminalReport:
         result = outcome.result
         assert result is not None
         warnings = list(result.diagnostics.items)
-        current = Counter(_identity(item) for item in warnings)
-        unseen = current - self._known
-        resolved = sum((self._known - current).values())
-        new = []
-        for item in warnings:
-            if unseen[_identity(item)] > 0:
-                unseen[_identity(item)] -= 1
-                new.append(item)
-        self._known = current
+        new: list[Diagnostic] = []
+        resolved = 0
+        # Most saves change no warning, and the build keeps the objects of those it did not
+        # make again: then no counting (this runs while the page is being fetched, and a
+        # vault of 10,000 notes has thousands of warnings).
+        if not _same(warnings, self._last):
+            current = Counter(map(_identity, warnings))
+            unseen = current - self._known
+            resolved = sum((self._known - current).values())
+            for item in warnings:
+                if unseen[_identity(item)] > 0:
+                    unseen[_identity(item)] -= 1
+                    new.append(item)
+            self._known = current
+        self._last = warnings
         plural = "" if len(warnings) == 1 else "s"
         changes = [f"{len(new)} new"] if new and number > 1 else []
         changes += [f"{resolved} resolved"] if resolved else []

@@ -196,6 +196,9 @@ def walk(
     found: dict[str, Found] = {}
     skipped = [] if skipped is None else skipped
     pending: list[tuple[Path, str]] = [(tree.root, "")]
+    # Compared as strings: a `Path` made and hashed per entry was half of an unchanged
+    # build's walk.
+    excluded = {str(path) for path in tree.excluded}
     while pending:
         folder, prefix = pending.pop()
         try:
@@ -206,11 +209,9 @@ def walk(
             diagnostics.warn(shown, f"cannot read folder: {error.strerror or error}")
             continue
         for child in children:
-            if child.name.startswith("."):
+            if child.name.startswith(".") or child.path in excluded:
                 continue
-            path = Path(child.path)
-            if path in tree.excluded:
-                continue
+            path = folder / child.name
             rel = prefix + _display_name(child.name, diagnostics, tree.label + prefix)
             shown = tree.label + rel
             try:

@@ -1,0 +1,81 @@
+"""`CacheFileLoad`: how a `SiteBuilder` takes up the cache file a command-line build left.
+
+In two steps, since most builds on the command line find nothing changed: `load_cache`
+takes the file's head (the inputs' digest, the last report, the published attachments, the
+stats of the files the last scan read), which is all such a build reads; `_take_rest` the
+body (parses, page keys, search shards...: tens of MB at 10,000 notes) once the build has
+work to do. A body found damaged then leaves the build as clean as a missing file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
+from trellis.build.search_index import SearchIndexState
+from trellis.config import load_settings
+from trellis.diagnostics import Diagnostics
+from trellis.emit.graph import GraphFiles
+from trellis.emit.output_files import FileStat
+from trellis.emit.writer import MARKER, cache_path
+from trellis.public.redirects import PublishedURL
+from trellis.signature import SeenFile
+
+
+class CacheFileLoad:
+    """The part of `SiteBuilder` that reads its cache file (the fields are the builder's)."""
+
+    vault: Path
+    out: Path | None
+    overrides: dict[str, Any]
+    _parsed: dict[str, ParsedEntry]
+    _page_keys: dict[str, str]
+    _page_digests: dict[str, str]
+    _inputs: str
+    _published_attachments: dict[str, str]
+    _last_out: Path | None
+    _summary: Summary | None
+    _search: SearchIndexState
+    _layout: str
+    _published_urls: list[PublishedURL]
+    _graph_files: GraphFiles | None
+    _file_stats: dict[str, FileStat]
+    _cache_problem: str
+    # The file read, until a build with work to do takes its body.
+    _cache_rest: CacheRead | None = None
+    # The files the last scan read, with their stats (`trellis.signature`).
+    _seen: dict[str, SeenFile]
+
+    def load_cache(self) -> None:
+        """Take up the head of the cache the last build left beside the output folder (all an
+        unchanged build reads); the rest waits for a build with work to do (`_take_rest`)."""
+        assert self.out is not None, "the cache file lies beside the builder's output folder"
+        settings = load_settings(self.vault, self.overrides, Diagnostics())
+        read = load_cache_file(cache_path(self.out, settings.cache_folder(self.vault)))
+        self._cache_problem, head = read.problem, read.data
+        if head is None:
+            return
+        self._cache_rest, self._seen = read, head.get("seen", {})
+        if (self.out / MARKER).is_file():
+            self._last_out, self._inputs = self.out, head["inputs"]
+            self._published_attachments, self._summary = head["attachments"], head["summary"]
+
+    def _take_rest(self) -> None:
+        """The body of the file `load_cache` read: parses, page keys, search shards..."""
+        if self._cache_rest is None:
+            return
+        read, self._cache_rest = self._cache_rest.with_body(), None
+        self._cache_problem = read.problem
+        if read.data is None:  # a damaged body: nothing of the file is used
+            self._last_out, self._inputs, self._summary = None, "", None
+            self._published_attachments = {}
+            return
+        data = read.data
+        self._parsed = data["parsed"]
+        self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
+        self._published_urls = data.get("urls", [])
+        if self._last_out is not None:
+            self._search = SearchIndexState(data["search_shards"])
+            self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
+            self._file_stats = data.get("file_stats", {})
