@@ -38,7 +38,6 @@ from trellis.build.held import TokensHere
 from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
-from trellis.build.preview_edits import PreviewEdits
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
 from trellis.build.search_index import SearchIndexState, index_site
 from trellis.build.stages import parse_in_process, parse_in_workers
@@ -52,6 +51,7 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
+from trellis.preview_edits import PreviewEdits
 from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
