@@ -58,8 +58,8 @@ def test_editing_a_body_rerenders_that_note_and_what_shows_it(tmp_path):
         vault / "Alpha.md", published("# Alpha\nAlpha now [[Gamma|links]].\n\n## Part\nnew")
     )
     result = builder.build()
-    rendered = {p for p, key in builder._page_keys.items()}  # every page still has a key
-    assert len(rendered) == result.notes_published
+    assert result.site is not None  # every note page still has a key (list pages too)
+    assert {note.output_path for note in result.site.notes} <= set(builder._page_keys)
     # Alpha itself, Beta (embeds Alpha#Part) and Gamma (its backlink context changed).
     assert result.pages_rendered == 3
     assert "new" in (tmp_path / "out" / "beta" / "index.html").read_text()

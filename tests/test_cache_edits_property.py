@@ -92,6 +92,12 @@ class Garden:
         elif kind == "tags":
             others = [line for line in meta if not line.startswith("tags:")]
             self.notes[path] = ([*others, f"tags: [{word}, {word}s]"], body)
+        elif kind == "date":  # what a card shows besides title, description and tags
+            others = [line for line in meta if not line.startswith("created:")]
+            self.notes[path] = ([*others, f"created: 2023-0{index % 9 + 1}-1{index % 10}"], body)
+        elif kind == "description":
+            others = [line for line in meta if not line.startswith("description:")]
+            self.notes[path] = ([*others, f"description: All about {word}"], body)
         elif kind == "title":
             others = [line for line in meta if not line.startswith("title:")]
             self.notes[path] = ([*others, f"title: {word.title()} Page"], body)
@@ -134,6 +140,8 @@ EDITS = st.tuples(
         [
             "body",
             "tags",
+            "date",
+            "description",
             "title",
             "publish",
             "add",
@@ -170,6 +178,22 @@ def scratch() -> Iterator[Path]:
 def note_inodes(result: BuildResult, out: Path) -> dict[str, int]:
     assert result.site is not None
     return {note.output_path: (out / note.output_path).stat().st_ino for note in result.site.notes}
+
+
+def list_inodes(result: BuildResult, out: Path) -> dict[str, int]:
+    """The inode of each tag and folder page (`trellis.emit.keyed_lists`): every page but
+    note pages, `/tags/`, the home list, the 404 and graph pages, redirects and the search
+    bundle."""
+    assert result.site is not None
+    skipped = {note.output_path for note in result.site.notes}
+    skipped |= {"index.html", "tags/index.html", "graph/index.html"}
+    found = {}
+    for path in out.rglob("index.html"):
+        name = path.relative_to(out).as_posix()
+        listed = name not in skipped and not name.startswith("_")
+        if listed and b'<meta http-equiv="refresh"' not in path.read_bytes():
+            found[name] = path.stat().st_ino
+    return found
 
 
 def assert_same_site(cached: Path, clean: Path, first: dict[str, bytes]) -> None:
@@ -229,6 +253,7 @@ def test_a_one_byte_change_renders_exactly_the_pages_that_read_it(
         first = build(garden.vault, root / "site", SETTINGS)
         before = snapshot(root / "site")
         inodes = note_inodes(first, root / "site")
+        lists = list_inodes(first, root / "site")
         file = garden.vault / path
         data = bytearray(file.read_bytes())
         if data[offset] == ord(letter):
@@ -257,6 +282,11 @@ def test_a_one_byte_change_renders_exactly_the_pages_that_read_it(
         assert should <= rendered
         assert rendered - should <= embedding(first, path) | embedding(cached, path)
         assert cached.pages_rendered == len(rendered)
+        # List pages are keyed by what they show (`trellis.emit.keyed_lists`): exactly those
+        # whose bytes changed (or that are new) are written anew; the others are taken over.
+        lists_now = list_inodes(cached, root / "site")
+        rewritten = {page for page, inode in lists_now.items() if lists.get(page) != inode}
+        assert rewritten == {page for page in lists_now if before.get(page) != after[page]}
         # Search: a shard is indexed again exactly when its pages changed (bytes, or which
         # pages it holds); a shard is numbered by its place (its folder).
         assert first.site is not None

@@ -21,7 +21,7 @@ LAYERS = [
     {"emit"},
     {"build", "signature"},
     {"edits"},
-    {"pipeline", "check", "progress", "reference", "scaffold"},
+    {"pipeline", "preview_edits", "check", "progress", "reference", "scaffold"},
     {"serve"},
     {"cli", "__main__"},
 ]

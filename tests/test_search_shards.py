@@ -26,6 +26,7 @@ from test_edits import COMPOST, edit, generate_vault, live_builder, psutil_child
 
 import trellis.emit.search as search
 from trellis.build.options import BuildOptions
+from trellis.emit import pagefind_cli
 from trellis.emit.search import BUNDLE_DIR, SHARD_LIST
 from trellis.emit.search_shards import plan_shards, shard_of
 from trellis.pipeline import SiteBuilder
@@ -203,13 +204,13 @@ def test_a_refresh_swaps_in_every_shard_and_a_stopped_one_changes_nothing(
     # four shards, every shard is new: one edit alone re-indexes one shard.)
     monkeypatch.setattr(search, "SHARD_PAGES", shard_pages(4))
     runs: list[Path] = []
-    real_run = search._run_pagefind
+    real_run = pagefind_cli.run_pagefind
 
     def counted(binary: Path, site_dir: Path, *args: object, **kwargs: object) -> str:
         runs.append(site_dir)
         return real_run(binary, site_dir, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search, "_run_pagefind", counted)
+    monkeypatch.setattr(pagefind_cli, "run_pagefind", counted)
     assert builder.refresh_search(stop=lambda: len(runs) >= 2) is False
     assert len(runs) == 2 and builder.search_stale
     assert bundle_files(out) == before
@@ -253,7 +254,7 @@ def test_a_refresh_stopped_while_a_later_shard_runs_kills_it(
     # Four new shards, all to index (one edited page alone re-indexes only its shard).
     monkeypatch.setattr(search, "SHARD_PAGES", 100)
     runs: list[Path] = []
-    real_run = search._run_pagefind
+    real_run = pagefind_cli.run_pagefind
 
     def counted(binary: Path, site_dir: Path, *args: object, **kwargs: object) -> str:
         runs.append(site_dir)
@@ -266,7 +267,7 @@ def test_a_refresh_stopped_while_a_later_shard_runs_kills_it(
             killed.append(len(runs))
         return bool(killed)
 
-    monkeypatch.setattr(search, "_run_pagefind", counted)
+    monkeypatch.setattr(pagefind_cli, "run_pagefind", counted)
     started = time.monotonic()
     assert builder.refresh_search(stop=stop_while_a_later_one_runs) is False
     assert killed and len(runs) == killed[0] >= 2, (killed, len(runs))

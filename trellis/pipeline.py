@@ -20,8 +20,6 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +35,7 @@ from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
+from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
@@ -44,16 +43,15 @@ from trellis.build.search_index import SearchIndexState, index_site
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
 from trellis.config import load_settings
-from trellis.diagnostics import Diagnostics, FatalError
-from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
+from trellis.diagnostics import FatalError
+from trellis.edits import LiveSite
 from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
-from trellis.emit.search import refresh_search_bundle, searchable_pages
 from trellis.emit.snippets import find_snippets
 from trellis.emit.writer import MARKER, OutputWriter, cache_path
-from trellis.public.graph import build_link_graph
+from trellis.preview_edits import PreviewEdits
 from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
@@ -65,7 +63,7 @@ from trellis.signature import SeenFile, build_inputs
 from trellis.vault.scan import read_vault
 
 
-class SiteBuilder(CacheFileLoad):
+class SiteBuilder(PreviewEdits, CacheFileLoad):
     """Builds one vault into one output folder, as often as asked, redoing only what changed."""
 
     def __init__(
@@ -80,6 +78,7 @@ class SiteBuilder(CacheFileLoad):
         self.overrides = dict(overrides or {})
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
+        self._links: dict[str, LinkRecord] = {}  # where each note's links went (`link_cache`)
         self._page_keys: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
@@ -181,7 +180,8 @@ class SiteBuilder(CacheFileLoad):
             with clock("link"):
                 if workers is not None:
                     workers.share_parses()
-                graph = build_link_graph(site, diagnostics, PrivateNames(source, site))
+                private = PrivateNames(source, site)
+                graph, links = link_site(site, diagnostics, private, self._links, source)
                 if workers is not None:
                     workers.start_rendering(graph)
             with clock("queries"):
@@ -202,6 +202,7 @@ class SiteBuilder(CacheFileLoad):
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source
             )
             emitting.previous_urls = self._published_urls
+            emitting.keys = keys
             emitting.previous_graph = self._graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
@@ -237,7 +238,7 @@ class SiteBuilder(CacheFileLoad):
                     cache = cache_bytes(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen,
+                        emitting.graph_files, stats, self._seen, links,
                     )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
@@ -246,6 +247,7 @@ class SiteBuilder(CacheFileLoad):
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
+        self._links = links
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()
@@ -271,86 +273,6 @@ class SiteBuilder(CacheFileLoad):
         result.seconds = time.perf_counter() - started
         self._last = result
         return result
-
-    def apply_edits(self, changed: Iterable[Path]) -> BuildResult | None:
-        """Update the last output in place for notes saved with their body or frontmatter
-        changed but not their URL, title or aliases, or for changed theme assets.
-
-        None when `changed` is more than that (see `trellis.edits`): run `build` then.
-        """
-        live, changed = self._live, list(changed)
-        if not changed or live is None or self._summary is None or not live.out.is_dir():
-            return None
-        started = time.perf_counter()
-        assets = apply_static_edits(live, changed)
-        if assets is not None:
-            self._inputs = ""
-            return self._report_edits(live, started, rendered=0)
-        with fewer_collections():
-            edits = plan_edits(live, changed)
-            if edits is None:
-                return None
-            self._live = None  # half-updated until `apply_edits` succeeds
-            applied = apply_edits(live, edits, self._page_keys, self._page_digests)
-            if applied is None:
-                return None
-        self._live = live
-        self._parsed.update(applied.parses)
-        if applied.written:  # the index shows the pages as they were
-            self._search = replace(self._search, stale=True)
-            self._inputs = ""
-        return self._report_edits(
-            live, started, applied.rendered, applied.attachments_added, applied.pages_delta
-        )
-
-    def _report_edits(
-        self,
-        live: LiveSite,
-        started: float,
-        rendered: int,
-        attachments_added: int = 0,
-        pages_delta: int = 0,
-    ) -> BuildResult:
-        """The report of a build for edits made in place: the last one's, updated."""
-        assert self._summary is not None
-        diagnostics = live.state.diagnostics()
-        self._summary = summary = replace(
-            self._summary,
-            pages=self._summary.pages + pages_delta,
-            attachments=self._summary.attachments + attachments_added,
-            warnings=list(diagnostics.items),
-        )
-        result = BuildResult(settings=live.site.settings, diagnostics=diagnostics)
-        result.notes_published, result.pages_written = summary.notes, summary.pages
-        result.attachments_copied = summary.attachments
-        result.pages_rendered = rendered
-        result.site, result.graph = live.site, live.graph
-        result.seconds = time.perf_counter() - started
-        result.phases["edit"] = result.seconds
-        self._last = result
-        return result
-
-    @property
-    def search_stale(self) -> bool:
-        """True after `apply_edits`: the search index shows the pages as they were."""
-        return self._live is not None and self._search.stale
-
-    def refresh_search(self, stop: Callable[[], bool]) -> bool:
-        """Index the site `apply_edits` updated again; False if stopped or Pagefind failed.
-
-        `stop` is polled while Pagefind runs; when it says so, Pagefind is killed and the
-        index stays as it was (still stale), to be refreshed later.
-        """
-        live = self._live
-        if live is None or not self._search.stale:
-            return False
-        records, digests = self._search.records, self._page_digests
-        index = refresh_search_bundle(live.site, live.out, Diagnostics(), stop, digests, records)
-        if index is None:
-            return False
-        searchable = frozenset(searchable_pages(live.site))
-        self._search = SearchIndexState(index.records, False, searchable)
-        return True
 
     def _unchanged(self, result: BuildResult, started: float, state: BuildState) -> BuildResult:
         """The last build's report, for a build that found nothing to do."""

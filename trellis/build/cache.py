@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
@@ -59,8 +61,9 @@ from trellis.signature import SeenFile
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
-# 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be
-CACHE_VERSION = 10
+# 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
+# 11: where notes' links went (`links`, `trellis.build.link_cache`)
+CACHE_VERSION = 11
 
 
 @dataclass
@@ -270,6 +273,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and _all(data.get("urls", []), PublishedURL)
         and _graph_files(data.get("graph"))
         and _file_stats(data.get("file_stats", {}))
+        and links_well_formed(data.get("links", {}))
     )
 
 
@@ -322,6 +326,7 @@ def cache_bytes(
     graph: GraphFiles | None = None,
     file_stats: dict[str, FileStat] | None = None,
     seen: dict[str, SeenFile] | None = None,
+    links: dict[str, LinkRecord] | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
     the head's records pickled first, then the body's."""
@@ -351,6 +356,7 @@ def cache_bytes(
         "layout": layout,
         "graph": graph,
         "file_stats": file_stats or {},
+        "links": links or {},
     }
     return cache_file_bytes({**head, **body})
 

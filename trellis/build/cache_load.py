@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
+from trellis.build.link_cache import LinkRecord
 from trellis.build.search_index import SearchIndexState
 from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics
@@ -30,6 +31,7 @@ class CacheFileLoad:
     out: Path | None
     overrides: dict[str, Any]
     _parsed: dict[str, ParsedEntry]
+    _links: dict[str, LinkRecord]
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str
@@ -72,7 +74,7 @@ class CacheFileLoad:
             self._published_attachments = {}
             return
         data = read.data
-        self._parsed = data["parsed"]
+        self._parsed, self._links = data["parsed"], data.get("links", {})
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if self._last_out is not None:

@@ -33,7 +33,8 @@ from trellis.emit.folders import emit_folder_pages, folder_files
 from trellis.emit.graph import GraphFiles, emit_local_graphs, graph_data
 from trellis.emit.graph_json import EncodedGraph, emit_encoded_graph
 from trellis.emit.hosting import emit_hosting
-from trellis.emit.pages import HOME_LIST_FILE, emit_site_pages
+from trellis.emit.keyed_lists import KeyedLists
+from trellis.emit.pages import HOME_LIST_FILE, PageKeys, emit_site_pages
 from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import TagChanges, TagIndex, emit_tag_pages, site_tag_index
 from trellis.emit.writer import OutputWriter
@@ -86,6 +87,13 @@ class EmitContext:
     # The feed's candidates as the preview keeps them (`KeptCandidates`; None: made here).
     feed_candidates: list[PublishedNote] | None = None
     graph_files: GraphFiles | None = None
+    # A whole build's page keys: list pages whose key is unchanged are taken over.
+    keys: PageKeys | None = None
+
+    @cached_property
+    def lists(self) -> KeyedLists:
+        """The tag and folder pages' writer, keyed in a whole build (one per build)."""
+        return KeyedLists(self.pages, self.writer, self.keys)
 
     @cached_property
     def graph_data(self) -> dict[str, Any]:
@@ -173,7 +181,9 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "tag pages",
         _reads(Input.TAGS, N, D, Input.THEME, Input.TEXT, Input.DATES),
-        lambda c: checked(lambda: emit_tag_pages(c.tag_index, c.pages, c.writer, c.tag_changes)),
+        lambda c: checked(
+            lambda: emit_tag_pages(c.tag_index, c.pages, c.writer, c.tag_changes, c.lists)
+        ),
         "render+write",
         "pages",
         lambda c: None if c.tag_changes is None else c.tag_changes.files,
@@ -182,7 +192,9 @@ EMITTERS: tuple[Emitter, ...] = (
         "folder pages",
         # Cards show a note's description, date and tags; `EmitContext.cards` narrows it.
         _reads(N, D, Input.THEME, Input.TEXT, Input.DATES, Input.TAGS),
-        lambda c: checked(lambda: emit_folder_pages(c.pages, c.writer, c.folders_listing_cards())),
+        lambda c: checked(
+            lambda: emit_folder_pages(c.pages, c.writer, c.folders_listing_cards(), c.lists)
+        ),
         "render+write",
         "pages",
         lambda c: None if (only := c.folders_listing_cards()) is None else folder_files(only),

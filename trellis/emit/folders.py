@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trellis.emit.keyed_lists import KeyedLists
 from trellis.emit.writer import OutputWriter
 from trellis.public.urls import output_file, path_slug
 from trellis.render.pages import PageRenderer
@@ -10,16 +11,20 @@ EXPLORER_FILE = "_trellis/explorer.html"
 
 
 def emit_folder_pages(
-    pages: PageRenderer, writer: OutputWriter, only: set[str] | None = None
+    pages: PageRenderer,
+    writer: OutputWriter,
+    only: set[str] | None = None,
+    lists: KeyedLists | None = None,
 ) -> int:
     """Every folder page and the file tree; with `only` (folder paths: the preview's fast
-    path, for edits that keep the file tree), only those folders' pages. The number of
-    folder pages and tree the site has, either way."""
+    path, for edits that keep the file tree), only those folders' pages; with keyed `lists`
+    (a whole build), unchanged ones are taken over. The number of folder pages and tree
+    the site has, either way."""
+    lists = lists or KeyedLists(pages, writer)
     folders = pages.listed_folders()
     for folder in folders:
         if only is None or folder.path in only:
-            listed = pages.folder_page(folder)
-            writer.write_bytes(listed.output_path, listed.data)
+            lists.write(pages.folder_listing(folder))
     if only is None:
         page = pages.explorer_fragment()
         writer.write_text(page.output_path, page.html)

@@ -114,12 +114,6 @@ class GraphFiles:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def emit_graph(data: dict[str, Any], writer: OutputWriter) -> int:
-    """Write the global graph file (`graph_data`; its nodes carry tags); the file count."""
-    writer.write_text(GRAPH_PATH, _json(data))
-    return 1
-
-
 def emit_local_graphs(
     data: dict[str, Any], writer: OutputWriter, last: GraphFiles | None = None
 ) -> tuple[int, GraphFiles]:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from trellis.emit.graph import GRAPH_PATH
 from trellis.emit.writer import OutputWriter
 from trellis.public.site import PublishedNote
 from trellis.render.card_lists import interleaved
 
-GRAPH_PATH = "_trellis/graph.json"  # as `trellis.emit.graph` writes it
 # The settings of `trellis.emit.graph`'s `_json`; one encoder, made once.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _EMPTY_NODES = '"nodes":[]'

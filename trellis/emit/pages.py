@@ -129,7 +129,7 @@ def note_inputs(pages: PageRenderer, note: PublishedNote) -> tuple[Any, ...]:
         note.is_home,
         note.display,
         note.source.dates,
-        home.title if home is not None else None,
+        home.title if home is not None else "Home",  # the first breadcrumb, as shown
         pages.cover_url(note),
         note.episode,
         backlinks,

@@ -34,7 +34,7 @@ false`. Pages without it (lists, tags, hidden notes, fragments) are skipped what
 template override does. Everything it reads is already published output in the staging
 folder, so no private note can enter the index. Inside the root, the title, tags, headings
 and body text are indexed; the sidebars and backlinks carry `data-pagefind-ignore`, and three
-more parts are left out here (`EXCLUDED`, so a theme override cannot bring them back):
+more parts are left out (`pagefind_cli.EXCLUDED`, so a theme override cannot bring them back):
 - note embeds (`![[Other note]]`) and their placeholders: the embedded text is indexed on its
   own note's page, where Obsidian's search finds it too. Indexed again on every page that
   embeds it, it listed those pages as well, each with the other note's words as excerpt, and
@@ -79,14 +79,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics
+from trellis.emit import pagefind_cli
+from trellis.emit.pagefind_cli import pagefind_binary
 from trellis.emit.search_shards import (
     BundleFile,
     ShardedIndex,
@@ -101,60 +100,13 @@ from trellis.i18n import note_language, primary
 from trellis.public.site import PublicSite
 
 BUNDLE_DIR = "_trellis/pagefind"
-ROOT_SELECTOR = "main[data-pagefind-body]"
-# Left out of the index (see above): embedded notes and placeholders, and breadcrumbs.
-EXCLUDED = (
-    ".internal-embed.markdown-embed",
-    "nav.breadcrumbs",
-    '.callout[data-callout="metadata"]',
-)
 # Most pages one Pagefind run indexes, and so what one edit re-indexes (`search_shards`).
-SHARD_PAGES = 1000
+SHARD_PAGES = 500
 # In the first bundle: the folders of the other shards, relative to it (read by search.js).
 SHARD_LIST = "trellis-shards.json"
 # Where a shard's pages are linked while Pagefind reads them, inside the site being indexed
 # (the same file system, so hard links work; removed before the site is used).
 _SHARD_PAGES_DIR = "_trellis/.pagefind-pages"
-TIMEOUT_SECONDS = 600
-# How often a running Pagefind checks whether it should stop (`refresh_search_bundle`).
-STOP_POLL_SECONDS = 0.05
-STOPPED = "stopped"
-# Pagefind's ready-made UIs and the highlight script: our own dialog replaces them.
-_UNUSED_PREFIXES = (
-    "pagefind-ui",
-    "pagefind-component-ui",
-    "pagefind-modular-ui",
-    "pagefind-highlight",
-    "playground/",
-)
-# A merged shard runs on the first bundle's script, worker and WebAssembly.
-_SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
-_SHARED_PREFIXES = ("wasm.",)
-
-
-def pagefind_binary(extended: bool = False) -> Path | None:
-    """The Pagefind executable: the plain build (`pagefind[bin]`), or the extended one
-    (`pagefind[extended]`) when `extended`, each falling back to the other, then to
-    `PAGEFIND_BINARY_PATH` or PATH through Pagefind's own lookup.
-
-    Pagefind's lookup always prefers the extended build once installed; Trellis does not:
-    on the sample it costs 2.0 s and 340 MB per index run against 0.11 s and 13 MB, and
-    only Chinese and Japanese need its word segmentation (see `needs_segmentation`)."""
-    order = ("pagefind_bin_extended", "pagefind_bin")
-    for name in order if extended else order[::-1]:
-        try:
-            return import_module(name).get_executable()
-        except (ImportError, FileNotFoundError, OSError):
-            continue
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    try:
-        return get_executable()
-    except (FileNotFoundError, OSError):
-        return None
-
 
 # Languages written without spaces between words, which only the extended build segments.
 SEGMENTED = frozenset({"zh", "ja"})
@@ -201,9 +153,11 @@ def emit_search(
         return ShardedIndex(problem="no Pagefind")
     last = writer.previous / BUNDLE_DIR if writer.previous is not None else None
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
+        in_bundle = f"{BUNDLE_DIR}/"
         index = _index(
-            binary, writer.staging, site, page_digests, Path(scratch), last_records, last
-        )
+            binary, writer.staging, site, page_digests, Path(scratch), last_records, last,
+            as_recorded=lambda name: writer.previous_as_recorded(in_bundle + name),
+        )  # fmt: skip
         for file in index.files:
             target = f"{BUNDLE_DIR}/{file.path}"
             if file.reused:
@@ -243,7 +197,7 @@ def refresh_search_bundle(
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
         index = _index(binary, out, site, page_digests, Path(scratch), last_records, target, stop)
         if index.problem:
-            if index.problem != STOPPED:
+            if index.problem != pagefind_cli.STOPPED:
                 diagnostics.warn("", f"search index not refreshed: {index.problem}")
             return None
         for leftover in (fresh, old):
@@ -271,6 +225,7 @@ def _index(
     last_records: list[ShardRecord] | None,
     last_bundle: Path | None,
     stop: Callable[[], bool] | None = None,
+    as_recorded: Callable[[str], bool] = lambda name: False,
 ) -> ShardedIndex:
     """Index the searchable pages in `site_dir` in shards (`index_in_shards`: one Pagefind
     run per shard whose pages changed, one after another, so the peak is one shard's) and
@@ -286,19 +241,21 @@ def _index(
         bundle = scratch / f"bundle-{number}"
         linked = site_dir / _SHARD_PAGES_DIR
         try:
-            _link_pages(site_dir, shard, linked)
-            problem = _run_pagefind(binary, linked, bundle, scratch, stop)
+            pagefind_cli.link_pages(site_dir, shard, linked)
+            problem = pagefind_cli.run_pagefind(binary, linked, bundle, scratch, stop)
         except OSError as error:
             problem = f"cannot gather the pages of a shard: {error.strerror or error}"
         finally:
             shutil.rmtree(linked, ignore_errors=True)
-        if problem and problem != STOPPED:
+        if problem and problem != pagefind_cli.STOPPED:
             problem = f"{problem} (shard {number})"
         folder = shard_folder(number)
-        files = [] if problem else _bundle_files(bundle, shared=number == 1)
+        files = [] if problem else pagefind_cli.bundle_files(bundle, shared=number == 1)
         return problem, [(folder + p.relative_to(bundle).as_posix(), p) for p in files]
 
-    index = index_in_shards(pages, SHARD_PAGES, engine, index_one, last_bundle, last_records)
+    index = index_in_shards(
+        pages, SHARD_PAGES, engine, index_one, last_bundle, last_records, as_recorded
+    )
     if index.problem:
         return index
     listing = scratch / SHARD_LIST
@@ -306,95 +263,3 @@ def _index(
     listing.write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
     index.files.append(BundleFile(SHARD_LIST, listing, ""))
     return index
-
-
-def _link_pages(site_dir: Path, pages: list[str], folder: Path) -> None:
-    """`folder/page` for each page: a hard link to `site_dir/page`, or a copy."""
-    shutil.rmtree(folder, ignore_errors=True)
-    for page in pages:
-        link = folder / page
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site_dir / page, link)
-        except OSError:
-            shutil.copyfile(site_dir / page, link)
-
-
-def _bundle_files(bundle: Path, shared: bool = True) -> list[Path]:
-    """The files of Pagefind's output that the site needs (its own UIs left out; without
-    `shared`, also the script and WebAssembly that the first bundle's serve every shard)."""
-    files = []
-    for path in sorted(bundle.rglob("*")):
-        rel_path = path.relative_to(bundle).as_posix()
-        if not path.is_file() or rel_path.startswith(_UNUSED_PREFIXES):
-            continue
-        if not shared and (rel_path in _SHARED_FILES or rel_path.startswith(_SHARED_PREFIXES)):
-            continue
-        files.append(path)
-    return files
-
-
-def _run_pagefind(
-    binary: Path, site_dir: Path, bundle: Path, cwd: Path, stop: Callable[[], bool] | None = None
-) -> str:
-    """Run the CLI; "" on success, `STOPPED` if `stop` said so, else one line saying what
-    went wrong. Pagefind is never left running: stopped, failed or interrupted, it is killed.
-
-    It runs in an empty folder so a stray `pagefind.yml` in the current folder cannot
-    change what is indexed.
-    """
-    command = [
-        str(binary),
-        "--site",
-        str(site_dir.absolute()),
-        "--output-path",
-        str(bundle.absolute()),
-        "--root-selector",
-        ROOT_SELECTOR,
-        *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)),
-        "--quiet",
-    ]
-    if stop is not None and stop():
-        return STOPPED
-    try:
-        process = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-    except OSError as error:
-        return f"cannot run Pagefind ({binary}): {error.strerror or error}"
-    deadline = time.monotonic() + TIMEOUT_SECONDS
-    try:
-        while True:
-            try:
-                stdout, stderr = process.communicate(timeout=STOP_POLL_SECONDS)
-                break
-            except subprocess.TimeoutExpired:
-                if stop is not None and stop():
-                    return STOPPED
-                if time.monotonic() > deadline:
-                    return f"Pagefind did not finish in {TIMEOUT_SECONDS} s"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    if process.returncode != 0:
-        lines = [line.strip() for line in (stderr + stdout).splitlines() if line.strip()]
-        errors = [line for line in lines if line.startswith("Error")]
-        said = (errors or lines or ["no output"])[0]
-        return f"Pagefind failed ({process.returncode}): {said}"
-    if not (bundle / "pagefind.js").is_file():
-        return "Pagefind wrote no pagefind.js"
-    _sort_languages(bundle / "pagefind-entry.json")
-    return ""
-
-
-def _sort_languages(entry: Path) -> None:
-    """Pagefind lists a multilingual site's languages in a different order on every run;
-    sorted, the same input writes the same bytes (its script looks languages up by name)."""
-    try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if isinstance(data, dict) and isinstance(data.get("languages"), dict):
-        data["languages"] = dict(sorted(data["languages"].items()))
-        entry.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

@@ -11,15 +11,18 @@ the sorted list, so a page added or removed moves no other page: one edit touche
 (the number of shards changes only when the page count crosses a multiple of `SHARD_PAGES`,
 and then every shard is indexed again, once). Hashing also mixes folders, so every shard has
 pages of every kind and ranks with statistics close to the whole site's. Shards hold about
-`SHARD_PAGES` pages, a few percent more or less (binomial: 9,000 pages in nine shards,
-1,000 +- 30), which is what the memory estimate needs.
+`SHARD_PAGES` pages, a few percent more or less (binomial: 9,000 pages in eighteen shards,
+500 +- 21), which is what the memory estimate needs.
 
-Why shards of 1,000 pages (2,500 until issue 17's one-note rebuild): an edit re-indexes the
-one shard its page is in, and Pagefind's time is about linear in the pages it reads, so a
-shard of 2,250 pages was 7-10 s of wall time of a one-note rebuild at 10,000 notes; 1,000
-pages take less than half. What it costs: the whole index takes a little more CPU (one run
-per shard; the figures below), and a first query in the browser fetches, per shard, its
-entry file, its metadata (smaller with fewer pages) and one index chunk.
+Why shards of 500 pages (2,500 until issue 17's one-note rebuild, then 1,000): an edit
+re-indexes the one shard its page is in, and Pagefind's time is about linear in the pages it
+reads: a shard of 2,250 pages was 7-10 s of wall time of a one-note rebuild at 10,000 notes,
+one of 1,000 pages 4.8 s, so 500 pages about half that. What it costs: the whole index
+takes a little more CPU (one run per shard, each with a fixed start of about 0.1 s), and a
+first query in the browser fetches, per shard, its entry file, its metadata and one index
+chunk: twice the requests of 1,000-page shards, but not twice the bytes, since a shard's
+metadata and chunks shrink with its pages (18 shards at 9,000 pages; not measured in the
+browser yet).
 
 Checked, never trusted: the last output may be restored from elsewhere (a CI cache) or be
 stale. A shard is taken over only when every file the cache recorded for it still hashes as
@@ -193,10 +196,18 @@ def fragment_urls(bundle: Path, folder: str, files: Iterable[str]) -> set[str] |
     return urls
 
 
-def restorable(record: ShardRecord, bundle: Path, folder: str, pages: list[str]) -> bool:
+def restorable(
+    record: ShardRecord,
+    bundle: Path,
+    folder: str,
+    pages: list[str],
+    as_recorded: Callable[[str], bool] = lambda name: False,
+) -> bool:
     """May the last build's shard in `bundle/folder` be taken over for `pages` (its key
-    already matched)? Every recorded file hashes as recorded, nothing lies outside the
-    shard's folder, and its fragments name exactly the URLs of `pages`."""
+    already matched)? Every recorded file hashes as recorded (or has the stat recorded
+    after the build that wrote it: `as_recorded`, as pages are checked), nothing lies
+    outside the shard's folder, and its fragments name exactly the URLs of `pages` (read
+    always: a shard must not bring back a page that left the site)."""
     files = record.files
     if folder + ENTRY not in files:
         return False
@@ -206,7 +217,10 @@ def restorable(record: ShardRecord, bundle: Path, folder: str, pages: list[str])
             return False
     if fragment_urls(bundle, folder, files) != {page_url(page) for page in pages}:
         return False
-    return all(hashes_to(bundle / name, bundle, digest) for name, digest in files.items())
+    return all(
+        as_recorded(name) or hashes_to(bundle / name, bundle, digest)
+        for name, digest in files.items()
+    )
 
 
 def index_in_shards(
@@ -216,6 +230,7 @@ def index_in_shards(
     index_one: Callable[[int, list[str]], tuple[str, list[tuple[str, Path]]]],
     last_bundle: Path | None = None,
     last_records: list[ShardRecord] | None = None,
+    as_recorded: Callable[[str], bool] = lambda name: False,
 ) -> ShardedIndex:
     """Plan the shards of `pages` (output path -> page digest), take over each one the last
     bundle holds under the same key (checked), index the others with `index_one(number,
@@ -230,7 +245,7 @@ def index_in_shards(
         if (
             record is not None
             and last_bundle is not None
-            and not restorable(record, last_bundle, folder, shard)
+            and not restorable(record, last_bundle, folder, shard, as_recorded)
         ):
             result.rejected.append(
                 f"search shard {number} in the last output is not the one the build "

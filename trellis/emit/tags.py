@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from trellis.emit.keyed_lists import KeyedLists
 from trellis.emit.writer import OutputWriter
 from trellis.model.tags import TagEntry, build_tag_index
 from trellis.public.site import PublicSite, PublishedNote
@@ -35,15 +36,20 @@ def site_tag_index(site: PublicSite) -> TagIndex:
 
 
 def emit_tag_pages(
-    index: TagIndex, pages: PageRenderer, writer: OutputWriter, changes: TagChanges | None = None
+    index: TagIndex,
+    pages: PageRenderer,
+    writer: OutputWriter,
+    changes: TagChanges | None = None,
+    lists: KeyedLists | None = None,
 ) -> int:
     """Every tag page and the index; with `changes` (the preview's fast path), only the
-    pages it names. The number of tag pages the site has, either way."""
+    pages it names; with keyed `lists` (a whole build), unchanged ones are taken over.
+    The number of tag pages the site has, either way."""
+    lists = lists or KeyedLists(pages, writer)
     for key, entry in index.items():
         if changes is not None and key not in changes.remake:
             continue
-        listed = pages.tag_page(entry)
-        writer.write_bytes(listed.output_path, listed.data)
+        lists.write(pages.tag_listing(entry))
     if changes is None or changes.index:
         page = pages.tags_index_page(index)
         writer.write_text(page.output_path, page.html)

@@ -299,6 +299,11 @@ class OutputWriter:
                 return False
         return True
 
+    def previous_as_recorded(self, rel_path: str) -> bool:
+        """Is the last output's `rel_path` unchanged since its stat was recorded?"""
+        previous = self.previous
+        return previous is not None and self._as_recorded(rel_path, previous, previous / rel_path)
+
     def _as_recorded(self, rel_path: str, previous: Path, source: Path) -> bool:
         """Is `source` (the last output's `rel_path`) unchanged since its stat was recorded?"""
         recorded = self.previous_stats.get(rel_path) if previous == self.previous else None

@@ -175,6 +175,12 @@ class PublicSite:
         )
         return None if match is None else self._checks().verdict(match.item).problem
 
+    def names_a_file(self, target: str, source: PublishedNote | None) -> bool:
+        """Whether `target` names a file of the vault, published or not (a link cache keeps
+        a link leading nowhere only while none: `attachment_problem` reads the file)."""
+        folder = source.rel_path.rpartition("/")[0] if source else ""
+        return self._files.resolve(export_path(target), folder) is not None
+
     def _checks(self) -> AttachmentCheck:
         if self.checks is None:
             self.checks = AttachmentCheck(self.settings)

@@ -9,6 +9,7 @@ rendered page as bytes. A mixin: it reads the renderer's site, cards and file tr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,17 @@ from trellis.render.cards import Cards
 from trellis.render.page_records import Crumb, NoteLink, Page, TagLink, TagNode
 
 FOLD_SINGLE_TAGS = 12  # from this many top-level tags used by one note each
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A tag or folder page before it is rendered: its context (`page`, whose `notes` are
+    the cards as records) and its cards' HTML. Apart from rendering so that a whole build
+    can key the page by what it shows (`trellis.emit.keyed_lists`) and skip rendering it."""
+
+    output_path: str
+    page: dict[str, Any]
+    html: list[bytes]
 
 
 class ListPages:
@@ -80,6 +92,10 @@ class ListPages:
 
     def tag_page(self, entry: TagEntry[PublishedNote]) -> ListPage:
         """One tag: the notes carrying it or one of its child tags."""
+        return self.render_listing(self.tag_listing(entry))
+
+    def tag_listing(self, entry: TagEntry[PublishedNote]) -> Listing:
+        """`tag_page` before it is rendered (what its key is made of)."""
         url = tag_path(entry.name)
         listed = self.card_lists.listed(url, entry.all)
         page = self.base_context(
@@ -89,7 +105,10 @@ class ListPages:
             notes=listed.cards,
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
-        return ListPage(output_file(url), self._list_page(page, listed.html))
+        return Listing(output_file(url), page, listed.html)
+
+    def render_listing(self, listing: Listing) -> ListPage:
+        return ListPage(listing.output_path, self._list_page(listing.page, listing.html))
 
     def tags_index_page(self, index: dict[str, TagEntry[PublishedNote]]) -> Page:
         """Every tag with its count (notes with it or a child tag), nested tags as a tree."""
@@ -147,6 +166,10 @@ class ListPages:
 
     def folder_page(self, folder: Folder[PublishedNote]) -> ListPage:
         """`/<folder>/`: its notes as cards and its subfolders."""
+        return self.render_listing(self.folder_listing(folder))
+
+    def folder_listing(self, folder: Folder[PublishedNote]) -> Listing:
+        """`folder_page` before it is rendered (what its key is made of)."""
         url = path_slug(folder.path)
         cards = self._listed(folder.items)
         page = self.base_context(
@@ -161,7 +184,7 @@ class ListPages:
             ],
         )
         html = [self.card_lists.encoded(card, in_folder=True) for card in cards]
-        return ListPage(output_file(url), self._list_page(page, html))
+        return Listing(output_file(url), page, html)
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""

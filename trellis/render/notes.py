@@ -299,12 +299,19 @@ def _describe(error: Exception) -> str:
 def _is_raw_html(token: Token) -> bool:
     """Whether `token` is, or holds, HTML the author wrote (not our episode markup), or
     episode markup with an address nh3 might change (see `plain_url`)."""
-    if token.type in ("html_block", "html_inline"):
+    if token.type in _HTML_TOKENS:
         if not (token.meta or {}).get("episode"):
             return True
         urls = _URL_ATTRIBUTE.findall(token.content)
         return not all(plain_url(html.unescape(url)) for url in urls)
-    return any(_is_raw_html(child) for child in token.children or ())
+    # A plain loop, not `any()` over a generator: this runs on every token of every page.
+    for child in token.children or ():
+        if (child.type in _HTML_TOKENS or child.children) and _is_raw_html(child):
+            return True
+    return False
+
+
+_HTML_TOKENS = frozenset(("html_block", "html_inline"))
 
 
 def _snips_closed(tokens: list[Token]) -> bool:

@@ -1,0 +1,199 @@
+"""The link stage with a cache: where a note's links go is kept between builds.
+
+Why: resolving every link of every note again (names, aliases, relative paths, headings,
+block ids) was 2.7 s of a one-note rebuild at 10,000 notes, though one edited note changes
+where almost no link goes. Where a note's links go is a function of the note's bytes (its
+links as written), its path (relative links) and the table of everything a link can reach:
+every published note's path, aliases and URL, its headings and block ids (`Note#Part`), and
+the settings (the base path of hrefs). A note's record is kept under a key made of its
+bytes, its path and that whole table's digest, so a note whose key is unchanged takes its
+record: its links' hrefs and targets, and the warnings resolving them gave (an ambiguous
+name, an unknown heading), replayed in place.
+
+A link to an attachment is kept as "an attachment": its href names the hash of the file's
+bytes, so it is looked up again on every build (which also counts the file as used), and
+if it no longer finds an attachment the note is resolved again. A link leading nowhere (a
+private or a missing note) is kept with its warning, which reads which notes are private
+and which files the vault has: both are in the table (every note's path and aliases, every
+file's path). One that names a file of the vault (refused: the verdict reads its bytes) is
+not kept: that note is resolved again on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from trellis.diagnostics import Diagnostics
+from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
+from trellis.public.private_names import PrivateNames
+from trellis.public.site import PublicSite, PublishedNote, looks_like_file, note_aliases
+from trellis.vault.records import Vault
+
+# (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
+# the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
+LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
+ATTACHMENT = ""  # never a note's vault path
+NOWHERE = "\0"  # nor this: a link leading nowhere
+
+
+def names_digest(site: PublicSite, vault: Vault) -> str:
+    """The digest of everything a note's links read besides the note itself."""
+    # The settings: hrefs read the base path, and a note's links as parsed may read others.
+    digest = hashlib.blake2b(repr(site.settings.for_output()).encode(), digest_size=16)
+    for note in site.notes:
+        content = note.content
+        headings = [(h.text, h.id) for h in content.headings] if content else []
+        blocks = sorted(content.block_ids.items()) if content else []
+        digest.update(repr((note.rel_path, note.url, note.aliases, headings, blocks)).encode())
+    # Which notes are private (`PrivateNames`), and which files the vault has.
+    digest.update(repr([(note.rel_path, note_aliases(note)) for note in vault.notes]).encode())
+    digest.update(repr([attachment.rel_path for attachment in vault.attachments]).encode())
+    return digest.hexdigest()
+
+
+def link_site(
+    site: PublicSite,
+    diagnostics: Diagnostics,
+    private_names: PrivateNames | None,
+    kept: dict[str, LinkRecord],
+    vault: Vault,
+) -> tuple[LinkGraph, dict[str, LinkRecord]]:
+    """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
+    each note's kept record when its key is unchanged; and the records for the next build."""
+    graph = LinkGraph(private_names=private_names)
+    for note in site.notes:
+        graph.outgoing[note] = []
+        graph.incoming.setdefault(note, [])
+    table = names_digest(site, vault)
+    by_path = {note.rel_path: note for note in site.notes}
+    records: dict[str, LinkRecord] = {}
+    for note in site.notes:
+        key = hashlib.blake2b(
+            repr((table, note.rel_path, note.source.content_hash)).encode(), digest_size=16
+        ).hexdigest()
+        record = kept.get(note.rel_path)
+        fits = record is not None and record[0] == key
+        if fits and record is not None and _replay(site, graph, note, record, by_path):
+            for message, line, code in record[2]:
+                diagnostics.warn(note.rel_path, message, line, code)
+            records[note.rel_path] = record
+            continue
+        recorder = Diagnostics()  # the warnings of this note's links, kept with its record
+        site.diagnostics, saved = recorder, site.diagnostics
+        try:
+            link_note(site, graph, note, recorder)
+        finally:
+            site.diagnostics = saved
+        diagnostics.extend(recorder.items)
+        made = _record(site, graph, note, key, recorder)
+        if made is not None:
+            records[note.rel_path] = made
+    warn_embed_cycles(graph, diagnostics, site.notes)
+    return graph, records
+
+
+def _record(
+    site: PublicSite, graph: LinkGraph, note: PublishedNote, key: str, warnings: Diagnostics
+) -> LinkRecord | None:
+    """`note`'s record, or None when a link of it read a file's bytes (see above)."""
+    assert note.content is not None
+    resolved = graph.resolved.get(note, [])
+    edges = iter(graph.outgoing.get(note, []))
+    if len(resolved) != len(note.content.links):
+        return None
+    if any(item.path != note.rel_path for item in warnings.items):
+        return None
+    hrefs: list[tuple[str, str]] = []
+    for target, href in resolved:
+        if href is None:
+            if site.names_a_file(target.partition("#")[0].strip(), note):
+                return None
+            hrefs.append(("", NOWHERE))
+            continue
+        if _attachment(site, target, note) is not None:  # as `PublicSite.resolve` finds it
+            hrefs.append((href, ATTACHMENT))
+            continue
+        if looks_like_file(target.partition("#")[0].strip()):
+            return None  # a note named like a file: an attachment may take the name later
+        edge = next(edges, None)
+        if edge is None:
+            return None
+        hrefs.append((href, edge.target.rel_path))
+    if next(edges, None) is not None:
+        return None
+    said = tuple((item.message, item.line, item.code) for item in warnings.items)
+    return key, tuple(hrefs), said
+
+
+def _attachment(site: PublicSite, target: str, note: PublishedNote) -> str | None:
+    """The href of the attachment the link `target` of `note` reaches, or None."""
+    path = target.partition("#")[0].strip()
+    found = site.find_attachment(path, note) if path and looks_like_file(path) else None
+    return None if found is None else site.href(found.url)
+
+
+def _replay(
+    site: PublicSite,
+    graph: LinkGraph,
+    note: PublishedNote,
+    record: LinkRecord,
+    by_path: dict[str, PublishedNote],
+) -> bool:
+    """Put `note`'s kept links into `graph`; False (nothing put) if the record does not fit
+    (a note it names is gone, or an attachment link no longer finds one)."""
+    assert note.content is not None
+    links = note.content.links
+    if len(record[1]) != len(links):
+        return False
+    found: list[tuple[str | None, PublishedNote | None]] = []
+    for link, (href, path) in zip(links, record[1], strict=True):
+        if path == ATTACHMENT:
+            live = _attachment(site, link.target, note)
+            if live is None:
+                return False
+            found.append((live, None))
+        elif path == NOWHERE:
+            found.append((None, None))
+        elif (target := by_path.get(path)) is not None:
+            found.append((href, target))
+        else:
+            return False
+    resolutions = graph.resolved[note] = []
+    outgoing = graph.outgoing[note]
+    for link, (href, target) in zip(links, found, strict=True):
+        resolutions.append((link.target, href))
+        if target is not None:
+            edge = Edge(note, target, link.embed, link.context, link.line)
+            outgoing.append(edge)
+            graph.incoming.setdefault(target, []).append(edge)
+    return True
+
+
+def well_formed(records: Any) -> bool:
+    """Is `records` (from a cache file) vault path -> `LinkRecord`?"""
+    if not isinstance(records, dict):
+        return False
+    for path, record in records.items():
+        if not (isinstance(path, str) and isinstance(record, tuple) and len(record) == 3):
+            return False
+        key, hrefs, said = record
+        if not (isinstance(key, str) and isinstance(hrefs, tuple) and isinstance(said, tuple)):
+            return False
+        for pair in hrefs:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and _all_str(pair)):
+                return False
+        for item in said:
+            if not (
+                isinstance(item, tuple)
+                and len(item) == 3
+                and isinstance(item[0], str)
+                and (item[1] is None or isinstance(item[1], int))
+                and isinstance(item[2], str)
+            ):
+                return False
+    return True
+
+
+def _all_str(values: tuple[Any, ...]) -> bool:
+    return all(isinstance(value, str) for value in values)
