@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from trellis import __version__
-from trellis.emit.pages import PageKeys, digest, page_digest
+from trellis.emit.pages import PageKeys, digest
 from trellis.emit.writer import OutputWriter
 from trellis.render.list_pages import Listing
 from trellis.render.pages import PageRenderer
@@ -63,20 +63,11 @@ class KeyedLists:
     def write(self, listing: Listing) -> bool:
         """Write the page (taken over when its key is the last build's); True if rendered."""
         keys, output = self.keys, listing.output_path
-        if keys is not None:
-            key = keys.current[output] = self.key(listing)
-            recorded = keys.previous_digests.get(output, "")
-            if (
-                keys.previous_out is not None
-                and recorded
-                and keys.previous.get(output) == key
-                and self.writer.reuse(output, keys.previous_out, recorded)
-            ):
-                keys.current_digests[output] = recorded
-                return False
+        if keys is not None and keys.take_over(output, self.key(listing), self.writer):
+            return False
         data = self.pages.render_listing(listing).data
         self.writer.write_bytes(output, data)
         if keys is not None:
-            keys.current_digests[output] = page_digest(data)
+            keys.written(output, data)
         self.rendered += 1
         return True

@@ -43,6 +43,25 @@ class PageKeys:
     layout: str = ""
     previous_layout: str = ""
 
+    def take_over(self, output: str, key: str, writer: OutputWriter) -> bool:
+        """Record `key` for `output`; True when the last build's file of that key was taken
+        over (checked against its recorded hash), so the page need not be rendered."""
+        self.current[output] = key
+        recorded = self.previous_digests.get(output, "")
+        if (
+            self.previous_out is not None
+            and recorded
+            and self.previous.get(output) == key
+            and writer.reuse(output, self.previous_out, recorded)
+        ):
+            self.current_digests[output] = recorded
+            return True
+        return False
+
+    def written(self, output: str, data: bytes) -> None:
+        """Record the hash of the bytes written for `output`."""
+        self.current_digests[output] = page_digest(data)
+
 
 @dataclass
 class NotePagesWritten:
@@ -165,22 +184,13 @@ class NotePageWriter:
         keys = self.keys
         inputs = note_inputs(self.pages, note)
         key = digest(keys.theme, self.settings, self.bodies.of(note), inputs)
-        output = note.output_path
-        keys.current[output] = key
-        recorded = keys.previous_digests.get(output, "")
-        if (
-            keys.previous_out is not None
-            and recorded
-            and keys.previous.get(output) == key
-            and self.writer.reuse(output, keys.previous_out, recorded)
-        ):
-            keys.current_digests[output] = recorded
+        if keys.take_over(note.output_path, key, self.writer):
             return False
         context = self.pages.note_context(note)
         page = self.pages.render_note(note, context, self.notes.render_body(note))
         data = page.html.encode("utf-8")
         self.writer.write_bytes(page.output_path, data)
-        keys.current_digests[output] = page_digest(data)
+        keys.written(note.output_path, data)
         return True
 
 
