@@ -35,6 +35,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+class NullHooks:
+    """Hooks of a site where links and files resolve nowhere and embeds are empty: what
+    parsing needs, or a render of only what the Markdown writes by itself."""
+
+    def resolve_link(self, target: str, env: dict[str, Any]) -> None:
+        return None
+
+    def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> None:
+        return None
+
+    def embed_note(self, target: str, env: dict[str, Any]) -> str:
+        return ""
+
+    def tag_href(self, tag: str) -> str:
+        return "/tags/" + tag
+
+
 def published(body: str, **meta: Any) -> str:
     """A published note: `dg-publish: true` plus extra YAML keys, then the dedented body."""
     lines = ["---", "dg-publish: true"]

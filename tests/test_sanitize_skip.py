@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from corpora_check import corpora_dir
-from helpers import snapshot
+from helpers import NullHooks, snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 from sanitize_corpus import write_sanitize_corpus
@@ -181,28 +181,12 @@ def test_addresses_nh3_would_drop_or_a_browser_would_run_are_not_plain(url: str)
     assert not plain_url(url)
 
 
-class _Hooks:
-    """Links resolve nowhere: only what the Markdown path writes by itself is rendered."""
-
-    def resolve_link(self, target: str, env: dict[str, Any]) -> None:
-        return None
-
-    def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> None:
-        return None
-
-    def embed_note(self, target: str, env: dict[str, Any]) -> str:
-        return ""
-
-    def tag_href(self, tag: str) -> str:
-        return "/tags/" + tag
-
-
 LINK_FORMS = ["[x]({url})", "[x](<{url}>)", "![x]({url})", "<{url}>", "see {url} here"]
 
 
 @pytest.mark.parametrize("url", [*HOSTILE_URLS, "https://example.org/a?b=1&c=2", "/a/b", "#x"])
 def test_an_address_in_markdown_is_either_marked_for_cleaning_or_already_clean(url: str) -> None:
-    md = create_markdown(_Hooks())
+    md = create_markdown(NullHooks())  # links resolve nowhere: only what the Markdown writes
     for form in LINK_FORMS:
         text = form.format(url=url)
         env: dict[str, Any] = {"content": NoteContent(), "note": None, "line_offset": 0}

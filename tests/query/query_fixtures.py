@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from helpers import write_vault
+from helpers import NullHooks, write_vault
 
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
@@ -114,22 +114,6 @@ PRIVATE_MARKERS = (
     "Drafts",
     "Idea",
 )
-
-
-class NullHooks:
-    """What parsing needs of the site (nothing is rendered while parsing)."""
-
-    def resolve_link(self, target: str, env: dict[str, Any]) -> None:
-        return None
-
-    def resolve_file(self, path: str, env: dict[str, Any], embed: bool) -> None:
-        return None
-
-    def embed_note(self, target: str, env: dict[str, Any]) -> str:
-        return ""
-
-    def tag_href(self, tag: str) -> str:
-        return "/tags/" + tag
 
 
 class PageHooks:

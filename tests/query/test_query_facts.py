@@ -4,7 +4,7 @@ items and tasks with parents, sections, block ids, tags and links, and the query
 
 from __future__ import annotations
 
-from query_fixtures import NullHooks
+from helpers import NullHooks
 
 from trellis.markdown.parser import create_markdown, parse_note
 from trellis.query.facts import page_facts, query_blocks
