@@ -195,6 +195,27 @@ def test_dates_and_tags_go_under_the_title_the_body_opens_with(tmp_path: Path) -
     assert other.css_first(".note-body h1#elsewhere") is not None
 
 
+def test_a_note_template_override_without_body_title_keeps_the_whole_text(
+    tmp_path: Path,
+) -> None:
+    """An override of `note.html` written before `page.body_title` existed shows only
+    `page.body`: it still gets the note's opening title there."""
+    template = (
+        '{% extends "base.html" %}{% block content %}'
+        '<article class="mine">{{ page.body }}</article>{% endblock %}'
+    )
+    site = build_vault(
+        tmp_path,
+        {
+            "Hjem.md": published("# Hjem\n\nVelkommen.\n", created="2023-05-27"),
+            ".trellis/templates/note.html": template,
+        },
+    )
+    article = site.page("/hjem/").css_first("article.mine")
+    assert article.css_first("h1#hjem") is not None
+    assert "Velkommen." in article.text()
+
+
 def test_wikilinks_on_the_lines_of_a_raw_html_block(tmp_path: Path) -> None:
     """`<div id="x"></div>` then `>[[Other\\|alias]] text`: one HTML block for CommonMark,
     whose wikilinks the template still makes links; a private one is the unresolved span."""

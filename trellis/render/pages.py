@@ -9,6 +9,7 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
@@ -175,7 +176,8 @@ class PageRenderer(ListPages):
         )
 
     def render_note(self, note: PublishedNote, context: dict[str, Any], body: RenderedBody) -> Page:
-        title, rest = _split_title(body.html) if context["title_in_body"] else ("", body.html)
+        split = context["title_in_body"] and self._note_shows_body_title
+        title, rest = _split_title(body.html) if split else ("", body.html)
         page = {
             **context,
             "body_title": Markup(title),
@@ -184,6 +186,13 @@ class PageRenderer(ListPages):
         }
         template = "episode.html" if note.episode is not None else "note.html"
         return Page(note.output_path, self.render_template(template, page))
+
+    @cached_property
+    def _note_shows_body_title(self) -> bool:
+        """Whether `note.html` places `page.body_title`: an override written before it
+        existed shows the whole body, its opening title included, as it always did."""
+        loader = self.env.loader
+        return loader is not None and "body_title" in loader.get_source(self.env, "note.html")[0]
 
     def note_page(self, note: PublishedNote, body: RenderedBody) -> Page:
         return self.render_note(note, self.note_context(note), body)
