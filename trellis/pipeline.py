@@ -39,7 +39,7 @@ from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
-from trellis.build.search_index import SearchIndexState, index_site
+from trellis.build.search_index import SearchIndexState, SearchStage, start_index
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
 from trellis.config import load_settings
@@ -158,6 +158,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         writer.start()
         workers: ParallelNotes | None = None
         held: TokensHere | None = None
+        searching: SearchStage | None = None
         try:
             progress.phase("Parsing notes", len(site.notes))
             state.enter(Stage.PARSE)
@@ -198,6 +199,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     assert held is not None
                     written = held.write_pages(pages, graph, writer, keys, progress.advance)
                 result.pages_written, result.pages_rendered = written.pages, written.rendered
+            with clock("search"):  # Pagefind reads note pages only: it runs while the rest is made
+                searching = start_index(
+                    site, writer, diagnostics, keys.current_digests, self._search,
+                    self.options.defer_search,
+                )  # fmt: skip
             emitting = EmitContext(
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source
             )
@@ -208,15 +214,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
             with clock("search"):
-                # The index reads note pages only: a shard of unchanged pages is kept.
-                search, index = index_site(
-                    site,
-                    writer,
-                    diagnostics,
-                    keys.current_digests,
-                    self._search,
-                    self.options.defer_search,
-                )
+                search, index = searching.finish()
                 result.search_shards_indexed = index.indexed
                 result.search_shards_reused = index.reused
                 result.cache_problem = "; ".join([result.cache_problem, *index.rejected]).strip(
@@ -244,6 +242,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         except BaseException:
             if workers is not None:
                 workers.close()
+            if searching is not None:
+                searching.cancel()
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary

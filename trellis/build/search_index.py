@@ -1,5 +1,9 @@
 """The build's search stage: index the shards whose pages changed, or keep the last index.
 
+Begun as soon as the note pages are written and ended after the other outputs
+(`start_index`, `SearchStage.finish`): Pagefind runs in the background meanwhile
+(`trellis.emit.search_runs`).
+
 What a builder keeps between builds for it is `SearchIndexState`: the records of the last
 index's shards (keys and file hashes, `trellis.emit.search_shards`), whether that index is
 stale (it shows pages as they were: `serve` indexes again when idle), and which pages it
@@ -16,10 +20,11 @@ from trellis.diagnostics import Diagnostics
 from trellis.emit import search
 from trellis.emit.search import (
     BUNDLE_DIR,
-    emit_search,
+    SearchRun,
     needs_segmentation,
     pagefind_binary,
     searchable_pages,
+    start_search,
 )
 from trellis.emit.search_shards import (
     ShardedIndex,
@@ -41,17 +46,39 @@ class SearchIndexState:
     searchable: frozenset[str] = frozenset()
 
 
-def index_site(
+class SearchStage:
+    """The search stage of one build, begun by `start_index` once the note pages are
+    written (Pagefind reads nothing else) and ended by `finish` after the other outputs,
+    or by `cancel` when the build fails: no Pagefind is left running either way."""
+
+    def __init__(self, searchable: frozenset[str], kept: SearchIndexState | None = None,
+                 run: SearchRun | None = None) -> None:  # fmt: skip
+        self.searchable, self._kept, self._run = searchable, kept, run
+
+    def finish(self) -> tuple[SearchIndexState, ShardedIndex]:
+        """The new index's state and what indexing did (the last index's, when kept)."""
+        if self._run is None:
+            assert self._kept is not None
+            return self._kept, ShardedIndex()
+        index = self._run.finish()
+        return SearchIndexState(index.records, False, self.searchable), index
+
+    def cancel(self) -> None:
+        if self._run is not None:
+            self._run.cancel()
+
+
+def start_index(
     site: PublicSite,
     writer: OutputWriter,
     diagnostics: Diagnostics,
     page_digests: dict[str, str],
     last: SearchIndexState,
     defer: bool,
-) -> tuple[SearchIndexState, ShardedIndex]:
-    """Index the staged site (only the shards that changed), or with `defer` (serve) take
-    the last index over as it is, stale, while no page left it: a stale index may hold
-    old text of published pages, never a page that is no longer published."""
+) -> SearchStage:
+    """Start indexing the staged site (only the shards that changed), or with `defer`
+    (serve) take the last index over as it is, stale, while no page left it: a stale index
+    may hold old text of published pages, never a page that is no longer published."""
     searchable = frozenset(searchable_pages(site))
     previous = writer.previous
     if (
@@ -61,9 +88,9 @@ def index_site(
         and not _current(site, writer.staging, page_digests, last.records)
         and writer.reuse_tree(BUNDLE_DIR, previous)
     ):
-        return SearchIndexState(last.records, True, last.searchable), ShardedIndex()
-    index = emit_search(site, writer, diagnostics, page_digests, last.records)
-    return SearchIndexState(index.records, False, searchable), index
+        return SearchStage(searchable, SearchIndexState(last.records, True, last.searchable))
+    run = start_search(site, writer, diagnostics, page_digests, last.records)
+    return SearchStage(searchable, run=run)
 
 
 def _current(

@@ -86,13 +86,16 @@ from pathlib import Path
 from trellis.diagnostics import Diagnostics
 from trellis.emit import pagefind_cli
 from trellis.emit.pagefind_cli import pagefind_binary
+from trellis.emit.search_runs import IndexOne, ShardRuns
 from trellis.emit.search_shards import (
     BundleFile,
     ShardedIndex,
+    ShardPlan,
     ShardRecord,
+    assemble_index,
     engine_id,
-    index_in_shards,
     page_digests_in,
+    plan_index,
     shard_folder,
 )
 from trellis.emit.writer import OutputWriter
@@ -104,9 +107,12 @@ BUNDLE_DIR = "_trellis/pagefind"
 SHARD_PAGES = 500
 # In the first bundle: the folders of the other shards, relative to it (read by search.js).
 SHARD_LIST = "trellis-shards.json"
-# Where a shard's pages are linked while Pagefind reads them, inside the site being indexed
-# (the same file system, so hard links work; removed before the site is used).
+# Where shard N's pages are linked while Pagefind reads them (`_SHARD_PAGES_DIR-N`), inside
+# the site being indexed (the same file system, so hard links work; removed after the run).
 _SHARD_PAGES_DIR = "_trellis/.pagefind-pages"
+# A build's Pagefind output, in its staging folder until copied into `BUNDLE_DIR`: whatever
+# stops the build, `OutputWriter.abort` removes it with the rest.
+_WORK_DIR = "_trellis/.pagefind-work"
 
 # Languages written without spaces between words, which only the extended build segments.
 SEGMENTED = frozenset({"zh", "ja"})
@@ -141,35 +147,101 @@ def emit_search(
     page_digests: dict[str, str] | None = None,
     last_records: list[ShardRecord] | None = None,
 ) -> ShardedIndex:
-    """Index the staged site, shard by shard, and write the bundle; a shard whose pages the
-    last output's index (`writer.previous`, `last_records`) shows unchanged is taken over."""
+    """Index the staged site and write the bundle (`start_search`, then `finish`)."""
+    return start_search(site, writer, diagnostics, page_digests, last_records).finish()
+
+
+def start_search(
+    site: PublicSite,
+    writer: OutputWriter,
+    diagnostics: Diagnostics,
+    page_digests: dict[str, str] | None = None,
+    last_records: list[ShardRecord] | None = None,
+) -> SearchRun:
+    """Begin indexing the staged site's note pages, shard by shard, up to the `jobs` setting
+    at once, in the background; a shard whose pages the last output's index (`writer.previous`,
+    `last_records`) shows unchanged is taken over. Call once every note page is written."""
     if searchable_count(site) == 0:
-        return ShardedIndex()
+        return SearchRun(writer, diagnostics, ShardedIndex())
     binary = pagefind_binary(extended=needs_segmentation(site))
     if binary is None:
         diagnostics.warn(
             "", "search index not built: Pagefind is not installed (pip install 'pagefind[bin]')"
         )
-        return ShardedIndex(problem="no Pagefind")
+        return SearchRun(writer, diagnostics, ShardedIndex(problem="no Pagefind"))
     last = writer.previous / BUNDLE_DIR if writer.previous is not None else None
-    with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        in_bundle = f"{BUNDLE_DIR}/"
-        index = _index(
-            binary, writer.staging, site, page_digests, Path(scratch), last_records, last,
-            as_recorded=lambda name: writer.previous_as_recorded(in_bundle + name),
-        )  # fmt: skip
-        for file in index.files:
-            target = f"{BUNDLE_DIR}/{file.path}"
-            if file.reused:
-                assert writer.previous is not None
-                copied = writer.reuse(target, writer.previous, file.digest)
-            else:
-                copied = writer.copy_file(target, file.source)
-            if not copied:
-                index.problem = index.problem or f"{target} could not be written"
+    work = writer.staging / _WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    in_bundle = f"{BUNDLE_DIR}/"
+    plan, index_one = _plan(
+        binary, writer.staging, site, page_digests, work, last_records, last,
+        as_recorded=lambda name: writer.previous_as_recorded(in_bundle + name),
+    )  # fmt: skip
+    runs = ShardRuns(index_one, plan.to_index(), site.settings.jobs).start()
+    return SearchRun(writer, diagnostics, indexing=_Indexing(plan, runs, last, work))
+
+
+class SearchRun:
+    """A build's search index begun by `start_search`: Pagefind runs while the build makes
+    its other outputs; `finish` waits and puts the bundle into the staging folder, `cancel`
+    (a build failing or interrupted) kills every Pagefind still running. Either, once."""
+
+    def __init__(
+        self,
+        writer: OutputWriter,
+        diagnostics: Diagnostics,
+        done: ShardedIndex | None = None,
+        indexing: _Indexing | None = None,
+    ) -> None:
+        self.writer, self.diagnostics = writer, diagnostics
+        self._done, self._indexing = done, indexing
+
+    def finish(self) -> ShardedIndex:
+        """Wait for Pagefind and write the bundle; a problem is a warning, never an error."""
+        if self._indexing is None:
+            assert self._done is not None
+            return self._done
+        writer, indexing, self._indexing = self.writer, self._indexing, None
+        try:
+            index = indexing.finish()
+            for file in index.files:
+                target = f"{BUNDLE_DIR}/{file.path}"
+                if file.reused:
+                    assert writer.previous is not None
+                    copied = writer.reuse(target, writer.previous, file.digest)
+                else:
+                    copied = writer.copy_file(target, file.source)
+                if not copied:
+                    index.problem = index.problem or f"{target} could not be written"
+        finally:
+            indexing.cancel()
         if index.problem:
-            diagnostics.warn("", f"search index not built: {index.problem}")
-    return index
+            self.diagnostics.warn("", f"search index not built: {index.problem}")
+        return index
+
+    def cancel(self) -> None:
+        """Stop indexing: no Pagefind left running, its work folder removed."""
+        if self._indexing is not None:
+            self._indexing.cancel()
+            self._indexing = None
+
+
+class _Indexing:
+    """Pagefind running over the shards of `plan` to index (`runs`), writing into `work`."""
+
+    def __init__(self, plan: ShardPlan, runs: ShardRuns, last: Path | None, work: Path) -> None:
+        self.plan, self.runs, self.last, self.work = plan, runs, last, work
+
+    def finish(self) -> ShardedIndex:
+        """The new index, or its problem, once every run ended (`_listed`)."""
+        problem, made = self.runs.wait()
+        if problem:
+            return ShardedIndex(problem=problem)
+        return _listed(assemble_index(self.plan, self.last, made), self.work)
+
+    def cancel(self) -> None:
+        self.runs.cancel()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def refresh_search_bundle(
@@ -185,7 +257,9 @@ def refresh_search_bundle(
     `stop` said so while Pagefind ran, or it failed.
 
     The old bundle, all its shards, is served until every new shard is complete: the swap
-    is two renames of `BUNDLE_DIR`, which holds the shards, so stale ones go with it.
+    is two renames of `BUNDLE_DIR`, which holds the shards, so stale ones go with it. The
+    shards are indexed one after another: the preview refreshes while idle, and leaves the
+    other core to the next save.
     """
     if searchable_count(site) == 0:
         return ShardedIndex()
@@ -195,11 +269,15 @@ def refresh_search_bundle(
     target = out / BUNDLE_DIR
     fresh, old = target.with_name(".pagefind-new"), target.with_name(".pagefind-old")
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
-        index = _index(binary, out, site, page_digests, Path(scratch), last_records, target, stop)
+        work = Path(scratch)
+        plan, index_one = _plan(binary, out, site, page_digests, work, last_records, target)
+        problem, made = ShardRuns(index_one, plan.to_index(), 1, stop).run()
+        index = ShardedIndex(problem=problem) if problem else assemble_index(plan, target, made)
         if index.problem:
             if index.problem != pagefind_cli.STOPPED:
                 diagnostics.warn("", f"search index not refreshed: {index.problem}")
             return None
+        _listed(index, work)
         for leftover in (fresh, old):
             shutil.rmtree(leftover, ignore_errors=True)
         for file in index.files:
@@ -216,7 +294,7 @@ def refresh_search_bundle(
     return index
 
 
-def _index(
+def _plan(
     binary: Path,
     site_dir: Path,
     site: PublicSite,
@@ -224,22 +302,24 @@ def _index(
     scratch: Path,
     last_records: list[ShardRecord] | None,
     last_bundle: Path | None,
-    stop: Callable[[], bool] | None = None,
     as_recorded: Callable[[str], bool] = lambda name: False,
-) -> ShardedIndex:
-    """Index the searchable pages in `site_dir` in shards (`index_in_shards`: one Pagefind
-    run per shard whose pages changed, one after another, so the peak is one shard's) and
-    add the shard list; the files are in `scratch` or, for shards taken over, `last_bundle`.
+) -> tuple[ShardPlan, IndexOne]:
+    """The shards of the searchable pages in `site_dir` (`plan_index`: those the last
+    bundle holds unchanged are taken over), and how to index one of the others: one
+    Pagefind run writing into `scratch`.
 
     Each run sees only its shard's pages: hard links (copies where links fail) at the same
-    paths in a folder inside the site, so the URLs in the index are the pages' own.
+    paths in a folder of its own inside the site, so the URLs in the index are the pages'
+    own, and runs at the same time do not see each other's pages.
     """
     pages = page_digests_in(site_dir, searchable_pages(site), page_digests or {})
     engine = engine_id(binary)
 
-    def index_one(number: int, shard: list[str]) -> tuple[str, list[tuple[str, Path]]]:
+    def index_one(
+        number: int, shard: list[str], stop: Callable[[], bool]
+    ) -> tuple[str, list[tuple[str, Path]]]:
         bundle = scratch / f"bundle-{number}"
-        linked = site_dir / _SHARD_PAGES_DIR
+        linked = site_dir / f"{_SHARD_PAGES_DIR}-{number}"
         try:
             pagefind_cli.link_pages(site_dir, shard, linked)
             problem = pagefind_cli.run_pagefind(binary, linked, bundle, scratch, stop)
@@ -253,12 +333,14 @@ def _index(
         files = [] if problem else pagefind_cli.bundle_files(bundle, shared=number == 1)
         return problem, [(folder + p.relative_to(bundle).as_posix(), p) for p in files]
 
-    index = index_in_shards(
-        pages, SHARD_PAGES, engine, index_one, last_bundle, last_records, as_recorded
-    )
-    if index.problem:
-        return index
+    plan = plan_index(pages, SHARD_PAGES, engine, last_bundle, last_records, as_recorded)
+    return plan, index_one
+
+
+def _listed(index: ShardedIndex, scratch: Path) -> ShardedIndex:
+    """`index` with the shard list added (the folders of shards 2 and up, for search.js)."""
     listing = scratch / SHARD_LIST
+    listing.parent.mkdir(parents=True, exist_ok=True)
     extra = [shard_folder(number) for number in range(2, len(index.records) + 1)]
     listing.write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
     index.files.append(BundleFile(SHARD_LIST, listing, ""))

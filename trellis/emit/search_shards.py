@@ -223,22 +223,42 @@ def restorable(
     )
 
 
-def index_in_shards(
+@dataclass(frozen=True)
+class PlannedShard:
+    """One shard of the new index: its number (from 1), pages, key, and the last build's
+    record when that shard is taken over (checked), else None: it is to be indexed."""
+
+    number: int
+    pages: list[str]
+    key: str
+    taken_over: ShardRecord | None
+
+
+@dataclass
+class ShardPlan:
+    """Every shard of the new index, in order, and the cache's shards that failed the check."""
+
+    shards: list[PlannedShard] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+    def to_index(self) -> list[tuple[int, list[str]]]:
+        """(number, pages) of each shard Pagefind must index, in shard order."""
+        return [(s.number, s.pages) for s in self.shards if s.taken_over is None]
+
+
+def plan_index(
     pages: dict[str, str],
     shard_pages: int,
     engine: str,
-    index_one: Callable[[int, list[str]], tuple[str, list[tuple[str, Path]]]],
     last_bundle: Path | None = None,
     last_records: list[ShardRecord] | None = None,
     as_recorded: Callable[[str], bool] = lambda name: False,
-) -> ShardedIndex:
-    """Plan the shards of `pages` (output path -> page digest), take over each one the last
-    bundle holds under the same key (checked), index the others with `index_one(number,
-    shard)` ((problem, [(path in the bundle, file)])), one after another."""
-    shards = plan_shards(pages, shard_pages)
+) -> ShardPlan:
+    """Plan the shards of `pages` (output path -> page digest) and take over each one the
+    last bundle holds under the same key, once checked (`restorable`)."""
     last = {record.key: record for record in last_records or []} if last_bundle else {}
-    result = ShardedIndex()
-    for number, shard in enumerate(shards, start=1):
+    plan = ShardPlan()
+    for number, shard in enumerate(plan_shards(pages, shard_pages), start=1):
         folder = shard_folder(number)
         key = shard_key(f"{engine}\0{folder}", shard, pages)
         record = last.get(key)
@@ -247,11 +267,24 @@ def index_in_shards(
             and last_bundle is not None
             and not restorable(record, last_bundle, folder, shard, as_recorded)
         ):
-            result.rejected.append(
+            plan.rejected.append(
                 f"search shard {number} in the last output is not the one the build "
                 "cache recorded (changed or replaced); it was indexed again"
             )
             record = None
+        plan.shards.append(PlannedShard(number, shard, key, record))
+    return plan
+
+
+def assemble_index(
+    plan: ShardPlan, last_bundle: Path | None, made: dict[int, list[tuple[str, Path]]]
+) -> ShardedIndex:
+    """The new index from `plan`: the shards taken over from `last_bundle`, and the files
+    Pagefind `made` for each other shard ((path in the bundle, file), by shard number),
+    in shard order whatever order the runs finished in."""
+    result = ShardedIndex(rejected=list(plan.rejected))
+    for shard in plan.shards:
+        record = shard.taken_over
         if record is not None and last_bundle is not None:
             result.files += [
                 BundleFile(name, last_bundle / name, digest, reused=True)
@@ -260,14 +293,11 @@ def index_in_shards(
             result.records.append(record)
             result.reused += 1
             continue
-        problem, made = index_one(number, shard)
-        if problem:
-            return ShardedIndex(problem=problem)
         files = {}
-        for name, path in made:
+        for name, path in made[shard.number]:
             with path.open("rb") as handle:
                 files[name] = file_digest(handle)
             result.files.append(BundleFile(name, path, files[name]))
-        result.records.append(ShardRecord(key, files))
+        result.records.append(ShardRecord(shard.key, files))
         result.indexed += 1
     return result
