@@ -79,18 +79,20 @@ def token_budget_here(notes: int, target: int) -> int:
     """The bytes of tokens a build parsing and rendering in this process may keep (see
     `trellis.build.held`): what is left of `target` once this process as it is now, what
     it takes later per published note (parses, the link graph, page keys) and Pagefind are
-    counted. Pagefind runs beside this process at its largest: tokens let go of return
+    counted (one run: `trellis.build.held` takes the others off `target`). Pagefind runs
+    beside this process at its largest: tokens let go of return
     their memory to Python's allocator, which seldom gives it back to the system (measured
     at 4,000 notes: 588 MiB while Pagefind ran, 560 with every token held)."""
     rest = _resident_bytes() + notes * WORKER_BYTES_PER_NOTE + pagefind_bytes(notes)
     return max(0, target - rest)
 
 
-def pagefind_bytes(pages: int) -> int:
-    """Pagefind's peak, indexing the largest of the search index's shards of `pages`
-    (`trellis.emit.search_shards`: 2,250 pages 560 MiB, 1,800 pages 440 MiB)."""
+def pagefind_bytes(pages: int, runs: int = 1) -> int:
+    """Pagefind's peak, indexing the largest of the search index's shards of `pages`, up to
+    `runs` at once (`trellis.emit.search_runs`; `trellis.emit.search_shards`: 2,250 pages
+    560 MiB, 1,800 pages 440 MiB)."""
     shards = max(1, -(-pages // SHARD_PAGES))
-    return -(-pages // shards) * PAGEFIND_BYTES_PER_PAGE
+    return min(max(1, runs), shards) * -(-pages // shards) * PAGEFIND_BYTES_PER_PAGE
 
 
 def _resident_bytes() -> int:

@@ -52,7 +52,10 @@ class TokensHere:
     def __init__(self, site: PublicSite, notes: NoteRenderer) -> None:
         self.site, self.notes = site, notes
         target = site.settings.memory_target_mib << 20
-        self.budget = budget.TokenBudget(site, budget.token_budget_here(len(site.notes), target))
+        # Pagefind runs up to `jobs` shards at once beside this process (`emit.search_runs`).
+        pages, runs = len(site.notes), site.settings.jobs
+        target -= budget.pagefind_bytes(pages, runs) - budget.pagefind_bytes(pages)
+        self.budget = budget.TokenBudget(site, budget.token_budget_here(pages, target))
         self.budget.reserve(list(range(len(site.notes))))
 
     def place(self, index: int) -> None:

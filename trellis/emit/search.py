@@ -52,14 +52,16 @@ missing or fails, the build warns and goes on without search; the search box the
 search is unavailable.
 
 Shards: Pagefind's memory grows with the pages one run indexes, so a site with more than
-`SHARD_PAGES` searchable pages is indexed in the fewest runs of about that many, one after
-another, so the peak is one run's. Pages go to shards by the hash of their path and each
-shard is keyed by its pages' bytes (`trellis.emit.search_shards`): a rebuild indexes only
-the shards whose pages changed and takes the others over from the last output, checked. A
-run sees only its shard (one shard too: the index then depends on the searchable pages
-alone): hard links (copies where links fail) of its pages at the same paths in
-`_trellis/.pagefind-pages/` inside the site, removed when it ends, so the URLs in its index
-are the pages' own. Shard 1 is `_trellis/pagefind/`; shard N is
+`SHARD_PAGES` searchable pages is indexed in the fewest runs of about that many, up to the
+`jobs` setting at once (`trellis.emit.search_runs`), so the peak is that many runs'. A build
+starts them as soon as the note pages are written and collects them after its other
+outputs. Pages go to shards by the hash of their path and each shard is keyed by its pages'
+bytes (`trellis.emit.search_shards`): a rebuild indexes only the shards whose pages changed
+and takes the others over from the last output, checked. A run sees only its shard (one
+shard too: the index then depends on the searchable pages alone): hard links (copies where
+links fail) of its pages at the same paths in `_trellis/.pagefind-pages-N/` inside the
+site, removed when it ends, so the URLs in its index are the pages' own and runs at the
+same time do not see each other's pages. Shard 1 is `_trellis/pagefind/`; shard N is
 `_trellis/pagefind/shard-N/` (no script, worker or WebAssembly: the first bundle's serve
 all), listed in `_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The
 extra shards live inside the first bundle's folder so that whatever copies or swaps that

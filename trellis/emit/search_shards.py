@@ -165,7 +165,7 @@ def page_digests_in(site_dir: Path, pages: Iterable[str], known: dict[str, str])
 def shards_current(
     pages: dict[str, str], shard_pages: int, engine: str, records: list[ShardRecord]
 ) -> bool:
-    """Would `index_in_shards` find every shard's key among `records` (nothing to index)?"""
+    """Would `plan_index` find every shard's key among `records` (nothing to index)?"""
     keys = {record.key for record in records}
     shards = plan_shards(pages, shard_pages)
     return len(shards) == len(records) and all(
