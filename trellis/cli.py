@@ -89,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="processes parsing and rendering, this one included " + _setting_default("jobs"),
+        help="processes parsing and rendering, this one included, and Pagefind runs at once "
+        + _setting_default("jobs"),
     )
     build.add_argument(
         "--cache-dir",

@@ -84,7 +84,8 @@ class Settings:
     enable_search: bool = setting(True, "show the search box (`dg-enable-search` wins)")
     link_preview: bool = setting(True, "preview a linked note on hover (`dg-link-preview` wins)")
     jobs: int = setting(
-        help="processes parsing and rendering: this one and N - 1 forked workers (1: no fork)",
+        help="processes parsing and rendering: this one and N - 1 forked workers (1: no fork); "
+        "also the most Pagefind runs indexing search shards at once",
         shown="the number of cores",
         factory=lambda: os.cpu_count() or 1,
     )
