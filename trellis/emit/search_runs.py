@@ -46,7 +46,7 @@ class ShardRuns:
     ) -> None:
         self._index_one = index_one
         self._waiting = list(reversed(shards))  # popped from the end: shard order
-        self._lanes = max(1, min(parallel, len(shards)))
+        self._lanes = max(0, min(parallel, len(shards)))
         self._stop = stop
         self._lock = threading.Lock()
         self._halted = False  # a problem, a stop or `cancel`: no new run, running ones stop
@@ -57,18 +57,12 @@ class ShardRuns:
 
     def start(self) -> ShardRuns:
         """Start the runs in the background; `wait` or `cancel` collects them."""
-        for lane in range(self._lanes):
-            thread = threading.Thread(target=self._lane, name=f"pagefind-{lane + 1}", daemon=True)
-            self._threads.append(thread)
-            thread.start()
+        self._spawn(self._lanes)
         return self
 
     def run(self) -> tuple[str, dict[int, list[tuple[str, Path]]]]:
         """Run them all and wait (one lane in the calling thread, the others beside it)."""
-        for lane in range(1, self._lanes):
-            thread = threading.Thread(target=self._lane, name=f"pagefind-{lane + 1}", daemon=True)
-            self._threads.append(thread)
-            thread.start()
+        self._spawn(self._lanes - 1)
         try:
             self._lane()
         finally:
@@ -86,6 +80,13 @@ class ShardRuns:
         with self._lock:
             self._halted = True
         self._join()
+
+    def _spawn(self, count: int) -> None:
+        for _ in range(count):
+            name = f"pagefind-{len(self._threads) + 1}"
+            thread = threading.Thread(target=self._lane, name=name, daemon=True)
+            self._threads.append(thread)
+            thread.start()
 
     def _join(self) -> None:
         try:
