@@ -140,7 +140,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 return self._unchanged(result, started, state)
             self._take_rest()
             source = read_vault(
-                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+                self.vault,
+                diagnostics,
+                exclude=writer.own_paths,
+                git_dates=settings.git_dates,
+                already_read=signature.notes_read,
             )
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
