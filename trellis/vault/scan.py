@@ -20,7 +20,7 @@ from pathlib import Path
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
-from trellis.vault.frontmatter import split_frontmatter
+from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter
 from trellis.vault.history import git_blob, read_history
 from trellis.vault.records import Attachment, SourceNote, Vault
 
@@ -137,14 +137,15 @@ def read_note(
     diagnostics: Diagnostics,
     file: CheckedPath | None = None,
     in_git: bool = True,
+    frontmatter: FrontmatterMemo | None = None,
     read: ReadBytes | None = None,
 ) -> SourceNote | None:
     """The note at `rel_path` (read from `file` when the walk found it), or None.
 
     Without `file`, `rel_path` is a real name under `root` and the symlink rule applies.
     `in_git=False` skips the git blob id (a SHA-1 of every byte) a vault outside git never uses.
-    `read`: the note's bytes as the scan read them through `file`'s checks, taken instead
-    of reading it again.
+    `frontmatter` holds the blocks the last build parsed. `read`: the note's bytes as the
+    scan read them through `file`'s checks, taken instead of reading it again.
     """
     if read is not None:
         data, info, content_hash = read
@@ -152,7 +153,8 @@ def read_note(
             diagnostics.warn(rel_path, "note grew past the size limit while read; skipped")
             return None
         assert file is not None, "a note read by the scan was found by the walk"
-        return _note_of(rel_path, file, data, info, diagnostics, in_git, content_hash)
+        found = (data, info)
+        return _note_of(rel_path, file, found, diagnostics, in_git, frontmatter, content_hash)
     if file is None:
         located = FileTree.of(root, root).locate(rel_path)
         if isinstance(located, str):
@@ -176,23 +178,24 @@ def read_note(
     except OSError as error:
         diagnostics.warn(rel_path, f"cannot read note: {error.strerror or error}")
         return None
-    return _note_of(rel_path, file, data, info, diagnostics, in_git)
+    return _note_of(rel_path, file, (data, info), diagnostics, in_git, frontmatter)
 
 
 def _note_of(
     rel_path: str,
     file: CheckedPath,
-    data: bytes,
-    info: os.stat_result,
+    read: tuple[bytes, os.stat_result],
     diagnostics: Diagnostics,
     in_git: bool,
+    frontmatter: FrontmatterMemo | None,
     content_hash: str = "",
 ) -> SourceNote | None:
-    """The note of `data` (its frontmatter split off), or None for a binary file."""
+    """The note of the bytes read (its frontmatter split off), or None for a binary file."""
+    data, info = read
     text = decode_note(data, rel_path, diagnostics)
     if text is None:
         return None
-    parsed = split_frontmatter(text)
+    parsed = split_frontmatter(text, frontmatter, rel_path)
     for line, message in parsed.problems:
         diagnostics.warn(rel_path, f"{message} (note kept private)", line)
     return SourceNote(
@@ -215,10 +218,12 @@ def read_vault(
     diagnostics: Diagnostics,
     exclude: Iterable[Path] = (),
     git_dates: bool = True,
+    frontmatter: FrontmatterMemo | None = None,
     already_read: MutableMapping[str, ReadBytes] | None = None,
 ) -> Vault:
     """Every note (with frontmatter) and every attachment of the vault at `root`; with
-    `git_dates`, each note's commit history when the vault is in a git repository.
+    `git_dates`, each note's commit history when the vault is in a git repository;
+    `frontmatter`: the blocks the last build parsed, and those this one parses.
 
     `already_read`: notes the build's scan read (`InputSignature.notes_read`), by name;
     each is taken out of it (its bytes are not kept twice) instead of being read again.
@@ -235,6 +240,7 @@ def read_vault(
                 diagnostics,
                 entry.file,
                 bool(history),
+                frontmatter,
                 read.pop(entry.rel_path, None),
             )
             if note is not None:
