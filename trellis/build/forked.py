@@ -28,9 +28,11 @@ link graph; at 10,000 notes each such worker peaked at 420 MiB.)
    rendered, or taken over from the last output when the page's key is unchanged. (Tokens
    nobody shipped, of notes unchanged since the last build, are made again where needed:
    the `loader`.)
-4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
-   the files it wrote and the attachments its pages use; and exits, so its tokens are gone
-   before the search index is built. The parent's own pages file their warnings apart
+4. On a cold build each share then writes its notes' local graph files (made from the whole
+   graph: `trellis.emit.graph.write_local_graphs`), so both cores share what one core did
+   after all pages. Each worker sends back, per page, its key, whether it was rendered and
+   its warnings; then the files it wrote (with the graph files' hashes) and the attachments
+   its pages use; and exits, so its tokens are gone before the search index is built. The parent's own pages file their warnings apart
    (`_filed_apart`) and every page's are filed in note order.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
