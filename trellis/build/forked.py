@@ -32,8 +32,9 @@ link graph; at 10,000 notes each such worker peaked at 420 MiB.)
    graph: `trellis.emit.graph.write_local_graphs`), so both cores share what one core did
    after all pages. Each worker sends back, per page, its key, whether it was rendered and
    its warnings; then the files it wrote (with the graph files' hashes) and the attachments
-   its pages use; and exits, so its tokens are gone before the search index is built. The parent's own pages file their warnings apart
-   (`_filed_apart`) and every page's are filed in note order.
+   its pages use; and exits, so its tokens are gone before the search index is built. The
+   parent's own pages file their warnings apart (`_filed_apart`) and every page's are filed
+   in note order.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
 share's. Each process keeps tokens as they are while they fit in its budget (what is left

@@ -141,16 +141,16 @@ def emit_local_graphs(
     files: dict[str, str] = dict(made or {})
     missing: set[str] = set()
     wanted = {local_graph_file(node["id"]): node["id"] for node in data["nodes"]}
-    reusable = last is not None and last.data == data_digest and writer.previous is not None
+    previous = writer.previous
+    kept = last.files if last is not None and last.data == data_digest else {}
     for path, center in wanted.items():
         if path in files:
             continue
-        recorded = last.files.get(path, "") if reusable and last is not None else ""
-        previous = writer.previous
+        recorded = kept.get(path, "")
         if recorded and previous is not None and writer.reuse(path, previous, recorded):
             files[path] = recorded
-            continue
-        missing.add(center)
+        else:
+            missing.add(center)
     if missing:
         files.update(write_local_graphs(data, writer, missing))
     return len(wanted), GraphFiles(data_digest, files)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 
@@ -83,9 +83,9 @@ def neighbourhood_texts(
     embedding = {node for node, targets in enumerate(embeds) if targets}
     opening = f',"depth":{depth},"base":{_text(data["base"])},"nodes":['
     ids = graph.ids
-    chosen = range(len(ids))
+    chosen: Iterable[int] = range(len(ids))
     if centers is not None:
-        chosen = [i for i, node_id in enumerate(ids) if node_id in centers]  # type: ignore[assignment]
+        chosen = [i for i, node_id in enumerate(ids) if node_id in centers]
     for center in chosen:
         distance = {center: 0}
         distance.update(dict.fromkeys(map(order.__getitem__, ranked[center][:first_cap]), 1))
