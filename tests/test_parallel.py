@@ -19,6 +19,7 @@ from helpers import published, snapshot, write_vault
 import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.wire as wire
+import trellis.build.worker_job as worker_job
 import trellis.workers as workers
 from trellis.config import Settings
 from trellis.diagnostics import FatalError
@@ -569,3 +570,31 @@ def _episode_readers(generated: Path, vault: Path, readers: int) -> Path:
         files[f"Notes/Plain {i}.md"] = published(f"Plain {i} embeds ![[Episode {i % 2}#Snips]]")
     write_vault(vault, files)
     return vault
+
+
+def test_a_cold_build_makes_the_local_graphs_in_every_process(tmp_path, generated, monkeypatch):
+    """Each process writing pages also writes its notes' local graph files (one core used
+    to make them all after the pages); together they are every file, each made once, and
+    the cache records each file's hash as a one-process build does."""
+    made_by = tmp_path / "made-by"
+    made_by.mkdir()
+    original = worker_job.write_local_graphs
+
+    def spy(data, writer, centers=None):  # type: ignore[no-untyped-def]
+        files = original(data, writer, centers)
+        (made_by / str(os.getpid())).write_text("\n".join(files))  # one call a process
+        return files
+
+    monkeypatch.setattr(forked, "write_local_graphs", spy)
+    monkeypatch.setattr(worker_job, "write_local_graphs", spy)
+    build(generated, tmp_path / "one", {"jobs": 1})
+    build(generated, tmp_path / "two", processes(2))
+    written = {p.name: p.read_text().split("\n") for p in made_by.iterdir()}
+    assert len(written) == 2, written.keys()  # the build's own process and the worker
+    every = [path for files in written.values() for path in files]
+    graph_files = sorted(
+        f"_trellis/graph/{p.name}" for p in (tmp_path / "two" / "_trellis" / "graph").iterdir()
+    )
+    assert sorted(every) == graph_files
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert kept(tmp_path / "one")["graph"] == kept(tmp_path / "two")["graph"]

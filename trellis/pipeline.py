@@ -46,7 +46,7 @@ from trellis.config import load_settings
 from trellis.diagnostics import FatalError
 from trellis.edits import LiveSite
 from trellis.emit.canvas import emit_canvases
-from trellis.emit.graph import GraphFiles
+from trellis.emit.graph import GraphFiles, local_graphs_made_here
 from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
 from trellis.emit.snippets import find_snippets
@@ -143,7 +143,12 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             self._take_rest()
             frontmatter = FrontmatterMemo(self._frontmatter)
             source = read_vault(
-                self.vault, diagnostics, writer.own_paths, settings.git_dates, frontmatter
+                self.vault,
+                diagnostics,
+                writer.own_paths,
+                settings.git_dates,
+                frontmatter,
+                already_read=signature.notes_read,
             )
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
@@ -187,7 +192,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 private = PrivateNames(source, site)
                 graph, links = link_site(site, diagnostics, private, self._links, source)
                 if workers is not None:
-                    workers.start_rendering(graph)
+                    made_here = local_graphs_made_here(self._graph_files, writer)
+                    workers.start_rendering(graph, local_graphs=made_here)
             with clock("queries"):
                 notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
             state.enter(Stage.WRITE)
@@ -213,6 +219,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             emitting.previous_urls = self._published_urls
             emitting.keys = keys
             emitting.previous_graph = self._graph_files
+            if workers is not None and workers.graph_data is not None:  # made with the pages
+                emitting.graph_data = workers.graph_data
+                emitting.local_graphs_made = workers.local_graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)

@@ -32,10 +32,11 @@ time, so there every file is read, `TRUST_STATS`).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,10 +46,13 @@ from trellis.emit.output_files import FileStat
 from trellis.render.templates import static_dirs, template_dirs, theme_files
 from trellis.vault.files import CheckedPath, FileTree, file_digest, walk
 from trellis.vault.history import head_commit
+from trellis.vault.scan import MAX_NOTE_BYTES
 from trellis.versions import output_versions
 
 # A file's stat when it was read, and the digest of the bytes read then.
 SeenFile = tuple[FileStat, str]
+# A note as the scan read it: its bytes, its `fstat`, and the digest of its bytes.
+NoteBytes = tuple[bytes, os.stat_result, str]
 # A file changed this shortly before a scan may change again within the same clock tick
 # (a few ms; FAT's modification times tick every 2 s): it is not recorded as seen.
 RACY_NS = 2_000_000_000
@@ -64,6 +68,9 @@ class InputSignature:
     attachments_same: bool
     # Name -> the stat and digest a next build may take instead of reading the file.
     seen: dict[str, SeenFile]
+    # The notes this scan read (every one, on a cold build), for `read_vault` to take
+    # instead of opening and hashing each again.
+    notes_read: dict[str, NoteBytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 def input_signature(
@@ -98,7 +105,9 @@ def input_signature(
     for name, file, by_content in files:
         digest.update(os.fsencode(f"\n{name}\0{file.path}\0"))
         try:
-            if by_content:
+            if by_content and name.lower().endswith(".md"):
+                digest.update(reader.note(name, file).encode())
+            elif by_content:
                 digest.update(reader.content(name, file.path).encode())
             else:
                 info = os.stat(file.path, follow_symlinks=False)
@@ -106,7 +115,7 @@ def input_signature(
                 digest.update(repr(stamp).encode())
         except OSError as error:
             digest.update(f"unreadable {error.errno}".encode())
-    return InputSignature(digest.hexdigest(), not unseen, reader.seen)
+    return InputSignature(digest.hexdigest(), not unseen, reader.seen, reader.notes_read)
 
 
 _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -118,6 +127,7 @@ class _Reader:
     def __init__(self, known: Mapping[str, SeenFile]) -> None:
         self.known = known
         self.seen: dict[str, SeenFile] = {}
+        self.notes_read: dict[str, NoteBytes] = {}
         # Files changed after this may share their times with a later rewrite (`RACY_NS`).
         self.settled_before = time.time_ns() - RACY_NS
 
@@ -131,6 +141,22 @@ class _Reader:
         fd = os.open(path, _READ)
         with os.fdopen(fd, "rb") as handle:
             return self._digest(name, handle, lambda: _content_digest(handle))
+
+    def note(self, name: str, file: CheckedPath) -> str:
+        """`content` for a note: read as the build reads it (`CheckedPath.open`), and kept
+        with its `fstat` for `read_vault`, so a cold build opens and hashes each note once."""
+        kept = self.known.get(name)
+        if kept is not None and _stat(os.stat(file.path, follow_symlinks=False)) == kept[0]:
+            self._record(name, kept)
+            return kept[1]
+        with file.open() as (handle, info):
+            if info.st_size > MAX_NOTE_BYTES:  # skipped by the build: hash, keep nothing
+                return self._digest(name, handle, lambda: _content_digest(handle))
+            data = handle.read()
+        found = _content_digest(io.BytesIO(data))  # hashes the buffer itself: no copy
+        self._record(name, (_stat(info), found))
+        self.notes_read[name] = (data, info, found)
+        return found
 
     def attachment(self, name: str, file: CheckedPath) -> str:
         """The digest of a published attachment's bytes (its id), "" when unreadable."""

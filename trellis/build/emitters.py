@@ -87,6 +87,8 @@ class EmitContext:
     # The feed's candidates as the preview keeps them (`KeptCandidates`; None: made here).
     feed_candidates: list[PublishedNote] | None = None
     graph_files: GraphFiles | None = None
+    # The local graph files the processes rendering pages already made (path -> hash).
+    local_graphs_made: dict[str, str] = field(default_factory=dict)
     # A whole build's page keys: list pages whose key is unchanged are taken over.
     keys: PageKeys | None = None
 
@@ -145,7 +147,9 @@ def _static(ctx: EmitContext) -> int:
 
 
 def _local_graphs(ctx: EmitContext) -> int:
-    count, ctx.graph_files = emit_local_graphs(ctx.graph_data, ctx.writer, ctx.previous_graph)
+    count, ctx.graph_files = emit_local_graphs(
+        ctx.graph_data, ctx.writer, ctx.previous_graph, ctx.local_graphs_made
+    )
     return count
 
 

@@ -28,10 +28,13 @@ link graph; at 10,000 notes each such worker peaked at 420 MiB.)
    rendered, or taken over from the last output when the page's key is unchanged. (Tokens
    nobody shipped, of notes unchanged since the last build, are made again where needed:
    the `loader`.)
-4. Each worker sends back, per page, its key, whether it was rendered and its warnings; then
-   the files it wrote and the attachments its pages use; and exits, so its tokens are gone
-   before the search index is built. The parent's own pages file their warnings apart
-   (`_filed_apart`) and every page's are filed in note order.
+4. On a cold build each share then writes its notes' local graph files (made from the whole
+   graph: `trellis.emit.graph.write_local_graphs`), so both cores share what one core did
+   after all pages. Each worker sends back, per page, its key, whether it was rendered and
+   its warnings; then the files it wrote (with the graph files' hashes) and the attachments
+   its pages use; and exits, so its tokens are gone before the search index is built. The
+   parent's own pages file their warnings apart (`_filed_apart`) and every page's are filed
+   in note order.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
 share's. Each process keeps tokens as they are while they fit in its budget (what is left
@@ -73,6 +76,7 @@ from trellis.build.messages import (
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.emit.graph import graph_data, write_local_graphs
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
@@ -118,6 +122,11 @@ class ParallelNotes:
         self._parses: list[bytes] = [b""] * count  # what each share sends the others
         self._early: list[tuple[int, Any]] = []  # messages read while rendering share 0
         self._graph: LinkGraph | None = None
+        self._local_graphs = False
+        # With local graphs made by the shares: the graph data share 0 made them from, and
+        # every share's files (path -> hash), for `emit_local_graphs` to record.
+        self.graph_data: dict[str, Any] | None = None
+        self.local_graph_files: dict[str, str] = {}
 
     def _run_worker(self, worker: int, channel: Channel) -> None:
         self.job.run(worker + 1, channel)
@@ -186,9 +195,11 @@ class ParallelNotes:
                 else:
                     self._early.append((worker, message))
 
-    def start_rendering(self, graph: LinkGraph) -> None:
+    def start_rendering(self, graph: LinkGraph, local_graphs: bool = False) -> None:
         """Hand every worker the link graph and the tokens of the other shares' notes its
-        pages embed (made once, by the share that parsed them): they start writing pages."""
+        pages embed (made once, by the share that parsed them): they start writing pages.
+        With `local_graphs`, each share then makes its notes' local graph files (one core
+        would make them after all pages, while the others wait)."""
         notes = self.site.notes
         position = {id(note): index for index, note in enumerate(notes)}
         owner = {index: share for share, indexes in enumerate(self.shares) for index in indexes}
@@ -205,7 +216,7 @@ class ParallelNotes:
                 asks[owner[index]].add(index)
         graph_blob = wire.encode_graph(self.site, graph) if len(self.workers) else b""
         for worker in range(len(self.workers)):
-            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker + 1])))
+            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker + 1]), local_graphs))
         tokens = self.job.pack_tokens(sorted(asks[0]))
         for _, message in self.workers.receive_until(lambda m: isinstance(m, PackedTokens)):
             tokens.update(expect(message, PackedTokens).tokens)
@@ -215,6 +226,7 @@ class ParallelNotes:
         self.job.take_tokens({index: tokens[index] for index in needs[0] if index in tokens})
         self.job.settle_tokens(self.shares[0], graph)
         self._graph = graph
+        self._local_graphs = local_graphs
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
@@ -227,12 +239,17 @@ class ParallelNotes:
         with _filed_apart(self.site.diagnostics):
             own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
         let_go_of_tokens(self.site, self.notes, self.job.tokens)
+        if self._local_graphs:
+            self.graph_data = graph_data(self.site, graph)
+            centers = {self.site.notes[index].url for index in self.shares[0]}
+            self.local_graph_files = write_local_graphs(self.graph_data, writer, centers)
         pages: dict[int, WrittenPage] = {page.index: page for page in own}
         for _, message in self._receive_until(Rendered, advance):
             done = expect(message, Rendered)
             for page in done.pages:
                 pages[page.index] = page
             writer.adopt(done.files)
+            self.local_graph_files.update(done.graph_files)
             self.used.use_all(done.attachments)
         self.workers.join()
         written = NotePagesWritten()

@@ -27,7 +27,13 @@ from typing import Any
 from trellis.diagnostics import Diagnostics
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.private_names import PrivateNames
-from trellis.public.site import PublicSite, PublishedNote, looks_like_file, note_aliases
+from trellis.public.site import (
+    PublicSite,
+    PublishedNote,
+    ResolvedLink,
+    looks_like_file,
+    note_aliases,
+)
 from trellis.vault.records import Vault
 
 # (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
@@ -81,12 +87,14 @@ def link_site(
             continue
         recorder = Diagnostics()  # the warnings of this note's links, kept with its record
         site.diagnostics, saved = recorder, site.diagnostics
+        graph.found = {}
         try:
             link_note(site, graph, note, recorder)
         finally:
             site.diagnostics = saved
+        found, graph.found = graph.found.get(note, []), None
         diagnostics.extend(recorder.items)
-        made = _record(site, graph, note, key, recorder)
+        made = _record(site, graph, note, key, recorder, found)
         if made is not None:
             records[note.rel_path] = made
     warn_embed_cycles(graph, diagnostics, site.notes)
@@ -94,34 +102,37 @@ def link_site(
 
 
 def _record(
-    site: PublicSite, graph: LinkGraph, note: PublishedNote, key: str, warnings: Diagnostics
+    site: PublicSite,
+    graph: LinkGraph,
+    note: PublishedNote,
+    key: str,
+    warnings: Diagnostics,
+    found: list[ResolvedLink | None],
 ) -> LinkRecord | None:
-    """`note`'s record, or None when a link of it read a file's bytes (see above)."""
+    """`note`'s record, or None when a link of it read a file's bytes (see above).
+
+    `found`: each link's resolution as `link_note` made it (an attachment, a note, or
+    nowhere), so nothing is looked up twice."""
     assert note.content is not None
     resolved = graph.resolved.get(note, [])
-    edges = iter(graph.outgoing.get(note, []))
-    if len(resolved) != len(note.content.links):
+    links = note.content.links
+    if not (len(resolved) == len(links) == len(found)):
         return None
-    if any(item.path != note.rel_path for item in warnings.items):
+    rel_path = note.rel_path
+    if any(item.path != rel_path for item in warnings.items):
         return None
     hrefs: list[tuple[str, str]] = []
-    for target, href in resolved:
-        if href is None:
+    for (target, href), link in zip(resolved, found, strict=True):
+        if href is None or link is None:
             if site.names_a_file(target.partition("#")[0].strip(), note):
                 return None
             hrefs.append(("", NOWHERE))
-            continue
-        if _attachment(site, target, note) is not None:  # as `PublicSite.resolve` finds it
+        elif link.attachment is not None:  # looked up again when replayed
             hrefs.append((href, ATTACHMENT))
-            continue
-        if looks_like_file(target.partition("#")[0].strip()):
+        elif link.note is None or looks_like_file(target.partition("#")[0].strip()):
             return None  # a note named like a file: an attachment may take the name later
-        edge = next(edges, None)
-        if edge is None:
-            return None
-        hrefs.append((href, edge.target.rel_path))
-    if next(edges, None) is not None:
-        return None
+        else:
+            hrefs.append((href, link.note.rel_path))
     said = tuple((item.message, item.line, item.code) for item in warnings.items)
     return key, tuple(hrefs), said
 

@@ -10,7 +10,8 @@ than being unpacked as something else. The order, for each worker:
     parent -> worker   GraphSent                  the link graph, and the tokens asked of it
     worker -> parent   PackedTokens               the tokens of its notes others embed
     parent -> worker   TokensFor                  the tokens of others' notes its pages embed
-    worker -> parent   Progress*, Rendered        its pages written, files, attachments
+    worker -> parent   Progress*, Rendered        its pages (and local graphs) written, files,
+                                                  attachments
 
 Each message is pickled by `trellis.workers`; the bulky parts (parses, the graph, tokens)
 are bytes made by `trellis.build.wire` or pickled once and forwarded as they are.
@@ -61,6 +62,9 @@ class OtherShares:
 class GraphSent:
     graph: bytes  # `wire.encode_graph`
     asked: list[int]  # notes of this share whose tokens other shares' pages embed
+    # Whether each share makes its notes' local graph files after its pages (a cold build:
+    # `trellis.emit.graph.local_graphs_made_here`), rather than the build after all pages.
+    local_graphs: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class Rendered:
     pages: list[WrittenPage]
     files: set[str]  # what the worker wrote (`OutputWriter.adopt` takes it)
     attachments: list[PublicAttachment]
+    graph_files: dict[str, str]  # the local graph files it wrote -> hash (`write_local_graphs`)
 
 
 M = TypeVar("M")

@@ -33,6 +33,7 @@ from trellis.build.messages import (
 from trellis.build.parse import parse_note
 from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostics
+from trellis.emit.graph import graph_data, write_local_graphs
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.episodes import attach_episode
@@ -88,8 +89,9 @@ class WorkerJob:
         self.take_tokens(expect(channel.receive(), TokensFor).tokens)
         self.settle_tokens(share, graph)
         written_pages = checked(lambda: self.write_pages(share, graph, channel))
+        graph_files = self.write_local_graphs(share, graph) if sent.local_graphs else {}
         writer = self.setup.writer
-        channel.send(Rendered(written_pages, writer.written, self.setup.used.all()))
+        channel.send(Rendered(written_pages, writer.written, self.setup.used.all(), graph_files))
 
     def _parse(self, share: list[int], channel: Sender) -> tuple[bytes, bytes]:
         """Parse the changed notes of `share` and read its episodes; the result, pickled:
@@ -229,6 +231,13 @@ class WorkerJob:
             progress.step()
         progress.flush()
         return written
+
+    def write_local_graphs(self, share: list[int], graph: LinkGraph) -> dict[str, str]:
+        """The local graph files of `share`'s notes (those in the graph), made from the
+        whole graph's data as the build's own process would make them; path -> hash."""
+        notes = self.site.notes
+        centers = {notes[index].url for index in share}
+        return write_local_graphs(graph_data(self.site, graph), self.setup.writer, centers)
 
 
 def lean_parses(parsed: list[ParsedNote], episodes: list[EpisodeNote]) -> bytes:

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,7 +115,10 @@ class GraphFiles:
 
 
 def emit_local_graphs(
-    data: dict[str, Any], writer: OutputWriter, last: GraphFiles | None = None
+    data: dict[str, Any],
+    writer: OutputWriter,
+    last: GraphFiles | None = None,
+    made: dict[str, str] | None = None,
 ) -> tuple[int, GraphFiles]:
     """Write every note's neighbourhood; the file count, and what was written for the next
     build.
@@ -125,7 +128,8 @@ def emit_local_graphs(
     of the graph data without tags: when that is the last build's (`last`), the files of the
     last output are taken over (each checked against the hash recorded, as pages are)
     instead of made again (at 10,000 notes, 9,000 files). Any file that fails
-    its check is made.
+    its check is made. `made`: the files this build's processes already wrote
+    (`write_local_graphs`, output path -> hash), beside their pages.
     """
     untagged = {  # with the format and its caps: files of another version are not taken over
         "local": [LOCAL_VERSION, LOCAL_DEPTH, NODE_CAP, FIRST_STEP_CAP, CANDIDATES],
@@ -134,23 +138,40 @@ def emit_local_graphs(
         "edges": data["edges"],
     }
     data_digest = hashlib.blake2b(_json(untagged).encode("utf-8"), digest_size=16).hexdigest()
-    files: dict[str, str] = {}
+    files: dict[str, str] = dict(made or {})
     missing: set[str] = set()
-    wanted = [local_graph_file(node["id"]) for node in data["nodes"]]
-    if last is not None and last.data == data_digest and writer.previous is not None:
-        for path in wanted:
-            recorded = last.files.get(path, "")
-            if recorded and writer.reuse(path, writer.previous, recorded):
-                files[path] = recorded
-            else:
-                missing.add(path)
-    else:
-        missing.update(wanted)
+    wanted = {local_graph_file(node["id"]): node["id"] for node in data["nodes"]}
+    previous = writer.previous
+    kept = last.files if last is not None and last.data == data_digest else {}
+    for path, center in wanted.items():
+        if path in files:
+            continue
+        recorded = kept.get(path, "")
+        if recorded and previous is not None and writer.reuse(path, previous, recorded):
+            files[path] = recorded
+        else:
+            missing.add(center)
     if missing:
-        for center, text in neighbourhood_texts(data, LOCAL_DEPTH, CAPS):
-            path = local_graph_file(center)
-            if path in missing:
-                made = text.encode("utf-8")
-                writer.write_bytes(path, made)
-                files[path] = page_digest(made)
+        files.update(write_local_graphs(data, writer, missing))
     return len(wanted), GraphFiles(data_digest, files)
+
+
+def local_graphs_made_here(last: GraphFiles | None, writer: OutputWriter) -> bool:
+    """Whether a build makes every neighbourhood file anew whatever its graph: no last
+    output to take any over from (a cold build). Then the processes rendering pages each
+    make a share of them (`write_local_graphs`), and `emit_local_graphs` only records them."""
+    return last is None or writer.previous is None
+
+
+def write_local_graphs(
+    data: dict[str, Any], writer: OutputWriter, centers: Container[str] | None = None
+) -> dict[str, str]:
+    """Make and write the neighbourhood files of `centers` (node ids; None: every node);
+    output path -> hash of the bytes written."""
+    files: dict[str, str] = {}
+    for center, text in neighbourhood_texts(data, LOCAL_DEPTH, CAPS, centers):
+        path = local_graph_file(center)
+        made = text.encode("utf-8")
+        writer.write_bytes(path, made)
+        files[path] = page_digest(made)
+    return files

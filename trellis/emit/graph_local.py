@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 
@@ -59,12 +59,17 @@ class GraphIndex:
 
 
 def neighbourhood_texts(
-    data: dict[str, Any], depth: int, caps: tuple[int, int, int]
+    data: dict[str, Any],
+    depth: int,
+    caps: tuple[int, int, int],
+    centers: Container[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """(centre id, JSON text of its neighbourhood) for each node of `data`, in id order.
+    """(centre id, JSON text of its neighbourhood) for each node of `data` (of `centers`
+    only, when given), in id order.
 
     `caps`: (nodes per file, direct links kept, second-step candidates per free place); see
-    `trellis.emit.graph.neighbourhoods` for what is kept.
+    `trellis.emit.graph.neighbourhoods` for what is kept. A file depends on the whole graph,
+    never on which centres are asked for: the processes of a build each make a share.
     """
     node_cap, first_cap, candidates = caps
     graph = GraphIndex(data)
@@ -77,7 +82,11 @@ def neighbourhood_texts(
     pairs = [[f"[{source},{target}]" for target in range(most)] for source in range(most)]
     embedding = {node for node, targets in enumerate(embeds) if targets}
     opening = f',"depth":{depth},"base":{_text(data["base"])},"nodes":['
-    for center in range(len(graph.ids)):
+    ids = graph.ids
+    chosen: Iterable[int] = range(len(ids))
+    if centers is not None:
+        chosen = [i for i, node_id in enumerate(ids) if node_id in centers]
+    for center in chosen:
         distance = {center: 0}
         distance.update(dict.fromkeys(map(order.__getitem__, ranked[center][:first_cap]), 1))
         if depth >= 2 and node_cap > len(distance):

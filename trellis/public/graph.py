@@ -14,7 +14,7 @@ from trellis.diagnostics import Diagnostics
 from trellis.markdown.plugins.media import media_kind
 from trellis.model.content import LinkRef
 from trellis.public.private_names import PrivateNames
-from trellis.public.site import PublicSite, PublishedNote, looks_like_file
+from trellis.public.site import PublicSite, PublishedNote, ResolvedLink, looks_like_file
 
 # How many embeds deep a page shows notes (an embed inside an embed is level 2): one number
 # for rendering (`NoteRenderer`), page keys (`BodyKeys`) and what workers ship each other.
@@ -39,6 +39,9 @@ class LinkGraph:
     resolved: dict[PublishedNote, list[tuple[str, str | None]]] = field(default_factory=dict)
     # Tells a link to a private note from one to a missing note, in warnings only.
     private_names: PrivateNames | None = field(default=None, repr=False)
+    # While a link cache records notes (`trellis.build.link_cache`): each link's resolution
+    # as `link_note` made it (None: nowhere), so the record looks nothing up again.
+    found: dict[PublishedNote, list[ResolvedLink | None]] | None = field(default=None, repr=False)
 
     def backlinks(self, note: PublishedNote) -> list[Edge]:
         """One edge per other note linking to or embedding `note`, the first link of each."""
@@ -101,6 +104,7 @@ def link_note(
     site: PublicSite, graph: LinkGraph, note: PublishedNote, diagnostics: Diagnostics
 ) -> None:
     """Resolve `note`'s links into `graph` (replacing what it held for `note`)."""
+    found = None if graph.found is None else graph.found.setdefault(note, [])
     assert note.content is not None, "notes are parsed before they are linked"
     for edge in graph.outgoing.get(note, []):
         graph.incoming[edge.target] = [e for e in graph.incoming[edge.target] if e is not edge]
@@ -109,6 +113,8 @@ def link_note(
     for link in note.content.links:
         if link.markdown and link.target.lower().startswith("file:"):
             resolutions.append((link.target, None))
+            if found is not None:
+                found.append(None)
             diagnostics.warn(
                 note.rel_path,
                 f"link to {link.target!r}, a file on your own disk: shown as its text",
@@ -118,6 +124,8 @@ def link_note(
         path = link.target.partition("#")[0].strip()
         resolved = site.resolve(link.target, note, link.line, warn=True)
         resolutions.append((link.target, resolved.href if resolved else None))
+        if found is not None:
+            found.append(resolved)
         if resolved is None:
             refused = site.attachment_problem(path, note) if path else None
             if path.lower().endswith((".base", ".canvas")):

@@ -13,7 +13,8 @@ lists it) and make sure the file read is the one checked.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 
 from trellis.config import SETTINGS_FILE
@@ -125,6 +126,11 @@ def decode_note(data: bytes, rel_path: str, diagnostics: Diagnostics) -> str | N
     return text
 
 
+# A note the build's scan already read: its bytes, `fstat`, and the blake2b-16 of its bytes
+# (`trellis.signature.NoteBytes`).
+ReadBytes = tuple[bytes, os.stat_result, str]
+
+
 def read_note(
     root: Path,
     rel_path: str,
@@ -132,13 +138,23 @@ def read_note(
     file: CheckedPath | None = None,
     in_git: bool = True,
     frontmatter: FrontmatterMemo | None = None,
+    read: ReadBytes | None = None,
 ) -> SourceNote | None:
     """The note at `rel_path` (read from `file` when the walk found it), or None.
 
     Without `file`, `rel_path` is a real name under `root` and the symlink rule applies.
     `in_git=False` skips the git blob id (a SHA-1 of every byte) a vault outside git never uses.
-    `frontmatter` holds the blocks the last build parsed.
+    `frontmatter` holds the blocks the last build parsed. `read`: the note's bytes as the
+    scan read them through `file`'s checks, taken instead of reading it again.
     """
+    if read is not None:
+        data, info, content_hash = read
+        if len(data) > MAX_NOTE_BYTES:
+            diagnostics.warn(rel_path, "note grew past the size limit while read; skipped")
+            return None
+        assert file is not None, "a note read by the scan was found by the walk"
+        found = (data, info)
+        return _note_of(rel_path, file, found, diagnostics, in_git, frontmatter, content_hash)
     if file is None:
         located = FileTree.of(root, root).locate(rel_path)
         if isinstance(located, str):
@@ -162,6 +178,20 @@ def read_note(
     except OSError as error:
         diagnostics.warn(rel_path, f"cannot read note: {error.strerror or error}")
         return None
+    return _note_of(rel_path, file, (data, info), diagnostics, in_git, frontmatter)
+
+
+def _note_of(
+    rel_path: str,
+    file: CheckedPath,
+    read: tuple[bytes, os.stat_result],
+    diagnostics: Diagnostics,
+    in_git: bool,
+    frontmatter: FrontmatterMemo | None,
+    content_hash: str = "",
+) -> SourceNote | None:
+    """The note of the bytes read (its frontmatter split off), or None for a binary file."""
+    data, info = read
     text = decode_note(data, rel_path, diagnostics)
     if text is None:
         return None
@@ -176,7 +206,7 @@ def read_note(
         body_line=parsed.body_line,
         mtime=info.st_mtime,
         frontmatter_ok=parsed.ok,
-        content_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        content_hash=content_hash or hashlib.blake2b(data, digest_size=16).hexdigest(),
         meta_lines=parsed.key_lines,
         file_id=(info.st_dev, info.st_ino),
         git_blob=git_blob(data) if in_git else "",
@@ -189,17 +219,29 @@ def read_vault(
     exclude: Iterable[Path] = (),
     git_dates: bool = True,
     frontmatter: FrontmatterMemo | None = None,
+    already_read: MutableMapping[str, ReadBytes] | None = None,
 ) -> Vault:
     """Every note (with frontmatter) and every attachment of the vault at `root`; with
     `git_dates`, each note's commit history when the vault is in a git repository;
-    `frontmatter`: the blocks the last build parsed, and those this one parses."""
+    `frontmatter`: the blocks the last build parsed, and those this one parses.
+
+    `already_read`: notes the build's scan read (`InputSignature.notes_read`), by name;
+    each is taken out of it (its bytes are not kept twice) instead of being read again.
+    """
     root = root.resolve()
     vault = Vault(root=root)
     history = read_history(root) if git_dates else {}
+    read = already_read if already_read is not None else {}
     for entry in _walk(root, exclude, diagnostics, vault.skipped):
         if _is_note(entry.rel_path):
             note = read_note(
-                root, entry.rel_path, diagnostics, entry.file, bool(history), frontmatter
+                root,
+                entry.rel_path,
+                diagnostics,
+                entry.file,
+                bool(history),
+                frontmatter,
+                read.pop(entry.rel_path, None),
             )
             if note is not None:
                 note.history = history.get(note.rel_path)
