@@ -49,8 +49,9 @@ from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
+from trellis.emit.site_update import choose_writer
 from trellis.emit.snippets import find_snippets
-from trellis.emit.writer import MARKER, OutputWriter, cache_path
+from trellis.emit.writer import OutputWriter, cache_path, site_finished
 from trellis.preview_edits import PreviewEdits
 from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, published_urls
@@ -135,7 +136,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 and signature.attachments_same
                 and self._summary is not None
                 and self._last_out == out
-                and (out / MARKER).is_file()
+                and site_finished(out)
             ):
                 return self._unchanged(result, started, state)
             self._take_rest()
@@ -153,8 +154,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
         keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
-        writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
+        last = self._last_out
+        writer.previous = last if last is not None and site_finished(last) else None
         writer.previous_stats = self._file_stats if writer.previous is not None else {}
+        # The last output itself, updated in place (`trellis.emit.site_update`), or staged.
+        writer = choose_writer(writer, settings.atomic_output)
         writer.start()
         workers: ParallelNotes | None = None
         held: TokensHere | None = None

@@ -67,6 +67,11 @@ def _holds_marker(folder: Path, text: str | None = None) -> bool:
         return False
 
 
+def site_finished(out: Path) -> bool:
+    """Does `out` hold a site a build finished (not one an update in place left midway)?"""
+    return _holds_marker(out, SITE_MARK)
+
+
 class OutputWriter:
     def __init__(
         self, out: Path, vault: Path, diagnostics: Diagnostics, cache_file: Path | None = None
@@ -175,12 +180,15 @@ class OutputWriter:
         path = self.staging / normal
         if path.parent not in self._folders:  # 27,000 graph files share one folder
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                self._make_folder(path.parent)
             except OSError as error:
                 self._skip(normal, error)
                 return None
             self._folders.add(path.parent)
         return path
+
+    def _make_folder(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
 
     def _skip(self, rel_path: str, error: OSError) -> None:
         """One file that cannot be written (a name too long for the disk, say) is skipped
