@@ -10,7 +10,8 @@ Trellis wrote it. Trellis never deletes anything it did not make in this very ru
 staging folder is removed only while it holds the marker with this run's own token, the old
 output only while it holds the site marker; a vault or any other folder, whatever its name
 (`trellis build .x.trellis-new -o x`), is never taken for one of ours. Folders left by a
-killed build are named in a warning, never removed.
+killed build are named in a warning, never removed. A rebuild with the cache writes into the
+last output itself instead (`trellis.emit.site_update`), unless `atomic_output` is set.
 Beside the output folder there is also its build cache (`.OUT.trellis-cache`, or in the
 `cache_dir` setting's folder; see `trellis.pipeline`): it names private things (links as
 written, warnings), so it must never be inside the folder that gets deployed.
