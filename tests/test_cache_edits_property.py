@@ -9,8 +9,9 @@ and once more without it. Nothing is excluded from the byte comparison.
 
 Which pages a build rendered is read from the output itself: a page taken over from the
 last output is the last output's file (kept in place, or hard-linked into a staged folder:
-same inode), a rendered one is a new file. The pages that read a one-byte change are those whose bytes a clean build of the
-edited vault changes (the clean build before the edit is the first build: it had no cache).
+same inode), a rendered one is a new file. The pages that read a one-byte change are those
+whose bytes a clean build of the edited vault changes (the clean build before the edit is
+the first build: it had no cache).
 
 Hypothesis runs derandomized (the same examples on every run and machine) with few examples
 on a small vault, so CI is deterministic and quick.
