@@ -261,3 +261,24 @@ def test_a_failure_before_any_change_leaves_the_site_finished(tmp_path: Path):
     with pytest.raises(Exception, match="template error"):
         build(vault, out, SETTINGS)
     assert tree(out) == before and site_finished(out)
+
+
+def test_pages_rendered_by_worker_processes_are_kept_in_the_update(tmp_path: Path):
+    """Worker processes write their pages into the folder being updated; the sweep knows
+    them (and the pages they kept) from what they report."""
+    files = dict(FILES)
+    for number in range(12):
+        files[f"Many/Note {number}.md"] = published(f"Note {number} links [[Alpha]].")
+    vault = write_vault(tmp_path / "vault", files)
+    out = tmp_path / "out"
+    settings = {**SETTINGS, "jobs": 3, "workers_from": 1}
+    build(vault, out, settings)
+    folder = out.stat().st_ino
+    change_template(vault)
+    make_private(vault)
+    result = build(vault, out, settings)
+    assert result.worker_processes == 3 and out.stat().st_ino == folder
+    assert tree(out) == clean_tree(vault, tmp_path)
+    edit_body(vault)
+    build(vault, out, settings)
+    assert tree(out) == clean_tree(vault, tmp_path / "again")
