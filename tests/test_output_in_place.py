@@ -218,37 +218,58 @@ def test_a_failed_update_is_marked_and_followed_by_a_whole_build(
     assert tree(out) == clean_tree(vault, tmp_path)
 
 
-def test_a_killed_update_is_followed_by_a_whole_build(tmp_path: Path):
-    """A command-line build killed while it updates the site (the marker says so) leaves it
-    marked incomplete; the next build makes it whole."""
-    files = dict(FILES)
-    for number in range(150):
-        files[f"Many/Note {number}.md"] = published(f"Note {number} links [[Alpha]].")
-    vault = write_vault(tmp_path / "vault", files)
+def slow_template() -> str:
+    """The theme's note page, made to spin on the note titled `zz Slow` until interrupted."""
+    source = (THEME_TEMPLATES / "note.html").read_text(encoding="utf-8")
+    spin = "{% if page.title == 'zz Slow' %}{% for _ in range(10 ** 12) %}{% endfor %}{% endif %}"
+    slow = source.replace("{% block content %}", "{% block content %}" + spin, 1)
+    assert slow != source, "templates/note.html has no content block to hook into"
+    return slow
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_an_interrupted_update_is_followed_by_a_whole_build(tmp_path: Path, sig: signal.Signals):
+    """A command-line build stopped while it rewrites pages in place (a template spins on
+    the last one) leaves the site marked incomplete and says so; the next build trusts
+    nothing of it and makes it whole in a new folder."""
+    notes = {f"Note {i:03}.md": published(f"first {i}") for i in range(40)}
+    vault = write_vault(tmp_path / "vault", {**FILES, **notes, "zz Slow.md": published("slow")})
     out = tmp_path / "out"
     build(vault, out, SETTINGS)
-    change_template(vault)  # every page is written again: the update takes a while
+    write_vault(vault, {name: published("second") for name in notes})
+    write_vault(vault, {".trellis/templates/note.html": slow_template()})
     make_private(vault)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "trellis", "build", str(vault), "-o", str(out), "-q"]
-    process = subprocess.Popen(command, env=env, cwd=tmp_path)
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    written = out / "note-039" / "index.html"
     try:
-        while process.poll() is None and b"updating" not in (out / MARKER).read_bytes():
-            time.sleep(0.002)
-        page = out / "alpha" / "index.html"  # the private note's page, still there
-        assert process.poll() is None and page.exists()
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while b"second" not in written.read_bytes():  # rewritten in place, by rename
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the build never rewrote the page"
+            time.sleep(0.01)
+        time.sleep(0.1)
+        assert process.poll() is None, "the build finished: the slow template did not hold it"
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert not site_finished(out)
+            process.wait()
+    assert not site_finished(out) and b"updating" in (out / MARKER).read_bytes()
+    assert (out / "alpha" / "index.html").exists()  # the private note's page: not swept yet
+    if sig == signal.SIGINT:
+        assert process.returncode == 130
+        assert f"{out} is incomplete (marked so); the next build makes it whole" in stderr
+        assert "Traceback" not in stderr
+    (vault / ".trellis" / "templates" / "note.html").unlink()
     folder = out.stat().st_ino
     result = build(vault, out, SETTINGS)
     assert result.site is not None and result.pages_rendered == len(result.site.notes)
-    assert out.stat().st_ino != folder
+    assert out.stat().st_ino != folder  # staged and swapped in
     assert tree(out) == clean_tree(vault, tmp_path)
-    assert not page.exists()
+    assert not (out / "alpha").exists()
 
 
 def test_a_failure_before_any_change_leaves_the_site_finished(tmp_path: Path):
