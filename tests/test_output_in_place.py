@@ -204,7 +204,8 @@ def test_a_failed_update_is_marked_and_followed_by_a_whole_build(
     assert not site_finished(out)  # pages were rewritten: the site says it is incomplete
     assert (out / MARKER).read_text() != SITE_MARK
     # The same builder (kept alive) and a new one (from the cache file) both build it whole.
-    builder.build()
+    again = builder.build()
+    assert again.site is not None and again.pages_rendered == len(again.site.notes)
     assert tree(out) == clean_tree(vault, tmp_path)
     edit_body(vault)
     monkeypatch.setattr(trellis.pipeline, "index_site", fail_after_writing)

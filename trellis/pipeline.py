@@ -151,11 +151,12 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = theme_signature(self.vault)
-        keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
+        # Nothing is taken over from an output an update in place left midway.
+        last = self._last_out if self._last_out and site_finished(self._last_out) else None
+        keys = PageKeys(self._page_keys, last, theme, previous_digests=self._page_digests)
         keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
-        last = self._last_out
-        writer.previous = last if last is not None and site_finished(last) else None
+        writer.previous = last
         writer.previous_stats = self._file_stats if writer.previous is not None else {}
         # The last output itself, updated in place (`trellis.emit.site_update`), or staged.
         writer = choose_writer(writer, settings.atomic_output)
