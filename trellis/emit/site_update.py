@@ -167,12 +167,15 @@ class SiteUpdate(InPlaceWriter):
         the last build recorded: its stat is the recorded one, else its bytes hash to
         `digest`. False when it is not: the caller writes it."""
         path = self.out / rel_path
-        if previous.absolute() != self.out or file_stat(path) is None:
+        found = file_stat(path)
+        if found is None or (previous != self.out and previous.absolute() != self.out):
             return False
-        recorded = not digest or self._as_recorded(rel_path, previous, path)
+        recorded = not digest or self.previous_stats.get(rel_path) == found
         if not recorded and not hashes_to(path, self.out, digest):
             return False
-        self._target(rel_path)  # counted as this build's (a path refused there: warned)
+        # Counted as this build's (a path refused there: warned); its folder is there.
+        self._folders.add(path.parent)
+        OutputWriter._target(self, rel_path)
         return True
 
     def reuse_tree(self, rel_dir: str, previous: Path) -> bool:
