@@ -8,9 +8,10 @@ renamed, the attachment's bytes, a template, a setting), then built again with t
 and once more without it. Nothing is excluded from the byte comparison.
 
 Which pages a build rendered is read from the output itself: a page taken over from the
-last output is a hard link to the last output's file (same inode), a rendered one is a new
-file. The pages that read a one-byte change are those whose bytes a clean build of the
-edited vault changes (the clean build before the edit is the first build: it had no cache).
+last output is the last output's file (kept in place, or hard-linked into a staged folder:
+same inode), a rendered one is a new file. The pages that read a one-byte change are those
+whose bytes a clean build of the edited vault changes (the clean build before the edit is
+the first build: it had no cache).
 
 Hypothesis runs derandomized (the same examples on every run and machine) with few examples
 on a small vault, so CI is deterministic and quick.
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cache_content_keys import snapshot
@@ -214,16 +216,22 @@ def assert_same_site(cached: Path, clean: Path, first: dict[str, bytes]) -> None
     assert set(without) <= set(with_cache)
 
 
+@pytest.mark.parametrize("atomic", [False, True], ids=["in-place", "atomic"])
 @PROPERTY
 @given(edits=st.lists(EDITS, min_size=1, max_size=3))
-def test_a_cached_build_after_edits_is_a_clean_build(edits: list[tuple[Any, ...]]) -> None:
+def test_a_cached_build_after_edits_is_a_clean_build(
+    atomic: bool, edits: list[tuple[Any, ...]]
+) -> None:
+    """In both ways of writing the output: updated in place (the default), or staged and
+    swapped in (`atomic_output`)."""
+    overrides = {**SETTINGS, "atomic_output": atomic}
     with scratch() as root:
         garden = Garden(root / "vault")
-        build(garden.vault, root / "site", SETTINGS)
+        build(garden.vault, root / "site", overrides)
         first = snapshot(root / "site")
         for edit in edits:
             garden.apply(edit)
-        cached = build(garden.vault, root / "site", SETTINGS)
+        cached = build(garden.vault, root / "site", overrides)
         clean = build(garden.vault, root / "clean", SETTINGS, use_cache=False)
         assert not cached.cache_problem
         assert [str(d) for d in cached.diagnostics.items] == [

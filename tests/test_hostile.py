@@ -339,10 +339,13 @@ def _slow_template() -> str:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signals) -> None:
-    """Stop a build for certain while it writes pages: a template spins on the last one."""
+    """Stop a build for certain while it writes pages: a template spins on the last one.
+    With `atomic_output` (a rebuild updating the output in place is interrupted in
+    `test_output_in_place.py`)."""
     vault = tmp_path / "vault"
     notes = {f"Note {i:03}.md": published(f"first {i}") for i in range(40)}
-    write_vault(vault, {**notes, "zz Slow.md": published("slow")})
+    settings = "atomic_output = true\n"
+    write_vault(vault, {**notes, "zz Slow.md": published("slow"), "trellis.toml": settings})
     out = tmp_path / "out"
     assert run_cli("build", str(vault), "-o", str(out), "-q").returncode == 0
     before = snapshot(out)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import published, snapshot, write_vault
 
-from trellis.emit import output_files, writer
+from trellis.emit import output_files, site_update, writer
 from trellis.pipeline import build
 
 FILES = {
@@ -34,6 +34,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(path, base, digest)
 
     monkeypatch.setattr(writer, "hashes_to", counting)
+    monkeypatch.setattr(site_update, "hashes_to", counting)  # a rebuild updating in place
     return seen
 
 

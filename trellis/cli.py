@@ -193,6 +193,16 @@ def _vault(args: argparse.Namespace) -> Path:
     return Path(SAMPLE_VAULT) if Path(SAMPLE_VAULT).is_dir() else Path(".")
 
 
+def _left_behind(args: argparse.Namespace) -> str:
+    """What an interrupted build left: an update in place may have been cut midway."""
+    from trellis.emit.writer import MARKER, site_finished
+
+    output = Path(getattr(args, "output", "") or ".")
+    if args.command == "build" and (output / MARKER).is_file() and not site_finished(output):
+        return f"{output} is incomplete (marked so); the next build makes it whole"
+    return "the previous site was left in place"
+
+
 def main(argv: list[str] | None = None, fast_exit: bool = False) -> int:
     """Run a command; with `fast_exit`, a finished build leaves the process at once.
 
@@ -243,7 +253,7 @@ def _main(argv: list[str] | None = None) -> int:
         print(printable(f"trellis: error: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("trellis: interrupted; the previous site was left in place", file=sys.stderr)
+        print(f"trellis: interrupted; {_left_behind(args)}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `trellis check | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -122,6 +122,14 @@ class Settings:
         "is taken from the vault folder",
         shown="one file `.OUT.trellis-cache` beside the output folder",
     )
+    atomic_output: bool = setting(
+        False,
+        "build into a new folder beside the output and swap it in at the end, so the folder "
+        "is never seen half-updated (for serving straight from it); else a rebuild updates "
+        "the output in place, writing only what changed: faster, but a page may be new "
+        "beside an old one while it runs, and a failed build leaves it incomplete (marked; "
+        "the next build makes it whole)",
+    )
     redirects: bool = setting(
         True, "keep the published URLs of moved and renamed notes working with redirect pages"
     )
@@ -131,10 +139,13 @@ class Settings:
 
     def for_output(self) -> Settings:
         """These settings with those that never change what a build writes (how many
-        processes, from when, within what memory, where the cache lies) made equal: what
+        processes, from when, within what memory, where the cache lies, how the output is
+        replaced) made equal: what
         builds compare. The cache folder is absolute when named on the command line: a copy
         in a new folder (CI) must not count as changed settings."""
-        return replace(self, jobs=1, workers_from=1, memory_target_mib=0, cache_dir="")
+        return replace(
+            self, jobs=1, workers_from=1, memory_target_mib=0, cache_dir="", atomic_output=False
+        )
 
     def cache_folder(self, vault: Path) -> Path | None:
         """The folder `cache_dir` names (a relative one from the vault), or None: the default."""

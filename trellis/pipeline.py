@@ -49,8 +49,9 @@ from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles, local_graphs_made_here
 from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
+from trellis.emit.site_update import choose_writer
 from trellis.emit.snippets import find_snippets
-from trellis.emit.writer import MARKER, OutputWriter, cache_path
+from trellis.emit.writer import OutputWriter, cache_path, site_finished
 from trellis.preview_edits import PreviewEdits
 from trellis.public.private_names import PrivateNames
 from trellis.public.redirects import PublishedURL, published_urls
@@ -137,7 +138,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 and signature.attachments_same
                 and self._summary is not None
                 and self._last_out == out
-                and (out / MARKER).is_file()
+                and site_finished(out)
             ):
                 return self._unchanged(result, started, state)
             self._take_rest()
@@ -158,11 +159,15 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))
         theme = theme_signature(self.vault)
-        keys = PageKeys(self._page_keys, self._last_out, theme, previous_digests=self._page_digests)
+        # Nothing is taken over from an output an update in place left midway.
+        last = self._last_out if self._last_out and site_finished(self._last_out) else None
+        keys = PageKeys(self._page_keys, last, theme, previous_digests=self._page_digests)
         keys.layout, keys.previous_layout = digest(theme, settings.for_output()), self._layout
 
-        writer.previous = self._last_out if self._last_out and self._last_out.is_dir() else None
+        writer.previous = last
         writer.previous_stats = self._file_stats if writer.previous is not None else {}
+        # The last output itself, updated in place (`trellis.emit.site_update`), or staged.
+        writer = choose_writer(writer, settings.atomic_output)
         writer.start()
         workers: ParallelNotes | None = None
         held: TokensHere | None = None

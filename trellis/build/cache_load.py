@@ -19,7 +19,7 @@ from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics
 from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
-from trellis.emit.writer import MARKER, cache_path
+from trellis.emit.writer import cache_path, site_finished
 from trellis.public.redirects import PublishedURL
 from trellis.signature import SeenFile
 from trellis.vault.frontmatter import KeptBlock
@@ -61,7 +61,7 @@ class CacheFileLoad:
         if head is None:
             return
         self._cache_rest, self._seen = read, head.get("seen", {})
-        if (self.out / MARKER).is_file():
+        if site_finished(self.out):  # not one an update in place left midway
             self._last_out, self._inputs = self.out, head["inputs"]
             self._published_attachments, self._summary = head["attachments"], head["summary"]
 

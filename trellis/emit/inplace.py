@@ -20,8 +20,10 @@ from trellis.vault.files import CheckedPath
 
 
 class InPlaceWriter(OutputWriter):
-    def __init__(self, out: Path, vault: Path, diagnostics: Diagnostics) -> None:
-        super().__init__(out, vault, diagnostics)
+    def __init__(
+        self, out: Path, vault: Path, diagnostics: Diagnostics, cache_file: Path | None = None
+    ) -> None:
+        super().__init__(out, vault, diagnostics, cache_file)
         if not (self.out / MARKER).is_file():
             raise FatalError(f"{out} is not a finished Trellis site; cannot update it in place")
         # Emitters find the site being written under `staging`: here it is the folder itself.

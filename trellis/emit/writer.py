@@ -10,7 +10,8 @@ Trellis wrote it. Trellis never deletes anything it did not make in this very ru
 staging folder is removed only while it holds the marker with this run's own token, the old
 output only while it holds the site marker; a vault or any other folder, whatever its name
 (`trellis build .x.trellis-new -o x`), is never taken for one of ours. Folders left by a
-killed build are named in a warning, never removed.
+killed build are named in a warning, never removed. A rebuild with the cache writes into the
+last output itself instead (`trellis.emit.site_update`), unless `atomic_output` is set.
 Beside the output folder there is also its build cache (`.OUT.trellis-cache`, or in the
 `cache_dir` setting's folder; see `trellis.pipeline`): it names private things (links as
 written, warnings), so it must never be inside the folder that gets deployed.
@@ -65,6 +66,11 @@ def _holds_marker(folder: Path, text: str | None = None) -> bool:
         return text is None or marker.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def site_finished(out: Path) -> bool:
+    """Does `out` hold a site a build finished (not one an update in place left midway)?"""
+    return _holds_marker(out, SITE_MARK)
 
 
 class OutputWriter:
@@ -175,12 +181,15 @@ class OutputWriter:
         path = self.staging / normal
         if path.parent not in self._folders:  # 27,000 graph files share one folder
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                self._make_folder(path.parent)
             except OSError as error:
                 self._skip(normal, error)
                 return None
             self._folders.add(path.parent)
         return path
+
+    def _make_folder(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
 
     def _skip(self, rel_path: str, error: OSError) -> None:
         """One file that cannot be written (a name too long for the disk, say) is skipped
