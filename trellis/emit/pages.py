@@ -121,16 +121,14 @@ class BodyKeys:
         return key
 
 
-def note_inputs(pages: PageRenderer, note: PublishedNote, backlinks: str | None = None) -> str:
-    """Everything `PageRenderer.note_context` reads, besides the settings and templates
-    (which the page key adds once), as text: a key made of it changes exactly when the
-    context does, at a fraction of its cost. The note's bytes stand for what is made of them
-    alone (frontmatter, hence display and tags; the parse: headings, description, first
-    line); what comes from elsewhere is named: the dates (git, file times), the cover found
-    among the attachments, the episode, the home page's title, the backlinks as they are
-    shown (`Backlinks.shown`: `backlinks`, made here without one)."""
-    if backlinks is None:
-        backlinks = Backlinks(pages.graph).shown(note)
+def note_inputs(pages: PageRenderer, note: PublishedNote) -> str:
+    """Everything `PageRenderer.note_context` reads but the backlinks (`Backlinks.shown`)
+    and the settings and templates (which `NotePageWriter.key` adds once), as text: a key
+    made of it changes exactly when the context does, at a fraction of its cost. The note's
+    bytes stand for what is made of them alone (frontmatter, hence display and tags; the
+    parse: headings, description, first line); what comes from elsewhere is named: the
+    dates (git, file times), the cover found among the attachments, the episode, the home
+    page's title."""
     home = pages.site.home
     return repr(
         (
@@ -145,7 +143,6 @@ def note_inputs(pages: PageRenderer, note: PublishedNote, backlinks: str | None 
             home.title if home is not None else "Home",  # the first breadcrumb, as shown
             pages.cover_url(note),
             note.episode,
-            backlinks if note.display.show_backlinks else None,
         )
     )
 
@@ -210,11 +207,11 @@ class NotePageWriter:
         self._common.update(repr((keys.theme, repr(site.settings.for_output()))).encode())
 
     def key(self, note: PublishedNote) -> str:
-        """The page's key: the settings, templates, body key and `note_inputs`."""
-        backlinks = self.backlinks.shown(note) if note.display.show_backlinks else None
-        inputs = note_inputs(self.pages, note, backlinks)
+        """The page's key: the settings, templates, body key, `note_inputs` and backlinks."""
         key = self._common.copy()
-        key.update(f"{self.bodies.of(note)}\0{inputs}".encode())
+        key.update(f"{self.bodies.of(note)}\0{note_inputs(self.pages, note)}\0".encode())
+        if note.display.show_backlinks:  # (`note.display` is in the inputs)
+            key.update(self.backlinks.shown(note).encode())
         return key.hexdigest()
 
     def write(self, note: PublishedNote) -> bool:
