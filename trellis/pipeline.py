@@ -60,6 +60,7 @@ from trellis.render.pages import PageRenderer
 from trellis.render.queries import may_have_queries, prepare_queries
 from trellis.render.templates import checked, create_environment
 from trellis.signature import SeenFile, build_inputs
+from trellis.vault.frontmatter import FrontmatterMemo, KeptBlock
 from trellis.vault.scan import read_vault
 
 
@@ -79,6 +80,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
         self._links: dict[str, LinkRecord] = {}  # where each note's links went (`link_cache`)
+        self._frontmatter: dict[str, KeptBlock] = {}  # the blocks the last scan parsed
         self._page_keys: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
@@ -139,8 +141,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             ):
                 return self._unchanged(result, started, state)
             self._take_rest()
+            frontmatter = FrontmatterMemo(self._frontmatter)
             source = read_vault(
-                self.vault, diagnostics, exclude=writer.own_paths, git_dates=settings.git_dates
+                self.vault, diagnostics, writer.own_paths, settings.git_dates, frontmatter
             )
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
@@ -234,11 +237,12 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     recorded_files(keys.current_digests, emitting.graph_files, search.records)
                 )
                 urls = published_urls(site, redirects)
+                kept_blocks = frontmatter.published(note.rel_path for note in site.notes)
                 if self.options.keep_cache:
                     cache = cache_bytes(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen, links,
+                        emitting.graph_files, stats, self._seen, links, kept_blocks,
                     )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
@@ -247,7 +251,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._links = links
+        self._links, self._frontmatter = links, kept_blocks
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()

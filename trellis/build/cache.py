@@ -58,12 +58,13 @@ from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
 from trellis.signature import SeenFile
+from trellis.vault.frontmatter import KeptBlock, plain_block
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
 # 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
-# 11: where notes' links went (`links`, `trellis.build.link_cache`)
-CACHE_VERSION = 11
+# 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks
+CACHE_VERSION = 12
 
 
 @dataclass
@@ -274,6 +275,9 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and _graph_files(data.get("graph"))
         and _file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))
+        and isinstance(data.get("frontmatter", {}), dict)
+        and _all(data.get("frontmatter", {}), str)
+        and all(map(plain_block, data.get("frontmatter", {}).values()))
     )
 
 
@@ -327,6 +331,7 @@ def cache_bytes(
     file_stats: dict[str, FileStat] | None = None,
     seen: dict[str, SeenFile] | None = None,
     links: dict[str, LinkRecord] | None = None,
+    frontmatter: dict[str, KeptBlock] | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
     the head's records pickled first, then the body's."""
@@ -357,6 +362,7 @@ def cache_bytes(
         "graph": graph,
         "file_stats": file_stats or {},
         "links": links or {},
+        "frontmatter": frontmatter or {},
     }
     return cache_file_bytes({**head, **body})
 

