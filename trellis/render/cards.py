@@ -26,6 +26,7 @@ CARD_TEMPLATE = "partials/note_card.html"
 DESCRIPTION_LIMIT = 160
 CARD_TAGS = 4  # tags a card shows
 DATE_KEYS = (*CREATED_KEYS, *UPDATED_KEYS)  # where `note_dates` finds a card's date
+NO_DATES = [None] * len(DATE_KEYS)
 
 
 class Cards:
@@ -81,8 +82,9 @@ class Cards:
             note.tree_folder,
             display.note_icon,
             description,
-            [meta.get(name) for name in DATE_KEYS] if display.show_dates else None,
-            note.tags[:CARD_TAGS] if display.show_tags else None,
+            # Hidden dates or tags read as none: the card is the same.
+            [meta.get(name) for name in DATE_KEYS] if display.show_dates else NO_DATES,
+            note.tags[:CARD_TAGS] if display.show_tags else [],
         )
         key = hashlib.blake2b(repr(read).encode(), digest_size=12).hexdigest()
         self._keys[id(note)] = (note, key)
