@@ -69,6 +69,18 @@ def test_a_new_description_rewrites_the_lists_showing_the_card(tmp_path):
     assert b"Alpha now starts anew." in (tmp_path / "site/tags/moss/index.html").read_bytes()
 
 
+def test_a_card_change_rewrites_exactly_the_pages_listing_the_note(tmp_path):
+    """Its folder's page and the page of its tag and of each parent of it: no other."""
+    edit = {"Garden/Deep/Gamma.md": published("Gamma now says more.\n", tags="[moss/green]")}
+    rewritten, result = rebuilt(tmp_path, edit)
+    assert rewritten == {
+        "garden/deep/index.html",
+        "tags/moss/index.html",
+        "tags/moss/green/index.html",
+    }
+    assert result.pages_rendered == 1
+
+
 def test_a_new_title_rewrites_its_lists(tmp_path):
     text = published("Beta opens with this.\n", tags="[fern]", title="Bravo")
     rewritten, _ = rebuilt(tmp_path, {"Garden/Beta.md": text})

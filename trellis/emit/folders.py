@@ -24,7 +24,7 @@ def emit_folder_pages(
     folders = pages.listed_folders()
     for folder in folders:
         if only is None or folder.path in only:
-            lists.write(pages.folder_listing(folder))
+            lists.write(pages.folder_plan(folder))
     if only is None:
         page = pages.explorer_fragment()
         writer.write_text(page.output_path, page.html)

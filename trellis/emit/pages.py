@@ -94,7 +94,9 @@ class BodyKeys:
     ) -> None:
         self.graph = graph
         self.results = results  # the digest of the query results a note shows
-        self.settings = repr((settings.trust_html, settings.base_url))
+        # What a body reads of the settings, hashed once; each key goes on from a copy.
+        self._common = hashlib.blake2b(digest_size=16)
+        self._common.update(repr((settings.trust_html, settings.base_url)).encode())
         self._keys: dict[tuple[int, int], str] = {}
 
     def of(self, note: PublishedNote, depth: int = 0) -> str:
@@ -106,53 +108,75 @@ class BodyKeys:
             for edge in self.graph.outgoing.get(note, []):
                 if edge.embed and edge.target is not note:
                     embedded.append((edge.target.title, self.of(edge.target, depth + 1)))
-        key = digest(
+        read = (
             note.source.content_hash,
-            self.settings,
             self.graph.resolved.get(note, []),
             embedded,
             self.results(note),
         )
+        hasher = self._common.copy()
+        hasher.update(repr(read).encode())
+        key = hasher.hexdigest()
         self._keys[(id(note), depth)] = key
         return key
 
 
-def note_inputs(pages: PageRenderer, note: PublishedNote) -> tuple[Any, ...]:
-    """Everything `PageRenderer.note_context` reads, besides the settings and templates
-    (which the page key adds once): a key made of these changes exactly when the context
-    does, at a fraction of its cost. The note's bytes stand for what is made of them alone
-    (frontmatter, hence display and tags; the parse: headings, description, first line);
-    what comes from elsewhere is named: the dates (git, file times), the cover found among
-    the attachments, the episode, the home page's title, the backlinks as they are shown."""
-    backlinks = (
-        [
-            (
-                e.source.title,
-                e.source.url,
-                e.source.tree_folder,
-                e.source.display.note_icon,
-                e.context,
-            )
-            for e in pages.graph.backlinks(note)
-        ]
-        if note.display.show_backlinks
-        else None
-    )
+def note_inputs(pages: PageRenderer, note: PublishedNote) -> str:
+    """Everything `PageRenderer.note_context` reads but the backlinks (`Backlinks.shown`)
+    and the settings and templates (which `NotePageWriter.key` adds once), as text: a key
+    made of it changes exactly when the context does, at a fraction of its cost. The note's
+    bytes stand for what is made of them alone (frontmatter, hence display and tags; the
+    parse: headings, description, first line); what comes from elsewhere is named: the
+    dates (git, file times), the cover found among the attachments, the episode, the home
+    page's title."""
     home = pages.site.home
-    return (
-        note.source.content_hash,
-        note.rel_path,
-        note.url,
-        note.title,
-        note.tree_folder,
-        note.is_home,
-        note.display,
-        note.source.dates,
-        home.title if home is not None else "Home",  # the first breadcrumb, as shown
-        pages.cover_url(note),
-        note.episode,
-        backlinks,
+    return repr(
+        (
+            note.source.content_hash,
+            note.rel_path,
+            note.url,
+            note.title,
+            note.tree_folder,
+            note.is_home,
+            note.display,
+            note.source.dates,
+            home.title if home is not None else "Home",  # the first breadcrumb, as shown
+            pages.cover_url(note),
+            note.episode,
+        )
     )
+
+
+class Backlinks:
+    """The backlinks of a note as its page shows them (`LinkGraph.backlinks`: the first
+    link from each other note, by the linking note's title), as text for its key. What a
+    backlink shows of the linking note is made once per linking note, not once per link."""
+
+    def __init__(self, graph: LinkGraph) -> None:
+        self.graph = graph
+        # id(note) -> (the note, its sort key, what a backlink shows of it)
+        self._sources: dict[int, tuple[PublishedNote, tuple[str, str], str]] = {}
+
+    def _source(self, note: PublishedNote) -> tuple[PublishedNote, tuple[str, str], str]:
+        kept = self._sources.get(id(note))
+        if kept is None or kept[0] is not note:
+            shown = (note.title, note.url, note.tree_folder, note.display.note_icon)
+            kept = (note, (note.title.lower(), note.rel_path), repr(shown))
+            self._sources[id(note)] = kept
+        return kept
+
+    def shown(self, note: PublishedNote) -> str:
+        seen: set[int] = set()
+        found = []
+        for edge in self.graph.incoming.get(note, ()):
+            source = edge.source
+            if source is note or id(source) in seen:
+                continue
+            seen.add(id(source))
+            _, order, text = self._source(source)
+            found.append((order, text + repr(edge.context)))
+        found.sort()  # by title then path: one entry per note, so the text never decides
+        return "".join([text for _, text in found])
 
 
 class NotePageWriter:
@@ -176,14 +200,24 @@ class NotePageWriter:
         self.writer = writer
         self.keys = keys
         self.bodies = BodyKeys(graph, site.settings, notes.query_digest)
-        # Every page's context reads the settings (`note_inputs`).
-        self.settings = repr(site.settings.for_output())
+        self.backlinks = Backlinks(graph)
+        # Every page's context reads the settings (`note_inputs`): hashed once, and each
+        # page's key goes on from a copy.
+        self._common = hashlib.blake2b(digest_size=16)
+        self._common.update(repr((keys.theme, repr(site.settings.for_output()))).encode())
+
+    def key(self, note: PublishedNote) -> str:
+        """The page's key: the settings, templates, body key, `note_inputs` and backlinks."""
+        key = self._common.copy()
+        key.update(f"{self.bodies.of(note)}\0{note_inputs(self.pages, note)}\0".encode())
+        if note.display.show_backlinks:  # (`note.display` is in the inputs)
+            key.update(self.backlinks.shown(note).encode())
+        return key.hexdigest()
 
     def write(self, note: PublishedNote) -> bool:
         """Write `note`'s page (its key goes into `keys.current`); True if it was rendered."""
         keys = self.keys
-        inputs = note_inputs(self.pages, note)
-        key = digest(keys.theme, self.settings, self.bodies.of(note), inputs)
+        key = self.key(note)
         if keys.take_over(note.output_path, key, self.writer):
             return False
         context = self.pages.note_context(note)

@@ -49,7 +49,7 @@ def emit_tag_pages(
     for key, entry in index.items():
         if changes is not None and key not in changes.remake:
             continue
-        lists.write(pages.tag_listing(entry))
+        lists.write(pages.tag_plan(entry))
     if changes is None or changes.index:
         page = pages.tags_index_page(index)
         writer.write_text(page.output_path, page.html)

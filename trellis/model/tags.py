@@ -26,22 +26,32 @@ def build_tag_index(
     items: Iterable[tuple[T, list[str]]], key: Callable[[str], str] = str.lower
 ) -> dict[str, TagEntry[T]]:
     """Map `key(tag)` -> entry, for every tag and every parent of a nested tag (a key
-    holds `/` where the tag does: parents are found by cutting it)."""
+    holds `/` where the tag does: parents are found by cutting it). Each spelling's levels
+    are worked out once (a vault uses a few hundred tags thousands of times)."""
     index: dict[str, TagEntry[T]] = {}
-    seen: set[tuple[str, int, bool]] = set()
+    levels: dict[str, list[tuple[str, str, bool]]] = {}  # tag -> (key, name, exact) per level
     for item, tags in items:
+        listed: set[str] = set()  # the keys this item is in `all` of, and in `direct` of
+        direct: set[str] = set()
         for tag in tags:
-            parts = [p for p in tag.split("/") if p]
-            for depth in range(1, len(parts) + 1):
-                name = "/".join(parts[:depth])
-                group = key(name)
-                entry = index.setdefault(group, TagEntry(name))
-                exact = depth == len(parts)
-                for bucket, is_direct in ((entry.all, False), (entry.direct, True)):
-                    if is_direct and not exact:
-                        continue
-                    mark = (group, id(item), is_direct)
-                    if mark not in seen:
-                        seen.add(mark)
-                        bucket.append(item)
+            found = levels.get(tag)
+            if found is None:
+                found = levels[tag] = _levels(tag, key)
+            for group, name, exact in found:
+                entry = index.get(group)
+                if entry is None:
+                    entry = index[group] = TagEntry(name)
+                if group not in listed:
+                    listed.add(group)
+                    entry.all.append(item)
+                if exact and group not in direct:
+                    direct.add(group)
+                    entry.direct.append(item)
     return dict(sorted(index.items()))
+
+
+def _levels(tag: str, key: Callable[[str], str]) -> list[tuple[str, str, bool]]:
+    """`a/b/c` -> the key and name of `a`, `a/b` and `a/b/c`, and whether it is the tag."""
+    parts = [p for p in tag.split("/") if p]
+    names = ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+    return [(key(name), name, depth == len(parts)) for depth, name in enumerate(names, 1)]

@@ -10,6 +10,7 @@ alone, so it is kept per note (`forget` drops those of edited notes), and so is 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from jinja2 import Environment
@@ -24,6 +25,8 @@ from trellis.render.page_records import NoteDate, NoteLink, TagLink
 CARD_TEMPLATE = "partials/note_card.html"
 DESCRIPTION_LIMIT = 160
 CARD_TAGS = 4  # tags a card shows
+DATE_KEYS = (*CREATED_KEYS, *UPDATED_KEYS)  # where `note_dates` finds a card's date
+NO_DATES = [None] * len(DATE_KEYS)
 
 
 class Cards:
@@ -31,6 +34,7 @@ class Cards:
         self.site = site
         self.env = env
         self._links: dict[int, tuple[PublishedNote, NoteLink]] = {}
+        self._keys: dict[int, tuple[PublishedNote, str]] = {}  # id(note) -> (note, `key`)
         # (id of a kept card, in a folder) -> (the card, its HTML); by id, since hashing a
         # card (its tags, its date) costs more than rendering many cards' lookups.
         self._html: dict[tuple[int, bool], tuple[NoteLink, Markup]] = {}
@@ -60,10 +64,37 @@ class Cards:
         self._links[id(note)] = (note, card)
         return card
 
+    def key(self, note: PublishedNote) -> str:
+        """A digest of what the note's card reads (`link`'s inputs), made without the card:
+        no date parsed, no description cut, no Jinja. A list page's key is made of its
+        cards' keys (`trellis.emit.keyed_lists`); the settings and templates a card also
+        reads (base URL, language, `note_card.html`) are in every page's key already."""
+        kept = self._keys.get(id(note))
+        if kept is not None and kept[0] is note:
+            return kept[1]
+        meta, display = note.meta, note.display
+        description = meta.get("description")
+        if not (isinstance(description, str) and description.strip()):
+            description = note.content.description if note.content else ""
+        read = (
+            note.title,
+            note.url,
+            note.tree_folder,
+            display.note_icon,
+            description,
+            # Hidden dates or tags read as none: the card is the same.
+            [meta.get(name) for name in DATE_KEYS] if display.show_dates else NO_DATES,
+            note.tags[:CARD_TAGS] if display.show_tags else [],
+        )
+        key = hashlib.blake2b(repr(read).encode(), digest_size=12).hexdigest()
+        self._keys[id(note)] = (note, key)
+        return key
+
     def forget(self, notes: list[PublishedNote]) -> None:
         """Drop the cards of `notes` (edited: their text, tags or dates may differ)."""
         for note in notes:
             self.forgotten.append(note)
+            self._keys.pop(id(note), None)
             kept = self._links.pop(id(note), None)
             if kept is not None:
                 self._html.pop((id(kept[1]), False), None)

@@ -29,12 +29,25 @@ FOLD_SINGLE_TAGS = 12  # from this many top-level tags used by one note each
 @dataclass(frozen=True)
 class Listing:
     """A tag or folder page before it is rendered: its context (`page`, whose `notes` are
-    the cards as records) and its cards' HTML. Apart from rendering so that a whole build
-    can key the page by what it shows (`trellis.emit.keyed_lists`) and skip rendering it."""
+    the cards as records) and its cards' HTML."""
 
     output_path: str
     page: dict[str, Any]
     html: list[bytes]
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """A tag or folder page before its cards are made: its context but for the cards
+    (`page`), the notes it may list (`members`: hidden ones are left out, the rest sorted
+    by title) and how to make its `Listing`. A whole build keys the page by these and
+    its notes' card keys (`trellis.emit.keyed_lists`), so an unchanged page costs no card
+    and no card HTML."""
+
+    output_path: str
+    page: dict[str, Any]
+    members: list[PublishedNote]
+    listing: Callable[[], Listing]
 
 
 class ListPages:
@@ -56,9 +69,12 @@ class ListPages:
 
     def _listed(self, notes: list[PublishedNote]) -> list[NoteLink]:
         """The notes as cards (`trellis.render.cards`), by title, hidden ones left out."""
-        visible = [n for n in notes if not n.display.hidden]
+        return [self.cards.link(note) for note in self.visible_by_title(notes)]
+
+    def visible_by_title(self, notes: list[PublishedNote]) -> list[PublishedNote]:
+        """`notes` as a list shows them: by title, hidden ones left out."""
         rank = self._title_rank
-        return [self.cards.link(note) for note in sorted(visible, key=lambda n: rank[id(n)])]
+        return sorted((n for n in notes if not n.display.hidden), key=lambda n: rank[id(n)])
 
     @cached_property
     def _title_rank(self) -> dict[int, int]:
@@ -95,17 +111,24 @@ class ListPages:
         return self.render_listing(self.tag_listing(entry))
 
     def tag_listing(self, entry: TagEntry[PublishedNote]) -> Listing:
-        """`tag_page` before it is rendered (what its key is made of)."""
+        """`tag_page` before it is rendered."""
+        return self.tag_plan(entry).listing()
+
+    def tag_plan(self, entry: TagEntry[PublishedNote]) -> ListPlan:
+        """`tag_page` before its cards are made (what its key is made of)."""
         url = tag_path(entry.name)
-        listed = self.card_lists.listed(url, entry.all)
         page = self.base_context(
             "tag",
             f"#{entry.name}",
             url,
-            notes=listed.cards,
             breadcrumbs=[Crumb(self._("Tags"), self.site.href("/tags/"))],
         )
-        return Listing(output_file(url), page, listed.html)
+
+        def listing() -> Listing:
+            listed = self.card_lists.listed(url, entry.all)
+            return Listing(output_file(url), {**page, "notes": listed.cards}, listed.html)
+
+        return ListPlan(output_file(url), page, entry.all, listing)
 
     def render_listing(self, listing: Listing) -> ListPage:
         return ListPage(listing.output_path, self._list_page(listing.page, listing.html))
@@ -169,22 +192,29 @@ class ListPages:
         return self.render_listing(self.folder_listing(folder))
 
     def folder_listing(self, folder: Folder[PublishedNote]) -> Listing:
-        """`folder_page` before it is rendered (what its key is made of)."""
+        """`folder_page` before it is rendered."""
+        return self.folder_plan(folder).listing()
+
+    def folder_plan(self, folder: Folder[PublishedNote]) -> ListPlan:
+        """`folder_page` before its cards are made (what its key is made of)."""
         url = path_slug(folder.path)
-        cards = self._listed(folder.items)
         page = self.base_context(
             "folder",
             folder.name,
             url,
             breadcrumbs=self.breadcrumbs(folder.path)[:-1],
-            notes=cards,
             folders=[
                 NoteLink(child.name, self.site.href(path_slug(child.path)))
                 for child in folder.folders.values()
             ],
         )
-        html = [self.card_lists.encoded(card, in_folder=True) for card in cards]
-        return Listing(output_file(url), page, html)
+
+        def listing() -> Listing:
+            cards = self._listed(folder.items)
+            html = [self.card_lists.encoded(card, in_folder=True) for card in cards]
+            return Listing(output_file(url), {**page, "notes": cards}, html)
+
+        return ListPlan(output_file(url), page, folder.items, listing)
 
     def home_list_shows(self, notes: list[PublishedNote]) -> bool:
         """Whether the home list (made without a home note) shows one of `notes`."""
