@@ -197,7 +197,7 @@ def test_a_failed_update_is_marked_and_followed_by_a_whole_build(
     builder.build()
     make_private(vault)
     remove_attachment(vault)
-    monkeypatch.setattr(trellis.pipeline, "index_site", fail_after_writing)
+    monkeypatch.setattr(trellis.pipeline, "start_index", fail_after_writing)
     with pytest.raises(RuntimeError):
         builder.build()
     monkeypatch.undo()
@@ -208,7 +208,7 @@ def test_a_failed_update_is_marked_and_followed_by_a_whole_build(
     assert again.site is not None and again.pages_rendered == len(again.site.notes)
     assert tree(out) == clean_tree(vault, tmp_path)
     edit_body(vault)
-    monkeypatch.setattr(trellis.pipeline, "index_site", fail_after_writing)
+    monkeypatch.setattr(trellis.pipeline, "start_index", fail_after_writing)
     with pytest.raises(RuntimeError):
         build(vault, out, SETTINGS)
     monkeypatch.undo()
