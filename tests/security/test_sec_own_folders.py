@@ -96,3 +96,21 @@ def test_a_permalink_taking_an_internal_name_is_renamed(
     again = run(tmp_path, "build", "vault", "-o", "out")
     assert again.returncode == 0, again.stderr
     assert "AGAIN" in (out / moved.strip("/") / "index.html").read_text()
+
+
+@pytest.mark.parametrize("name", [".public.trellis-cache.tmp", ".public.trellis-cache"])
+def test_a_link_beside_the_output_is_never_written_through(tmp_path: Path, name: str) -> None:
+    """A vault holding its own output folder (`-o public` inside it) puts the build cache in
+    the vault: a link the vault planted at the cache's name, or at the temporary name an
+    earlier Trellis wrote the cache to, is replaced, never written through."""
+    from trellis.pipeline import build
+
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious", encoding="utf-8")
+    vault = write_vault(tmp_path / "vault", {"A.md": published("Hello")})
+    (vault / name).symlink_to(precious)
+    build(vault, vault / "public")
+    assert precious.read_text(encoding="utf-8") == "precious"
+    cache = vault / ".public.trellis-cache"
+    assert cache.is_file() and not cache.is_symlink()
+    assert (vault / "public" / MARKER).is_file()

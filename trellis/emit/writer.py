@@ -32,6 +32,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -341,13 +342,19 @@ class OutputWriter:
     def write_cache(self, data: bytes) -> None:
         """Replace the build cache beside the output folder (atomically; best effort)."""
         target = self.cache_file
-        temporary = target.with_name(target.name + ".tmp")
+        temporary: Path | None = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
+            # A new file of a name no one chose (O_EXCL): a link planted beside the output
+            # folder (a vault holding its own output) is never written through.
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            temporary = Path(name)
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
             os.replace(temporary, target)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
             self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
 
     def commit(self) -> None:
