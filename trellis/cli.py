@@ -281,6 +281,12 @@ def _print_warnings(warnings: list[Diagnostic], show_all: bool) -> None:
         print(hidden_summary(warnings, shown), file=sys.stderr)
 
 
+def _say(message: str) -> None:
+    from trellis.diagnostics import printable
+
+    print(printable(f"trellis: {message}"), file=sys.stderr, flush=True)
+
+
 def _build(args: argparse.Namespace) -> int:
     from trellis.diagnostics import printable
     from trellis.pipeline import build
@@ -293,6 +299,7 @@ def _build(args: argparse.Namespace) -> int:
             _overrides(args),
             progress,
             use_cache=not args.no_cache,
+            waiting=None if args.quiet else _say,
         )
     warnings = result.diagnostics.items
     if result.cache_problem and not args.quiet:

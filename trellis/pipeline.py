@@ -20,6 +20,7 @@ or reloaded from its cache file (as the command line does), it reuses what did n
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from trellis.build.state import BuildState, Stage
 from trellis.config import load_settings
 from trellis.diagnostics import FatalError
 from trellis.edits import LiveSite
+from trellis.emit.build_lock import build_lock
 from trellis.emit.canvas import emit_canvases
 from trellis.emit.graph import GraphFiles, local_graphs_made_here
 from trellis.emit.output_files import FileStat
@@ -313,9 +315,12 @@ def build(
     overrides: dict[str, Any] | None = None,
     progress: Progress | None = None,
     use_cache: bool = True,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build `vault` into `out` once; with `use_cache`, reuse what the last build left."""
-    builder = SiteBuilder(vault, out, overrides, BuildOptions(keep_cache=use_cache))
-    if use_cache:
-        builder.load_cache()
-    return builder.build(progress)
+    """Build `vault` into `out` once; with `use_cache`, reuse what the last build left.
+    One build at a time writes into `out`: `waiting` is told when this one waits."""
+    with build_lock(out, waiting or (lambda message: None)):
+        builder = SiteBuilder(vault, out, overrides, BuildOptions(keep_cache=use_cache))
+        if use_cache:
+            builder.load_cache()
+        return builder.build(progress)

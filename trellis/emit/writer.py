@@ -121,8 +121,8 @@ class OutputWriter:
     @property
     def own_paths(self) -> list[Path]:
         """The folders and files this writer uses (never read as part of a vault)."""
-        cache = self.cache_file
-        paths = [self.out, cache, cache.with_name(cache.name + ".tmp")]
+        # (The cache's temporary has a dot name, which no vault scan reads.)
+        paths = [self.out, self.cache_file]
         return [*paths, self.staging] if self._started else paths
 
     def start(self) -> None:
