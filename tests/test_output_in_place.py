@@ -304,3 +304,25 @@ def test_pages_rendered_by_worker_processes_are_kept_in_the_update(tmp_path: Pat
     edit_body(vault)
     build(vault, out, settings)
     assert tree(out) == clean_tree(vault, tmp_path / "again")
+
+
+def test_the_command_line_updates_in_place_with_a_relative_output_folder(tmp_path: Path):
+    """`trellis build vault -o out` as users type it: the last output, recorded as `out`, is
+    the folder being written (`/abs/out`), so the rebuild updates it in place."""
+    write_vault(tmp_path / "vault", FILES)
+
+    def cli_build() -> None:
+        subprocess.run(
+            [sys.executable, "-m", "trellis", "build", "vault", "-o", "out", "-q"],
+            cwd=tmp_path,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            timeout=300,
+        )
+
+    cli_build()
+    folder = (tmp_path / "out").stat().st_ino
+    edit_body(tmp_path / "vault")
+    cli_build()
+    assert (tmp_path / "out").stat().st_ino == folder  # updated in place, not swapped
+    assert tree(tmp_path / "out") == clean_tree(tmp_path / "vault", tmp_path)
