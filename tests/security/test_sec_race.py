@@ -116,22 +116,25 @@ def test_an_attachment_whose_bytes_changed_after_the_check_is_not_copied(
 def test_a_note_swapped_for_a_symlink_after_the_walk_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Notes are read through the same checked descriptors as attachments."""
-    import trellis.vault.scan as scan
+    """Notes are read through the same checked descriptors as attachments. A cold build
+    reads each note once, in the scan (`trellis.signature`), after its walk: the swap comes
+    between the two."""
+    import trellis.signature as signature
 
     outside = tmp_path / "outside.md"
     outside.write_text(f"---\ndg-publish: true\n---\n{OUTSIDE}\n")
     vault = write_vault(tmp_path / "vault", {"Note.md": published("mine")})
-    real_read = scan.read_note
+    real_read = signature._Reader.note
 
-    def swapped(root: Path, rel_path: str, *args: object) -> object:
-        note = vault / rel_path
-        note.unlink()
-        os.symlink(outside, note)
-        return real_read(root, rel_path, *args)  # type: ignore[arg-type]
+    def swapped(reader: object, name: str, file: object) -> str:
+        if name == "Note.md":
+            (vault / name).unlink()
+            os.symlink(outside, vault / name)
+        return real_read(reader, name, file)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scan, "read_note", swapped)
+    monkeypatch.setattr(signature._Reader, "note", swapped)
     result = build(vault, tmp_path / "out")
     assert leaked(tmp_path / "out", OUTSIDE) == []
     (warning,) = result.diagnostics.for_path("Note.md")
-    assert warning.message.startswith("cannot read note: ")
+    # The scan's checked open refused the link; the walk of the vault then names it.
+    assert warning.message == "symlink pointing outside the vault not followed"
