@@ -142,17 +142,6 @@ def searchable_pages(site: PublicSite) -> list[str]:
     )
 
 
-def emit_search(
-    site: PublicSite,
-    writer: OutputWriter,
-    diagnostics: Diagnostics,
-    page_digests: dict[str, str] | None = None,
-    last_records: list[ShardRecord] | None = None,
-) -> ShardedIndex:
-    """Index the staged site and write the bundle (`start_search`, then `finish`)."""
-    return start_search(site, writer, diagnostics, page_digests, last_records).finish()
-
-
 def start_search(
     site: PublicSite,
     writer: OutputWriter,
