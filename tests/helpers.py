@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +14,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from trellis.pipeline import BuildResult, build
+from trellis.render.templates import THEME_TEMPLATES
 
 PUBLISHED = "---\ndg-publish: true\n---\n"
 
@@ -136,3 +141,35 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+
+
+def slow_template() -> str:
+    """The theme's note page, made to spin on the note titled `zz Slow` until interrupted
+    (put it in a vault's `.trellis/templates/note.html`)."""
+    source = (THEME_TEMPLATES / "note.html").read_text(encoding="utf-8")
+    spin = "{% if page.title == 'zz Slow' %}{% for _ in range(10 ** 12) %}{% endfor %}{% endif %}"
+    slow = source.replace("{% block content %}", "{% block content %}" + spin, 1)
+    assert slow != source, "templates/note.html has no content block to hook into"
+    return slow
+
+
+def interrupt_when(
+    process: subprocess.Popen[str], ready: Callable[[], bool], sig: signal.Signals, never: str
+) -> str:
+    """Send `sig` to a build held by `slow_template` once `ready()` (failing with `never` if
+    it is not within 60 s); its stderr. The process is never left running."""
+    try:
+        deadline = time.monotonic() + 60
+        while not ready():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, never
+            time.sleep(0.01)
+        time.sleep(0.1)
+        assert process.poll() is None, "the build finished: the slow template did not hold it"
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return stderr

@@ -13,13 +13,12 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from helpers import published, write_vault
+from helpers import interrupt_when, published, slow_template, write_vault
 from hostile_vault import (
     HUB_LINKS,
     LONG_NAME_VAULTS,
@@ -328,15 +327,6 @@ def test_a_name_too_long_for_the_disk_does_not_stop_the_build(tmp_path: Path, ca
 # -- An interrupted build ----------------------------------------------------------------------
 
 
-def _slow_template() -> str:
-    """The theme's note page, made to spin on the note titled `zz Slow` until interrupted."""
-    source = (THEME_TEMPLATES / "note.html").read_text(encoding="utf-8")
-    spin = "{% if page.title == 'zz Slow' %}{% for _ in range(10 ** 12) %}{% endfor %}{% endif %}"
-    slow = source.replace("{% block content %}", "{% block content %}" + spin, 1)
-    assert slow != source, "templates/note.html has no content block to hook into"
-    return slow
-
-
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signals) -> None:
     """Stop a build for certain while it writes pages: a template spins on the last one.
@@ -350,7 +340,7 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, sig: signal.
     assert run_cli("build", str(vault), "-o", str(out), "-q").returncode == 0
     before = snapshot(out)
     write_vault(vault, {name: published("second") for name in notes})
-    write_vault(vault, {".trellis/templates/note.html": _slow_template()})
+    write_vault(vault, {".trellis/templates/note.html": slow_template()})
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     build = subprocess.Popen(
         [sys.executable, "build.py", "build", str(vault), "-o", str(out)],
@@ -360,21 +350,13 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, sig: signal.
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 60
+    stderr = interrupt_when(
+        build,
         # The staging folder has a name of its own (`.out.<random>.trellis-new`).
-        while not any(tmp_path.glob(".out.*.trellis-new/note-039/index.html")):
-            assert build.poll() is None, build.communicate()
-            assert time.monotonic() < deadline, "the build never reached the slow page"
-            time.sleep(0.01)
-        time.sleep(0.1)
-        assert build.poll() is None, "the build finished: the slow template did not hold it"
-        build.send_signal(sig)
-        _, stderr = build.communicate(timeout=60)
-    finally:
-        if build.poll() is None:
-            build.kill()
-            build.wait()
+        lambda: any(tmp_path.glob(".out.*.trellis-new/note-039/index.html")),
+        sig,
+        "the build never reached the slow page",
+    )
     assert snapshot(out) == before
     if sig == signal.SIGINT:
         assert build.returncode == 130, stderr

@@ -9,11 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import published, write_vault
+from helpers import interrupt_when, published, slow_template, write_vault
 
 import trellis.pipeline
 from trellis.build.cache import load_cache_file
@@ -219,15 +218,6 @@ def test_a_failed_update_is_marked_and_followed_by_a_whole_build(
     assert tree(out) == clean_tree(vault, tmp_path)
 
 
-def slow_template() -> str:
-    """The theme's note page, made to spin on the note titled `zz Slow` until interrupted."""
-    source = (THEME_TEMPLATES / "note.html").read_text(encoding="utf-8")
-    spin = "{% if page.title == 'zz Slow' %}{% for _ in range(10 ** 12) %}{% endfor %}{% endif %}"
-    slow = source.replace("{% block content %}", "{% block content %}" + spin, 1)
-    assert slow != source, "templates/note.html has no content block to hook into"
-    return slow
-
-
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_an_interrupted_update_is_followed_by_a_whole_build(tmp_path: Path, sig: signal.Signals):
     """A command-line build stopped while it rewrites pages in place (a template spins on
@@ -244,20 +234,12 @@ def test_an_interrupted_update_is_followed_by_a_whole_build(tmp_path: Path, sig:
     command = [sys.executable, "-m", "trellis", "build", str(vault), "-o", str(out), "-q"]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     written = out / "note-039" / "index.html"
-    try:
-        deadline = time.monotonic() + 60
-        while b"second" not in written.read_bytes():  # rewritten in place, by rename
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the build never rewrote the page"
-            time.sleep(0.01)
-        time.sleep(0.1)
-        assert process.poll() is None, "the build finished: the slow template did not hold it"
-        process.send_signal(sig)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    stderr = interrupt_when(
+        process,
+        lambda: b"second" in written.read_bytes(),  # rewritten in place, by rename
+        sig,
+        "the build never rewrote the page",
+    )
     assert not site_finished(out) and b"updating" in (out / MARKER).read_bytes()
     assert (out / "alpha" / "index.html").exists()  # the private note's page: not swept yet
     if sig == signal.SIGINT:
