@@ -118,6 +118,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         out = out or self.out
         if out is None:
             raise ValueError("this builder has no output folder: give `build` one")
+        out = out.absolute()  # `-o public` is relative: the last output is kept as it is compared
         progress = progress or Progress()
         state = BuildState()
         diagnostics = state.report  # files each warning under the running stage
@@ -319,7 +320,7 @@ def build(
 ) -> BuildResult:
     """Build `vault` into `out` once; with `use_cache`, reuse what the last build left.
     One build at a time writes into `out`: `waiting` is told when this one waits."""
-    with build_lock(out, waiting or (lambda message: None)):
+    with build_lock(out, waiting):
         builder = SiteBuilder(vault, out, overrides, BuildOptions(keep_cache=use_cache))
         if use_cache:
             builder.load_cache()

@@ -62,7 +62,7 @@ class CacheFileLoad:
             return
         self._cache_rest, self._seen = read, head.get("seen", {})
         if site_finished(self.out):  # not one an update in place left midway
-            self._last_out, self._inputs = self.out, head["inputs"]
+            self._last_out, self._inputs = self.out.absolute(), head["inputs"]
             self._published_attachments, self._summary = head["attachments"], head["summary"]
 
     def _take_rest(self) -> None:

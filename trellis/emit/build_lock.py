@@ -27,7 +27,7 @@ _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXE
 
 
 @contextmanager
-def build_lock(out: Path, waiting: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+def build_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the build lock of the output folder `out` while the block runs; when another
     build holds it, call `waiting` with a message, then wait for it."""
     holder = out.absolute().parent
@@ -43,7 +43,10 @@ def build_lock(out: Path, waiting: Callable[[str], None] = lambda message: None)
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                waiting(f"another Trellis build is writing into {holder}; waiting for it to end")
+                if waiting is not None:
+                    waiting(
+                        f"another Trellis build is writing into {holder}; waiting for it to end"
+                    )
                 fcntl.flock(handle, fcntl.LOCK_EX)
             except OSError:  # a file system without locks: unlocked, as before
                 pass

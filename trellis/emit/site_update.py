@@ -57,7 +57,7 @@ def choose_writer(writer: OutputWriter, atomic: bool) -> OutputWriter:
     if (
         atomic
         or writer.previous is None
-        or writer.previous.absolute() != writer.out  # `-o public` is relative; `out` is not
+        or writer.previous != writer.out
         or not writer.previous_stats
         or not site_finished(writer.out)
     ):
