@@ -39,6 +39,7 @@ from trellis.build.held import TokensHere
 from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
+from trellis.build.reach import ReachRecord, global_key, plan_reach
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
 from trellis.build.search_index import SearchIndexState, SearchStage, start_index
 from trellis.build.stages import parse_in_process, parse_in_workers
@@ -48,6 +49,7 @@ from trellis.diagnostics import FatalError
 from trellis.edits import LiveSite
 from trellis.emit.build_lock import build_lock
 from trellis.emit.canvas import emit_canvases
+from trellis.emit.folders import EXPLORER_FILE
 from trellis.emit.graph import GraphFiles, local_graphs_made_here
 from trellis.emit.output_files import FileStat
 from trellis.emit.pages import PageKeys, digest
@@ -102,6 +104,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self._file_stats: dict[str, FileStat] = {}  # its recorded files' stats, after the swap
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
         self._seen: dict[str, SeenFile] = {}  # the files the last scan read, with their stats
+        self._reach: ReachRecord | None = None  # what an edit can reach (`build.reach`)
 
     # -- one build ----------------------------------------------------------------------
 
@@ -174,6 +177,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         writer.start()
         workers: ParallelNotes | None = None
         held: TokensHere | None = None
+        afresh: set[str] | None = None  # notes whose episode was read afresh (None: unknown)
         searching: SearchStage | None = None
         try:
             progress.phase("Parsing notes", len(site.notes))
@@ -190,7 +194,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     )
                     result.worker_processes = plan.workers
                 else:
-                    self._parsed, held = parse_in_process(
+                    self._parsed, held, afresh = parse_in_process(
                         plan, site, notes, self._parsed, diagnostics, progress
                     )
             state.enter(Stage.LINK)
@@ -198,7 +202,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     workers.share_parses()
                 private = PrivateNames(source, site)
-                graph, links = link_site(site, diagnostics, private, self._links, source)
+                linked = link_site(site, diagnostics, private, self._links, source)
+                graph, links = linked.graph, linked.records
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
@@ -207,6 +212,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
+            with clock("plan"):  # the pages an edit can reach; the others keep their keys
+                site_wide = global_key(site, pages, keys, linked.table, signature.attachments_same)
+                afresh = None if afresh is None else afresh | linked.afresh
+                reach = plan_reach(site, graph, pages, keys, self._reach, site_wide, afresh)
+                keys.reach, keys.given = reach.pages, {EXPLORER_FILE: reach.explorer_key}
 
             progress.phase("Writing pages", len(site.notes))
             with clock("render+write"):
@@ -226,6 +236,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             )
             emitting.previous_urls = self._published_urls
             emitting.keys = keys
+            emitting.tag_index = reach.tag_index
             emitting.previous_graph = self._graph_files
             if workers is not None and workers.graph_data is not None:  # made with the pages
                 emitting.graph_data = workers.graph_data
@@ -258,6 +269,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, self._seen, links, kept_blocks,
+                        reach.record,
                     )  # fmt: skip
                     writer.write_cache(cache)
         except BaseException:
@@ -268,7 +280,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             writer.abort()
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
-        self._links, self._frontmatter = links, kept_blocks
+        self._links, self._frontmatter, self._reach = links, kept_blocks, reach.record
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()

@@ -44,8 +44,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trellis.build.cache_checks import (
+    all_of,
+    episode_record,
+    file_stat,
+    file_stats,
+    graph_files,
+    str_map,
+)
 from trellis.build.link_cache import LinkRecord
 from trellis.build.link_cache import well_formed as links_well_formed
+from trellis.build.reach import ReachRecord
+from trellis.build.reach import well_formed as reach_well_formed
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.emit.graph import GraphFiles
@@ -53,7 +63,6 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
 from trellis.episodes.kept import EpisodeRecord
-from trellis.episodes.model import Episode
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.render.templates import template_dirs, theme_files
@@ -63,8 +72,9 @@ from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
 # 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
-# 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks
-CACHE_VERSION = 12
+# 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks;
+# 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys
+CACHE_VERSION = 13
 
 
 @dataclass
@@ -218,27 +228,19 @@ def read_cache(path: Path) -> dict[str, Any] | None:
     return load_cache_file(path).with_body().data
 
 
-def _all(values: Any, kind: type | tuple[type, ...]) -> bool:
-    return all(isinstance(value, kind) for value in values)
-
-
-def _str_map(value: Any) -> bool:
-    return isinstance(value, dict) and _all(value, str) and _all(value.values(), str)
-
-
 def _head_well_formed(head: dict[str, Any]) -> bool:
     """Has every record of the head the type the build reads it as?"""
     seen = head.get("seen", {})
     return (
-        _str_map(head.get("attachments"))
+        str_map(head.get("attachments"))
         and isinstance(head.get("inputs"), str)
         and isinstance(head.get("summary"), Summary)
         and isinstance(seen, dict)
-        and _all(seen, str)
+        and all_of(seen, str)
         and all(
             isinstance(value, tuple)
             and len(value) == 2
-            and _file_stat(value[0])
+            and file_stat(value[0])
             and isinstance(value[1], str)
             for value in seen.values()
         )
@@ -251,69 +253,34 @@ def _well_formed(data: dict[str, Any]) -> bool:
     return (
         _head_well_formed(data)
         and isinstance(parsed, dict)
-        and _all(parsed, str)
+        and all_of(parsed, str)
         and all(
             isinstance(entry, ParsedEntry)
             and isinstance(entry.content, NoteContent)
             and isinstance(entry.content_hash, str)
             and isinstance(entry.warnings, list)
-            and _all(entry.warnings, Diagnostic)
+            and all_of(entry.warnings, Diagnostic)
             and isinstance(entry.file_time, int | float)
-            and _episode_record(entry.episode)
+            and episode_record(entry.episode)
             for entry in parsed.values()
         )
-        and _str_map(data.get("page_keys"))
-        and _str_map(data.get("page_digests"))
+        and str_map(data.get("page_keys"))
+        and str_map(data.get("page_digests"))
         and isinstance(data.get("layout", ""), str)
         and isinstance(data.get("search_shards"), list)
         and all(
-            isinstance(record, ShardRecord) and _str_map(record.files)
+            isinstance(record, ShardRecord) and str_map(record.files)
             for record in data["search_shards"]
         )
         and isinstance(data.get("urls", []), list)
-        and _all(data.get("urls", []), PublishedURL)
-        and _graph_files(data.get("graph"))
-        and _file_stats(data.get("file_stats", {}))
+        and all_of(data.get("urls", []), PublishedURL)
+        and graph_files(data.get("graph"))
+        and file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))
         and isinstance(data.get("frontmatter", {}), dict)
-        and _all(data.get("frontmatter", {}), str)
+        and all_of(data.get("frontmatter", {}), str)
         and all(map(plain_block, data.get("frontmatter", {}).values()))
-    )
-
-
-def _episode_record(record: Any) -> bool:
-    """None, or an `EpisodeRecord` of the types a build reads."""
-    return record is None or (
-        isinstance(record, EpisodeRecord)
-        and isinstance(record.context, str)
-        and isinstance(record.episode, Episode)
-        and isinstance(record.heading_ids, frozenset)
-        and _all(record.heading_ids, str)
-        and isinstance(record.description, str)
-        and isinstance(record.warnings, list)
-        and _all(record.warnings, Diagnostic)
-        and isinstance(record.episode.lookups, list)
-        and all(
-            isinstance(pair, tuple) and len(pair) == 2 and _all(pair, str)
-            for pair in record.episode.lookups
-        )
-    )
-
-
-def _file_stats(stats: Any) -> bool:
-    """Output path -> `FileStat`."""
-    return isinstance(stats, dict) and _all(stats, str) and all(map(_file_stat, stats.values()))
-
-
-def _file_stat(value: Any) -> bool:
-    """A `FileStat`: a tuple of five integers."""
-    return isinstance(value, tuple) and len(value) == 5 and _all(value, int)
-
-
-def _graph_files(graph: Any) -> bool:
-    """None, or a `GraphFiles` of strings."""
-    return graph is None or (
-        isinstance(graph, GraphFiles) and isinstance(graph.data, str) and _str_map(graph.files)
+        and (data.get("reach") is None or reach_well_formed(data["reach"]))
     )
 
 
@@ -332,6 +299,7 @@ def cache_bytes(
     seen: dict[str, SeenFile] | None = None,
     links: dict[str, LinkRecord] | None = None,
     frontmatter: dict[str, KeptBlock] | None = None,
+    reach: ReachRecord | None = None,
 ) -> bytes:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
     the head's records pickled first, then the body's."""
@@ -363,6 +331,7 @@ def cache_bytes(
         "file_stats": file_stats or {},
         "links": links or {},
         "frontmatter": frontmatter or {},
+        "reach": reach,
     }
     return cache_file_bytes({**head, **body})
 

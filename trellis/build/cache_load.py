@@ -14,6 +14,7 @@ from typing import Any
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
 from trellis.build.link_cache import LinkRecord
+from trellis.build.reach import ReachRecord
 from trellis.build.search_index import SearchIndexState
 from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics
@@ -34,6 +35,7 @@ class CacheFileLoad:
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
     _frontmatter: dict[str, KeptBlock]
+    _reach: ReachRecord | None  # what the last build's plan recorded (`trellis.build.reach`)
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str
@@ -84,3 +86,4 @@ class CacheFileLoad:
             self._search = SearchIndexState(data["search_shards"])
             self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
             self._file_stats = data.get("file_stats", {})
+            self._reach = data.get("reach")

@@ -22,6 +22,7 @@ not kept: that note is resolved again on every build.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from trellis.diagnostics import Diagnostics
@@ -58,13 +59,24 @@ def names_digest(site: PublicSite, vault: Vault) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class LinkedSite:
+    """The link stage's result: the graph, the records for the next build, the digest of
+    the names table (`names_digest`) and the notes whose links were resolved afresh."""
+
+    graph: LinkGraph
+    records: dict[str, LinkRecord]
+    table: str = ""
+    afresh: set[str] = field(default_factory=set)  # vault paths
+
+
 def link_site(
     site: PublicSite,
     diagnostics: Diagnostics,
     private_names: PrivateNames | None,
     kept: dict[str, LinkRecord],
     vault: Vault,
-) -> tuple[LinkGraph, dict[str, LinkRecord]]:
+) -> LinkedSite:
     """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
     each note's kept record when its key is unchanged; and the records for the next build."""
     graph = LinkGraph(private_names=private_names)
@@ -74,6 +86,7 @@ def link_site(
     table = names_digest(site, vault)
     by_path = {note.rel_path: note for note in site.notes}
     records: dict[str, LinkRecord] = {}
+    linked = LinkedSite(graph, records, table)
     for note in site.notes:
         key = hashlib.blake2b(
             repr((table, note.rel_path, note.source.content_hash)).encode(), digest_size=16
@@ -85,6 +98,7 @@ def link_site(
                 diagnostics.warn(note.rel_path, message, line, code)
             records[note.rel_path] = record
             continue
+        linked.afresh.add(note.rel_path)
         recorder = Diagnostics()  # the warnings of this note's links, kept with its record
         site.diagnostics, saved = recorder, site.diagnostics
         graph.found = {}
@@ -98,7 +112,7 @@ def link_site(
         if made is not None:
             records[note.rel_path] = made
     warn_embed_cycles(graph, diagnostics, site.notes)
-    return graph, records
+    return linked
 
 
 def _record(

@@ -26,10 +26,11 @@ def parse_in_process(
     kept: dict[str, ParsedEntry],
     diagnostics: Diagnostics,
     progress: Progress,
-) -> tuple[dict[str, ParsedEntry], TokensHere]:
+) -> tuple[dict[str, ParsedEntry], TokensHere, set[str]]:
     """Parse (or reuse) each published note here, then read the episode notes (taking the
     kept reading of a note whose parse is kept, when it is still good); the tokens are
-    held within the memory budget (`trellis.build.held`)."""
+    held within the memory budget (`trellis.build.held`). Last, the vault paths of notes
+    whose parse was kept but whose episode reading was not (`trellis.build.reach`)."""
     fresh: dict[str, ParsedEntry] = {}
     readings: dict[str, EpisodeRecord] = {}
     held = TokensHere(site, notes)
@@ -48,10 +49,15 @@ def parse_in_process(
         held.place(index)
         progress.advance()
     records = attach_episodes_kept(site, diagnostics, readings)
-    for rel_path, entry in fresh.items():
-        entry.episode = records.get(rel_path)
+    afresh = set()
+    for index, note in enumerate(site.notes):
+        rel_path = note.rel_path
+        record = records.get(rel_path)
+        if plan.reuses(index) and record is not readings.get(rel_path):
+            afresh.add(rel_path)
+        fresh[rel_path].episode = record
     held.read_episodes(fresh)
-    return fresh, held
+    return fresh, held, afresh
 
 
 def parse_in_workers(

@@ -26,9 +26,21 @@ def emit_folder_pages(
         if only is None or folder.path in only:
             lists.write(pages.folder_plan(folder))
     if only is None:
-        page = pages.explorer_fragment()
-        writer.write_text(page.output_path, page.html)
+        _explorer(pages, writer, lists)
     return len(folders) + 1
+
+
+def _explorer(pages: PageRenderer, writer: OutputWriter, lists: KeyedLists) -> None:
+    """The file tree, taken over when the key the build's plan gave it is the last one."""
+    keys = lists.keys
+    key = keys.given.get(EXPLORER_FILE) if keys is not None else None
+    if keys is not None and key is not None and keys.take_over(EXPLORER_FILE, key, writer):
+        return
+    page = pages.explorer_fragment()
+    data = page.html.encode("utf-8")
+    writer.write_bytes(page.output_path, data)
+    if keys is not None and key is not None:
+        keys.written(page.output_path, data)
 
 
 def folder_files(folders: set[str]) -> set[str]:

@@ -51,8 +51,10 @@ class KeyedLists:
     def write(self, plan: ListPlan) -> bool:
         """Write the page (taken over when its key is the last build's); True if rendered."""
         keys, output = self.keys, plan.output_path
-        if keys is not None and keys.take_over(output, self.key(plan), self.writer):
-            return False
+        if keys is not None:
+            key = keys.kept(output) or self.key(plan)  # (kept: the plan says it is unchanged)
+            if keys.take_over(output, key, self.writer):
+                return False
         data = self.pages.render_listing(plan.listing()).data
         self.writer.write_bytes(output, data)
         if keys is not None:

@@ -42,6 +42,17 @@ class PageKeys:
     # differ, no page is taken over (`trellis.build.plan` sizes the workers by it).
     layout: str = ""
     previous_layout: str = ""
+    # The pages (output paths) this build keys again (`trellis.build.reach`); every other
+    # page takes the key the last build recorded. None: every page is keyed.
+    reach: frozenset[str] | None = None
+    # Keys the plan made itself, by output path (the file tree's: `Reach.explorer_key`).
+    given: dict[str, str] = field(default_factory=dict)
+
+    def kept(self, output: str) -> str | None:
+        """The last build's key of `output`, when the plan says nothing it reads changed."""
+        if self.reach is None or output in self.reach:
+            return None
+        return self.previous.get(output)
 
     def take_over(self, output: str, key: str, writer: OutputWriter) -> bool:
         """Record `key` for `output`; True when the last build's file of that key was taken
@@ -204,7 +215,12 @@ class NotePageWriter:
         # Every page's context reads the settings (`note_inputs`): hashed once, and each
         # page's key goes on from a copy.
         self._common = hashlib.blake2b(digest_size=16)
-        self._common.update(repr((keys.theme, repr(site.settings.for_output()))).encode())
+        # The site globals every template reads (the CSS snippets, whether the site has an
+        # episodes page) are not all settings.
+        site_wide = sorted(pages.globals["site"].items())
+        self._common.update(
+            repr((keys.theme, repr(site.settings.for_output()), site_wide)).encode()
+        )
 
     def key(self, note: PublishedNote) -> str:
         """The page's key: the settings, templates, body key, `note_inputs` and backlinks."""
@@ -217,7 +233,7 @@ class NotePageWriter:
     def write(self, note: PublishedNote) -> bool:
         """Write `note`'s page (its key goes into `keys.current`); True if it was rendered."""
         keys = self.keys
-        key = self.key(note)
+        key = keys.kept(note.output_path) or self.key(note)
         if keys.take_over(note.output_path, key, self.writer):
             return False
         context = self.pages.note_context(note)

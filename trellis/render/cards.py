@@ -90,6 +90,11 @@ class Cards:
         self._keys[id(note)] = (note, key)
         return key
 
+    def know(self, note: PublishedNote, key: str) -> None:
+        """Take `key` as the note's card key: the last build's, for a note the build's plan
+        found unchanged (`trellis.build.reach`)."""
+        self._keys[id(note)] = (note, key)
+
     def forget(self, notes: list[PublishedNote]) -> None:
         """Drop the cards of `notes` (edited: their text, tags or dates may differ)."""
         for note in notes:

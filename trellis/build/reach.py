@@ -1,0 +1,240 @@
+"""What an edit can reach: the pages a build must key again, from what changed since the last.
+
+Why: a one-note rebuild at 10,000 notes made the key of all 9,000 note pages (1.4 s: their
+backlinks, bodies and inputs) and of every tag and folder page (26,000 card keys, 1.3 s)
+only to find all but a few unchanged. A page's key is a digest of what it reads
+(`trellis.emit.pages`, `trellis.emit.keyed_lists`); here the plan names the pages whose
+reads may differ, and every other page takes the key the last build recorded.
+
+What a note page reads besides the site-wide inputs (settings, templates, the home note's
+title, the table of names links resolve against, the file tree's shape, the site globals:
+`global_key`, and if that differs every page is keyed again) is its own note (bytes, file
+time or git dates: `stamp`), where its links went, the notes it embeds (their titles and
+bodies, embeds of embeds too), the notes linking to it (their title, URL, folder, icon and
+the link's context), its cover image and its episode reading. So the notes whose own reads
+changed (`changed`: a different stamp, links resolved afresh, an episode read afresh) reach:
+
+- their own pages, and those of notes with a cover (looked up again on every build: an
+  attachment's verdict is not in the names table);
+- the pages embedding them, up to the depth a body key follows embeds;
+- the pages of the notes they linked to last time or link to now (backlinks);
+- the tag pages of the tags they had or have, and the folder pages they were or are listed
+  in (a card shows only its own note);
+- the file tree, when what it shows of them (`tree_entry`) changed: its key is a digest of
+  every note's tree entry (`Reach.explorer_key`).
+
+A note whose stamp is unchanged keeps its `NoteSeat` (link targets, tags, folder, card
+key, tree entry) from the last build: a function of its bytes and the site-wide inputs.
+Only published notes have seats: a note turned private leaves the table of names (so every
+page is keyed again) and its seat is not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from trellis.emit.pages import EMBED_KEY_DEPTH, PageKeys, digest
+from trellis.emit.tags import TagIndex, tag_keys
+from trellis.model.tags import build_tag_index
+from trellis.public.graph import LinkGraph
+from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.urls import output_file, path_slug, tag_key, tag_path
+from trellis.render.pages import PageRenderer
+
+# (stamp, link targets' vault paths, tags, the folder listing it or "", card key, tree entry)
+NoteSeat = tuple[str, tuple[str, ...], tuple[str, ...], str, str, str]
+# What a build keeps for the next: the site-wide inputs' digest, and each note's seat.
+ReachRecord = tuple[str, dict[str, NoteSeat]]
+COVER_KEYS = ("image", "cover", "banner")  # `PageRenderer.cover_url`'s
+
+
+@dataclass
+class Reach:
+    """The pages a build keys again (`pages`: output paths; None: every page), and the
+    record for the next build."""
+
+    pages: frozenset[str] | None
+    record: ReachRecord
+    tags: dict[int, list[str]] = field(default_factory=dict)  # id(note) -> its tags
+    tag_index: TagIndex = field(default_factory=dict)
+    # The file tree's key (what it shows of every note, `tree_entry`, and the site-wide
+    # inputs): it is written again only when that changed.
+    explorer_key: str = ""
+
+    def tags_of(self, note: PublishedNote) -> list[str]:
+        kept = self.tags.get(id(note))
+        return kept if kept is not None else note.tags
+
+    def indexed(self, site: PublicSite) -> Reach:
+        """Make the site's tag index (`site_tag_index`) from the tags known, and the file
+        tree's key from the seats."""
+        pairs = ((note, self.tags_of(note)) for note in site.notes)
+        self.tag_index = build_tag_index(pairs, tag_key)
+        site_wide, seats = self.record
+        self.explorer_key = digest(site_wide, [seats[n.rel_path][5] for n in site.notes])
+        return self
+
+
+def stamp(note: PublishedNote) -> str:
+    """The note's own inputs besides its path: its bytes and what dates it."""
+    source = note.source
+    history = source.history
+    dated = "" if history is None else f"{history.first!r} {history.last!r} {history.blob}"
+    return f"{source.content_hash} {source.mtime!r} {source.git_blob} {dated}"
+
+
+def global_key(
+    site: PublicSite, pages: PageRenderer, keys: PageKeys, names: str, attachments_same: bool
+) -> str:
+    """The digest of what every page may read besides the notes: see the module docstring."""
+    home = site.home
+    tree = [(folder.path, tuple(folder.folders)) for folder in pages.tree.walk()]
+    listed = [folder.path for folder in pages.listed_folders()]
+    globals_ = sorted(pages.globals["site"].items())
+    return digest(
+        keys.layout,
+        keys.theme,
+        names,
+        attachments_same,
+        (home.rel_path, home.title) if home is not None else None,
+        tree,
+        listed,
+        globals_,
+        EMBED_KEY_DEPTH,
+    )
+
+
+def tree_entry(note: PublishedNote) -> str:
+    """What the file tree and a backlink show of the note, and where the tree puts it."""
+    display = note.display
+    shown = (note.title, note.url, note.tree_folder, display.note_icon, display.pinned)
+    return repr((shown, display.hidden, display.hide_in_file_tree, note.is_home))
+
+
+def seat_of(note: PublishedNote, graph: LinkGraph, pages: PageRenderer, folder: str) -> NoteSeat:
+    """`note`'s seat; `folder`: the folder whose page lists it ("" none)."""
+    return (
+        stamp(note),
+        tuple(edge.target.rel_path for edge in graph.outgoing.get(note, ())),
+        tuple(note.tags),
+        folder,
+        pages.cards.key(note),
+        tree_entry(note),
+    )
+
+
+def listing_folders(pages: PageRenderer) -> dict[int, str]:
+    """id(note) -> the folder whose page lists it (`PageRenderer.folders_listing`)."""
+    return {id(note): f.path for f in pages.listed_folders() for note in f.items}
+
+
+def has_cover(note: PublishedNote) -> bool:
+    meta = note.meta
+    return any(isinstance(meta.get(key), str) for key in COVER_KEYS)
+
+
+def plan_reach(
+    site: PublicSite,
+    graph: LinkGraph,
+    pages: PageRenderer,
+    keys: PageKeys,
+    previous: ReachRecord | None,
+    site_wide: str,
+    afresh: set[str] | None,
+) -> Reach:
+    """The pages this build keys again, from `previous` (the last build's record) and
+    `site_wide` (`global_key`). `afresh`: vault paths of notes whose links or episode were
+    worked out afresh (None: unknown, as when workers parse: every page is keyed)."""
+    seats: dict[str, NoteSeat] = {}
+    record = (site_wide, seats)
+    kept = previous[1] if previous is not None and previous[0] == site_wide else None
+    whole = (
+        kept is None
+        or afresh is None
+        or keys.previous_out is None
+        or keys.layout != keys.previous_layout
+    )
+    if whole:
+        listed = listing_folders(pages)
+        reach = Reach(None, record)
+        for note in site.notes:
+            seat = seats[note.rel_path] = seat_of(note, graph, pages, listed.get(id(note), ""))
+            reach.tags[id(note)] = list(seat[2])
+        return reach.indexed(site)
+    assert kept is not None and afresh is not None
+    reach = Reach(frozenset(), record)
+    changed: list[PublishedNote] = []
+    for note in site.notes:
+        seat = kept.get(note.rel_path)
+        if seat is None or note.rel_path in afresh or seat[0] != stamp(note):
+            changed.append(note)
+            continue
+        seats[note.rel_path] = seat
+        reach.tags[id(note)] = list(seat[2])
+        pages.cards.know(note, seat[4])
+    if len(kept) != len(site.notes) or any(n.rel_path not in kept for n in changed):
+        return plan_reach(site, graph, pages, keys, None, site_wide, afresh)  # (names differ)
+    by_path = {note.rel_path: note for note in site.notes}
+    reached: set[str] = set()
+    tags: set[str] = set()
+    folders: set[str] = set()
+    for note in changed:
+        old = kept.get(note.rel_path)
+        folder = next(iter(pages.folders_listing([note])), "")
+        new = seats[note.rel_path] = seat_of(note, graph, pages, folder)
+        reach.tags[id(note)] = list(new[2])
+        reached.add(note.output_path)
+        for seat in (old, new):
+            if seat is None:
+                continue
+            for path in seat[1]:
+                target = by_path.get(path)
+                if target is not None:
+                    reached.add(target.output_path)
+            tags.update(seat[2])
+            folders.add(seat[3])
+    reached.update(note.output_path for note in _embedding(graph, changed))
+    reached.update(note.output_path for note in site.notes if has_cover(note))
+    reach.indexed(site)
+    wanted = tag_keys(tags)
+    reached.update(
+        output_file(tag_path(entry.name)) for key, entry in reach.tag_index.items() if key in wanted
+    )
+    reached.update(output_file(path_slug(folder)) for folder in folders if folder)
+    reach.pages = frozenset(reached)
+    return reach
+
+
+def _embedding(graph: LinkGraph, notes: Iterable[PublishedNote]) -> set[PublishedNote]:
+    """The notes whose body key reads one of `notes`: embedding it, up to the key's depth."""
+    found: set[PublishedNote] = set()
+    frontier = list(notes)
+    for _ in range(EMBED_KEY_DEPTH):
+        frontier = [
+            edge.source
+            for note in frontier
+            for edge in graph.incoming.get(note, ())
+            if edge.embed and edge.source not in found
+        ]
+        found.update(frontier)
+    return found
+
+
+def well_formed(record: Any) -> bool:
+    """Is `record` (from a cache file) a `ReachRecord`?"""
+    if not (isinstance(record, tuple) and len(record) == 2 and isinstance(record[0], str)):
+        return False
+    seats = record[1]
+    if not isinstance(seats, dict):
+        return False
+    for path, seat in seats.items():
+        if not (isinstance(path, str) and isinstance(seat, tuple) and len(seat) == 6):
+            return False
+        if not all(isinstance(seat[i], str) for i in (0, 3, 4, 5)):
+            return False
+        for part in (seat[1], seat[2]):
+            if not (isinstance(part, tuple) and all(isinstance(item, str) for item in part)):
+                return False
+    return True
