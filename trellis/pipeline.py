@@ -213,8 +213,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
             with clock("plan"):  # the pages an edit can reach; the others keep their keys
-                site_wide = global_key(site, pages, keys, linked.table, signature.attachments_same)
-                afresh = None if afresh is None else afresh | linked.afresh
+                site_wide = global_key(site, pages, keys, linked.table)
+                if afresh is not None and signature.attachments_same:
+                    afresh |= linked.afresh
+                else:  # an attachment pages show changed: any page may read it
+                    afresh = None
                 reach = plan_reach(site, graph, pages, keys, self._reach, site_wide, afresh)
                 keys.reach, keys.given = reach.pages, {EXPLORER_FILE: reach.explorer_key}
 

@@ -43,6 +43,7 @@ from typing import BinaryIO
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
 from trellis.emit.output_files import FileStat
+from trellis.emit.snippets import find_snippets
 from trellis.render.templates import static_dirs, template_dirs, theme_files
 from trellis.vault.files import CheckedPath, FileTree, file_digest, walk
 from trellis.vault.history import head_commit
@@ -188,6 +189,18 @@ def _content_digest(handle: BinaryIO) -> str:
     return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
+def _snippets(vault: Path, settings: Settings) -> list[tuple[str, str]]:
+    """The CSS snippets every page links and the build copies (`trellis.emit.snippets`),
+    with the digest of each one's bytes: they lie outside the walked vault."""
+    found = []
+    for name, file in find_snippets(vault, settings, Diagnostics()).items():
+        try:
+            found.append((name, hashlib.blake2b(file.read(), digest_size=16).hexdigest()))
+        except OSError as error:
+            found.append((name, f"unreadable {error.errno}"))
+    return found
+
+
 def build_inputs(
     vault: Path,
     settings: Settings,
@@ -202,5 +215,5 @@ def build_inputs(
     The number of worker processes is left out: it never changes what is written.
     """
     head = head_commit(vault) if settings.git_dates else ""
-    context = repr((output_versions(), settings.for_output(), head))
+    context = repr((output_versions(), settings.for_output(), head, _snippets(vault, settings)))
     return input_signature(vault, context, own_paths, published, known)

@@ -85,10 +85,9 @@ def stamp(note: PublishedNote) -> str:
     return f"{source.content_hash} {source.mtime!r} {source.git_blob} {dated}"
 
 
-def global_key(
-    site: PublicSite, pages: PageRenderer, keys: PageKeys, names: str, attachments_same: bool
-) -> str:
-    """The digest of what every page may read besides the notes: see the module docstring."""
+def global_key(site: PublicSite, pages: PageRenderer, keys: PageKeys, names: str) -> str:
+    """The digest of what every page may read besides the notes (see the module docstring):
+    of content and settings only, as the file tree's key is made of it."""
     home = site.home
     tree = [(folder.path, tuple(folder.folders)) for folder in pages.tree.walk()]
     listed = [folder.path for folder in pages.listed_folders()]
@@ -97,7 +96,6 @@ def global_key(
         keys.layout,
         keys.theme,
         names,
-        attachments_same,
         (home.rel_path, home.title) if home is not None else None,
         tree,
         listed,
@@ -146,7 +144,8 @@ def plan_reach(
 ) -> Reach:
     """The pages this build keys again, from `previous` (the last build's record) and
     `site_wide` (`global_key`). `afresh`: vault paths of notes whose links or episode were
-    worked out afresh (None: unknown, as when workers parse: every page is keyed)."""
+    worked out afresh (None: unknown, as when workers parse, or an attachment a page
+    showed changed its bytes: every page is keyed)."""
     seats: dict[str, NoteSeat] = {}
     record = (site_wide, seats)
     kept = previous[1] if previous is not None and previous[0] == site_wide else None

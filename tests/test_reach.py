@@ -1,0 +1,240 @@
+"""The build's plan (`trellis.build.reach`) keys again only the pages an edit can reach, and
+takes every other page's key from the last build: the keys it takes must be the keys a
+clean build makes.
+
+Property: after random edits (the cache property's, plus links added and removed, embeds,
+covers, hidden notes, notes moved on the site with `dg-path`, a CSS snippet), a build with the
+cache records exactly the page keys, note seats and site a clean build of the edited vault
+records: a key taken over that a clean build would make otherwise is a page left stale.
+Regression tests name the shortcuts one by one, and check the plan did take them (the pages
+it keyed are few) so the property is not passed by keying everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_cache_content_keys import snapshot
+from test_cache_edits_property import (
+    EDITS,
+    PROPERTY,
+    SETTINGS,
+    WORDS,
+    Garden,
+    assert_same_site,
+    scratch,
+)
+
+import trellis.pipeline as pipeline
+from trellis.build.options import BuildOptions
+from trellis.build.reach import Reach
+from trellis.pipeline import SiteBuilder
+
+EXTRA = ["link", "unlink", "embed", "cover", "hide", "move", "filetree", "snippet", "heading"]
+
+
+class WiderGarden(Garden):
+    """The cache property's garden, with the edits that reach other notes' pages."""
+
+    def apply(self, edit: tuple[Any, ...]) -> None:
+        kind, index, word = edit
+        if kind not in EXTRA:
+            return super().apply(edit)
+        path = self.pick(index)
+        other = Path(self.pick(index + 1)).stem
+        meta, body = self.notes[path]
+        if kind == "link":
+            body += f"\nSee also [[{other}]] about {word}.\n"
+        elif kind == "unlink":
+            body = body.replace("[[", "").replace("]]", "")
+        elif kind == "embed":
+            body += f"\n![[{other}]]\n"
+        elif kind == "cover":
+            meta = [*meta, "image: pic.png"]
+        elif kind == "hide":
+            meta = [*meta, "dg-hide: true"]
+        elif kind == "move":
+            meta = [*meta, f"dg-path: {word.title()}/{Path(path).name}"]
+        elif kind == "filetree":
+            meta = [*meta, "dg-hide-in-filetree: true"]
+        elif kind == "heading":
+            body += f"\n## {word.title()}\n"
+        elif kind == "snippet":
+            snippet = self.vault / ".trellis" / "snippets" / f"{word}.css"
+            snippet.parent.mkdir(parents=True, exist_ok=True)
+            snippet.write_text("body { color: green; }\n")
+            return
+        self.notes[path] = (meta, body)
+        self.write(path)
+
+
+WIDER_EDITS = st.one_of(
+    EDITS,
+    st.tuples(
+        st.sampled_from(EXTRA), st.integers(min_value=0, max_value=20), st.sampled_from(WORDS)
+    ),
+)
+
+
+class Plans:
+    """Records each plan a build makes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.made: list[Reach] = []
+        plan = pipeline.plan_reach
+
+        def recorded(*args: Any, **kwargs: Any) -> Reach:
+            reach = plan(*args, **kwargs)
+            self.made.append(reach)
+            return reach
+
+        monkeypatch.setattr(pipeline, "plan_reach", recorded)
+
+
+def built(vault: Path, out: Path, use_cache: bool = True) -> SiteBuilder:
+    """A build as the command line runs it: a builder per build, taking up the cache file."""
+    builder = SiteBuilder(vault, out, SETTINGS, BuildOptions(keep_cache=use_cache))
+    if use_cache:
+        builder.load_cache()
+    builder.build()
+    return builder
+
+
+def assert_keys_of_a_clean_build(root: Path, garden: Garden) -> SiteBuilder:
+    cached = built(garden.vault, root / "site")
+    clean = built(garden.vault, root / "clean", use_cache=False)
+    assert cached._page_keys == clean._page_keys
+    assert cached._reach == clean._reach
+    return cached
+
+
+@PROPERTY
+@given(edits=st.lists(WIDER_EDITS, min_size=1, max_size=3))
+def test_the_keys_a_plan_takes_over_are_a_clean_builds(edits: list[tuple[Any, ...]]) -> None:
+    with scratch() as root:
+        garden = WiderGarden(root / "vault")
+        built(garden.vault, root / "site")
+        first = snapshot(root / "site")
+        for edit in edits:
+            garden.apply(edit)
+        assert_keys_of_a_clean_build(root, garden)
+        assert_same_site(root / "site", root / "clean", first)
+
+
+def reached_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *edits: Any) -> set[str]:
+    """The pages the plan keyed again after `edits` (checked against a clean build)."""
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    first = snapshot(tmp_path / "site")
+    plans = Plans(monkeypatch)
+    for edit in edits:
+        if isinstance(edit, tuple):
+            garden.apply(edit)
+        else:
+            edit(garden)
+    plans.made.clear()  # (an edit may build)
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    assert_same_site(tmp_path / "site", tmp_path / "clean", first)
+    assert plans.made[0].pages is not None, "the plan keyed every page"
+    return set(plans.made[0].pages)
+
+
+def retitle(path: str, title: str) -> Callable[[Garden], None]:
+    def edit(garden: Garden) -> None:
+        meta, body = garden.notes[path]
+        garden.notes[path] = ([*meta, f"title: {title}"], body)
+        garden.write(path)
+
+    return edit
+
+
+def test_a_body_edit_reaches_its_page_and_those_it_links_to(tmp_path, monkeypatch):
+    reached = reached_after(tmp_path, monkeypatch, ("body", 0, "moss"))  # Alpha
+    # Alpha's page, Gamma's (Alpha links to it: the backlink's context), Beta's (it embeds
+    # Alpha), the tag page of Alpha's tag and the root folder's... (no folder page: root).
+    assert reached == {
+        "alpha/index.html",
+        "notes/gamma/index.html",
+        "notes/beta/index.html",
+        "tags/plants/index.html",
+    }
+
+
+def test_a_changed_title_reaches_the_pages_it_is_a_backlink_on(tmp_path, monkeypatch):
+    reached = reached_after(tmp_path, monkeypatch, retitle("Notes/Gamma.md", "Gamma Prime"))
+    assert "delta/index.html" in reached  # Gamma links to Delta: Delta shows its title
+    assert "notes/index.html" in reached  # the folder page lists its card
+    assert "tags/trees/index.html" in reached
+    # Alpha links to Gamma, by the text it wrote: its page does not read Gamma's title.
+    assert reached.isdisjoint({"index.html", "alpha/index.html", "notes/beta/index.html"})
+
+
+def test_a_changed_tag_reaches_the_old_and_new_tag_pages(tmp_path, monkeypatch):
+    def tag_delta(garden: Garden) -> None:  # Delta joins Alpha's tag "plants"
+        meta, body = garden.notes["Delta.md"]
+        garden.notes["Delta.md"] = ([*meta, "tags: [plants]"], body)
+        garden.write("Delta.md")
+        built(garden.vault, tmp_path / "site")
+
+    # Then Alpha: plants -> oak, oaks
+    reached = reached_after(tmp_path, monkeypatch, tag_delta, ("tags", 0, "oak"))
+    assert {"tags/plants/index.html", "tags/oak/index.html", "tags/oaks/index.html"} <= reached
+    assert "tags/trees/index.html" not in reached
+    listed = (tmp_path / "site" / "tags" / "plants" / "index.html").read_text()
+    assert "Delta Title" in listed and "Alpha" not in listed
+
+
+@pytest.mark.parametrize("kind", ["rename", "publish", "add", "delete", "heading"])
+def test_a_change_of_names_keys_every_page(tmp_path, monkeypatch, kind):
+    """A renamed, published, unpublished, added or deleted note, or a new heading, changes
+    what links resolve against: every page is keyed (and the site is a clean build's)."""
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    first = snapshot(tmp_path / "site")
+    plans = Plans(monkeypatch)
+    garden.apply((kind, 1, "fern"))
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    assert_same_site(tmp_path / "site", tmp_path / "clean", first)
+    assert plans.made[0].pages is None
+
+
+def test_a_rename_re_resolves_the_links_that_named_the_note(tmp_path):
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    garden.apply(("rename", 4, "oak"))  # Notes/Gamma.md -> Notes/Oak renamed.md
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    alpha = (tmp_path / "site" / "alpha" / "index.html").read_text()
+    assert "notes/gamma/" not in alpha  # Alpha's [[Gamma]] leads nowhere now
+
+
+def test_private_to_published_and_back(tmp_path):
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    draft = garden.notes["Draft.md"]
+    garden.notes["Draft.md"] = (["dg-publish: true"], draft[1])
+    garden.write("Draft.md")
+    cached = assert_keys_of_a_clean_build(tmp_path, garden)
+    assert cached._reach is not None and "Draft.md" in cached._reach[1]
+    garden.notes["Draft.md"] = draft
+    garden.write("Draft.md")
+    cached = assert_keys_of_a_clean_build(tmp_path, garden)
+    assert cached._reach is not None and "Draft.md" not in cached._reach[1]
+    cache = b"".join(p.read_bytes() for p in tmp_path.glob(".site*"))
+    assert cache and b"secretword" not in cache
+    assert not any(b"secretword" in data for data in snapshot(tmp_path / "site").values())
+
+
+def test_a_snippet_reaches_every_page(tmp_path, monkeypatch):
+    """A CSS snippet is in every page's head (the site globals), though no note changed."""
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    first = snapshot(tmp_path / "site")
+    garden.apply(("snippet", 0, "moss"))
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    assert_same_site(tmp_path / "site", tmp_path / "clean", first)
+    assert b"moss.css" in (tmp_path / "site" / "notes" / "gamma" / "index.html").read_bytes()
