@@ -38,7 +38,7 @@ from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
 from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
-from trellis.build.plan import plan_build
+from trellis.build.plan import may_hold_queries, plan_build
 from trellis.build.reach import ReachRecord, global_key, plan_reach
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
 from trellis.build.search_index import SearchIndexState, SearchStage, start_index
@@ -62,7 +62,7 @@ from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import may_have_queries, prepare_queries
+from trellis.render.queries import prepare_queries
 from trellis.render.templates import checked, create_environment
 from trellis.signature import SeenFile, build_inputs
 from trellis.vault.frontmatter import FrontmatterMemo, KeptBlock
@@ -184,7 +184,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             state.enter(Stage.PARSE)
             with clock("parse"):
                 notes = NoteRenderer(site, diagnostics)
-                notes.query_facts = may_have_queries(site, source.attachments)
+                notes.query_facts = may_hold_queries(site, source.attachments, self._parsed)
                 plan = plan_build(site, self._parsed, self.options, keys)
                 # Queries read every note in one view: such a vault renders in this process.
                 if plan.workers and not notes.query_facts:
@@ -208,7 +208,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
             with clock("queries"):
-                notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
+                notes.queries = (  # (`query_facts`: the same test, made before parsing)
+                    prepare_queries(site, notes, diagnostics, source.attachments)
+                    if notes.query_facts
+                    else None
+                )
             state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)

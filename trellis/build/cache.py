@@ -73,7 +73,8 @@ from trellis.versions import output_versions
 
 # 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
 # 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks;
-# 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys
+# 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys,
+# `ParsedEntry.plain` and `quiet`
 CACHE_VERSION = 13
 
 
@@ -89,6 +90,11 @@ class ParsedEntry:
     file_time: float = 0.0
     # Its episode reading, when it is an episode note (`trellis.episodes.kept`).
     episode: EpisodeRecord | None = None
+    # True once a build found it does not look like an episode note (`looks_like_episode`,
+    # a function of its bytes): the next build does not test it again.
+    plain: bool = False
+    # True when its text holds no query mark (`holds_query_marks`, a function of its bytes).
+    quiet: bool = False
 
 
 def keep_file_times(notes: Iterable[SourceNote], parsed: dict[str, ParsedEntry]) -> None:
@@ -262,6 +268,8 @@ def _well_formed(data: dict[str, Any]) -> bool:
             and all_of(entry.warnings, Diagnostic)
             and isinstance(entry.file_time, int | float)
             and episode_record(entry.episode)
+            and isinstance(entry.plain, bool)
+            and isinstance(entry.quiet, bool)
             for entry in parsed.values()
         )
         and str_map(data.get("page_keys"))
@@ -310,6 +318,8 @@ def cache_bytes(
             entry.warnings,
             entry.file_time,
             entry.episode,
+            entry.plain,
+            entry.quiet,
         )
         for rel_path, entry in parsed.items()
     }

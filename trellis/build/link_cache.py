@@ -171,27 +171,31 @@ def _replay(
     links = note.content.links
     if len(record[1]) != len(links):
         return False
-    found: list[tuple[str | None, PublishedNote | None]] = []
+    hrefs: list[str | None] = []
+    targets: list[PublishedNote | None] = []
     for link, (href, path) in zip(links, record[1], strict=True):
-        if path == ATTACHMENT:
+        if path == NOWHERE:
+            hrefs.append(None)
+            targets.append(None)
+        elif path == ATTACHMENT:
             live = _attachment(site, link.target, note)
             if live is None:
                 return False
-            found.append((live, None))
-        elif path == NOWHERE:
-            found.append((None, None))
+            hrefs.append(live)
+            targets.append(None)
         elif (target := by_path.get(path)) is not None:
-            found.append((href, target))
+            hrefs.append(href)
+            targets.append(target)
         else:
             return False
-    resolutions = graph.resolved[note] = []
+    graph.resolved[note] = [(link.target, href) for link, href in zip(links, hrefs, strict=True)]
     outgoing = graph.outgoing[note]
-    for link, (href, target) in zip(links, found, strict=True):
-        resolutions.append((link.target, href))
+    incoming = graph.incoming
+    for link, target in zip(links, targets, strict=True):
         if target is not None:
             edge = Edge(note, target, link.embed, link.context, link.line)
             outgoing.append(edge)
-            graph.incoming.setdefault(target, []).append(edge)
+            incoming[target].append(edge)  # (every note has its list: `link_site`)
     return True
 
 

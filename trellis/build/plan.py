@@ -16,7 +16,8 @@ from trellis.build.options import BuildOptions
 from trellis.config import Settings
 from trellis.emit.pages import PageKeys
 from trellis.public.site import PublicSite
-from trellis.vault.records import SourceNote
+from trellis.render.queries import BOARD_EXTENSIONS, holds_query_marks
+from trellis.vault.records import Attachment, SourceNote
 
 # Frontmatter keys that decide whether a note is published, its URL, its place in the file
 # tree and the names links find it by: an edit to any of them changes other notes' pages.
@@ -70,6 +71,23 @@ def pages_to_render(site: PublicSite, to_parse: frozenset[int], keys: PageKeys) 
         for index, note in enumerate(site.notes)
         if index in to_parse or note.output_path not in keys.previous_digests
     )
+
+
+def may_hold_queries(
+    site: PublicSite, boards: list[Attachment], parsed: dict[str, ParsedEntry]
+) -> bool:
+    """`may_have_queries`, testing the text only of notes whose bytes changed since their
+    kept parse (`ParsedEntry.quiet` says whether the kept one held a query mark)."""
+    if any(attachment.suffix in BOARD_EXTENSIONS for attachment in boards):
+        return True
+    for note in site.notes:
+        kept = parsed.get(note.rel_path)
+        if kept is not None and kept.content_hash == note.source.content_hash:
+            if not kept.quiet:
+                return True
+        elif holds_query_marks(note):
+            return True
+    return False
 
 
 def keeps_identity(old: SourceNote, new: SourceNote, settings: Settings) -> bool:

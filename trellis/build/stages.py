@@ -14,9 +14,11 @@ from trellis.build.plan import Plan
 from trellis.build.result import Progress
 from trellis.build.worker_job import RenderSetup
 from trellis.diagnostics import Diagnostics
+from trellis.episodes.detect import looks_like_episode
 from trellis.episodes.kept import EpisodeRecord, attach_episodes_kept, record_of
 from trellis.public.site import PublicSite
 from trellis.render.notes import NoteRenderer
+from trellis.render.queries import holds_query_marks
 
 
 def parse_in_process(
@@ -44,18 +46,28 @@ def parse_in_process(
             warnings = parse_note(notes, note)
             assert note.content is not None
             entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
+            entry.quiet = not holds_query_marks(note)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
         held.place(index)
         progress.advance()
-    records = attach_episodes_kept(site, diagnostics, readings)
+    # A kept parse of a note that did not look like an episode still does not: the test
+    # reads only its bytes (`looks_like_episode`).
+    candidates = [
+        note
+        for index, note in enumerate(site.notes)
+        if not (plan.reuses(index) and fresh[note.rel_path].plain) and looks_like_episode(note)
+    ]
+    records = attach_episodes_kept(site, diagnostics, readings, candidates)
+    looked = {note.rel_path for note in candidates}
     afresh = set()
     for index, note in enumerate(site.notes):
         rel_path = note.rel_path
         record = records.get(rel_path)
         if plan.reuses(index) and record is not readings.get(rel_path):
             afresh.add(rel_path)
-        fresh[rel_path].episode = record
+        entry = fresh[rel_path]
+        entry.episode, entry.plain = record, rel_path not in looked
     held.read_episodes(fresh)
     return fresh, held, afresh
 
@@ -86,9 +98,11 @@ def parse_in_workers(
         else:
             note.content, warnings = parsed[index]
             entry = ParsedEntry(note.source.content_hash, note.content, warnings, note.source.mtime)
+            entry.quiet = not holds_query_marks(note)
         diagnostics.extend(entry.warnings)
         fresh[note.rel_path] = entry
         entry.episode = None  # the workers read every episode of their shares again
+        entry.plain = entry.plain or not looks_like_episode(note)
     for index, content, episode, warnings in episodes:
         diagnostics.extend(warnings)
         note = site.notes[index]

@@ -87,16 +87,20 @@ def attach_kept(
 
 
 def attach_episodes_kept(
-    site: PublicSite, diagnostics: Diagnostics, kept: dict[str, EpisodeRecord]
+    site: PublicSite,
+    diagnostics: Diagnostics,
+    kept: dict[str, EpisodeRecord],
+    candidates: list[PublishedNote] | None = None,
 ) -> dict[str, EpisodeRecord]:
     """`attach_episodes`, taking each kept reading that is still good (`kept`: vault path
-    -> record of the note's current bytes); the records of this build's readings."""
+    -> record of the note's current bytes); the records of this build's readings.
+    `candidates`: the notes that look like episodes, when the caller knows them."""
     from trellis.episodes import attach_episode
     from trellis.episodes.detect import looks_like_episode
 
     records: dict[str, EpisodeRecord] = {}
-    for note in site.notes:
-        if note.content is None or not looks_like_episode(note):
+    for note in site.notes if candidates is None else candidates:
+        if note.content is None or (candidates is None and not looks_like_episode(note)):
             continue
         record = kept.get(note.rel_path)
         if record is not None and still_good(site, note, record):

@@ -50,8 +50,16 @@ def may_have_queries(site: PublicSite, boards: Iterable[Attachment]) -> bool:
     text test made before parsing: the build then renders its pages in one process)."""
     if any(a.suffix in BOARD_EXTENSIONS for a in boards):
         return True
-    marks = ("```dataview", "```base", "~~~dataview", "~~~base", "`=")
-    return any(any(mark in note.source.body for mark in marks) for note in site.notes)
+    return any(map(holds_query_marks, site.notes))
+
+
+QUERY_MARKS = ("```dataview", "```base", "~~~dataview", "~~~base", "`=")
+
+
+def holds_query_marks(note: PublishedNote) -> bool:
+    """Whether the note's text may hold a query or a base embed (a function of its bytes)."""
+    body = note.source.body
+    return any(mark in body for mark in QUERY_MARKS)
 
 
 class QueryResults:
