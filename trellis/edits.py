@@ -58,7 +58,7 @@ from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.page_records import NoteLink
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import update_queries
+from trellis.render.queries import holds_query_marks, update_queries
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
@@ -199,6 +199,8 @@ def apply_edits(
         )
         if looks_like_episode(note):
             return None
+        entry = parses[note.rel_path]  # what the next whole build need not test again
+        entry.plain, entry.quiet = True, not holds_query_marks(note)
         pages.cards.forget([note])
         if note.tags != old_tags[id(note)]:
             changed.add(Input.TAGS)
