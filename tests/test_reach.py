@@ -238,3 +238,48 @@ def test_a_snippet_reaches_every_page(tmp_path, monkeypatch):
     assert_keys_of_a_clean_build(tmp_path, garden)
     assert_same_site(tmp_path / "site", tmp_path / "clean", first)
     assert b"moss.css" in (tmp_path / "site" / "notes" / "gamma" / "index.html").read_bytes()
+
+
+BOOKS = "---\ndg-publish: true\nrating: 4\n---\nA book.\n"
+
+
+def test_a_query_added_to_a_kept_vault_is_evaluated(tmp_path):
+    """A kept parse says whether its text held a query mark (`ParsedEntry.quiet`): a vault
+    without queries, then a note edited to hold one, is a clean build's site."""
+    vault = tmp_path / "vault"
+    (vault / "Books").mkdir(parents=True)
+    (vault / "Books" / "Dune.md").write_text(BOOKS)
+    (vault / "Home.md").write_text("---\ndg-publish: true\ndg-home: true\n---\nWelcome.\n")
+    built(vault, tmp_path / "site")
+    (vault / "Home.md").write_text(
+        '---\ndg-publish: true\ndg-home: true\n---\n```dataview\nLIST FROM "Books"\n```\n'
+    )
+    cached = built(vault, tmp_path / "site")
+    built(vault, tmp_path / "clean", use_cache=False)
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "clean")
+    assert "Dune" in (tmp_path / "site" / "index.html").read_text()
+    assert not cached._parsed["Home.md"].quiet and cached._parsed["Books/Dune.md"].quiet
+
+
+def test_a_note_edited_into_an_episode_becomes_one(tmp_path, monkeypatch):
+    """A kept parse says it is no episode note (`ParsedEntry.plain`), and is not tested again
+    while its bytes are the same; an edit making it one is read as one."""
+    from trellis.episodes import detect
+
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    tested: list[str] = []
+    looks = detect.looks_like_episode
+
+    def counted(note: Any) -> bool:
+        tested.append(note.rel_path)
+        return looks(note)
+
+    monkeypatch.setattr("trellis.build.stages.looks_like_episode", counted)
+    meta, body = garden.notes["Delta.md"]
+    garden.notes["Delta.md"] = ([*meta, "tags: [podcast]"], body + "\nShow:: The Garden Hour\n")
+    garden.write("Delta.md")
+    cached = assert_keys_of_a_clean_build(tmp_path, garden)
+    assert tested[: tested.index("Delta.md") + 1] == ["Delta.md"]  # the cached build's
+    assert not cached._parsed["Delta.md"].plain and cached._parsed["Alpha.md"].plain
+    assert_same_site(tmp_path / "site", tmp_path / "clean", {})
