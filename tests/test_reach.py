@@ -283,3 +283,19 @@ def test_a_note_edited_into_an_episode_becomes_one(tmp_path, monkeypatch):
     assert tested[: tested.index("Delta.md") + 1] == ["Delta.md"]  # the cached build's
     assert not cached._parsed["Delta.md"].plain and cached._parsed["Alpha.md"].plain
     assert_same_site(tmp_path / "site", tmp_path / "clean", {})
+
+
+def test_a_query_shows_an_edit_of_another_note(tmp_path):
+    """A query's results read other notes, whatever links them: a vault with queries keys
+    every page."""
+    vault = tmp_path / "vault"
+    (vault / "Books").mkdir(parents=True)
+    (vault / "Books" / "Dune.md").write_text(BOOKS)
+    query = '```dataview\nTABLE rating FROM "Books"\n```\n'
+    (vault / "Home.md").write_text("---\ndg-publish: true\ndg-home: true\n---\n" + query)
+    built(vault, tmp_path / "site")
+    (vault / "Books" / "Dune.md").write_text(BOOKS.replace("rating: 4", "rating: 5"))
+    built(vault, tmp_path / "site")
+    built(vault, tmp_path / "clean", use_cache=False)
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "clean")
+    assert ">5<" in (tmp_path / "site" / "index.html").read_text()

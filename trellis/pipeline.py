@@ -218,9 +218,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             pages = PageRenderer(site, templates, graph)
             with clock("plan"):  # the pages an edit can reach; the others keep their keys
                 site_wide = global_key(site, pages, keys, linked.table)
-                if afresh is not None and signature.attachments_same:
+                if afresh is not None and signature.attachments_same and notes.queries is None:
                     afresh |= linked.afresh
-                else:  # an attachment pages show changed: any page may read it
+                else:  # an attachment changed, or a query may show any note: keys all
                     afresh = None
                 reach = plan_reach(site, graph, pages, keys, self._reach, site_wide, afresh)
                 keys.reach, keys.given = reach.pages, {EXPLORER_FILE: reach.explorer_key}

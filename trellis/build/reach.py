@@ -23,6 +23,10 @@ changed (`changed`: a different stamp, links resolved afresh, an episode read af
 - the file tree, when what it shows of them (`tree_entry`) changed: its key is a digest of
   every note's tree entry (`Reach.explorer_key`).
 
+Every page is keyed when the plan cannot tell: the vault may hold queries (a query's results
+may read any note), an attachment a page showed changed its bytes, notes were parsed in
+worker processes, or there is no last output or record.
+
 A note whose stamp is unchanged keeps its `NoteSeat` (link targets, tags, folder, card
 key, tree entry) from the last build: a function of its bytes and the site-wide inputs.
 Only published notes have seats: a note turned private leaves the table of names (so every
