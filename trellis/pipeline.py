@@ -227,8 +227,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             emitting.previous_urls = self._published_urls
             emitting.keys = keys
             emitting.previous_graph = self._graph_files
-            if workers is not None and workers.graph_data is not None:  # made with the pages
-                emitting.graph_data = workers.graph_data
+            if workers is not None:  # the local graph files made with the pages
                 emitting.local_graphs_made = workers.local_graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects

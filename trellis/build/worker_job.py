@@ -33,7 +33,7 @@ from trellis.build.messages import (
 from trellis.build.parse import parse_note
 from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostics
-from trellis.emit.graph import graph_data, write_local_graphs
+from trellis.emit.graph import local_graph_index, write_local_graphs
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.episodes import attach_episode
@@ -234,10 +234,12 @@ class WorkerJob:
 
     def write_local_graphs(self, share: list[int], graph: LinkGraph) -> dict[str, str]:
         """The local graph files of `share`'s notes (those in the graph), made from the
-        whole graph's data as the build's own process would make them; path -> hash."""
+        whole graph as the build's own process would make them; path -> hash. The index
+        they are made from is let go on return, before the next stage."""
         notes = self.site.notes
         centers = {notes[index].url for index in share}
-        return write_local_graphs(graph_data(self.site, graph), self.setup.writer, centers)
+        index = local_graph_index(self.site, graph)
+        return write_local_graphs(index, self.setup.writer, centers)
 
 
 def lean_parses(parsed: list[ParsedNote], episodes: list[EpisodeNote]) -> bytes:
