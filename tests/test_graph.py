@@ -94,7 +94,7 @@ def test_the_index_made_from_the_site_is_the_one_made_from_the_graph_data(
     assert from_site == index_fields(GraphIndex.of_data(graph_data(site, links)))
     assert len(from_site["ids"]) == len(graph(built)["nodes"]) > 140
     assert sum(map(len, from_site["embeds"])) == 2  # Alpha embeds Gamma, Beta embeds Alpha
-    assert any("/sub/%C3%A4rger-note/" in row for row in from_site["rows"][1])  # a url beside its id
+    assert any("/sub/%C3%A4rger-note/" in row for row in from_site["rows"][1])  # url beside id
 
 
 def test_nothing_of_a_private_or_hidden_note_is_in_the_file(tmp_path: Path) -> None:

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from trellis.build.cache import (
     ParsedEntry,
     Summary,
-    cache_bytes,
+    cache_records,
+    dump_cache,
     keep_file_times,
     recorded_files,
     theme_signature,
@@ -253,12 +255,12 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 urls = published_urls(site, redirects)
                 kept_blocks = frontmatter.published(note.rel_path for note in site.notes)
                 if self.options.keep_cache:
-                    cache = cache_bytes(
+                    records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, self._seen, links, kept_blocks,
                     )  # fmt: skip
-                    writer.write_cache(cache)
+                    writer.write_cache(partial(dump_cache, records))
         except BaseException:
             if workers is not None:
                 workers.close()

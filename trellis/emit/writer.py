@@ -33,7 +33,7 @@ import posixpath
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -339,8 +339,10 @@ class OutputWriter:
                 return False
         return bool(files)
 
-    def write_cache(self, data: bytes) -> None:
-        """Replace the build cache beside the output folder (atomically; best effort)."""
+    def write_cache(self, dump: Callable[[BinaryIO], None]) -> None:
+        """Replace the build cache beside the output folder (atomically; best effort):
+        `dump` writes it into a new file, as it goes (the whole cache as one bytes object
+        was hundreds of MB at 50,000 notes, at the build's peak), then it is renamed over."""
         target = self.cache_file
         temporary: Path | None = None
         try:
@@ -350,12 +352,14 @@ class OutputWriter:
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             temporary = Path(name)
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                dump(file)
             os.replace(temporary, target)
+            temporary = None
         except OSError as error:
+            self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
+        finally:  # failed, or interrupted while dumping: no half-written file is left
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
-            self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
 
     def commit(self) -> None:
         """Swap the staged site in place of the old one (checked again: still ours?)."""
