@@ -234,6 +234,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
+            if not self.options.keep_live:
+                emitting.let_go()
             with clock("search"):
                 search, index = searching.finish()
                 result.search_shards_indexed = index.indexed
