@@ -81,15 +81,18 @@ class WorkerJob:
     def run(self, worker: int, channel: Channel) -> None:
         share = self.shares[worker]
         channel.send(Parsed(*self._parse(share, channel)))
-        for blob in expect(channel.receive(), OtherShares).blobs:
-            self._take_others(blob)
+        blobs = expect(channel.receive(), OtherShares).blobs
+        while blobs:  # each let go of once taken in
+            self._take_others(blobs.pop(0))
         sent = expect(channel.receive(), GraphSent)
         graph = wire.decode_graph(self.site, sent.graph)
-        channel.send(PackedTokens(self.pack_tokens(sent.asked)))
+        asked, local_graphs = sent.asked, sent.local_graphs
+        del sent  # the graph's bytes (tens of MB at 50,000 notes), not held while rendering
+        channel.send(PackedTokens(self.pack_tokens(asked)))
         self.take_tokens(expect(channel.receive(), TokensFor).tokens)
         self.settle_tokens(share, graph)
         written_pages = checked(lambda: self.write_pages(share, graph, channel))
-        graph_files = self.write_local_graphs(share, graph) if sent.local_graphs else {}
+        graph_files = self.write_local_graphs(share, graph) if local_graphs else {}
         writer = self.setup.writer
         channel.send(Rendered(written_pages, writer.written, self.setup.used.all(), graph_files))
 
