@@ -340,9 +340,8 @@ class OutputWriter:
         return bool(files)
 
     def write_cache(self, dump: Callable[[BinaryIO], None]) -> None:
-        """Replace the build cache beside the output folder (atomically; best effort):
-        `dump` writes it into a new file, as it goes (the whole cache as one bytes object
-        was hundreds of MB at 50,000 notes, at the build's peak), then it is renamed over."""
+        """Replace the build cache beside the output folder (atomically; best effort): `dump`
+        streams it into a new file (not one bytes object: ~200 MB at 50,000 notes), renamed over."""
         target = self.cache_file
         temporary: Path | None = None
         try:
