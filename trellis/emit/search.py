@@ -195,6 +195,8 @@ class SearchRun:
         writer, indexing, self._indexing = self.writer, self._indexing, None
         try:
             index = indexing.finish()
+            # Pagefind read those pages through hard links (`_plan`): their stats moved.
+            writer.relinked(page for _, pages in indexing.plan.to_index() for page in pages)
             for file in index.files:
                 target = f"{BUNDLE_DIR}/{file.path}"
                 if file.reused:
