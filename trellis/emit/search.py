@@ -61,15 +61,16 @@ and takes the others over from the last output, checked. A run sees only its sha
 shard too: the index then depends on the searchable pages alone): Pagefind reads the site
 with a `--glob` naming exactly the shard's pages, so the URLs in its index are the pages'
 own and runs at the same time do not see each other's pages. (Until session 10 each run read
-hard links of its pages in `_trellis/.pagefind-pages-N/`, one folder per page: removing
-them took ~2 ms per folder on the build machine's file system, mounted with `discard`, 1-2.7 s
-of a one-note rebuild at 10,000 notes under load. Pagefind's walk of the site for the glob
-costs ~0.2 s at 10,000 notes, growing with the site's files; the links stay for pages no
-glob can name.) Shard 1 is `_trellis/pagefind/`; shard N is
-`_trellis/pagefind/shard-N/` (no script, worker or WebAssembly: the first bundle's serve
-all), listed in `_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The
-extra shards live inside the first bundle's folder so that whatever copies or swaps that
-folder (`refresh_search_bundle`) takes every shard at once, and stale ones go with it.
+hard links of its pages in `_trellis/.pagefind-pages-N/`, one folder per page; removing a
+folder took 2-3 ms on the build machine (ext4 mounted with `discard`: a folder frees a block,
+an empty file none and takes 2 us), 1.4-3.5 s of a one-note rebuild at 10,000 notes under
+load. Pagefind's walk of the site for the glob costs ~0.2 s at 10,000 notes and grows with
+the site's files; the links stay for pages no glob can name.)
+Shard 1 is `_trellis/pagefind/`; shard N is `_trellis/pagefind/shard-N/` (no script, worker
+or WebAssembly: the first bundle's serve all), listed in `_trellis/pagefind/trellis-
+shards.json` (`{"shards": []}` with one). The extra shards live inside the first bundle's
+folder so that whatever copies or swaps that folder (`refresh_search_bundle`) takes every
+shard at once, and stale ones go with it.
 `static/search.js` merges the shards with Pagefind's multisite API (`mergeIndex`): one
 query, results from every shard ranked together by score. Two differences from one index:
 each shard ranks with its own statistics (BM25's page count and average length), so near
