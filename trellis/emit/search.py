@@ -67,10 +67,10 @@ an empty file none and takes 2 us), 1.4-3.5 s of a one-note rebuild at 10,000 no
 load. Pagefind's walk of the site for the glob costs ~0.2 s at 10,000 notes and grows with
 the site's files; the links stay for pages no glob can name.)
 Shard 1 is `_trellis/pagefind/`; shard N is `_trellis/pagefind/shard-N/` (no script, worker
-or WebAssembly: the first bundle's serve all), listed in `_trellis/pagefind/trellis-
-shards.json` (`{"shards": []}` with one). The extra shards live inside the first bundle's
-folder so that whatever copies or swaps that folder (`refresh_search_bundle`) takes every
-shard at once, and stale ones go with it.
+or WebAssembly: the first bundle's serve all), listed in
+`_trellis/pagefind/trellis-shards.json` (`{"shards": []}` with one). The extra shards live
+inside the first bundle's folder so that whatever copies or swaps that folder
+(`refresh_search_bundle`) takes every shard at once, and stale ones go with it.
 `static/search.js` merges the shards with Pagefind's multisite API (`mergeIndex`): one
 query, results from every shard ranked together by score. Two differences from one index:
 each shard ranks with its own statistics (BM25's page count and average length), so near
