@@ -79,8 +79,8 @@ def test_a_rebuild_in_place_reads_no_fragment_of_the_shards_it_keeps(
     # read, they name its pages, and it is taken over.
     assert first.site is not None
     shards = plan_shards(sorted(note.output_path for note in first.site.notes), 3)
-    edited = next(i for i, shard in enumerate(shards) if "note-1/index.html" in shard)
-    other = shard_folder(1 if edited else 2)
+    edited = 1 + next(i for i, shard in enumerate(shards) if "note-1/index.html" in shard)
+    other = shard_folder(2 if edited == 1 else 1)  # a shard the next edit does not touch
     entry = out / search.BUNDLE_DIR / other / "pagefind-entry.json"
     data = entry.read_bytes()
     entry.unlink()
