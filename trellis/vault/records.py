@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from trellis.model.dates import note_dates
+from trellis.model.tags import frontmatter_tags
 from trellis.vault.files import CheckedPath
 from trellis.vault.history import NoteHistory
 
@@ -75,6 +76,13 @@ class SourceNote:
         """Worked out once: every list of notes (tags, folders, backlinks) asks for it."""
         parent = str(PurePosixPath(self.rel_path).parent)
         return "" if parent == "." else parent
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        """Its frontmatter tags (`frontmatter_tags`), worked out once: pages, cards, the tag
+        index, feeds and episode detection each ask for every note's (`meta` is never
+        changed after the read; an edit makes a new `SourceNote`)."""
+        return tuple(frontmatter_tags(self.meta))
 
     @cached_property
     def dates(self) -> tuple[datetime, datetime]:
