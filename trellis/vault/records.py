@@ -67,9 +67,13 @@ class SourceNote:
     git_blob: str = ""  # the id git would give these bytes
     history: NoteHistory | None = None  # its commits, when the vault is in a git repository
 
-    @property
+    @cached_property
     def stem(self) -> str:
-        return PurePosixPath(self.rel_path).stem
+        """The file name without its suffix (`PurePosixPath.stem`, without making a path:
+        every note's title falls back to it)."""
+        name = self.rel_path.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[:dot] if 0 < dot < len(name) - 1 else name
 
     @cached_property
     def folder(self) -> str:
