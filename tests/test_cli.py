@@ -113,10 +113,9 @@ def test_cache_dir_holds_the_build_cache(tmp_path: Path) -> None:
     run = _trellis("build", "vault", "-o", "site", "-q", cwd=tmp_path)  # no cache beside it
     assert (tmp_path / "site/note/index.html").stat().st_ino != page.st_ino
     assert (tmp_path / ".site.trellis-cache").is_file()
-    # The setting, relative to the vault.
-    (vault / "trellis.toml").write_text('cache_dir = "../cache-from-setting"\n')
-    build(vault, tmp_path / "site")
-    assert (tmp_path / "cache-from-setting/site.trellis-cache").is_file()
+    # Given through the API (as the CLI does), a relative folder is taken from the vault.
+    build(vault, tmp_path / "site", {"cache_dir": "../cache-from-api"})
+    assert (tmp_path / "cache-from-api/site.trellis-cache").is_file()
 
 
 def test_a_cache_dir_inside_the_output_is_refused(tmp_path: Path) -> None:

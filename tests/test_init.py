@@ -16,7 +16,13 @@ import pytest
 import yaml
 from helpers import published, write_vault
 
-from trellis.config import SETTINGS_FILE, Settings, load_settings, settings_schema
+from trellis.config import (
+    COMMAND_LINE_ONLY,
+    SETTINGS_FILE,
+    Settings,
+    load_settings,
+    settings_schema,
+)
 from trellis.diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +72,9 @@ def test_init_in_a_new_folder(tmp_path: Path) -> None:
     toml = (vault / SETTINGS_FILE).read_text(encoding="utf-8")
     assert tomllib.loads(toml) == {}
     values = tomllib.loads(_uncommented(toml))
-    assert list(values) == [info.name for info in settings_schema()]
+    assert list(values) == [
+        info.name for info in settings_schema() if info.name not in COMMAND_LINE_ONLY
+    ]
     diagnostics = Diagnostics()
     (vault / SETTINGS_FILE).write_text(_uncommented(toml), encoding="utf-8")
     assert load_settings(vault, {}, diagnostics) == Settings(title="new garden")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit
 from trellis.diagnostics import Diagnostics, FatalError
 
 SETTINGS_FILE = "trellis.toml"
+# Settings a vault's own `trellis.toml` may not give: they name places outside the output.
+COMMAND_LINE_ONLY = frozenset({"cache_dir"})
 # Where a vault keeps its own templates/ and static/ that override the theme's.
 OVERRIDES_DIR = ".trellis"
 
@@ -119,7 +122,8 @@ class Settings:
     cache_dir: str = setting(
         "",
         "folder for the build cache, kept between builds (CI restores it); a relative path "
-        "is taken from the vault folder",
+        "is taken from the vault folder; from the command line or the API only, never from "
+        "`trellis.toml`: a vault does not choose where Trellis writes outside its output",
         shown="one file `.OUT.trellis-cache` beside the output folder",
     )
     atomic_output: bool = setting(
@@ -232,11 +236,21 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
     """Read `vault/trellis.toml` (if any), apply `overrides` (flags), validate."""
     values: dict[str, Any] = {}
     path = vault / SETTINGS_FILE
+    text = ""
     if path.is_file() or path.is_symlink():
         try:
-            values = tomllib.loads(_read_settings_file(vault, diagnostics).decode("utf-8-sig"))
+            text = _read_settings_file(vault, diagnostics).decode("utf-8-sig")
+            values = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise FatalError(f"{path}: invalid settings file: {error}") from None
+    for key in [key for key in values if key.replace("-", "_") in COMMAND_LINE_ONLY]:
+        diagnostics.warn(
+            SETTINGS_FILE,
+            f"setting {key!r} ignored: it is taken from the command line only "
+            f"(a vault does not choose where Trellis writes outside its output folder)",
+            _line_of(text, key),
+        )
+        del values[key]
     settings = Settings(title=vault.resolve().name)
     checked: dict[str, Any] = {}
     for key, value in {**values, **{k: v for k, v in overrides.items() if v is not None}}.items():
@@ -265,6 +279,13 @@ def load_settings(vault: Path, overrides: dict[str, Any], diagnostics: Diagnosti
         diagnostics.warn(SETTINGS_FILE, f"base_url {settings.base_url!r} is not an http(s) URL")
         settings = replace(settings, base_url="/")
     return settings
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of the settings `text` setting `key`, for the warning; None if not found."""
+    lines = text.splitlines()
+    pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
 
 
 def _extensions(key: str, values: list[Any], diagnostics: Diagnostics) -> tuple[str, ...]:

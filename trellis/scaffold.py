@@ -17,7 +17,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from trellis.config import SETTINGS_FILE, settings_schema, toml_value
+from trellis.config import COMMAND_LINE_ONLY, SETTINGS_FILE, settings_schema, toml_value
 
 DEPLOY_HOSTS = ("github", "netlify", "cloudflare", "vercel")
 OUTPUT = "public"
@@ -49,6 +49,8 @@ def settings_toml(title: str) -> str:
         "# Flags override this file (`trellis build --help`).",
     ]
     for info in settings_schema():
+        if info.name in COMMAND_LINE_ONLY:  # ignored in this file
+            continue
         value = title if info.name == "title" else info.default
         sentence = f"{info.help[0].upper()}{info.help[1:]}."
         lines += ["", *(f"# {line}" for line in textwrap.wrap(sentence, 88))]

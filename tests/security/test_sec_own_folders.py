@@ -114,3 +114,20 @@ def test_a_link_beside_the_output_is_never_written_through(tmp_path: Path, name:
     cache = vault / ".public.trellis-cache"
     assert cache.is_file() and not cache.is_symlink()
     assert (vault / "public" / MARKER).is_file()
+
+
+@pytest.mark.parametrize("spelling", ["cache_dir", "cache-dir", '"cache_dir"'])
+def test_a_vault_cannot_choose_where_the_cache_is_written(tmp_path: Path, spelling: str) -> None:
+    """The cache lies outside the output folder; only the person building says where. A
+    vault's `trellis.toml` naming a folder (here one the user would never look in) is
+    ignored with a warning naming the file and line, and the cache stays beside the output."""
+    vault = write_vault(tmp_path / "vault", {"Note.md": published("Text.")})
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (vault / "trellis.toml").write_text(f'title = "T"\n{spelling} = "{target}"\n')
+    result = run(tmp_path, "vault", "-o", "site")
+    assert result.returncode == 0, result.stderr
+    assert list(target.iterdir()) == []
+    assert (tmp_path / ".site.trellis-cache").is_file()
+    assert "trellis.toml:2" in result.stderr and "command line only" in result.stderr
+    assert (tmp_path / "site/note/index.html").is_file()
