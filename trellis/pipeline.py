@@ -41,7 +41,7 @@ from trellis.build.held import TokensHere
 from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import plan_build
-from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
+from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections, uncollected
 from trellis.build.search_index import SearchIndexState, SearchStage, start_index
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
@@ -133,7 +133,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         writer = OutputWriter(out, self.vault, diagnostics, cache_file)
 
         progress.phase("Reading the vault")
-        with clock("scan"):
+        with clock("scan"), uncollected():
             signature = build_inputs(
                 self.vault, settings, writer.own_paths, self._published_attachments, self._seen
             )
@@ -155,6 +155,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 settings.git_dates,
                 frontmatter,
                 already_read=signature.notes_read,
+                walked=signature.walked,
             )
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
