@@ -25,7 +25,11 @@ def measure(data: dict) -> dict[str, float | int]:
     """Bytes and CPU seconds of every neighbourhood file of `data` (node counts are read
     back from the text after the clock stops)."""
     started = time.process_time()
-    if hasattr(graph_module, "neighbourhood_texts"):
+    if hasattr(graph_module, "local_graph_index"):  # from the compact index (mem20)
+        index = graph_module.GraphIndex.of_data(data)
+        made = graph_module.neighbourhood_texts(index, graph_module.LOCAL_DEPTH, graph_module.CAPS)
+        texts = [text for _, text in made]
+    elif hasattr(graph_module, "neighbourhood_texts"):
         made = graph_module.neighbourhood_texts(data, graph_module.LOCAL_DEPTH, graph_module.CAPS)
         texts = [text for _, text in made]
     else:  # a checkout from before the files were made as text

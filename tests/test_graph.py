@@ -12,7 +12,8 @@ from typing import Any
 
 from helpers import BuiltSite, build_vault, published
 
-from trellis.emit.graph import FIRST_STEP_CAP, NODE_CAP
+from trellis.emit.graph import FIRST_STEP_CAP, NODE_CAP, graph_data, local_graph_index
+from trellis.emit.graph_local import GraphIndex
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import create_environment
 
@@ -59,6 +60,41 @@ def test_edges_are_links_and_embeds_between_them_once_each(tmp_path: Path) -> No
     ]
     ids = {node["id"] for node in data["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+
+
+def index_fields(index: GraphIndex) -> dict[str, Any]:
+    """Everything a neighbourhood file is made from, as plain lists."""
+    runs = {name: getattr(index, name) for name in ("links", "embeds", "ranked")}
+    return {
+        "ids": index.ids,
+        "base": index.base,
+        "rows": index.rows,
+        "order": list(index.order),
+        "rank": list(index.rank),
+        **{name: [run[i].tolist() for i in range(len(index.ids))] for name, run in runs.items()},
+    }
+
+
+def test_the_index_made_from_the_site_is_the_one_made_from_the_graph_data(
+    tmp_path: Path,
+) -> None:
+    """Each process of a cold build makes its local graph files from the site and link graph
+    (`local_graph_index`, no graph data); the build remakes files from the data: the same
+    index both ways, with hidden, private and self-linking notes, repeated links, a link
+    and an embed of one pair, and a base path."""
+    vault = {
+        **VAULT,
+        **{name: text for name, text in hub_vault().items() if name != "Private Plan.md"},
+        "Ärger Note.md": published("Links [[Alpha]], [[Hub]] and [[Hidden]].\n"),
+    }
+    built = build_vault(tmp_path, vault, base_url="https://example.org/sub/")
+    site, links = built.result.site, built.result.graph
+    assert site is not None and links is not None
+    from_site = index_fields(local_graph_index(site, links))
+    assert from_site == index_fields(GraphIndex.of_data(graph_data(site, links)))
+    assert len(from_site["ids"]) == len(graph(built)["nodes"]) > 140
+    assert sum(map(len, from_site["embeds"])) == 2  # Alpha embeds Gamma, Beta embeds Alpha
+    assert any("/sub/%C3%A4rger-note/" in row for row in from_site["rows"][1])  # url beside id
 
 
 def test_nothing_of_a_private_or_hidden_note_is_in_the_file(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from trellis.emit.graph import CAPS, LOCAL_DEPTH
-from trellis.emit.graph_local import neighbourhood_texts
+from trellis.emit.graph_local import GraphIndex, neighbourhood_texts
 
 
 def reference(data: dict[str, Any], depth: int, caps: tuple[int, int, int]) -> list[str]:
@@ -118,10 +118,11 @@ def test_the_files_are_the_rules_written_plainly(
     seed: int, caps: tuple[int, int, int], depth: int
 ) -> None:
     data = random_graph(seed, 400, hubs=3, hub_degree=150 + 40 * seed)
-    made = list(neighbourhood_texts(data, depth, caps))
+    made = list(neighbourhood_texts(GraphIndex.of_data(data), depth, caps))
     assert [center for center, _ in made] == sorted(node["id"] for node in data["nodes"])
     assert [text for _, text in made] == reference(data, depth, caps)
 
 
 def test_an_empty_graph_has_no_files() -> None:
-    assert list(neighbourhood_texts({"base": "/", "nodes": [], "edges": []}, 2, CAPS)) == []
+    empty = GraphIndex.of_data({"base": "/", "nodes": [], "edges": []})
+    assert list(neighbourhood_texts(empty, 2, CAPS)) == []

@@ -48,7 +48,8 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def fake_pagefind(folder: Path, body: str) -> Path:
     """An executable shell script in `folder` standing in for Pagefind; `body` may use
-    `$LOG` (one line per run started: its pid and the folder of pages it was given)."""
+    `$LOG` (one line per run started: its pid and the bundle folder it writes, one per
+    shard: `.../bundle-N`)."""
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "pagefind"
     script.write_text(f'#!/bin/sh\nLOG=\'{folder / "runs.log"}\'\necho "$$ $2" >> "$LOG"\n{body}')
@@ -125,7 +126,7 @@ def test_jobs_runs_at_once_and_the_site_is_the_same(
     assert not [w for w in result.diagnostics.items if "search" in w.message]
     assert result.search_shards_indexed == SHARDS
     runs = logged_runs(script)
-    assert len(runs) == SHARDS and len({site for _, site in runs}) == SHARDS  # own folders
+    assert len(runs) == SHARDS and len({bundle for _, bundle in runs}) == SHARDS  # own folders
     events = (script.parent / "runs.log.events").read_text(encoding="utf-8").split()
     assert most_alive_at_once(events) == jobs
 

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from trellis.build.cache import (
     ParsedEntry,
     Summary,
-    cache_bytes,
+    cache_records,
+    dump_cache,
     keep_file_times,
     recorded_files,
     theme_signature,
@@ -40,7 +42,7 @@ from trellis.build.link_cache import LinkRecord, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import may_hold_queries, plan_build
 from trellis.build.reach import ReachRecord, global_key, plan_reach
-from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections
+from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections, uncollected
 from trellis.build.search_index import SearchIndexState, SearchStage, start_index
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
@@ -134,7 +136,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         writer = OutputWriter(out, self.vault, diagnostics, cache_file)
 
         progress.phase("Reading the vault")
-        with clock("scan"):
+        with clock("scan"), uncollected():
             signature = build_inputs(
                 self.vault, settings, writer.own_paths, self._published_attachments, self._seen
             )
@@ -156,6 +158,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 settings.git_dates,
                 frontmatter,
                 already_read=signature.notes_read,
+                walked=signature.walked,
             )
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
@@ -245,12 +248,13 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             emitting.keys = keys
             emitting.tag_index = reach.tag_index
             emitting.previous_graph = self._graph_files
-            if workers is not None and workers.graph_data is not None:  # made with the pages
-                emitting.graph_data = workers.graph_data
+            if workers is not None:  # the local graph files made with the pages
                 emitting.local_graphs_made = workers.local_graph_files
             emitted = run_emitters(emitting, clock, result, track=self.options.keep_live)
             redirects = emitting.redirects
             result.pages_written += emit_canvases(notes.queries, pages, writer)
+            if not self.options.keep_live:
+                emitting.let_go()
             with clock("search"):
                 search, index = searching.finish()
                 result.search_shards_indexed = index.indexed
@@ -272,13 +276,13 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 urls = published_urls(site, redirects)
                 kept_blocks = frontmatter.published(note.rel_path for note in site.notes)
                 if self.options.keep_cache:
-                    cache = cache_bytes(
+                    records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, self._seen, links, kept_blocks,
                         reach.record,
                     )  # fmt: skip
-                    writer.write_cache(cache)
+                    writer.write_cache(partial(dump_cache, records))
         except BaseException:
             if workers is not None:
                 workers.close()

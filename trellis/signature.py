@@ -45,9 +45,9 @@ from trellis.diagnostics import Diagnostics
 from trellis.emit.output_files import FileStat
 from trellis.emit.snippets import find_snippets
 from trellis.render.templates import static_dirs, template_dirs, theme_files
-from trellis.vault.files import CheckedPath, FileTree, file_digest, walk
+from trellis.vault.files import CheckedPath, file_digest
 from trellis.vault.history import head_commit
-from trellis.vault.scan import MAX_NOTE_BYTES
+from trellis.vault.scan import MAX_NOTE_BYTES, VaultWalk, walk_files
 from trellis.versions import output_versions
 
 # A file's stat when it was read, and the digest of the bytes read then.
@@ -72,6 +72,8 @@ class InputSignature:
     # The notes this scan read (every one, on a cold build), for `read_vault` to take
     # instead of opening and hashing each again.
     notes_read: dict[str, NoteBytes] = field(default_factory=dict, compare=False, repr=False)
+    # The vault's files as this scan found them, for `read_vault` to take instead of walking.
+    walked: VaultWalk | None = field(default=None, compare=False, repr=False)
 
 
 def input_signature(
@@ -89,11 +91,11 @@ def input_signature(
     The digest depends on the inputs alone, not on what the last build did."""
     digest = hashlib.blake2b(context.encode(), digest_size=16)
     ignored = Diagnostics()
-    root = vault.resolve()
     unseen = dict(published)
     reader = _Reader(known or {})
     files: list[tuple[str, CheckedPath, bool]] = []
-    for found in walk(FileTree.of(root, root, exclude), ignored):
+    walked = walk_files(vault, exclude)  # its warnings are the build's (`read_vault`)
+    for found in walked.found:
         # Bases and canvases are read by the build (queries, canvas pages): by content too.
         by_content = found.rel_path.lower().endswith((".md", ".base", ".canvas"))
         files.append((found.rel_path, found.file, by_content))
@@ -116,7 +118,7 @@ def input_signature(
                 digest.update(repr(stamp).encode())
         except OSError as error:
             digest.update(f"unreadable {error.errno}".encode())
-    return InputSignature(digest.hexdigest(), not unseen, reader.seen, reader.notes_read)
+    return InputSignature(digest.hexdigest(), not unseen, reader.seen, reader.notes_read, walked)
 
 
 _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)

@@ -131,3 +131,35 @@ def test_a_vault_cannot_choose_where_the_cache_is_written(tmp_path: Path, spelli
     assert (tmp_path / ".site.trellis-cache").is_file()
     assert "trellis.toml:2" in result.stderr and "command line only" in result.stderr
     assert (tmp_path / "site/note/index.html").is_file()
+
+
+def test_the_cache_is_written_private_and_a_write_cut_short_leaves_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is streamed into a new file (mode 0600: it names private link targets) and
+    renamed over the old one: interrupted midway, the old cache stays whole and nothing of
+    the half-written file is left beside the output."""
+    import trellis.pipeline as pipeline
+
+    vault = write_vault(tmp_path / "vault", {"A.md": published("Hello")})
+    out = tmp_path / "out"
+    pipeline.build(vault, out)
+    cache = tmp_path / ".out.trellis-cache"
+    assert cache.stat().st_mode & 0o777 == 0o600
+    before = cache.read_bytes()
+    streamed = pipeline.dump_cache
+
+    def cut_short(data: dict, file) -> None:  # type: ignore[no-untyped-def]
+        streamed(data, file)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "dump_cache", cut_short)
+    (vault / "A.md").write_text(published("Hello again"), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(vault, out)
+    assert cache.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        ".out.trellis-cache",
+        "out",
+        "vault",
+    ]

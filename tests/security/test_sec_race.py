@@ -117,9 +117,10 @@ def test_a_note_swapped_for_a_symlink_after_the_walk_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Notes are read through the same checked descriptors as attachments. A cold build
-    reads each note once, in the scan (`trellis.signature`), after its walk: the swap comes
-    between the two."""
+    walks the vault once and reads each note once, in the scan (`trellis.signature`), after
+    the walk: the swap comes between the two."""
     import trellis.signature as signature
+    from trellis.vault.scan import SWAPPED_FOR_A_LINK
 
     outside = tmp_path / "outside.md"
     outside.write_text(f"---\ndg-publish: true\n---\n{OUTSIDE}\n")
@@ -136,5 +137,6 @@ def test_a_note_swapped_for_a_symlink_after_the_walk_is_not_read(
     result = build(vault, tmp_path / "out")
     assert leaked(tmp_path / "out", OUTSIDE) == []
     (warning,) = result.diagnostics.for_path("Note.md")
-    # The scan's checked open refused the link; the walk of the vault then names it.
-    assert warning.message == "symlink pointing outside the vault not followed"
+    # The scan's checked open refused the link; reading the note refuses it again.
+    assert warning.message == SWAPPED_FOR_A_LINK
+    assert "Note.md" not in {note.rel_path for note in result.site.notes}

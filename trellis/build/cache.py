@@ -42,7 +42,7 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from trellis.build.cache_checks import (
     all_of,
@@ -292,7 +292,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
     )
 
 
-def cache_bytes(
+def cache_records(
     parsed: dict[str, ParsedEntry],
     page_keys: dict[str, str],
     page_digests: dict[str, str],
@@ -308,29 +308,27 @@ def cache_bytes(
     links: dict[str, LinkRecord] | None = None,
     frontmatter: dict[str, KeptBlock] | None = None,
     reach: ReachRecord | None = None,
-) -> bytes:
+) -> dict[str, Any]:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
-    the head's records pickled first, then the body's."""
+    every record of the cache (`dump_cache` writes them)."""
     kept = {
         rel_path: ParsedEntry(
-            entry.content_hash,
-            entry.content.without_tokens(),
-            entry.warnings,
-            entry.file_time,
-            entry.episode,
-            entry.plain,
-            entry.quiet,
+            e.content_hash,
+            e.content.without_tokens(),
+            e.warnings,
+            e.file_time,
+            e.episode,
+            e.plain,
+            e.quiet,
         )
-        for rel_path, entry in parsed.items()
+        for rel_path, e in parsed.items()
     }
-    head = {
+    return {  # the head's records first (`HEAD_KEYS`), then the body's
         "version": (CACHE_VERSION, output_versions()),
         "inputs": inputs,
         "summary": summary,
         "attachments": attachments,
         "seen": seen or {},
-    }
-    body = {
         "parsed": kept,
         "page_keys": page_keys,
         "page_digests": page_digests,
@@ -343,15 +341,23 @@ def cache_bytes(
         "frontmatter": frontmatter or {},
         "reach": reach,
     }
-    return cache_file_bytes({**head, **body})
+
+
+def dump_cache(data: dict[str, Any], file: BinaryIO) -> None:
+    """Write a cache file holding `data` (every record of a cache): the head, then the body,
+    each pickled into `file` as it goes (pickle flushes every 64 kB frame to a file), never
+    held whole in memory."""
+    head = {key: data[key] for key in HEAD_KEYS if key in data}
+    body = {key: value for key, value in data.items() if key not in HEAD_KEYS}
+    pickle.dump(head, file, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(body, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def cache_file_bytes(data: dict[str, Any]) -> bytes:
-    """A cache file holding `data` (every record of a cache): the head, then the body."""
-    head = {key: data[key] for key in HEAD_KEYS if key in data}
-    body = {key: value for key, value in data.items() if key not in HEAD_KEYS}
-    protocol = pickle.HIGHEST_PROTOCOL
-    return pickle.dumps(head, protocol=protocol) + pickle.dumps(body, protocol=protocol)
+    """The bytes of a cache file holding `data` (`dump_cache`)."""
+    buffer = io.BytesIO()
+    dump_cache(data, buffer)
+    return buffer.getvalue()
 
 
 def recorded_files(

@@ -113,6 +113,15 @@ class EmitContext:
         """Every tag's notes; the preview keeps it between saves (`update_tag_index`)."""
         return site_tag_index(self.site)
 
+    def let_go(self) -> None:
+        """Drop what the emitters made for themselves, once all of them ran, in a build whose
+        site is not kept live: the graph data alone (a dict per node and per edge) is
+        ~200 MiB at 50,000 notes, the cards' HTML about as much, else held through the
+        search and the cache's writing."""
+        for made in ("graph_data", "graph_json", "tag_index", "lists"):
+            self.__dict__.pop(made, None)
+        self.pages.let_go_of_cards()
+
     def folders_listing_cards(self) -> set[str] | None:
         """The folders whose page is made again (None: all of them, and the file tree)."""
         return None if self.cards is None else self.pages.folders_listing(self.cards)

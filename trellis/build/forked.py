@@ -76,7 +76,7 @@ from trellis.build.messages import (
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
-from trellis.emit.graph import graph_data, write_local_graphs
+from trellis.emit.graph import local_graph_index, write_local_graphs
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
@@ -123,9 +123,8 @@ class ParallelNotes:
         self._early: list[tuple[int, Any]] = []  # messages read while rendering share 0
         self._graph: LinkGraph | None = None
         self._local_graphs = False
-        # With local graphs made by the shares: the graph data share 0 made them from, and
-        # every share's files (path -> hash), for `emit_local_graphs` to record.
-        self.graph_data: dict[str, Any] | None = None
+        # With local graphs made by the shares: every share's files (path -> hash), for
+        # `emit_local_graphs` to record.
         self.local_graph_files: dict[str, str] = {}
 
     def _run_worker(self, worker: int, channel: Channel) -> None:
@@ -240,9 +239,10 @@ class ParallelNotes:
             own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
         let_go_of_tokens(self.site, self.notes, self.job.tokens)
         if self._local_graphs:
-            self.graph_data = graph_data(self.site, graph)
             centers = {self.site.notes[index].url for index in self.shares[0]}
-            self.local_graph_files = write_local_graphs(self.graph_data, writer, centers)
+            index = local_graph_index(self.site, graph)
+            self.local_graph_files = write_local_graphs(index, writer, centers)
+            del index  # before the workers' pages are taken in
         pages: dict[int, WrittenPage] = {page.index: page for page in own}
         for _, message in self._receive_until(Rendered, advance):
             done = expect(message, Rendered)

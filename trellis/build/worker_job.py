@@ -33,7 +33,7 @@ from trellis.build.messages import (
 from trellis.build.parse import parse_note
 from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostics
-from trellis.emit.graph import graph_data, write_local_graphs
+from trellis.emit.graph import local_graph_index, write_local_graphs
 from trellis.emit.pages import NotePageWriter, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.episodes import attach_episode
@@ -81,15 +81,19 @@ class WorkerJob:
     def run(self, worker: int, channel: Channel) -> None:
         share = self.shares[worker]
         channel.send(Parsed(*self._parse(share, channel)))
-        for blob in expect(channel.receive(), OtherShares).blobs:
-            self._take_others(blob)
+        blobs = expect(channel.receive(), OtherShares).blobs
+        while blobs:  # each let go of once taken in
+            self._take_others(blobs.pop(0))
         sent = expect(channel.receive(), GraphSent)
         graph = wire.decode_graph(self.site, sent.graph)
-        channel.send(PackedTokens(self.pack_tokens(sent.asked)))
+        asked, local_graphs = sent.asked, sent.local_graphs
+        del sent  # the graph's bytes (tens of MB at 50,000 notes), not held while rendering
+        channel.send(PackedTokens(self.pack_tokens(asked)))
         self.take_tokens(expect(channel.receive(), TokensFor).tokens)
         self.settle_tokens(share, graph)
         written_pages = checked(lambda: self.write_pages(share, graph, channel))
-        graph_files = self.write_local_graphs(share, graph) if sent.local_graphs else {}
+        self.let_go_of_tokens()
+        graph_files = self.write_local_graphs(share, graph) if local_graphs else {}
         writer = self.setup.writer
         channel.send(Rendered(written_pages, writer.written, self.setup.used.all(), graph_files))
 
@@ -232,12 +236,25 @@ class WorkerJob:
         progress.flush()
         return written
 
+    def let_go_of_tokens(self) -> None:
+        """A worker renders nothing after its pages: every token it holds, packed or not
+        (and each loader holding packed ones), goes before its local graph files are made,
+        which then reuse that memory (the packed tokens of a 50,000-note share are ~100 MB)."""
+        self.tokens.release()
+        for note in self.site.notes:
+            if note.content is not None:
+                note.content.forget_tokens(None)
+        self.tokens.packed.clear()
+        self.tokens.keep.clear()
+
     def write_local_graphs(self, share: list[int], graph: LinkGraph) -> dict[str, str]:
         """The local graph files of `share`'s notes (those in the graph), made from the
-        whole graph's data as the build's own process would make them; path -> hash."""
+        whole graph as the build's own process would make them; path -> hash. The index
+        they are made from is let go on return, before the next stage."""
         notes = self.site.notes
         centers = {notes[index].url for index in share}
-        return write_local_graphs(graph_data(self.site, graph), self.setup.writer, centers)
+        index = local_graph_index(self.site, graph)
+        return write_local_graphs(index, self.setup.writer, centers)
 
 
 def lean_parses(parsed: list[ParsedNote], episodes: list[EpisodeNote]) -> bytes:

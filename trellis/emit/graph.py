@@ -42,7 +42,7 @@ from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from trellis.emit.graph_local import neighbourhood_texts
+from trellis.emit.graph_local import GraphIndex, neighbourhood_texts
 from trellis.emit.pages import page_digest
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
@@ -96,7 +96,7 @@ def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[d
     The files are made as text by `trellis.emit.graph_local` (this reads them back, for
     tools and tests that want the data).
     """
-    for _, text in neighbourhood_texts(data, depth, CAPS):
+    for _, text in neighbourhood_texts(GraphIndex.of_data(data), depth, CAPS):
         yield json.loads(text)
 
 
@@ -152,7 +152,7 @@ def emit_local_graphs(
         else:
             missing.add(center)
     if missing:
-        files.update(write_local_graphs(data, writer, missing))
+        files.update(write_local_graphs(GraphIndex.of_data(data), writer, missing))
     return len(wanted), GraphFiles(data_digest, files)
 
 
@@ -163,13 +163,31 @@ def local_graphs_made_here(last: GraphFiles | None, writer: OutputWriter) -> boo
     return last is None or writer.previous is None
 
 
+def local_graph_index(site: PublicSite, graph: LinkGraph) -> GraphIndex:
+    """`GraphIndex.of_data(graph_data(site, graph))`, made without the data: a process that
+    only writes neighbourhood files (each share of a cold build) holds no dict per node or
+    edge (the same nodes, edges and order: `test_graph_local` checks both ways agree)."""
+    shown = sorted(
+        (note for note in site.notes if not note.display.hide_in_graph), key=lambda n: n.url
+    )
+    at = {id(note): position for position, note in enumerate(shown)}
+    edges = (
+        (source, target, edge.embed)
+        for source, note in enumerate(shown)
+        for edge in graph.outgoing.get(note, [])
+        if (target := at.get(id(edge.target), source)) != source
+    )
+    nodes = [(note.url, note.title, site.href(note.url)) for note in shown]
+    return GraphIndex(nodes, site.href("/"), edges)
+
+
 def write_local_graphs(
-    data: dict[str, Any], writer: OutputWriter, centers: Container[str] | None = None
+    graph: GraphIndex, writer: OutputWriter, centers: Container[str] | None = None
 ) -> dict[str, str]:
     """Make and write the neighbourhood files of `centers` (node ids; None: every node);
     output path -> hash of the bytes written."""
     files: dict[str, str] = {}
-    for center, text in neighbourhood_texts(data, LOCAL_DEPTH, CAPS, centers):
+    for center, text in neighbourhood_texts(graph, LOCAL_DEPTH, CAPS, centers):
         path = local_graph_file(center)
         made = text.encode("utf-8")
         writer.write_bytes(path, made)

@@ -26,6 +26,8 @@ TIMEOUT_SECONDS = 600
 # How often a running Pagefind checks whether it should stop (`refresh_search_bundle`).
 STOP_POLL_SECONDS = 0.05
 STOPPED = "stopped"
+# In what Pagefind says of a `--glob` it cannot read (`pages_glob` shuns what it cannot).
+GLOB_REFUSED = "did not parse as a valid glob"
 # Pagefind's ready-made UIs and the highlight script: our own dialog replaces them.
 _UNUSED_PREFIXES = (
     "pagefind-ui",
@@ -34,6 +36,10 @@ _UNUSED_PREFIXES = (
     "pagefind-highlight",
     "playground/",
 )
+# Characters wax (Pagefind's globs) reads as syntax unless escaped with a backslash.
+_GLOB_META = frozenset("?*$:<>()[]{},")
+# Linux refuses a single command-line argument longer than 128 KiB (MAX_ARG_STRLEN).
+_GLOB_MAX_BYTES = 100_000
 # A merged shard runs on the first bundle's script, worker and WebAssembly.
 _SHARED_FILES = ("pagefind.js", "pagefind-worker.js")
 _SHARED_PREFIXES = ("wasm.",)
@@ -89,21 +95,40 @@ def bundle_files(bundle: Path, shared: bool = True) -> list[Path]:
     return files
 
 
+def pages_glob(pages: list[str]) -> str | None:
+    """A `--glob` naming exactly `pages` (paths inside the site), for Pagefind's glob crate
+    (wax: `{a,b}` alternatives, its metacharacters escaped); None when one cannot be named
+    so (a backslash, which wax cannot escape) or the glob would be too long for one
+    argument of a command line (Linux: 128 KiB): the pages are then linked instead."""
+    if not pages or any("\\" in page for page in pages):
+        return None
+    escaped = ("".join("\\" + c if c in _GLOB_META else c for c in page) for page in pages)
+    glob = "{" + ",".join(escaped) + "}"
+    return glob if len(glob.encode()) <= _GLOB_MAX_BYTES else None
+
+
 def run_pagefind(
-    binary: Path, site_dir: Path, bundle: Path, cwd: Path, stop: Callable[[], bool] | None = None
+    binary: Path,
+    site_dir: Path,
+    bundle: Path,
+    cwd: Path,
+    stop: Callable[[], bool] | None = None,
+    glob: str | None = None,
 ) -> str:
-    """Run the CLI; "" on success, `STOPPED` if `stop` said so, else one line saying what
-    went wrong. Pagefind is never left running: stopped, failed or interrupted, it is killed.
+    """Run the CLI over the HTML files of `site_dir`, or those `glob` names; "" on success,
+    `STOPPED` if `stop` said so, else one line saying what went wrong. Pagefind is never
+    left running: stopped, failed or interrupted, it is killed.
 
     It runs in an empty folder so a stray `pagefind.yml` in the current folder cannot
     change what is indexed.
     """
     command = [
         str(binary),
-        "--site",
-        str(site_dir.absolute()),
         "--output-path",
         str(bundle.absolute()),
+        "--site",
+        str(site_dir.absolute()),
+        *(("--glob", glob) if glob is not None else ()),
         "--root-selector",
         ROOT_SELECTOR,
         *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)),

@@ -33,45 +33,33 @@ import posixpath
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.output_files import FileStat, copy_checked, file_stat, hashes_to
+from trellis.emit.output_folder import (
+    MARKER,
+    OLD_SUFFIX,
+    SITE_MARK,
+    STAGING_SUFFIX,
+    TEMPORARY_SUFFIX,
+    _holds_marker,
+    cache_path,
+    site_finished,
+)
 from trellis.vault.files import CheckedPath, file_digest
 
-MARKER = ".trellis-site"
-SITE_MARK = "Written by Trellis; replaced on every build.\n"
-STAGING_SUFFIX = ".trellis-new"
-OLD_SUFFIX = ".trellis-old"
-# Beside a file replaced in place (`InPlaceWriter`): `.<name>.trellis-tmp`.
-TEMPORARY_SUFFIX = ".trellis-tmp"
-
-
-def cache_path(out: Path, folder: Path | None = None) -> Path:
-    """The build cache of the output folder `out`: in `folder` (setting `cache_dir`), else
-    beside the output folder; never inside it, so it is never deployed."""
-    out = out.absolute()
-    if folder is not None:
-        return folder / f"{out.name}.trellis-cache"
-    return out.parent / f".{out.name}.trellis-cache"
-
-
-def _holds_marker(folder: Path, text: str | None = None) -> bool:
-    """Is `folder` a real folder with our marker file in it (saying `text`, if given)?"""
-    marker = folder / MARKER
-    if folder.is_symlink() or not folder.is_dir() or marker.is_symlink() or not marker.is_file():
-        return False
-    try:
-        return text is None or marker.read_text(encoding="utf-8") == text
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def site_finished(out: Path) -> bool:
-    """Does `out` hold a site a build finished (not one an update in place left midway)?"""
-    return _holds_marker(out, SITE_MARK)
+__all__ = [
+    "MARKER",
+    "SITE_MARK",
+    "TEMPORARY_SUFFIX",
+    "OutputWriter",
+    "cache_path",
+    "hashes_to",
+    "site_finished",
+]
 
 
 class OutputWriter:
@@ -314,6 +302,10 @@ class OutputWriter:
         previous = self.previous
         return previous is not None and self._as_recorded(rel_path, previous, previous / rel_path)
 
+    def relinked(self, rel_paths: Iterable[str]) -> None:
+        """`rel_paths` were linked elsewhere and unlinked since they were kept (their change
+        time moved): nothing to do here, `stats_of` always looks at every file."""
+
     def _as_recorded(self, rel_path: str, previous: Path, source: Path) -> bool:
         """Is `source` (the last output's `rel_path`) unchanged since its stat was recorded?"""
         recorded = self.previous_stats.get(rel_path) if previous == self.previous else None
@@ -339,8 +331,9 @@ class OutputWriter:
                 return False
         return bool(files)
 
-    def write_cache(self, data: bytes) -> None:
-        """Replace the build cache beside the output folder (atomically; best effort)."""
+    def write_cache(self, dump: Callable[[BinaryIO], None]) -> None:
+        """Replace the build cache beside the output folder (atomically; best effort): `dump`
+        streams it into a new file (not one bytes object: ~200 MB at 50,000 notes), renamed over."""
         target = self.cache_file
         temporary: Path | None = None
         try:
@@ -350,12 +343,14 @@ class OutputWriter:
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             temporary = Path(name)
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                dump(file)
             os.replace(temporary, target)
+            temporary = None
         except OSError as error:
+            self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
+        finally:  # failed, or interrupted while dumping: no half-written file is left
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
-            self.diagnostics.warn("", f"build cache not saved: {error.strerror or error}")
 
     def commit(self) -> None:
         """Swap the staged site in place of the old one (checked again: still ours?)."""

@@ -10,9 +10,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+def frontmatter_tags(meta: dict[str, Any]) -> list[str]:
+    """`tags`/`tag` as a list or a comma/space separated string, with or without `#`."""
+    value = meta.get("tags", meta.get("tag"))
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    if not isinstance(value, list):
+        return []
+    tags = []
+    for item in value:
+        if isinstance(item, str | int) and not isinstance(item, bool):
+            tag = str(item).strip().lstrip("#").strip()
+            if tag and not tag.isdigit():
+                tags.append(tag)
+    return tags
+
+
+def note_tags(frontmatter: list[str], inline: list[str]) -> tuple[str, ...]:
+    """Frontmatter tags, then inline ones, once each (case-insensitive, the first spelling
+    kept). `gardenEntry` is the export's mark of the home page, not a topic: not listed."""
+    seen: dict[str, str] = {}
+    for tag in (*frontmatter, *inline):
+        lowered = tag.lower()
+        if lowered != "gardenentry":
+            seen.setdefault(lowered, tag)
+    return tuple(seen.values())
 
 
 @dataclass

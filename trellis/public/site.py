@@ -9,7 +9,7 @@ a published note asks for it.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
 from trellis.model.content import NoteContent
 from trellis.model.index import PathIndex
+from trellis.model.tags import frontmatter_tags, note_tags
 from trellis.public.attachments import AttachmentCheck
 from trellis.public.display import NoteDisplay, note_display
 from trellis.public.urls import (
@@ -28,6 +29,9 @@ from trellis.public.urls import (
     unreserved,
 )
 from trellis.vault.records import Attachment, SourceNote, Vault
+
+# The inline tags of a note not parsed yet.
+_NO_TAGS: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -41,6 +45,10 @@ class PublishedNote:
     display: NoteDisplay = field(default_factory=NoteDisplay)
     # Set for podcast episode notes (trellis.episodes): rendered with templates/episode.html.
     episode: Any = None
+    # (source, inline tag list, its length, the tags) when `tags` last worked them out.
+    _tags: tuple[SourceNote, Sequence[str], int, tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def rel_path(self) -> str:
@@ -66,29 +74,23 @@ class PublishedNote:
     def tags(self) -> list[str]:
         """Frontmatter tags, then inline ones, without `#`, once each (case-insensitive).
 
-        `gardenEntry` is the export's mark of the home page, not a topic: not listed."""
-        seen: dict[str, str] = {}
-        inline = self.content.tags if self.content else []
-        for tag in [*frontmatter_tags(self.meta), *inline]:
-            if tag.lower() != "gardenentry":
-                seen.setdefault(tag.lower(), tag)
-        return list(seen.values())
-
-
-def frontmatter_tags(meta: dict[str, Any]) -> list[str]:
-    """`tags`/`tag` as a list or a comma/space separated string, with or without `#`."""
-    value = meta.get("tags", meta.get("tag"))
-    if isinstance(value, str):
-        value = value.replace(",", " ").split()
-    if not isinstance(value, list):
-        return []
-    tags = []
-    for item in value:
-        if isinstance(item, str | int) and not isinstance(item, bool):
-            tag = str(item).strip().lstrip("#").strip()
-            if tag and not tag.isdigit():
-                tags.append(tag)
-    return tags
+        Worked out once per source and parse (an edit replaces either), not on every call:
+        cards, pages, feeds, the tag index and episode detection each ask for it."""
+        inline = self.content.tags if self.content is not None else _NO_TAGS
+        kept = self._tags
+        if (
+            kept is None
+            or kept[0] is not self.source
+            or kept[1] is not inline
+            or kept[2] != len(inline)
+        ):
+            kept = self._tags = (
+                self.source,
+                inline,
+                len(inline),
+                note_tags(self.source.tags, inline),
+            )
+        return list(kept[3])
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def cap_segment(segment: str) -> str:
     return f"{start}-{digest}"
 
 
+@functools.lru_cache(maxsize=65536)  # folder names recur in every note's path
 def slug_segment(segment: str) -> str:
     """The slug of one path segment; an all-emoji name is spelled out instead of vanishing.
 

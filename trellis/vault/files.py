@@ -75,7 +75,7 @@ def open_checked(base: Path, path: Path) -> int:
     """A read-only descriptor of the regular file `path` inside `base` (both absolute, with
     no symlink in `path` below `base`); raises `OSError` (ELOOP when a component turned
     into a symlink, `NotRegularFile` for anything but a regular file)."""
-    parts = path.relative_to(base).parts
+    parts = _parts_below(base, path)
     if not parts:
         raise NotRegularFile(errno.EISDIR, "a folder, not a file")
     if _OPENAT:
@@ -101,6 +101,15 @@ def open_checked(base: Path, path: Path) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def _parts_below(base: Path, path: Path) -> tuple[str, ...] | list[str]:
+    """The names leading from `base` down to `path` (`relative_to`'s parts: a string split
+    where the separator allows, which a scan does for every note)."""
+    prefix, text = str(base).rstrip(os.sep) + os.sep, str(path)
+    if os.sep == "/" and text.startswith(prefix):
+        return text[len(prefix) :].split("/")
+    return path.relative_to(base).parts
 
 
 @dataclass(frozen=True)

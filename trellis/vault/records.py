@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from trellis.model.dates import note_dates
+from trellis.model.tags import frontmatter_tags
 from trellis.vault.files import CheckedPath
 from trellis.vault.history import NoteHistory
 
@@ -66,15 +67,26 @@ class SourceNote:
     git_blob: str = ""  # the id git would give these bytes
     history: NoteHistory | None = None  # its commits, when the vault is in a git repository
 
-    @property
+    @cached_property
     def stem(self) -> str:
-        return PurePosixPath(self.rel_path).stem
+        """The file name without its suffix (`PurePosixPath.stem`, without making a path:
+        every note's title falls back to it)."""
+        name = self.rel_path.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[:dot] if 0 < dot < len(name) - 1 else name
 
     @cached_property
     def folder(self) -> str:
         """Worked out once: every list of notes (tags, folders, backlinks) asks for it."""
         parent = str(PurePosixPath(self.rel_path).parent)
         return "" if parent == "." else parent
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        """Its frontmatter tags (`frontmatter_tags`), worked out once: pages, cards, the tag
+        index, feeds and episode detection each ask for every note's (`meta` is never
+        changed after the read; an edit makes a new `SourceNote`)."""
+        return tuple(frontmatter_tags(self.meta))
 
     @cached_property
     def dates(self) -> tuple[datetime, datetime]:

@@ -12,13 +12,15 @@ lists it) and make sure the file read is the one checked.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from trellis.config import SETTINGS_FILE
-from trellis.diagnostics import Diagnostics
+from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
 from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter
 from trellis.vault.history import git_blob, read_history
@@ -45,6 +47,8 @@ _BINARY_MAGIC = (
 # A note bigger than this is skipped: it is almost surely not a note, and parsing it would
 # take most of the build (Markdown renders at about 2-3 MB/s).
 MAX_NOTE_BYTES = 10 * 1024 * 1024
+# A note (or a folder above it) that became a symlink after the walk found it: never read.
+SWAPPED_FOR_A_LINK = "turned into a symlink while the site was built; not read"
 
 
 def walk_vault(
@@ -65,6 +69,28 @@ def _walk(
 ) -> list[Found]:
     found = walk(FileTree.of(root, root, exclude), diagnostics, skipped)
     return [entry for entry in found if entry.rel_path != SETTINGS_FILE]
+
+
+@dataclass(frozen=True)
+class VaultWalk:
+    """Every file of the vault at `root` as one walk found it, with the entries it skipped
+    (name, why) and its warnings: the build's scan walks once (`trellis.signature`) and
+    `read_vault` takes this instead of walking again (a second walk of 50,000 notes cost
+    about a second)."""
+
+    root: Path  # resolved
+    found: list[Found]
+    skipped: list[tuple[str, str]]
+    warnings: list[Diagnostic]
+
+
+def walk_files(root: Path, exclude: Iterable[Path]) -> VaultWalk:
+    """Walk the vault at `root` (`exclude`d folders left out), warnings kept for `read_vault`."""
+    root = root.resolve()
+    said = Diagnostics()
+    skipped: list[tuple[str, str]] = []
+    found = walk(FileTree.of(root, root, exclude), said, skipped)
+    return VaultWalk(root, found, skipped, said.items)
 
 
 def _is_note(rel_path: str) -> bool:
@@ -176,7 +202,10 @@ def read_note(
         diagnostics.warn(rel_path, f"{error.strerror}; skipped")
         return None
     except OSError as error:
-        diagnostics.warn(rel_path, f"cannot read note: {error.strerror or error}")
+        if error.errno == errno.ELOOP:  # the checked open met a symlink the walk did not
+            diagnostics.warn(rel_path, SWAPPED_FOR_A_LINK)
+        else:
+            diagnostics.warn(rel_path, f"cannot read note: {error.strerror or error}")
         return None
     return _note_of(rel_path, file, (data, info), diagnostics, in_git, frontmatter)
 
@@ -220,6 +249,7 @@ def read_vault(
     git_dates: bool = True,
     frontmatter: FrontmatterMemo | None = None,
     already_read: MutableMapping[str, ReadBytes] | None = None,
+    walked: VaultWalk | None = None,
 ) -> Vault:
     """Every note (with frontmatter) and every attachment of the vault at `root`; with
     `git_dates`, each note's commit history when the vault is in a git repository;
@@ -227,12 +257,20 @@ def read_vault(
 
     `already_read`: notes the build's scan read (`InputSignature.notes_read`), by name;
     each is taken out of it (its bytes are not kept twice) instead of being read again.
+    `walked`: the files the build's scan found under `root` with the same `exclude`
+    (`walk_files`), taken instead of walking again.
     """
     root = root.resolve()
     vault = Vault(root=root)
     history = read_history(root) if git_dates else {}
     read = already_read if already_read is not None else {}
-    for entry in _walk(root, exclude, diagnostics, vault.skipped):
+    if walked is not None and walked.root == root:
+        diagnostics.extend(walked.warnings)
+        vault.skipped.extend(walked.skipped)
+        entries = [entry for entry in walked.found if entry.rel_path != SETTINGS_FILE]
+    else:
+        entries = _walk(root, exclude, diagnostics, vault.skipped)
+    for entry in entries:
         if _is_note(entry.rel_path):
             note = read_note(
                 root,
