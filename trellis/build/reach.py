@@ -176,6 +176,7 @@ def plan_reach(
             continue
         seats[note.rel_path] = seat
         reach.tags[id(note)] = list(seat[2])
+        note.know_tags(seat[2])  # (the graph, feeds and episode pages ask for them too)
         pages.cards.know(note, seat[4])
     if len(kept) != len(site.notes) or any(n.rel_path not in kept for n in changed):
         return plan_reach(site, graph, pages, keys, None, site_wide, afresh)  # (names differ)

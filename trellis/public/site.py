@@ -92,6 +92,12 @@ class PublishedNote:
             )
         return list(kept[3])
 
+    def know_tags(self, tags: tuple[str, ...]) -> None:
+        """Take `tags` as what `tags` works out for the current source and parse: the last
+        build's, for a note whose bytes a build's plan found unchanged (`build.reach`)."""
+        inline = self.content.tags if self.content is not None else _NO_TAGS
+        self._tags = (self.source, inline, len(inline), tags)
+
 
 @dataclass(frozen=True)
 class PublicAttachment:
