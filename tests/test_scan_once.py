@@ -151,6 +151,7 @@ def test_a_build_leaves_nothing_frozen_and_keeps_a_callers_freeze(tmp_path: Path
     """The scan's objects are frozen for the build (`uncollected`), unfrozen at its end;
     a caller that froze its own objects first (`serve` does) keeps them frozen."""
     vault = odd_vault(tmp_path)
+    gc.unfreeze()  # an in-process `serve` in an earlier test froze its model
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     build(vault, tmp_path / "out")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
