@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from trellis.build import wire
+from trellis.build.spill import Kept, Spill
 from trellis.build.wire import Loader
 from trellis.emit.search import SHARD_PAGES
 from trellis.public.site import PublicSite
@@ -117,13 +118,16 @@ class TokenBudget:
     page and not kept are dropped (`release`) once that page is written.
     """
 
-    def __init__(self, site: PublicSite, limit: int) -> None:
+    def __init__(self, site: PublicSite, limit: int, spill: Spill | None = None) -> None:
         self.notes = site.notes
         self.limit = limit
         self.used = 0
         self.pending = 0  # room set aside to pack the notes of the share not parsed yet
         self.keep: set[int] = set()
-        self.packed: dict[int, bytes] = {}
+        # Packed tokens, in a spill file where the build gave one (`trellis.build.spill`);
+        # still counted in `used`, as if in memory (the budget stays what was measured).
+        self.packed: dict[int, Kept] = {}
+        self.spill = spill or Spill(None)
         self._made: list[int] = []  # notes whose tokens were made for the page being written
 
     def _live_cost(self, index: int) -> int:
@@ -161,8 +165,8 @@ class TokenBudget:
         assert note.content is not None
         blob = wire.pack_tokens(note.content)
         self.used += len(blob)
-        self.packed[index] = blob
-        self.drop(index, wire.unpacking_loader(note, blob))
+        kept = self.packed[index] = self.spill.keep(blob)
+        self.drop(index, wire.unpacking_loader(note, kept))
 
     def choose(self, uses: dict[int, int]) -> None:
         """Keep as they are the tokens used most often (of those used as often, the ones

@@ -17,6 +17,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from trellis.build.spill import Kept, contents
 from trellis.model.content import NoteContent
 from trellis.public.graph import Edge, LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
@@ -62,11 +63,12 @@ def _tokens_of_rows(rows: list[tuple[Any, ...]]) -> list[Token]:
     ]
 
 
-def unpacking_loader(note: PublishedNote, blob: bytes) -> Loader:
-    """Gives back the tokens `pack_tokens` packed (here or in another worker)."""
+def unpacking_loader(note: PublishedNote, blob: Kept) -> Loader:
+    """Gives back the tokens `pack_tokens` packed (here or in another worker), kept in
+    memory or spilled to a file (`trellis.build.spill`)."""
 
     def load() -> tuple[list[Any], dict[str, Any]]:
-        rows, env = pickle.loads(zlib.decompress(blob))
+        rows, env = pickle.loads(zlib.decompress(contents(blob)))
         tokens = _tokens_of_rows(rows)
         env["note"], env["content"] = note, note.content
         return tokens, env

@@ -31,6 +31,7 @@ from trellis.build.messages import (
     expect,
 )
 from trellis.build.parse import parse_note
+from trellis.build.spill import Spill, contents
 from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostics
 from trellis.emit.graph import local_graph_index, write_local_graphs
@@ -76,7 +77,8 @@ class WorkerJob:
         self.to_parse = to_parse
         self.shares = shares
         self.setup = setup
-        self.tokens = budget.TokenBudget(site, limit)
+        # Packed tokens go to a file in the folder pages are written to (`trellis.build.spill`).
+        self.tokens = budget.TokenBudget(site, limit, Spill(setup.writer.staging))
 
     def run(self, worker: int, channel: Channel) -> None:
         share = self.shares[worker]
@@ -202,8 +204,8 @@ class WorkerJob:
         for index, blob in tokens.items():
             note = self.site.notes[index]
             assert note.content is not None
-            note.content.loader = wire.unpacking_loader(note, blob)
-            self.tokens.packed[index] = blob
+            kept = self.tokens.packed[index] = self.tokens.spill.keep(blob)
+            note.content.loader = wire.unpacking_loader(note, kept)
 
     def pack_tokens(self, asked: list[int]) -> dict[int, bytes]:
         """The tokens (and env) of the notes asked for, those parsed here, each packed."""
@@ -211,7 +213,7 @@ class WorkerJob:
         for index in asked:
             content = self.site.notes[index].content
             if index in self.tokens.packed:
-                packed[index] = self.tokens.packed[index]
+                packed[index] = contents(self.tokens.packed[index])
             elif content is not None and content.has_tokens:
                 packed[index] = wire.pack_tokens(content)
         return packed

@@ -1,0 +1,96 @@
+"""Bytes a build keeps for later but seldom reads, held in a file with no name, not in memory.
+
+Why: at 50,000 notes every note's tokens are packed (the token budget is 0), ~140 MB in
+the build's own process and ~120 MB in its worker, all held in memory from the parse to
+the page that unpacks them, at the build's peak (issue 17). Written to a file, they are the
+kernel's page cache (which it writes back and lets go of under pressure), not the process's
+memory: reading one back is a `pread` of a few kilobytes, against the ~0.3 ms its unpacking
+takes anyway.
+
+The file is made in the folder the build writes into (its staging folder, or the output
+updated in place) with no name at all where the system allows it (`O_TMPFILE`: Linux),
+else named and removed at once, so nothing is left outside or inside the output, even
+when the build is killed. Each process writes a file of its own (a worker forked from the
+build gets one when it first writes); what was spilled before a fork can still be read in
+the child, through the descriptor it inherited. A file is closed when nothing refers to it
+any more. Anything that cannot be written (a full disk, a folder one cannot write) is kept
+in memory as before.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class _SpillFile:
+    """One process's file of spilled bytes: written at its end, read anywhere."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = tempfile.TemporaryFile(dir=folder)  # O_TMPFILE where there is one
+        self.fd = self.file.fileno()
+        self.end = 0
+        self.pid = os.getpid()
+
+    def append(self, data: bytes) -> int:
+        """Write `data` at the end; where it starts."""
+        start = self.end
+        view = memoryview(data)
+        while view:
+            written = os.pwrite(self.fd, view, self.end)
+            view = view[written:]
+            self.end += written
+        return start
+
+
+class Spilled:
+    """Bytes written to a spill file: where, and how many."""
+
+    __slots__ = ("_file", "_start", "_size")
+
+    def __init__(self, file: _SpillFile, start: int, size: int) -> None:
+        self._file, self._start, self._size = file, start, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self) -> bytes:
+        data = os.pread(self._file.fd, self._size, self._start)
+        if len(data) != self._size:
+            raise OSError(f"spill file: read {len(data)} of {self._size} bytes")
+        return data
+
+
+# Packed bytes, in memory or spilled: `contents` gives them back.
+Kept = bytes | Spilled
+
+
+def contents(kept: Kept) -> bytes:
+    return kept.read() if isinstance(kept, Spilled) else kept
+
+
+class Spill:
+    """Where a process keeps bytes it reads again later (`keep`): a file in `folder`, or
+    memory (`folder` None, or after the file could not be written)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._file: _SpillFile | None = None
+
+    def keep(self, data: bytes) -> Kept:
+        if self.folder is None or not data:
+            return data
+        try:
+            file = self._file
+            if file is None or file.pid != os.getpid():  # none yet, or the parent's
+                file = self._file = _SpillFile(self.folder)
+            start = file.append(data)
+        except OSError:  # a full disk, an unwritable folder: memory, from now on
+            self.folder = self._file = None
+            return data
+        return Spilled(file, start, len(data))
+
+    def let_go(self) -> None:
+        """Write no more; the file goes once nothing spilled into it is referred to."""
+        self._file = None
