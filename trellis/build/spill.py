@@ -28,7 +28,8 @@ class _SpillFile:
     """One process's file of spilled bytes: written at its end, read anywhere."""
 
     def __init__(self, folder: Path) -> None:
-        self.file = tempfile.TemporaryFile(dir=folder)  # O_TMPFILE where there is one
+        # O_TMPFILE where there is one; open as long as anything spilled here is referred to.
+        self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
         self.fd = self.file.fileno()
         self.end = 0
         self.pid = os.getpid()
@@ -47,7 +48,7 @@ class _SpillFile:
 class Spilled:
     """Bytes written to a spill file: where, and how many."""
 
-    __slots__ = ("_file", "_start", "_size")
+    __slots__ = ("_file", "_size", "_start")
 
     def __init__(self, file: _SpillFile, start: int, size: int) -> None:
         self._file, self._start, self._size = file, start, size
