@@ -25,6 +25,7 @@ sees its pipe closed and ends too.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
@@ -86,6 +87,7 @@ class Workers:
         freezing = gc.get_freeze_count() == 0
         if freezing:
             gc.freeze()
+        _give_back_free_memory()
         try:
             for index in range(count):
                 self._workers.append(self._fork(index, main))
@@ -212,6 +214,19 @@ class Workers:
         if os.WIFSIGNALED(status):
             return f"killed by signal {os.WTERMSIG(status)}"
         return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+def _give_back_free_memory() -> None:
+    """Return to the system the memory the C allocator holds freed (glibc `malloc_trim`),
+    before forking: each child would count it in its resident memory as much as the
+    parent. Measured at 10,000 notes, with the texts of the notes moved to a file just
+    before (`trellis.build.spill`): 147 MiB resident, 105 once trimmed; 12 MiB of it
+    without moving them."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return
+    trim(0)
 
 
 def _fresh_standard_streams() -> None:

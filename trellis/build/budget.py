@@ -128,16 +128,19 @@ class TokenBudget:
         # still counted in `used`, as if in memory (the budget stays what was measured).
         self.packed: dict[int, Kept] = {}
         self.spill = spill or Spill(None)
+        # Each note's characters, counted once: its text may be moved to a file later
+        # (`trellis.build.spill.spill_bodies`).
+        self.sizes = [len(note.source.body) for note in site.notes]
         self._made: list[int] = []  # notes whose tokens were made for the page being written
 
     def _live_cost(self, index: int) -> int:
-        return len(self.notes[index].source.body) * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
+        return self.sizes[index] * TOKEN_BYTES_PER_CHAR + TOKEN_BYTES_PER_NOTE
 
     def _packed_cost(self, index: int) -> int:
         blob = self.packed.get(index)
         if blob is not None:
             return len(blob)
-        return len(self.notes[index].source.body) * PACKED_BYTES_PER_CHAR // 10
+        return self.sizes[index] * PACKED_BYTES_PER_CHAR // 10
 
     def reserve(self, share: list[int]) -> None:
         """Set room aside to pack the tokens of every note of `share` (`place` uses it)."""

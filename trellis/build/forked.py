@@ -73,6 +73,7 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
+from trellis.build.spill import spill_bodies
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
@@ -117,6 +118,7 @@ class ParallelNotes:
         target = site.settings.memory_target_mib << 20
         limit = budget.token_budget(len(site.notes), count, target)
         self.job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
+        spill_bodies((note.source for note in site.notes), self.job.tokens.spill)
         # Share 0 is this process's own; worker `w` renders share `w + 1`.
         self.workers = Workers(count - 1, self._run_worker)
         self._parses: list[bytes] = [b""] * count  # what each share sends the others
@@ -213,9 +215,13 @@ class ParallelNotes:
         for need in needs:
             for index in need:
                 asks[owner[index]].add(index)
-        graph_blob = wire.encode_graph(self.site, graph) if len(self.workers) else b""
         for worker in range(len(self.workers)):
-            self.workers.send(worker, GraphSent(graph_blob, sorted(asks[worker + 1]), local_graphs))
+            share = set(self.shares[worker + 1])
+            reached = graph.embeds_reached(notes[index] for index in share)
+            shown = share | {position[id(note)] for note in reached}
+            blob = wire.encode_graph(self.site, graph, share, shown)
+            self.workers.send(worker, GraphSent(blob, sorted(asks[worker + 1]), local_graphs))
+            del blob
         tokens = self.job.pack_tokens(sorted(asks[0]))
         for _, message in self.workers.receive_until(lambda m: isinstance(m, PackedTokens)):
             tokens.update(expect(message, PackedTokens).tokens)

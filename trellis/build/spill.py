@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from trellis.vault.records import SourceNote
 
 
 class _SpillFile:
@@ -95,3 +98,17 @@ class Spill:
     def let_go(self) -> None:
         """Write no more; the file goes once nothing spilled into it is referred to."""
         self._file = None
+
+
+def spill_bodies(sources: Iterable[SourceNote], spill: Spill) -> None:
+    """Move each note's text to `spill` (read back from there each time it is asked for).
+
+    Why: a build with workers forks once the notes are read, and every process then counts
+    the texts it inherited in its resident memory (190 MB at 50,000 notes, in each), though
+    each reads only its own share's, a few times: to parse them, to look for episodes, and
+    as each of its pages is written (a heading that repeats the title)."""
+    if spill.folder is None:
+        return
+    body = vars(SourceNote)["body"]
+    for source in sources:
+        body.move(source, spill.keep)

@@ -76,16 +76,46 @@ def unpacking_loader(note: PublishedNote, blob: Kept) -> Loader:
     return load
 
 
-def encode_graph(site: PublicSite, graph: LinkGraph) -> bytes:
+def encode_graph(
+    site: PublicSite, graph: LinkGraph, share: set[int] | None = None, shown: set[int] = frozenset()
+) -> bytes:
     """The link graph with notes as indexes: building it again in each worker would cost
-    every worker what it costs the parent (about a second at 10,000 notes, on busy cores)."""
+    every worker what it costs the parent (about a second at 10,000 notes, on busy cores).
+
+    With `share` (the notes a worker writes pages of), only what those pages read: every
+    edge (embeds reached, the local graph files), but the text around a link only on the
+    edges into the share (its backlinks), and each note's resolved links only for the notes
+    its pages show (`shown`: the share and the notes they embed, for the page keys). At
+    50,000 notes the whole graph took ~220 MiB in each worker, most of it those texts."""
     index = {id(note): position for position, note in enumerate(site.notes)}
     edges = [
-        [(index[id(e.target)], e.embed, e.context, e.line) for e in graph.outgoing[note]]
+        [
+            (
+                index[id(e.target)],
+                e.embed,
+                e.context if share is None or index[id(e.target)] in share else "",
+                e.line,
+            )
+            for e in graph.outgoing[note]
+        ]
         for note in site.notes
     ]
-    resolved = [graph.resolved[note] for note in site.notes]
+    resolved = [
+        graph.resolved[note] if share is None or at in shown else None
+        for at, note in enumerate(site.notes)
+    ]
     return pickle.dumps((edges, resolved), pickle.HIGHEST_PROTOCOL)
+
+
+class NotSent(list):  # type: ignore[type-arg]
+    """The resolved links of a note whose page this worker neither writes nor embeds: not
+    sent (`encode_graph`), so reading them is a bug, said at once rather than keyed as
+    "no links"."""
+
+    def _refuse(self, *args: object) -> Any:
+        raise LookupError("the resolved links of a note outside this worker's pages")
+
+    __iter__ = __repr__ = __len__ = __getitem__ = _refuse  # type: ignore[assignment]
 
 
 def decode_graph(site: PublicSite, blob: bytes) -> LinkGraph:
@@ -96,8 +126,9 @@ def decode_graph(site: PublicSite, blob: bytes) -> LinkGraph:
     for note in notes:
         graph.outgoing[note] = []
         graph.incoming[note] = []
+    not_sent = NotSent()
     for note, note_edges, note_resolved in zip(notes, edges, resolved, strict=True):
-        graph.resolved[note] = note_resolved
+        graph.resolved[note] = not_sent if note_resolved is None else note_resolved
         for target, embed, context, line in note_edges:
             edge = Edge(note, notes[target], embed, context, line)
             graph.outgoing[note].append(edge)

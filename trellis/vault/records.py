@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -33,12 +34,26 @@ class CompactText:
         if instance is None:
             raise AttributeError(self.slot)  # a dataclass field without a default
         stored = instance.__dict__[self.slot]
-        return stored.decode("utf-8", "surrogatepass") if type(stored) is bytes else stored
+        if type(stored) is str:
+            return stored
+        if type(stored) is not bytes:  # moved out of memory (`move`): read back
+            stored = stored.read()
+        return stored.decode("utf-8", "surrogatepass")
 
     def __set__(self, instance: object, value: str) -> None:
         encoded = value.encode("utf-8", "surrogatepass")
         smaller = len(encoded) + 33 < sys.getsizeof(value) - _EMPTY_STR
         instance.__dict__[self.slot] = encoded if smaller else value
+
+    def move(self, instance: object, keep: Callable[[bytes], object]) -> None:
+        """Hand the text's UTF-8 to `keep` and hold what it gives back: the bytes, or an
+        object whose `read()` gives them (`trellis.build.spill`: a build with workers moves
+        every body to a file before forking, so that no process holds them in memory)."""
+        stored = instance.__dict__[self.slot]
+        if type(stored) is str:
+            stored = stored.encode("utf-8", "surrogatepass")
+        if type(stored) is bytes:
+            instance.__dict__[self.slot] = keep(stored)
 
 
 # The size of a `str` beyond this is its characters' (1, 2 or 4 bytes each, CPython's
