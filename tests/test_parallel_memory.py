@@ -1,0 +1,150 @@
+"""What a build with workers keeps out of memory (issue 17, 50,000 notes): packed tokens and
+note texts in an unnamed spill file, and each worker's link graph cut to its share."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from helpers import snapshot
+from test_parallel import _generate, kept, processes, warnings
+
+import trellis.build.budget as costs
+import trellis.build.forked as forked
+import trellis.build.spill as spill_module
+import trellis.build.wire as wire
+from trellis.build.spill import Spill, Spilled, contents
+from trellis.config import Settings
+from trellis.diagnostics import Diagnostics
+from trellis.pipeline import build
+from trellis.public.graph import build_link_graph
+from trellis.public.site import build_public_site
+from trellis.render.notes import NoteRenderer
+from trellis.vault.records import SourceNote
+from trellis.vault.scan import read_vault
+
+
+def test_spilled_bytes_read_back_leave_no_file_and_survive_a_fork(tmp_path):
+    spill = Spill(tmp_path)
+    first, second = spill.keep(b"first " * 1000), spill.keep(b"second")
+    assert isinstance(first, Spilled) and isinstance(second, Spilled)
+    assert contents(first) == b"first " * 1000 and contents(second) == b"second"
+    assert list(tmp_path.iterdir()) == []  # no name anywhere, in or out of the folder
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker: reads what was spilled before the fork, spills to a file of its own
+        try:
+            mine = spill.keep(b"the child's")
+            ok = contents(first) == b"first " * 1000 and contents(mine) == b"the child's"
+            os.write(write, b"ok" if ok else b"no")
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 2) == b"ok"
+    os.waitpid(pid, 0)
+    assert contents(second) == b"second"  # the child's writes went elsewhere
+    assert contents(spill.keep(b"after")) == b"after"
+
+
+def test_without_a_writable_folder_bytes_stay_in_memory(tmp_path):
+    assert Spill(None).keep(b"kept") == b"kept"
+    gone = Spill(tmp_path / "missing")
+    assert gone.keep(b"kept") == b"kept" and gone.folder is None
+
+
+def test_a_spilled_text_reads_as_the_same_characters(tmp_path):
+    text = "# Title 🌱\n\nA line with an emoji and a lone \udc80 surrogate.\n"
+    ascii_only = "plain\n" * 100
+    sources = []
+    for body in (text, ascii_only):
+        path = tmp_path / "a.md"
+        sources.append(SourceNote(rel_path="a.md", abs_path=path, meta={}, body=body, body_line=1))
+    spill_module.spill_bodies(sources, Spill(tmp_path))
+    for source, body in zip(sources, (text, ascii_only), strict=True):
+        assert not isinstance(source.__dict__["_body_stored"], (bytes, str))
+        assert source.body == body
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory):
+    return _generate(tmp_path_factory.mktemp("memory") / "vault", 200)
+
+
+def test_a_worker_is_sent_only_what_its_pages_read(generated):
+    """The graph a worker decodes: every edge, the texts around links only on edges into
+    its share, resolved links only for the notes its pages show; reading any other note's
+    resolved links is an error, never "no links"."""
+    diagnostics = Diagnostics()
+    settings = Settings()
+    source = read_vault(generated, diagnostics)
+    site = build_public_site(source, settings, diagnostics)
+    NoteRenderer(site, diagnostics).parse_all()
+    graph = build_link_graph(site, diagnostics)
+    notes = site.notes
+    share = set(range(0, len(notes), 2))
+    reached = graph.embeds_reached(notes[i] for i in share)
+    shown = share | {notes.index(note) for note in reached}
+    assert shown - share, "the generated vault embeds across shares"
+    whole = wire.decode_graph(site, wire.encode_graph(site, graph))
+    cut = wire.decode_graph(site, wire.encode_graph(site, graph, share, shown))
+    into_share = 0
+    for at, note in enumerate(notes):
+        edges, all_edges = cut.outgoing[note], whole.outgoing[note]
+        assert [(e.target.url, e.embed, e.line) for e in edges] == [
+            (e.target.url, e.embed, e.line) for e in all_edges
+        ]
+        for edge, full in zip(edges, all_edges, strict=True):
+            inside = notes.index(full.target) in share
+            into_share += inside and bool(full.context)
+            assert edge.context == (full.context if inside else "")
+        if at in shown:
+            assert cut.resolved[note] == whole.resolved[note]
+        else:
+            with pytest.raises(LookupError):
+                repr(cut.resolved[note])
+    assert into_share > 0
+    assert sum(len(cut.incoming[n]) for n in notes) == sum(len(whole.incoming[n]) for n in notes)
+
+
+def test_workers_with_everything_spilled_write_what_one_process_writes(
+    tmp_path, generated, monkeypatch
+):
+    """Every token packed (the budget at 50,000 notes) and spilled, the texts moved to the
+    spill file, each worker's graph cut to its share: the same pages, warnings and cache
+    as one process; and the texts and tokens were read back from the file."""
+    read_back: list[int] = []
+    original = Spilled.read
+
+    def counted(self: Spilled) -> bytes:
+        read_back.append(len(self))
+        return original(self)
+
+    monkeypatch.setattr(Spilled, "read", counted)
+    monkeypatch.setattr(costs, "token_budget", lambda notes, count, target: 0)
+    one = build(generated, tmp_path / "one", processes(1))
+    assert read_back == []  # one process moves nothing out of memory
+    for jobs in (2, 3):
+        many = build(generated, tmp_path / f"many{jobs}", processes(jobs))
+        assert snapshot(tmp_path / "one") == snapshot(tmp_path / f"many{jobs}")
+        assert warnings(one) == warnings(many)
+        assert kept(tmp_path / "one") == kept(tmp_path / f"many{jobs}")
+    assert len(read_back) > one.notes_published  # in this process alone: texts and tokens
+    outputs = {"one", "many2", "many3"}
+    caches = {f".{name}.trellis-cache" for name in outputs}
+    # No staging folder, no spill file left beside the outputs (nor in them: the snapshots).
+    assert {p.name for p in tmp_path.iterdir()} == outputs | caches
+
+
+def test_texts_are_moved_out_before_the_fork(tmp_path, generated, monkeypatch):
+    seen: list[type] = []
+    original = forked.Workers.__init__
+
+    def spy(self, count, main):  # type: ignore[no-untyped-def]
+        site = sys._getframe(1).f_locals["site"]
+        seen.extend({type(n.source.__dict__["_body_stored"]) for n in site.notes})
+        original(self, count, main)
+
+    monkeypatch.setattr(forked.Workers, "__init__", spy)
+    build(generated, tmp_path / "two", processes(2), use_cache=False)
+    assert seen == [Spilled]
