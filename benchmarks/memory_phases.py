@@ -11,7 +11,12 @@ Modes: `cold` (no cache), `jobs1` (cold, `jobs: 1`), `edit` (built, one note edi
 built again with the cache: the second build is measured), `serve` (the first build of
 `trellis serve`'s builder, in this process as the preview builds).
 
+`--memory-target MIB` sets `memory_target_mib` for the builds: a small one (100) makes a
+4,000-note build pack every token, as the default does at 50,000 notes (the token budget
+is 0 there), so what scales with the notes can be measured at a size that needs no lock.
+
 Usage: python benchmarks/memory_phases.py [--notes 10000] [--modes cold edit] [--json out]
+       [--memory-target MIB]
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def child(mode: str, vault: Path, out: Path) -> int:
+def child(mode: str, vault: Path, out: Path, target: int = 0) -> int:
     """In the measured interpreter: one build, printing each phase's start and end times."""
     import trellis.pipeline as pipeline
     from trellis.build.options import BuildOptions
@@ -89,7 +94,9 @@ def child(mode: str, vault: Path, out: Path) -> int:
             return _ended(super().__call__(name), name)
 
     pipeline.PhaseClock = TimedClock  # type: ignore[misc]
-    overrides = {"jobs": 1} if mode == "jobs1" else {}
+    overrides: dict[str, Any] = {"jobs": 1} if mode == "jobs1" else {}
+    if target:
+        overrides["memory_target_mib"] = target
     if mode == "serve":
         builder = pipeline.SiteBuilder(vault, None, overrides, BuildOptions.for_preview())
         builder.build(out=out)
@@ -110,21 +117,22 @@ class _ended:
         return self.inner.__exit__(*exc)
 
 
-def measure(mode: str, vault: Path, work: Path) -> dict[str, Any]:
+def measure(mode: str, vault: Path, work: Path, target: int = 0) -> dict[str, Any]:
     """Run one mode; the tree's peak, and per phase the peak with each process's share."""
+    aside = [str(target)] if target else []
     out = work / mode / "site"
     if mode == "edit":
         run_vault = work / mode / "vault"
         shutil.copytree(vault, run_vault, copy_function=shutil.copyfile)
         subprocess.run(
-            [sys.executable, __file__, "_child", "cold", str(run_vault), str(out)],
+            [sys.executable, __file__, "_child", "cold", str(run_vault), str(out), *aside],
             check=True,
             stdout=subprocess.DEVNULL,
         )
         edit_one_note(run_vault, 1)
     else:
         run_vault = vault
-    command = [sys.executable, __file__, "_child", mode, str(run_vault), str(out)]
+    command = [sys.executable, __file__, "_child", mode, str(run_vault), str(out), *aside]
     with tempfile.TemporaryFile() as output:
         started = time.time()
         process = subprocess.Popen(command, stdout=output)
@@ -210,13 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["_child"]:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        return child(argv[1], Path(argv[2]), Path(argv[3]))
+        return child(argv[1], Path(argv[2]), Path(argv[3]), int(argv[4]) if argv[4:] else 0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "trellis-bench")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--memory-target", type=int, default=0, metavar="MIB")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     vault, _, _ = cached_vault(args.cache, args.notes, args.seed)
@@ -225,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"load before {os.getloadavg()}", flush=True)
         for mode in args.modes:
-            rows.append(measure(mode, vault, work))
+            rows.append(measure(mode, vault, work, args.memory_target))
             print(format_mode(rows[-1]), flush=True)
         print(f"load after {os.getloadavg()}", flush=True)
     finally:
