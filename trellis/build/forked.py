@@ -20,8 +20,10 @@ link graph; at 10,000 notes each such worker peaked at 420 MiB.)
    the workers' progress between notes (`_drain`), so that none waits on a full pipe.
 3. The parent forwards to each worker what the other shares sent for it (one message per
    worker: the bytes as they came), builds the link graph while they take that in, and
-   sends it to them (notes as indexes: cheaper than each worker resolving every link
-   again), with the list of its notes that pages of other shares embed. Each share packs
+   sends each the part its pages read (notes as indexes: cheaper than each worker
+   resolving every link again; every edge, but the text around a link only on edges into
+   its share, and resolved links only for the notes it shows: `wire.encode_graph`), with
+   the list of its notes that pages of other shares embed. Each share packs
    those notes' tokens (about 0.3 ms a note, against 2.4 ms to parse one again), the parent
    hands them to the shares that embed them, and each process writes the pages of its share
    into the staging folder, through the same `NotePageWriter` as a one-process build:
@@ -35,6 +37,11 @@ link graph; at 10,000 notes each such worker peaked at 420 MiB.)
    its pages use; and exits, so its tokens are gone before the search index is built. The
    parent's own pages file their warnings apart (`_filed_apart`) and every page's are filed
    in note order.
+
+Before forking, the notes' texts are moved to a spill file (`trellis.build.spill`: each
+process reads back only its share's, a few times) and the memory the C allocator holds
+freed is given back (`trellis.workers`), so neither is counted in every process. Packed
+tokens go to the spill file too.
 
 The token budget: a note's tokens take about 25 times its Markdown in memory, most of a
 share's. Each process keeps tokens as they are while they fit in its budget (what is left

@@ -29,6 +29,7 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked
+from trellis.workers import TRIM_EVERY, give_back_free_memory
 
 
 def episode_loader(site: PublicSite, notes: NoteRenderer, note: PublishedNote) -> wire.Loader:
@@ -101,9 +102,15 @@ class TokensHere:
             if content is not None and not content.has_tokens and content.loader is not None:
                 content.loader = self.budget.watch(index, content.loader)
 
+        written = 0
+
         def step() -> None:
+            nonlocal written
             self.budget.release()
             advance()
+            written += 1
+            if written % TRIM_EVERY == 0:
+                give_back_free_memory()
 
         return step
 

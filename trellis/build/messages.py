@@ -60,7 +60,7 @@ class OtherShares:
 
 @dataclass(frozen=True)
 class GraphSent:
-    graph: bytes  # `wire.encode_graph`
+    graph: bytes  # `wire.encode_graph`: the part of the link graph this share's pages read
     asked: list[int]  # notes of this share whose tokens other shares' pages embed
     # Whether each share makes its notes' local graph files after its pages (a cold build:
     # `trellis.emit.graph.local_graphs_made_here`), rather than the build after all pages.

@@ -44,7 +44,7 @@ from trellis.public.site import PublicSite
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked
-from trellis.workers import Channel
+from trellis.workers import TRIM_EVERY, Channel, give_back_free_memory
 
 # Workers report progress every this many notes.
 PROGRESS_EVERY = 25
@@ -235,6 +235,8 @@ class WorkerJob:
             key, digest = setup.keys.current[output], setup.keys.current_digests.get(output, "")
             written.append(WrittenPage(index, key, digest, rendered, warnings))
             progress.step()
+            if len(written) % TRIM_EVERY == 0:
+                give_back_free_memory()
         progress.flush()
         return written
 
