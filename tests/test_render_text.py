@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import PUBLISHED, build_vault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from trellis.render.pages import shows_text
-
-from helpers import PUBLISHED, build_vault
 
 
 def _striptags_trim(html: str) -> bool:
