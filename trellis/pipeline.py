@@ -185,7 +185,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         try:
             progress.phase("Parsing notes", len(site.notes))
             state.enter(Stage.PARSE)
-            with clock("parse"):
+            with clock("parse"), uncollected():  # parses live to the end: frozen, never walked
                 notes = NoteRenderer(site, diagnostics)
                 notes.query_facts = may_hold_queries(site, source.attachments, self._parsed)
                 plan = plan_build(site, self._parsed, self.options, keys)
@@ -201,7 +201,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         plan, site, notes, self._parsed, diagnostics, progress
                     )
             state.enter(Stage.LINK)
-            with clock("link"):
+            with clock("link"), uncollected():
                 if workers is not None:
                     workers.share_parses()
                 private = PrivateNames(source, site)
