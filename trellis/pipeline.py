@@ -280,7 +280,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, self._seen, links, kept_blocks,
-                        reach.record,
+                        reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))
         except BaseException:
