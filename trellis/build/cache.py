@@ -345,7 +345,9 @@ def cache_records(
 def _kept_entry(e: ParsedEntry) -> ParsedEntry:
     """The entry as the cache keeps it: its content without tokens."""
     content = e.content.without_tokens()
-    return ParsedEntry(e.content_hash, content, e.warnings, e.file_time, e.episode, e.plain, e.quiet)
+    return ParsedEntry(
+        e.content_hash, content, e.warnings, e.file_time, e.episode, e.plain, e.quiet
+    )
 
 
 def dump_cache(data: dict[str, Any], file: BinaryIO) -> None:

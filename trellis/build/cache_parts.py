@@ -21,7 +21,8 @@ import pickle
 from collections.abc import Callable
 from typing import Any
 
-PARTS = "parsed_parts"  # the key a read cache's data holds its `ParsedParts` under (not in the file)
+# The key a read cache's data holds its `ParsedParts` under (never written to the file).
+PARTS = "parsed_parts"
 
 # An entry's fields, in `_state` order: those compared by identity, then by value.
 _SAME_OBJECTS = 10
