@@ -246,7 +246,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             )
             emitting.previous_urls = self._published_urls
             emitting.keys = keys
-            emitting.graph_kept = self.options.keep_live
+            emitting.graph_kept, emitting.graph_same = self.options.keep_live, reach.graph_same
             emitting.tag_index = reach.tag_index
             emitting.previous_graph = self._graph_files
             if workers is not None:  # the local graph files made with the pages

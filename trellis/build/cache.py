@@ -59,7 +59,7 @@ from trellis.build.reach import ReachRecord
 from trellis.build.reach import well_formed as reach_well_formed
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
-from trellis.emit.graph import GraphFiles
+from trellis.emit.graph import GRAPH_PATH, GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
@@ -75,7 +75,8 @@ from trellis.versions import output_versions
 # 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
 # 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks;
 # 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys,
-# `ParsedEntry.plain` and `quiet`; 14: each parse pickled alone (`trellis.build.cache_parts`)
+# `ParsedEntry.plain` and `quiet`; 14: each parse pickled alone (`trellis.build.cache_parts`),
+# a graph entry in each seat, `GraphFiles.whole`
 CACHE_VERSION = 14
 
 
@@ -378,7 +379,8 @@ def recorded_files(
     """The output paths of every file whose digest the cache records: their stats are
     recorded too (`file_stats`), after the output is swapped in."""
     bundle = [f"{BUNDLE_DIR}/{name}" for record in shards for name in record.files]
-    return [*page_digests, *(graph.files if graph is not None else ()), *bundle]
+    graph_files = [*graph.files, *([GRAPH_PATH] if graph.whole else [])] if graph else []
+    return [*page_digests, *graph_files, *bundle]
 
 
 def theme_signature(vault: Path) -> str:

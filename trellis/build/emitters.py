@@ -43,7 +43,7 @@ from trellis.emit.graph_json import EncodedGraph, emit_encoded_graph
 from trellis.emit.graph_text import GraphText
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.keyed_lists import KeyedLists
-from trellis.emit.pages import HOME_LIST_FILE, PageKeys, emit_site_pages
+from trellis.emit.pages import HOME_LIST_FILE, PageKeys, emit_site_pages, page_digest
 from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import TagChanges, TagIndex, emit_tag_pages, site_tag_index
 from trellis.emit.writer import OutputWriter
@@ -103,6 +103,9 @@ class EmitContext:
     # Whether the graph is kept as data and pieces after the build (the preview patches
     # them); a build that keeps nothing writes the graph files from `graph_text`.
     graph_kept: bool = True
+    # The graph files' data is the last build's (`Reach.graph_same`): they are taken over.
+    graph_same: bool = False
+    graph_whole: str = ""  # the hash of the graph file written or taken over
 
     @cached_property
     def lists(self) -> KeyedLists:
@@ -180,7 +183,19 @@ def _static(ctx: EmitContext) -> int:
 def _graph(ctx: EmitContext) -> int:
     if not ctx.graph_as_text():
         return emit_encoded_graph(ctx.graph_json, ctx.writer)
-    ctx.writer.write_bytes(GRAPH_PATH, ctx.graph_text.text)
+    writer, previous = ctx.writer, ctx.writer.previous
+    whole = ctx.previous_graph.whole if ctx.previous_graph is not None else ""
+    if (
+        ctx.graph_same
+        and whole
+        and previous is not None
+        and writer.reuse(GRAPH_PATH, previous, whole)
+    ):
+        ctx.graph_whole = whole
+        return 1
+    text = ctx.graph_text.text
+    writer.write_bytes(GRAPH_PATH, text)
+    ctx.graph_whole = page_digest(text)
     return 1
 
 
@@ -189,11 +204,15 @@ def _local_graphs(ctx: EmitContext) -> int:
     if not ctx.graph_as_text():
         count, ctx.graph_files = emit_local_graphs(ctx.graph_data, ctx.writer, last, made)
         return count
-    text = ctx.graph_text
-    count, ctx.graph_files = emit_local_graph_files(
-        text.local_key, text.ids, lambda: local_graph_index(ctx.site, ctx.graph), ctx.writer,
-        last, made,
-    )  # fmt: skip
+    if ctx.graph_same and last is not None:  # the same graph: the same key and nodes
+        key = last.data
+        ids = [note.url for note in ctx.site.notes if not note.display.hide_in_graph]
+    else:
+        key, ids = ctx.graph_text.local_key, ctx.graph_text.ids
+    count, files = emit_local_graph_files(
+        key, ids, lambda: local_graph_index(ctx.site, ctx.graph), ctx.writer, last, made
+    )
+    ctx.graph_files = GraphFiles(key, files.files, ctx.graph_whole)
     return count
 
 

@@ -106,6 +106,9 @@ class GraphFiles:
 
     data: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    # The hash of `graph.json`'s bytes, when a build recorded it (taken over when the graph
+    # is the last build's: `trellis.build.reach.Reach.graph_same`).
+    whole: str = ""
 
 
 def emit_local_graphs(
