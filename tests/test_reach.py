@@ -214,6 +214,34 @@ def test_a_body_edit_reaches_its_page_and_those_it_links_to(tmp_path, monkeypatc
     }
 
 
+@pytest.mark.parametrize(
+    ("edit", "same"),
+    [
+        (("body", 0, "moss"), True),
+        (("link", 0, "moss"), False),
+        (("graphhide", 0, "moss"), False),
+        (("tags", 0, "oak"), False),
+        (("embed", 3, "moss"), False),
+    ],
+)
+def test_the_graph_files_are_taken_over_while_the_graph_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[Any, ...], same: bool
+) -> None:
+    """A body edit leaves the graph as it was: `graph.json` and the local graph files are
+    the last output's (not written again); a link, an embed, a tag or a note hidden from
+    the graph makes them again, as a clean build makes them."""
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    whole = tmp_path / "site" / "_trellis" / "graph.json"
+    before = whole.stat().st_ino
+    plans = Plans(monkeypatch)
+    garden.apply(edit)
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    assert_same_site(tmp_path / "site", tmp_path / "clean", {})
+    assert plans.made[0].pages is not None and plans.made[0].graph_same is same
+    assert (whole.stat().st_ino == before) is same
+
+
 def test_a_changed_title_reaches_the_pages_it_is_a_backlink_on(tmp_path, monkeypatch):
     reached = reached_after(tmp_path, monkeypatch, retitle("Notes/Gamma.md", "Gamma Prime"))
     assert "delta/index.html" in reached  # Gamma links to Delta: Delta shows its title
