@@ -198,7 +198,8 @@ def _checked(data: dict[str, Any], path: Path) -> CacheRead:
     parts = ParsedParts()
     for rel_path, entry in entries.items():
         entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
-        parts.remember(rel_path, entry, blobs[rel_path])
+        if rel_path in blobs:
+            parts.remember(rel_path, entry, blobs[rel_path])
     return CacheRead({**data, PARTS: parts}, "", path)
 
 
@@ -240,8 +241,9 @@ def _damaged(path: Path) -> str:
 
 def read_cache(path: Path) -> dict[str, Any] | None:
     """The whole cache file's data, or None when it is missing, unreadable or from another
-    version."""
-    return load_cache_file(path).with_body().data
+    version (without the parts it was read from: the records alone)."""
+    data = load_cache_file(path).with_body().data
+    return None if data is None else {k: v for k, v in data.items() if k != PARTS}
 
 
 def _head_well_formed(head: dict[str, Any]) -> bool:

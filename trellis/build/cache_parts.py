@@ -99,16 +99,21 @@ def encode_parses(
 def decode_parses(
     record: Any, unpickler: Callable[[io.BytesIO], pickle.Unpickler]
 ) -> tuple[dict[str, Any], dict[str, bytes]] | None:
-    """The entries of the file's record `parsed` (not yet checked) and their bytes; None when
-    it is not vault path -> bytes or an entry cannot be read."""
+    """The entries of the file's record `parsed` (not yet checked) and the bytes of those
+    read from bytes; None when it is not a mapping or an entry's bytes cannot be read. (A
+    value that is not bytes is taken as it is, to be checked like the rest: a file of one
+    pickle, as tests write one, holds the entries themselves.)"""
     if not isinstance(record, dict):
         return None
     entries: dict[str, Any] = {}
+    blobs: dict[str, bytes] = {}
     for path, blob in record.items():
-        if not (isinstance(path, str) and isinstance(blob, bytes)):
-            return None
+        if not isinstance(blob, bytes):
+            entries[path] = blob
+            continue
         try:
             entries[path] = unpickler(io.BytesIO(blob)).load()
         except Exception:  # a garbled pickle can fail in any way; nothing ran
             return None
-    return entries, record
+        blobs[path] = blob
+    return entries, blobs
