@@ -67,17 +67,19 @@ memory is live data.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from trellis.emit.writer import hashes_to
-from trellis.vault.files import CheckedPath, file_digest
+from trellis.emit.output_files import FileStat, LastOutputChecks, bytes_digest, read_checked
+from trellis.vault.files import file_digest
 
 FRAGMENTS = "fragment/"
 ENTRY = "pagefind-entry.json"
@@ -194,36 +196,89 @@ def page_url(page: str) -> str:
     return "/" + page.removesuffix("index.html")
 
 
-def fragment_urls(bundle: Path, folder: str, files: Iterable[str]) -> set[str] | None:
-    """The URLs named by a shard's fragments among `files` (paths inside `bundle`); None
-    when one cannot be read as Pagefind writes them."""
-    urls = set()
-    for name in files:
-        if not name.startswith(folder + FRAGMENTS):
+@dataclass(frozen=True)
+class LastBundle:
+    """The last output's search bundle in `folder`, as the new index's shards check it:
+    through the build's writer (`checks`, the bundle at `prefix` in its last output: the
+    stats recorded, files hashed once per build), else every file read (the preview's
+    refresh)."""
+
+    folder: Path
+    checks: LastOutputChecks | None = None
+    prefix: str = ""
+
+    def as_recorded(self, name: str) -> bool:
+        """Is `name` the very file the build that recorded its stat left?"""
+        return self.checks is not None and self.checks.previous_as_recorded(self.prefix + name)
+
+    def read(self, name: str) -> tuple[FileStat, bytes] | None:
+        if self.checks is not None:
+            return self.checks.previous_file(self.prefix + name)
+        return read_checked(self.folder, self.folder / name)
+
+    def vouch(self, name: str, found: FileStat) -> None:
+        """`name`, with stat `found`, hashed as recorded: its next check this build is a stat."""
+        if self.checks is not None:
+            self.checks.vouched[self.prefix + name] = found
+
+
+_URL_FIRST = 'pagefind_dcd{"url":"'
+
+
+def fragment_url(data: bytes) -> str | None:
+    """The URL a fragment (gzip JSON after `pagefind_dcd`) names; None if it is not one.
+    Pagefind writes the URL first: only the first kilobytes are unpacked then."""
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(data, 512)
+        text = codecs.getincrementaldecoder("utf-8")().decode(head)  # (a cut character waits)
+        if text.startswith(_URL_FIRST):
+            return unquote(json.decoder.scanstring(text, len(_URL_FIRST))[0])
+    except (zlib.error, ValueError):
+        pass  # read whole below (a URL longer than the head, another layout)
+    try:
+        page = json.loads(gzip.decompress(data).decode("utf-8").removeprefix("pagefind_dcd"))
+        return unquote(page["url"])
+    except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile):
+        return None
+
+
+def fragment_urls(
+    last: LastBundle, folder: str, files: dict[str, str], unverified: set[str]
+) -> tuple[set[str], list[tuple[str, FileStat]]] | None:
+    """The URLs a shard's fragments among `files` (path in the bundle -> recorded hash)
+    name, and the stats of the `unverified` files, each read once and hashed as recorded;
+    None when a file fails its hash or a fragment cannot be read as Pagefind writes them."""
+    urls: set[str] = set()
+    hashed: list[tuple[str, FileStat]] = []
+    fragments = folder + FRAGMENTS
+    for name, digest in files.items():
+        fragment = name.startswith(fragments)
+        if not fragment and name not in unverified:
             continue
-        try:
-            with CheckedPath(bundle, bundle / name).open() as (handle, _):
-                text = gzip.decompress(handle.read()).decode("utf-8")
-            page = json.loads(text.removeprefix("pagefind_dcd"))
-            urls.add(unquote(page["url"]))
-        except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile):
+        read = last.read(name)
+        if read is None:
             return None
-    return urls
+        found, data = read
+        if name in unverified:
+            if bytes_digest(data) != digest:
+                return None
+            hashed.append((name, found))
+        if fragment:
+            url = fragment_url(data)
+            if url is None:
+                return None
+            urls.add(url)
+    return urls, hashed
 
 
-def restorable(
-    record: ShardRecord,
-    bundle: Path,
-    folder: str,
-    pages: list[str],
-    as_recorded: Callable[[str], bool] = lambda name: False,
-) -> bool:
-    """May the last build's shard in `bundle/folder` be taken over for `pages` (its key
+def restorable(record: ShardRecord, last: LastBundle, folder: str, pages: list[str]) -> bool:
+    """May the last build's shard in `folder` of `last` be taken over for `pages` (its key
     already matched)? Nothing it records lies outside the shard's folder, and either every
     file is the very one the build that indexed it left (`as_recorded`: the stat recorded
-    after that build, as pages are checked), or its fragments name exactly the URLs of
-    `pages` and every file not as recorded hashes as recorded (a restored or changed
-    output: see "Checked, never trusted" above)."""
+    after that build, as pages are checked), or every file not as recorded hashes as
+    recorded and its fragments name exactly the URLs of `pages` (a restored or changed
+    output: see "Checked, never trusted" above). Files hashed are vouched for: taking the
+    shard over (`SearchRun.finish`) does not hash them again."""
     files = record.files
     if folder + ENTRY not in files:
         return False
@@ -231,12 +286,15 @@ def restorable(
         outside = not name.startswith(folder) or (not folder and name.startswith("shard-"))
         if outside or ".." in name.split("/"):
             return False
-    unverified = [name for name in files if not as_recorded(name)]
+    unverified = {name for name in files if not last.as_recorded(name)}
     if not unverified:
         return True
-    if fragment_urls(bundle, folder, files) != {page_url(page) for page in pages}:
+    checked = fragment_urls(last, folder, files, unverified)
+    if checked is None or checked[0] != {page_url(page) for page in pages}:
         return False
-    return all(hashes_to(bundle / name, bundle, files[name]) for name in unverified)
+    for name, found in checked[1]:
+        last.vouch(name, found)
+    return True
 
 
 @dataclass(frozen=True)
@@ -266,9 +324,8 @@ def plan_index(
     pages: dict[str, str],
     shard_pages: int,
     engine: str,
-    last_bundle: Path | None = None,
+    last_bundle: LastBundle | None = None,
     last_records: list[ShardRecord] | None = None,
-    as_recorded: Callable[[str], bool] = lambda name: False,
 ) -> ShardPlan:
     """Plan the shards of `pages` (output path -> page digest) and take over each one the
     last bundle holds under the same key, once checked (`restorable`)."""
@@ -281,7 +338,7 @@ def plan_index(
         if (
             record is not None
             and last_bundle is not None
-            and not restorable(record, last_bundle, folder, shard, as_recorded)
+            and not restorable(record, last_bundle, folder, shard)
         ):
             plan.rejected.append(
                 f"search shard {number} in the last output is not the one the build "

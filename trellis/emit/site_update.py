@@ -38,7 +38,7 @@ from pathlib import Path
 
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.inplace import InPlaceWriter
-from trellis.emit.output_files import FileStat, file_stat, hashes_to
+from trellis.emit.output_files import FileStat, bytes_digest, file_stat, read_plain
 from trellis.emit.writer import (
     MARKER,
     SITE_MARK,
@@ -181,22 +181,28 @@ class SiteUpdate(InPlaceWriter):
         found = _lstat(self._root + rel_path)
         if found is None:
             return False
-        if self.previous_stats.get(rel_path) == found:
+        if found == self.previous_stats.get(rel_path) or found == self.vouched.get(rel_path):
             self._kept[rel_path] = found
-        elif digest and not hashes_to(self.out / rel_path, self.out, digest):
-            return False
+        elif digest:  # not the file recorded (a restored copy): its bytes must be
+            read = read_plain(self._root + rel_path)
+            if read is None or bytes_digest(read[1]) != digest:
+                return False
+            self._kept[rel_path] = self.vouched[rel_path] = read[0]
         # Counted as this build's; its folder is there (a later file in it makes sure).
         self.written.add(rel_path)
         return True
 
+    def previous_file(self, rel_path: str) -> tuple[FileStat, bytes] | None:
+        """As `OutputWriter.previous_file`; a plain name is read straight (the survey left
+        no symlink in the folder), with half the system calls."""
+        if not _plain(rel_path):
+            return super().previous_file(rel_path)
+        return read_plain(self._root + rel_path)
+
     def _reuse_checked(self, rel_path: str, digest: str) -> bool:
         """`reuse` of a name `_target` must check (and warn about) first."""
         path = self.out / rel_path
-        found = file_stat(path)
-        if found is None:
-            return False
-        recorded = not digest or self.previous_stats.get(rel_path) == found
-        if not recorded and not hashes_to(path, self.out, digest):
+        if file_stat(path) is None or (digest and not self.previous_holds(rel_path, digest)):
             return False
         self._folders.add(path.parent)
         OutputWriter._target(self, rel_path)
