@@ -18,6 +18,8 @@ from test_cache_content_keys import copy_with_new_times
 
 import trellis.emit.search as search
 from trellis.emit import output_files, site_update
+from trellis.emit.output_files import FileStat
+from trellis.emit.output_hashes import OutputHashes
 from trellis.emit.search_shards import plan_shards, shard_folder
 from trellis.pipeline import build
 
@@ -46,6 +48,25 @@ def vault_files(secret_published: bool) -> dict[str, str | bytes]:
 @pytest.fixture(autouse=True)
 def shards_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_PAGES", 3)
+
+
+class Finished(OutputHashes):
+    """The helper waited for: every file it hashes is hashed before the build looks."""
+
+    def __init__(self, root: str, recorded: dict[str, FileStat]) -> None:
+        super().__init__(root, recorded)
+        self.wait()
+
+
+@pytest.fixture(params=["helper first", "no helper"])
+def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A restored copy checked with the helper's hashes all in before the build looks at a
+    file, or with none (the build reads every file itself): the two ends of the race."""
+    if request.param == "helper first":
+        monkeypatch.setattr(site_update, "OutputHashes", Finished)
+    else:
+        monkeypatch.setattr(site_update, "looks_restored", lambda root, recorded: False)
+    return request.param
 
 
 @pytest.fixture
@@ -79,7 +100,7 @@ def unpacked(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_restored_copy_reads_each_kept_file_once_and_the_next_build_none(
-    tmp_path: Path, reads: Counter[str]
+    tmp_path: Path, reads: Counter[str], helper: str
 ) -> None:
     vault = write_vault(tmp_path / "first" / "vault", vault_files(secret_published=True))
     build(vault, tmp_path / "first" / "site", SETTINGS)
@@ -91,9 +112,12 @@ def test_a_restored_copy_reads_each_kept_file_once_and_the_next_build_none(
     assert result.pages_rendered >= 1 and result.search_shards_reused >= 1
     assert not result.cache_problem
     site = (ci / "site").as_posix()
-    assert reads[f"{site}/note-0/index.html"] == 1  # a page kept: read once, to hash it
-    assert reads[f"{site}/{BUNDLE}/pagefind-entry.json"] <= 1  # planned, then taken over
-    assert max(reads.values()) == 1, [name for name, n in reads.items() if n > 1]
+    if helper == "no helper":  # the build reads each kept file once, to hash it
+        assert reads[f"{site}/note-0/index.html"] == 1
+        assert [name for name in reads if f"/{BUNDLE}/" in name]  # planned, then taken over
+        assert max(reads.values()) == 1, [name for name, n in reads.items() if n > 1]
+    else:  # the helper hashed them all (and read the fragments' URLs)
+        assert not reads, sorted(reads)
 
     reads.clear()  # the copy's stats are recorded now: the next build reads nothing kept
     (ci / "vault" / "Note 3.md").write_text(published("Note 3 again.", created="2024-01-02"))
@@ -112,7 +136,7 @@ def shard_files(bundle: Path, folder: str) -> list[Path]:
 
 
 def test_a_restored_copy_with_a_changed_page_a_stale_shard_and_strays_builds_clean(
-    tmp_path: Path,
+    tmp_path: Path, helper: str
 ) -> None:
     # Build 1: the secret note is published; that output is kept aside (stale).
     root = tmp_path / "first"
@@ -169,3 +193,69 @@ def test_a_restored_copy_with_a_changed_page_a_stale_shard_and_strays_builds_cle
     assert not [name for name, text in output.items() if b"heronsecret" in text]
     assert not [name for name, text in output.items() if b"/shed/secret/" in text]
     assert [name for name, text in unpacked(stale).items() if b"heronsecret" in text]
+
+
+def test_the_helper_hashes_only_files_not_as_recorded_and_follows_no_symlink(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    (site / "fragment").mkdir(parents=True)
+    (site / "kept.html").write_bytes(b"as recorded")
+    (site / "copied.html").write_bytes(b"restored")
+    (site / "elsewhere.html").write_bytes(b"not in the output")
+    (site / "link.html").symlink_to(site / "elsewhere.html")
+    fragment = gzip.compress(b'pagefind_dcd{"url":"/a%20b/","content":"words"}')
+    (site / "fragment" / "en_1.pf_fragment").write_bytes(fragment)
+    recorded: dict[str, FileStat] = {f"page-{n}.html": (0, 0, 0, 0, 0) for n in range(16)}
+    kept = output_files.file_stat(site / "kept.html")
+    assert kept is not None
+    recorded |= {"kept.html": kept, "copied.html": (0, 1, 2, 3, 4), "link.html": kept}
+    recorded["fragment/en_1.pf_fragment"] = (0, 0, 0, 0, 0)
+    assert site_update.looks_restored(f"{site}/", recorded)
+    hashes = OutputHashes(f"{site}/", recorded)
+    hashes.wait()
+    copied = hashes.get("copied.html")
+    assert copied == (
+        output_files.file_stat(site / "copied.html"),
+        output_files.bytes_digest(b"restored"),
+        None,
+    )
+    assert hashes.get("kept.html") is None  # its stat is the recorded one
+    assert hashes.get("link.html") is None and hashes.get("page-3.html") is None
+    found = hashes.get("fragment/en_1.pf_fragment")
+    assert found is not None and found[1:] == (output_files.bytes_digest(fragment), "/a b/")
+    hashes.close()
+    for n in range(16):
+        (site / f"page-{n}.html").write_bytes(b"a page")
+    in_place = {name: output_files.file_stat(site / name) for name in recorded}
+    assert not site_update.looks_restored(f"{site}/", in_place)  # type: ignore[arg-type]
+
+
+def test_a_file_changed_after_the_helper_read_it_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = write_vault(tmp_path / "first" / "vault", vault_files(secret_published=True))
+    build(vault, tmp_path / "first" / "site", SETTINGS)
+    copy_with_new_times(tmp_path / "first", tmp_path / "ci")
+    site = tmp_path / "ci" / "site"
+    page = site / "note-5" / "index.html"
+    fragments = sorted((site / BUNDLE).rglob("*.pf_fragment"))
+
+    class ChangedAfter(OutputHashes):
+        """The helper finishes, then a page and every fragment change under the build."""
+
+        def __init__(self, root: str, recorded: dict[str, FileStat]) -> None:
+            super().__init__(root, recorded)
+            self.wait()
+            page.write_bytes(page.read_bytes().replace(b"talks about", b"TALKS ABOUT"))
+            data = [file.read_bytes() for file in fragments]
+            for file, other in zip(fragments, data[1:] + data[:1], strict=True):
+                file.write_bytes(other)  # each names another page now
+
+    monkeypatch.setattr(site_update, "OutputHashes", ChangedAfter)
+    edited = tmp_path / "ci" / "vault" / "Note 1.md"
+    edited.write_text(published("Note 1 changed.", created="2024-01-02"))
+    result = build(tmp_path / "ci" / "vault", site, SETTINGS)
+    assert "in the last output is not the one" in result.cache_problem
+    build(tmp_path / "ci" / "vault", tmp_path / "clean", SETTINGS, use_cache=False)
+    assert snapshot(site) == snapshot(tmp_path / "clean")

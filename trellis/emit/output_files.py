@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from trellis.emit.output_hashes import fragment_url, is_fragment
 from trellis.vault.files import CheckedPath, file_digest
 
 _CHUNK = 1024 * 1024
@@ -103,6 +104,12 @@ def read_checked(base: Path, path: Path) -> tuple[FileStat, bytes] | None:
         return None
 
 
+def looked_at(name: str, found: FileStat, data: bytes) -> tuple[FileStat, str, str | None]:
+    """What a check of an output file `name` read as `data` with stat `found` needs: that
+    stat, the hash of the bytes, and the URL a search fragment names (else None)."""
+    return found, bytes_digest(data), fragment_url(data) if is_fragment(name) else None
+
+
 def hashes_to(path: Path, base: Path, digest: str) -> bool:
     """Does the regular file `path` (no symlink followed) hold bytes hashing to `digest`?"""
     try:
@@ -150,6 +157,12 @@ class LastOutputChecks:
         before reading) and its bytes; None if it is no regular file there."""
         previous = self.previous
         return None if previous is None else read_checked(previous, previous / rel_path)
+
+    def previous_look(self, rel_path: str) -> tuple[FileStat, str, str | None] | None:
+        """The stat and hash of the last output's `rel_path`, and the URL it names if it is
+        a search fragment (`looked_at`)."""
+        read = self.previous_file(rel_path)
+        return None if read is None else looked_at(rel_path, *read)
 
     def relinked(self, rel_paths: Iterable[str]) -> None:
         """`rel_paths` were linked elsewhere and unlinked since they were kept (their change

@@ -67,18 +67,13 @@ memory is live data.
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import hashlib
-import json
 import os
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
-from trellis.emit.output_files import FileStat, LastOutputChecks, bytes_digest, read_checked
+from trellis.emit.output_files import FileStat, LastOutputChecks, looked_at, read_checked
 from trellis.vault.files import file_digest
 
 FRAGMENTS = "fragment/"
@@ -211,35 +206,17 @@ class LastBundle:
         """Is `name` the very file the build that recorded its stat left?"""
         return self.checks is not None and self.checks.previous_as_recorded(self.prefix + name)
 
-    def read(self, name: str) -> tuple[FileStat, bytes] | None:
+    def look(self, name: str) -> tuple[FileStat, str, str | None] | None:
+        """`name`'s stat and hash, and the URL it names if it is a fragment."""
         if self.checks is not None:
-            return self.checks.previous_file(self.prefix + name)
-        return read_checked(self.folder, self.folder / name)
+            return self.checks.previous_look(self.prefix + name)
+        read = read_checked(self.folder, self.folder / name)
+        return None if read is None else looked_at(name, *read)
 
     def vouch(self, name: str, found: FileStat) -> None:
         """`name`, with stat `found`, hashed as recorded: its next check this build is a stat."""
         if self.checks is not None:
             self.checks.vouched[self.prefix + name] = found
-
-
-_URL_FIRST = 'pagefind_dcd{"url":"'
-
-
-def fragment_url(data: bytes) -> str | None:
-    """The URL a fragment (gzip JSON after `pagefind_dcd`) names; None if it is not one.
-    Pagefind writes the URL first: only the first kilobytes are unpacked then."""
-    try:
-        head = zlib.decompressobj(wbits=31).decompress(data, 512)
-        text = codecs.getincrementaldecoder("utf-8")().decode(head)  # (a cut character waits)
-        if text.startswith(_URL_FIRST):
-            return unquote(json.decoder.scanstring(text, len(_URL_FIRST))[0])
-    except (zlib.error, ValueError):
-        pass  # read whole below (a URL longer than the head, another layout)
-    try:
-        page = json.loads(gzip.decompress(data).decode("utf-8").removeprefix("pagefind_dcd"))
-        return unquote(page["url"])
-    except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile):
-        return None
 
 
 def fragment_urls(
@@ -255,19 +232,15 @@ def fragment_urls(
         fragment = name.startswith(fragments)
         if not fragment and name not in unverified:
             continue
-        read = last.read(name)
-        if read is None:
+        look = last.look(name)
+        if look is None or (name in unverified and look[1] != digest):
             return None
-        found, data = read
         if name in unverified:
-            if bytes_digest(data) != digest:
-                return None
-            hashed.append((name, found))
+            hashed.append((name, look[0]))
         if fragment:
-            url = fragment_url(data)
-            if url is None:
+            if look[2] is None:
                 return None
-            urls.add(url)
+            urls.add(look[2])
     return urls, hashed
 
 
