@@ -10,6 +10,23 @@ inodes and is hashed. What this trusts: that no one changed the system clock to 
 change time. The output folder is ours, and whoever can write the cache beside it can name
 any digest for any file anyway: the check is against stale or restored output, not against
 someone who owns the cache (see `trellis.build.cache` for what a hostile cache can do).
+
+The CI case (threat model, session 11). A restored copy of the output and its cache is
+neither trusted as a whole nor rebuilt: nothing in the folder says it is the copy the cache
+describes (a marker or token would be copied with a stale or tampered folder too), and a
+size check misses a same-length edit, so every file to be kept is read and its bytes must
+hash as recorded (one `open`, `fstat` and `read` each, `read_plain`; 408 MB in 27,876
+files at 10,000 notes, ~0.65 CPU s, against ~5 s to render and index them again). Each
+file is read once per build: one that hashed as recorded has the stat it was read with
+`vouched` for (taken from the descriptor before reading, so a change during or after the
+read shows as another stat), and later checks in the same build cost an `lstat`; after
+the build its stat is recorded, so the next build trusts it as any file it left. The
+reading is done ahead, on the other core, by a helper process (`trellis.emit.output_hashes`)
+whose hashes count under the same rule. Whatever fails is made again: a changed page is
+rendered, a search shard indexed (its fragments must also name exactly its pages now,
+`trellis.emit.search_shards`), and a file the cache does not record is removed by the
+update's sweep, so the rebuilt output is byte for byte a clean build's
+(`tests/test_restored_output.py`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,11 @@ parsing, linking and planning on one core while the other is idle. When the upda
 and the output looks restored (most of a sample of its recorded files have another stat),
 a small Python process (standard library only, `-I -S`) hashes every recorded file whose
 stat is not the recorded one, and sends back each file's stat (taken from the descriptor
-before reading) and hash, in the order the build takes them over, back to front: the
-build checks pages first, so the helper starts with the search bundle and graph files.
+before reading), hash and, for a search fragment, the URL it names. It goes through them
+back to front: the build checks pages first, so the helper starts with the search bundle
+and graph files, and on a busy machine the two meet in the middle instead of both
+reading the same pages. A helper that cannot start, fails or lags costs the build nothing
+but the reads it then does itself.
 
 Nothing here is trusted more than the build's own reading: a hash counts only for a file
 whose `lstat` when it is taken over is exactly the stat the helper read it with (as a
@@ -170,7 +173,10 @@ def is_fragment(name: str) -> bool:
     return name.endswith(".pf_fragment") and "/fragment/" in f"/{name}"
 
 
-_READ = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+# (Without `O_NOFOLLOW`, as on Windows, a file read through a link has the target's stat,
+# never the link's `lstat`: its hash is never used.)
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+_READ |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _helper() -> None:

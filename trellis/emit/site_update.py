@@ -20,6 +20,9 @@ What keeps it safe:
   (or other non-file) in it is removed, the link itself, never what it leads to, so no
   later write, `mkdir` or removal in the folder (this writer's, or Pagefind's shard folder)
   can go through one. Files are replaced by rename, which never follows a link either.
+- A restored copy of the folder and its cache (new inodes and times: a CI job) is updated
+  in place too; each file kept is then hashed against the cache's record, once, ahead of
+  need by a helper process when the copy looks restored (`trellis.emit.output_hashes`).
 - Who serves straight from the output folder sees pages change one at a time during a
   build, and an interrupted build leaves the site incomplete until the next one: the setting
   `atomic_output` keeps the staging folder and its swap for them.
@@ -99,7 +102,8 @@ class SiteUpdate(InPlaceWriter):
             self._updating = True
             self._survey()
             if looks_restored(self._root, self.previous_stats):
-                self._ahead = OutputHashes(self._root, self.previous_stats)
+                with contextlib.suppress(OSError):  # (no helper: the build reads them all)
+                    self._ahead = OutputHashes(self._root, self.previous_stats)
         except OSError as error:
             raise FatalError(
                 f"cannot update output folder {self.out}: {error.strerror or error}"
