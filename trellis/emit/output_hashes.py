@@ -8,11 +8,12 @@ parsing, linking and planning on one core while the other is idle. When the upda
 and the output looks restored (most of a sample of its recorded files have another stat),
 a small Python process (standard library only, `-I -S`) hashes every recorded file whose
 stat is not the recorded one, and sends back each file's stat (taken from the descriptor
-before reading), hash and, for a search fragment, the URL it names. It goes through them
-back to front: the build checks pages first, so the helper starts with the search bundle
-and graph files, and on a busy machine the two meet in the middle instead of both
-reading the same pages. A helper that cannot start, fails or lags costs the build nothing
-but the reads it then does itself.
+before reading), hash and, for a search fragment, the URL it names, in the order the build
+needs them (pages, the search bundle, the graph files). Where the build gets to a file
+before the helper, it reads the file itself; as its own work per page is more than the
+helper's, the helper soon runs ahead again. A helper that cannot start, fails or lags
+costs the build nothing but the reads it then does itself (and, on a busy machine, the
+other core's time).
 
 Nothing here is trusted more than the build's own reading: a hash counts only for a file
 whose `lstat` when it is taken over is exactly the stat the helper read it with (as a
@@ -45,6 +46,14 @@ FileStat = tuple[int, int, int, int, int]
 SAMPLE = 16
 
 
+def _needed(name: str) -> int:
+    """When the build checks the file `name`: pages first, then the search bundle (planned
+    right after the note pages), then the graph files (with the other emitters)."""
+    if not name.startswith("_trellis/"):
+        return 0
+    return 1 if name.startswith("_trellis/pagefind/") else 2
+
+
 def looks_restored(root: str, recorded: dict[str, FileStat]) -> bool:
     """Do most of a sample of the recorded files have another stat (a copied output)?"""
     names = list(recorded)
@@ -69,7 +78,8 @@ class OutputHashes:
     def __init__(self, root: str, recorded: dict[str, FileStat]) -> None:
         self._hashes: dict[str, tuple[FileStat, str, str | None]] = {}
         self._pending = b""
-        job = {"root": root, "files": [[name, found] for name, found in reversed(recorded.items())]}
+        files = sorted(recorded.items(), key=lambda item: _needed(item[0]))
+        job = {"root": root, "files": [[name, found] for name, found in files]}
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-I", "-S", os.path.abspath(__file__)],
             stdin=subprocess.PIPE,
