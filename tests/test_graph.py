@@ -7,13 +7,23 @@ links and embeds to each other once each, and nothing at all of a private note.
 from __future__ import annotations
 
 import json
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 from helpers import BuiltSite, build_vault, published
 
-from trellis.emit.graph import FIRST_STEP_CAP, NODE_CAP, graph_data, local_graph_index
+from trellis.build.cache import read_cache
+from trellis.emit.graph import (
+    FIRST_STEP_CAP,
+    LOCAL_KEY,
+    NODE_CAP,
+    graph_data,
+    local_graph_index,
+    site_graph_text,
+)
 from trellis.emit.graph_local import GraphIndex
+from trellis.emit.writer import cache_path
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import create_environment
 
@@ -95,6 +105,37 @@ def test_the_index_made_from_the_site_is_the_one_made_from_the_graph_data(
     assert len(from_site["ids"]) == len(graph(built)["nodes"]) > 140
     assert sum(map(len, from_site["embeds"])) == 2  # Alpha embeds Gamma, Beta embeds Alpha
     assert any("/sub/%C3%A4rger-note/" in row for row in from_site["rows"][1])  # url beside id
+
+
+def test_the_file_made_as_text_is_the_graph_data_encoded(tmp_path: Path) -> None:
+    """A build writes `graph.json` joined from rows (`trellis.emit.graph_text`), not from the
+    graph data: the same bytes as encoding the data, and the local graph files' key is the
+    digest of the data without tags, as it was made from the data (files a build recorded
+    before are still taken over). Quotes, backslashes and non-ASCII in titles and URLs, tags,
+    hidden notes, repeated links, a link and an embed of one pair, a base path."""
+    vault = {
+        **VAULT,
+        "Ärger Note.md": published("Links [[Alpha]] and [[Hidden]].\n", title="'\"Q\" \\ ä'"),
+        "Sub/Zeta.md": published("Embeds ![[Ärger Note]], links [[Ärger Note]].\n", tags="[z]"),
+    }
+    built = build_vault(tmp_path, vault, base_url="https://example.org/sub/")
+    site, links = built.result.site, built.result.graph
+    assert site is not None and links is not None
+    data = graph_data(site, links)
+    written = (built.out / "_trellis" / "graph.json").read_bytes()
+    assert written == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    assert written == site_graph_text(site, links).text
+    assert '\\"Q\\" \\\\ ä' in written.decode() and "%C3%A4rger-note" in written.decode()
+    untagged = {
+        "local": LOCAL_KEY,
+        "base": data["base"],
+        "nodes": [{k: v for k, v in node.items() if k != "tags"} for node in data["nodes"]],
+        "edges": data["edges"],
+    }
+    text = json.dumps(untagged, ensure_ascii=False, separators=(",", ":")).encode()
+    assert site_graph_text(site, links).local_key == blake2b(text, digest_size=16).hexdigest()
+    kept = read_cache(cache_path(built.out, None))
+    assert kept is not None and kept["graph"].data == site_graph_text(site, links).local_key
 
 
 def test_nothing_of_a_private_or_hidden_note_is_in_the_file(tmp_path: Path) -> None:

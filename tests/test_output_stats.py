@@ -25,16 +25,27 @@ FILES = {
 
 @pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The output files hashed to check them (names relative to their folder)."""
+    """The output files read to hash them (absolute paths), whichever way:
+    `hashes_to`, `read_checked` (through `CheckedPath`), `read_plain` (a rebuild in place)."""
     seen: list[str] = []
-    real = output_files.hashes_to
+    real_hashes_to, real_checked = output_files.hashes_to, output_files.read_checked
+    real_plain = output_files.read_plain
 
-    def counting(path: Path, base: Path, digest: str) -> bool:
-        seen.append(path.relative_to(base).as_posix())
-        return real(path, base, digest)
+    def hashes_to(path: Path, base: Path, digest: str) -> bool:
+        seen.append(path.absolute().as_posix())
+        return real_hashes_to(path, base, digest)
 
-    monkeypatch.setattr(writer, "hashes_to", counting)
-    monkeypatch.setattr(site_update, "hashes_to", counting)  # a rebuild updating in place
+    def read_checked(base: Path, path: Path) -> object:
+        seen.append(path.absolute().as_posix())
+        return real_checked(base, path)
+
+    def read_plain(path: str) -> object:
+        seen.append(path)
+        return real_plain(path)
+
+    monkeypatch.setattr(writer, "hashes_to", hashes_to)
+    monkeypatch.setattr(output_files, "read_checked", read_checked)
+    monkeypatch.setattr(site_update, "read_plain", read_plain)  # a rebuild updating in place
     return seen
 
 
@@ -57,7 +68,8 @@ def test_a_restored_copy_is_hashed_and_still_taken_over(tmp_path: Path, hashed: 
     (ci / "vault" / "Delta.md").write_text(published("Delta changed.", created="2024-01-02"))
     result = build(ci / "vault", ci / "site")
     assert result.pages_rendered == 1
-    assert "alpha/index.html" in hashed and "delta/index.html" not in hashed
+    assert f"{ci}/site/alpha/index.html" in hashed
+    assert not [name for name in hashed if name.endswith("/delta/index.html")]
 
 
 def test_a_page_changed_in_place_with_its_time_put_back_is_rendered_again(tmp_path: Path):

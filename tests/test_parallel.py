@@ -48,6 +48,9 @@ def kept(out: Path) -> dict[str, object]:
         data = pickle.load(handle)  # the head, then the body (`trellis.build.cache`)
         data.update(pickle.load(handle))
     data["file_stats"] = sorted(data["file_stats"])
+    # Each parse is pickled alone (`trellis.build.cache_parts`): compared as entries, since
+    # equal entries may pickle differently (a string shared or not within one).
+    data["parsed"] = {path: pickle.loads(blob) for path, blob in data["parsed"].items()}
     # The scan's files with their stats (serve16's `seen`): a record of the run, not of the
     # parses or pages (left to its own tests; the two builds' differ, see the report).
     data.pop("seen", None)
@@ -59,7 +62,10 @@ def kept_in(folder: Path, name: str) -> dict[str, object]:
     with (folder / f"{name}.trellis-cache").open("rb") as handle:
         data = pickle.load(handle)  # the head, then the body
         data.update(pickle.load(handle))
-        return data
+    # Each parse is pickled alone (`trellis.build.cache_parts`): compared as entries, since
+    # equal entries may pickle differently (a string shared or not within one).
+    data["parsed"] = {path: pickle.loads(blob) for path, blob in data["parsed"].items()}
+    return data
 
 
 def warnings(result: BuildResult) -> list[str]:

@@ -12,6 +12,7 @@ it keyed are few) so the property is not passed by keying everything.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,24 @@ from test_cache_edits_property import (
 )
 
 import trellis.pipeline as pipeline
+from trellis.build.cache import read_cache
 from trellis.build.options import BuildOptions
 from trellis.build.reach import Reach
+from trellis.emit.writer import cache_path
 from trellis.pipeline import SiteBuilder
 
-EXTRA = ["link", "unlink", "embed", "cover", "hide", "move", "filetree", "snippet", "heading"]
+EXTRA = [
+    "link",
+    "unlink",
+    "embed",
+    "cover",
+    "hide",
+    "move",
+    "filetree",
+    "snippet",
+    "heading",
+    "graphhide",
+]
 
 
 class WiderGarden(Garden):
@@ -62,6 +76,8 @@ class WiderGarden(Garden):
             meta = [*meta, f"dg-path: {word.title()}/{Path(path).name}"]
         elif kind == "filetree":
             meta = [*meta, "dg-hide-in-filetree: true"]
+        elif kind == "graphhide":
+            meta = [*meta, "dg-hide-in-graph: true"]
         elif kind == "heading":
             body += f"\n## {word.title()}\n"
         elif kind == "snippet":
@@ -98,11 +114,22 @@ class Plans:
 
 def built(vault: Path, out: Path, use_cache: bool = True) -> SiteBuilder:
     """A build as the command line runs it: a builder per build, taking up the cache file."""
-    builder = SiteBuilder(vault, out, SETTINGS, BuildOptions(keep_cache=use_cache))
+    builder = SiteBuilder(vault, out, SETTINGS, BuildOptions())  # (a clean one writes its cache)
     if use_cache:
         builder.load_cache()
     builder.build()
     return builder
+
+
+def kept_parses(out: Path) -> dict[str, tuple[Any, ...]]:
+    """The parses the cache file beside `out` holds, as the next build reads them (its file
+    time aside: a cached build keeps the one it first saw the bytes with)."""
+    data = read_cache(cache_path(out))
+    assert data is not None
+    return {
+        path: (e.content_hash, e.content, e.warnings, e.episode, e.plain, e.quiet)
+        for path, e in data["parsed"].items()
+    }
 
 
 def assert_keys_of_a_clean_build(root: Path, garden: Garden) -> SiteBuilder:
@@ -110,6 +137,8 @@ def assert_keys_of_a_clean_build(root: Path, garden: Garden) -> SiteBuilder:
     clean = built(garden.vault, root / "clean", use_cache=False)
     assert cached._page_keys == clean._page_keys
     assert cached._reach == clean._reach
+    # The parses written back as read (`trellis.build.cache_parts`) are a clean build's.
+    assert kept_parses(root / "site") == kept_parses(root / "clean")
     return cached
 
 
@@ -124,6 +153,26 @@ def test_the_keys_a_plan_takes_over_are_a_clean_builds(edits: list[tuple[Any, ..
             garden.apply(edit)
         assert_keys_of_a_clean_build(root, garden)
         assert_same_site(root / "site", root / "clean", first)
+
+
+@PROPERTY
+@given(edits=st.lists(WIDER_EDITS, min_size=2, max_size=4))
+def test_a_build_after_each_edit_is_a_clean_build(edits: list[tuple[Any, ...]]) -> None:
+    """Each rebuild reads the cache the last one wrote (parses written back as read, the
+    seats, the graph files' key): after every edit, a clean build's keys, seats, parses and
+    site, the graph file included."""
+    with scratch() as root:
+        garden = WiderGarden(root / "vault")
+        built(garden.vault, root / "site")
+        first = snapshot(root / "site")
+        for edit in edits:
+            garden.apply(edit)
+            assert_keys_of_a_clean_build(root, garden)
+            assert_same_site(root / "site", root / "clean", first)
+            shutil.rmtree(root / "clean")
+            for beside in root.glob(".clean*"):
+                beside.unlink()
+            first.update(snapshot(root / "site"))  # (redirects: URLs any build published)
 
 
 def reached_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *edits: Any) -> set[str]:
@@ -163,6 +212,34 @@ def test_a_body_edit_reaches_its_page_and_those_it_links_to(tmp_path, monkeypatc
         "notes/beta/index.html",
         "tags/plants/index.html",
     }
+
+
+@pytest.mark.parametrize(
+    ("edit", "same"),
+    [
+        (("body", 0, "moss"), True),
+        (("link", 0, "moss"), False),
+        (("graphhide", 0, "moss"), False),
+        (("tags", 0, "oak"), False),
+        (("embed", 3, "moss"), False),
+    ],
+)
+def test_the_graph_files_are_taken_over_while_the_graph_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[Any, ...], same: bool
+) -> None:
+    """A body edit leaves the graph as it was: `graph.json` and the local graph files are
+    the last output's (not written again); a link, an embed, a tag or a note hidden from
+    the graph makes them again, as a clean build makes them."""
+    garden = WiderGarden(tmp_path / "vault")
+    built(garden.vault, tmp_path / "site")
+    whole = tmp_path / "site" / "_trellis" / "graph.json"
+    before = whole.stat().st_ino
+    plans = Plans(monkeypatch)
+    garden.apply(edit)
+    assert_keys_of_a_clean_build(tmp_path, garden)
+    assert_same_site(tmp_path / "site", tmp_path / "clean", {})
+    assert plans.made[0].pages is not None and plans.made[0].graph_same is same
+    assert (whole.stat().st_ino == before) is same
 
 
 def test_a_changed_title_reaches_the_pages_it_is_a_backlink_on(tmp_path, monkeypatch):

@@ -54,9 +54,9 @@ def counted_fragment_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     folders: list[str] = []
     real = search_shards.fragment_urls
 
-    def counting(bundle: Path, folder: str, files: object) -> set[str] | None:
+    def counting(last: object, folder: str, files: object, unverified: object) -> object:
         folders.append(folder)
-        return real(bundle, folder, files)  # type: ignore[arg-type]
+        return real(last, folder, files, unverified)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search_shards, "fragment_urls", counting)
     return folders

@@ -185,7 +185,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         try:
             progress.phase("Parsing notes", len(site.notes))
             state.enter(Stage.PARSE)
-            with clock("parse"):
+            with clock("parse"), uncollected():  # parses live to the end: frozen, never walked
                 notes = NoteRenderer(site, diagnostics)
                 notes.query_facts = may_hold_queries(site, source.attachments, self._parsed)
                 plan = plan_build(site, self._parsed, self.options, keys)
@@ -201,7 +201,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         plan, site, notes, self._parsed, diagnostics, progress
                     )
             state.enter(Stage.LINK)
-            with clock("link"):
+            with clock("link"), uncollected():
                 if workers is not None:
                     workers.share_parses()
                 private = PrivateNames(source, site)
@@ -246,6 +246,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             )
             emitting.previous_urls = self._published_urls
             emitting.keys = keys
+            emitting.graph_kept, emitting.graph_same = self.options.keep_live, reach.graph_same
             emitting.tag_index = reach.tag_index
             emitting.previous_graph = self._graph_files
             if workers is not None:  # the local graph files made with the pages
@@ -280,7 +281,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, self._seen, links, kept_blocks,
-                        reach.record,
+                        reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))
         except BaseException:

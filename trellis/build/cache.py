@@ -52,13 +52,14 @@ from trellis.build.cache_checks import (
     graph_files,
     str_map,
 )
+from trellis.build.cache_parts import PARTS, ParsedParts, decode_parses, encode_parses
 from trellis.build.link_cache import LinkRecord
 from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.build.reach import ReachRecord
 from trellis.build.reach import well_formed as reach_well_formed
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
-from trellis.emit.graph import GraphFiles
+from trellis.emit.graph import GRAPH_PATH, GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
@@ -74,8 +75,9 @@ from trellis.versions import output_versions
 # 9: a head before the body; 10: parses as slotted classes, query facts only where queries may be;
 # 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks;
 # 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys,
-# `ParsedEntry.plain` and `quiet`
-CACHE_VERSION = 13
+# `ParsedEntry.plain` and `quiet`; 14: each parse pickled alone (`trellis.build.cache_parts`),
+# a graph entry in each seat, `GraphFiles.whole`
+CACHE_VERSION = 14
 
 
 @dataclass
@@ -184,12 +186,21 @@ class CacheRead:
 
 
 def _checked(data: dict[str, Any], path: Path) -> CacheRead:
-    """The whole cache `data`, if every record has the type a build reads it as."""
+    """The whole cache `data`, if every record has the type a build reads it as; the parses
+    decoded from their parts (`trellis.build.cache_parts`)."""
+    decoded = decode_parses(data.get("parsed"), _CacheUnpickler)
+    if decoded is None:
+        return CacheRead(None, _damaged(path), path)
+    entries, blobs = decoded
+    data = {**data, "parsed": entries}
     if not _well_formed(data):
         return CacheRead(None, _damaged(path), path)
-    for entry in data["parsed"].values():
+    parts = ParsedParts()
+    for rel_path, entry in entries.items():
         entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
-    return CacheRead(data, "", path)
+        if rel_path in blobs:
+            parts.remember(rel_path, entry, blobs[rel_path])
+    return CacheRead({**data, PARTS: parts}, "", path)
 
 
 def load_cache_file(path: Path) -> CacheRead:
@@ -230,8 +241,9 @@ def _damaged(path: Path) -> str:
 
 def read_cache(path: Path) -> dict[str, Any] | None:
     """The whole cache file's data, or None when it is missing, unreadable or from another
-    version."""
-    return load_cache_file(path).with_body().data
+    version (without the parts it was read from: the records alone)."""
+    data = load_cache_file(path).with_body().data
+    return None if data is None else {k: v for k, v in data.items() if k != PARTS}
 
 
 def _head_well_formed(head: dict[str, Any]) -> bool:
@@ -308,28 +320,18 @@ def cache_records(
     links: dict[str, LinkRecord] | None = None,
     frontmatter: dict[str, KeptBlock] | None = None,
     reach: ReachRecord | None = None,
+    parts: ParsedParts | None = None,
 ) -> dict[str, Any]:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
-    every record of the cache (`dump_cache` writes them)."""
-    kept = {
-        rel_path: ParsedEntry(
-            e.content_hash,
-            e.content.without_tokens(),
-            e.warnings,
-            e.file_time,
-            e.episode,
-            e.plain,
-            e.quiet,
-        )
-        for rel_path, e in parsed.items()
-    }
+    every record of the cache (`dump_cache` writes them). `parts`: the parses as read from
+    the last cache file (those unchanged are written as they were read)."""
     return {  # the head's records first (`HEAD_KEYS`), then the body's
         "version": (CACHE_VERSION, output_versions()),
         "inputs": inputs,
         "summary": summary,
         "attachments": attachments,
         "seen": seen or {},
-        "parsed": kept,
+        "parsed": encode_parses(parsed, parts, _kept_entry),
         "page_keys": page_keys,
         "page_digests": page_digests,
         "search_shards": search_shards,
@@ -343,10 +345,23 @@ def cache_records(
     }
 
 
+def _kept_entry(e: ParsedEntry) -> ParsedEntry:
+    """The entry as the cache keeps it: its content without tokens."""
+    content = e.content.without_tokens()
+    return ParsedEntry(
+        e.content_hash, content, e.warnings, e.file_time, e.episode, e.plain, e.quiet
+    )
+
+
 def dump_cache(data: dict[str, Any], file: BinaryIO) -> None:
     """Write a cache file holding `data` (every record of a cache): the head, then the body,
     each pickled into `file` as it goes (pickle flushes every 64 kB frame to a file), never
     held whole in memory."""
+    parsed = data.get("parsed")
+    if isinstance(parsed, dict) and not all(isinstance(v, bytes) for v in parsed.values()):
+        # Records as a read cache holds them (tests write those back): parses decoded.
+        data = {**data, "parsed": encode_parses(parsed, data.get(PARTS), _kept_entry)}
+    data = {key: value for key, value in data.items() if key != PARTS}
     head = {key: data[key] for key in HEAD_KEYS if key in data}
     body = {key: value for key, value in data.items() if key not in HEAD_KEYS}
     pickle.dump(head, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -366,7 +381,8 @@ def recorded_files(
     """The output paths of every file whose digest the cache records: their stats are
     recorded too (`file_stats`), after the output is swapped in."""
     bundle = [f"{BUNDLE_DIR}/{name}" for record in shards for name in record.files]
-    return [*page_digests, *(graph.files if graph is not None else ()), *bundle]
+    graph_files = [*graph.files, *([GRAPH_PATH] if graph.whole else [])] if graph else []
+    return [*page_digests, *graph_files, *bundle]
 
 
 def theme_signature(vault: Path) -> str:

@@ -55,5 +55,8 @@ def file_stat(value: Any) -> bool:
 def graph_files(graph: Any) -> bool:
     """None, or a `GraphFiles` of strings."""
     return graph is None or (
-        isinstance(graph, GraphFiles) and isinstance(graph.data, str) and str_map(graph.files)
+        isinstance(graph, GraphFiles)
+        and isinstance(graph.data, str)
+        and str_map(graph.files)
+        and isinstance(graph.whole, str)
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
+from trellis.build.cache_parts import PARTS, ParsedParts
 from trellis.build.link_cache import LinkRecord
 from trellis.build.reach import ReachRecord
 from trellis.build.search_index import SearchIndexState
@@ -52,6 +53,8 @@ class CacheFileLoad:
     _cache_rest: CacheRead | None = None
     # The files the last scan read, with their stats (`trellis.signature`).
     _seen: dict[str, SeenFile]
+    # The parses as read from the file: unchanged ones are written back as read.
+    _parsed_parts: ParsedParts | None = None
 
     def load_cache(self) -> None:
         """Take up the head of the cache the last build left beside the output folder (all an
@@ -79,6 +82,7 @@ class CacheFileLoad:
             return
         data = read.data
         self._parsed, self._links = data["parsed"], data.get("links", {})
+        self._parsed_parts = data.get(PARTS)
         self._frontmatter = data.get("frontmatter", {})
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])

@@ -30,11 +30,20 @@ from trellis.emit.attachments import emit_attachments
 from trellis.emit.episodes import emit_episodes
 from trellis.emit.feeds import emit_feeds
 from trellis.emit.folders import emit_folder_pages, folder_files
-from trellis.emit.graph import GraphFiles, emit_local_graphs, graph_data
+from trellis.emit.graph import (
+    GRAPH_PATH,
+    GraphFiles,
+    emit_local_graph_files,
+    emit_local_graphs,
+    graph_data,
+    local_graph_index,
+    site_graph_text,
+)
 from trellis.emit.graph_json import EncodedGraph, emit_encoded_graph
+from trellis.emit.graph_text import GraphText
 from trellis.emit.hosting import emit_hosting
 from trellis.emit.keyed_lists import KeyedLists
-from trellis.emit.pages import HOME_LIST_FILE, PageKeys, emit_site_pages
+from trellis.emit.pages import HOME_LIST_FILE, PageKeys, emit_site_pages, page_digest
 from trellis.emit.snippets import emit_snippets, find_snippets
 from trellis.emit.tags import TagChanges, TagIndex, emit_tag_pages, site_tag_index
 from trellis.emit.writer import OutputWriter
@@ -91,6 +100,12 @@ class EmitContext:
     local_graphs_made: dict[str, str] = field(default_factory=dict)
     # A whole build's page keys: list pages whose key is unchanged are taken over.
     keys: PageKeys | None = None
+    # Whether the graph is kept as data and pieces after the build (the preview patches
+    # them); a build that keeps nothing writes the graph files from `graph_text`.
+    graph_kept: bool = True
+    # The graph files' data is the last build's (`Reach.graph_same`): they are taken over.
+    graph_same: bool = False
+    graph_whole: str = ""  # the hash of the graph file written or taken over
 
     @cached_property
     def lists(self) -> KeyedLists:
@@ -109,6 +124,16 @@ class EmitContext:
         return EncodedGraph(self.graph_data)
 
     @cached_property
+    def graph_text(self) -> GraphText:
+        """The graph file and the local files' key made as text (no graph data)."""
+        return site_graph_text(self.site, self.graph)
+
+    def graph_as_text(self) -> bool:
+        """Whether the graph emitters use `graph_text`: not when the graph's pieces are
+        kept (or the preview gave them)."""
+        return not self.graph_kept and "graph_json" not in self.__dict__
+
+    @cached_property
     def tag_index(self) -> TagIndex:
         """Every tag's notes; the preview keeps it between saves (`update_tag_index`)."""
         return site_tag_index(self.site)
@@ -118,7 +143,7 @@ class EmitContext:
         site is not kept live: the graph data alone (a dict per node and per edge) is
         ~200 MiB at 50,000 notes, the cards' HTML about as much, else held through the
         search and the cache's writing."""
-        for made in ("graph_data", "graph_json", "tag_index", "lists"):
+        for made in ("graph_data", "graph_json", "graph_text", "tag_index", "lists"):
             self.__dict__.pop(made, None)
         self.pages.let_go_of_cards()
 
@@ -155,10 +180,39 @@ def _static(ctx: EmitContext) -> int:
     )
 
 
+def _graph(ctx: EmitContext) -> int:
+    if not ctx.graph_as_text():
+        return emit_encoded_graph(ctx.graph_json, ctx.writer)
+    writer, previous = ctx.writer, ctx.writer.previous
+    whole = ctx.previous_graph.whole if ctx.previous_graph is not None else ""
+    if (
+        ctx.graph_same
+        and whole
+        and previous is not None
+        and writer.reuse(GRAPH_PATH, previous, whole)
+    ):
+        ctx.graph_whole = whole
+        return 1
+    text = ctx.graph_text.text
+    writer.write_bytes(GRAPH_PATH, text)
+    ctx.graph_whole = page_digest(text)
+    return 1
+
+
 def _local_graphs(ctx: EmitContext) -> int:
-    count, ctx.graph_files = emit_local_graphs(
-        ctx.graph_data, ctx.writer, ctx.previous_graph, ctx.local_graphs_made
+    last, made = ctx.previous_graph, ctx.local_graphs_made
+    if not ctx.graph_as_text():
+        count, ctx.graph_files = emit_local_graphs(ctx.graph_data, ctx.writer, last, made)
+        return count
+    if ctx.graph_same and last is not None:  # the same graph: the same key and nodes
+        key = last.data
+        ids = [note.url for note in ctx.site.notes if not note.display.hide_in_graph]
+    else:
+        key, ids = ctx.graph_text.local_key, ctx.graph_text.ids
+    count, files = emit_local_graph_files(
+        key, ids, lambda: local_graph_index(ctx.site, ctx.graph), ctx.writer, last, made
     )
+    ctx.graph_files = GraphFiles(key, files.files, ctx.graph_whole)
     return count
 
 
@@ -222,7 +276,7 @@ EMITTERS: tuple[Emitter, ...] = (
     Emitter(
         "graph",
         _reads(Input.LINKS, N, Input.TAGS, D),
-        lambda c: emit_encoded_graph(c.graph_json, c.writer),
+        _graph,
         "graph+feeds",
     ),
     Emitter(

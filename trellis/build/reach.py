@@ -28,7 +28,7 @@ may read any note), an attachment a page showed changed its bytes, notes were pa
 worker processes, or there is no last output or record.
 
 A note whose stamp is unchanged keeps its `NoteSeat` (link targets, tags, folder, card
-key, tree entry) from the last build: a function of its bytes and the site-wide inputs.
+key, tree entry, graph entry) from the last build: a function of its bytes and the site-wide inputs.
 Only published notes have seats: a note turned private leaves the table of names (so every
 page is keyed again) and its seat is not kept.
 """
@@ -47,8 +47,12 @@ from trellis.public.site import PublicSite, PublishedNote
 from trellis.public.urls import output_file, path_slug, tag_key, tag_path
 from trellis.render.pages import PageRenderer
 
-# (stamp, link targets' vault paths, tags, the folder listing it or "", card key, tree entry)
-NoteSeat = tuple[str, tuple[str, ...], tuple[str, ...], str, str, str]
+# (stamp, link targets' vault paths, tags, the folder listing it or "", card key, tree entry,
+# graph entry)
+NoteSeat = tuple[str, tuple[str, ...], tuple[str, ...], str, str, str, str]
+# The seat's parts the graph files read (with the names table): where its links go, its
+# tags, its title and URL (in the tree entry), and its graph entry (`graph_entry`).
+GRAPH_PARTS = (1, 2, 5, 6)
 # What a build keeps for the next: the site-wide inputs' digest, and each note's seat.
 ReachRecord = tuple[str, dict[str, NoteSeat]]
 COVER_KEYS = ("image", "cover", "banner")  # `PageRenderer.cover_url`'s
@@ -66,6 +70,9 @@ class Reach:
     # The file tree's key (what it shows of every note, `tree_entry`, and the site-wide
     # inputs): it is written again only when that changed.
     explorer_key: str = ""
+    # True when the graph files' data is the last build's: the site-wide inputs are, and no
+    # changed note's seat differs in what the graph reads (`GRAPH_PARTS`).
+    graph_same: bool = False
 
     def tags_of(self, note: PublishedNote) -> list[str]:
         kept = self.tags.get(id(note))
@@ -115,6 +122,13 @@ def tree_entry(note: PublishedNote) -> str:
     return repr((shown, display.hidden, display.hide_in_file_tree, note.is_home))
 
 
+def graph_entry(note: PublishedNote, graph: LinkGraph) -> str:
+    """What the graph files read of the note besides its tags, title, URL and link targets:
+    whether it is hidden from the graph, and which of its links are embeds."""
+    embeds = "".join("e" if edge.embed else "l" for edge in graph.outgoing.get(note, ()))
+    return f"{int(note.display.hide_in_graph)}{embeds}"
+
+
 def seat_of(note: PublishedNote, graph: LinkGraph, pages: PageRenderer, folder: str) -> NoteSeat:
     """`note`'s seat; `folder`: the folder whose page lists it ("" none)."""
     return (
@@ -124,6 +138,7 @@ def seat_of(note: PublishedNote, graph: LinkGraph, pages: PageRenderer, folder: 
         folder,
         pages.cards.key(note),
         tree_entry(note),
+        graph_entry(note, graph),
     )
 
 
@@ -184,10 +199,13 @@ def plan_reach(
     reached: set[str] = set()
     tags: set[str] = set()
     folders: set[str] = set()
+    reach.graph_same = True
     for note in changed:
         old = kept.get(note.rel_path)
         folder = next(iter(pages.folders_listing([note])), "")
         new = seats[note.rel_path] = seat_of(note, graph, pages, folder)
+        if old is None or any(old[part] != new[part] for part in GRAPH_PARTS):
+            reach.graph_same = False
         reach.tags[id(note)] = list(new[2])
         reached.add(note.output_path)
         for seat in (old, new):
@@ -234,9 +252,9 @@ def well_formed(record: Any) -> bool:
     if not isinstance(seats, dict):
         return False
     for path, seat in seats.items():
-        if not (isinstance(path, str) and isinstance(seat, tuple) and len(seat) == 6):
+        if not (isinstance(path, str) and isinstance(seat, tuple) and len(seat) == 7):
             return False
-        if not all(isinstance(seat[i], str) for i in (0, 3, 4, 5)):
+        if not all(isinstance(seat[i], str) for i in (0, 3, 4, 5, 6)):
             return False
         for part in (seat[1], seat[2]):
             if not (isinstance(part, tuple) and all(isinstance(item, str) for item in part)):

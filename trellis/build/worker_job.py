@@ -9,6 +9,7 @@ graph, and writes the pages of its share through the same `NotePageWriter` as on
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -88,6 +89,10 @@ class WorkerJob:
             self._take_others(blobs.pop(0))
         sent = expect(channel.receive(), GraphSent)
         graph = wire.decode_graph(self.site, sent.graph)
+        # Forked while the build parses with the cycle collector off (`uncollected`): what
+        # was made so far lives to the end, frozen; the pages' garbage is collected again.
+        gc.freeze()
+        gc.enable()
         asked, local_graphs = sent.asked, sent.local_graphs
         del sent  # the graph's bytes (tens of MB at 50,000 notes), not held while rendering
         channel.send(PackedTokens(self.pack_tokens(asked)))

@@ -36,17 +36,17 @@ target, type), without self-links, in a stable order so builds are reproducible.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from trellis.emit.graph_local import GraphIndex, neighbourhood_texts
+from trellis.emit.graph_text import GraphText, data_rows, graph_text, site_rows
 from trellis.emit.pages import page_digest
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
-from trellis.public.site import PublicSite, PublishedNote
+from trellis.public.site import PublicSite
 from trellis.public.urls import local_graph_file
 
 GRAPH_PATH = "_trellis/graph.json"
@@ -57,29 +57,27 @@ NODE_CAP = 120  # nodes in a neighbourhood file, the centre included
 FIRST_STEP_CAP = 100  # direct links kept, at most; the rest of the cap is for the second step
 CANDIDATES = 4  # second-step notes counted per free place (bounds the work for hubs)
 CAPS = (NODE_CAP, FIRST_STEP_CAP, CANDIDATES)
+# What the local graph files' key holds besides the graph: files of another format or caps
+# are not taken over.
+LOCAL_KEY = [LOCAL_VERSION, LOCAL_DEPTH, NODE_CAP, FIRST_STEP_CAP, CANDIDATES]
 
 
 def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
     """Nodes and edges as plain data (the dict that `emit_graph` writes as JSON)."""
-    shown: list[PublishedNote] = [n for n in site.notes if not n.display.hide_in_graph]
-    visible = {id(n) for n in shown}
-    nodes = [
-        {"id": n.url, "url": site.href(n.url), "title": n.title, "tags": n.tags}
-        for n in sorted(shown, key=lambda n: n.url)
-    ]
-    edges: set[tuple[str, str, str]] = set()
-    for note in shown:
-        for edge in graph.outgoing.get(note, []):
-            target = edge.target
-            if target is note or id(target) not in visible:
-                continue
-            edges.add((note.url, target.url, "embed" if edge.embed else "link"))
+    base, nodes, edges = site_rows(site, graph)
     return {
         "version": GRAPH_VERSION,
-        "base": site.href("/"),
-        "nodes": nodes,
-        "edges": [{"source": s, "target": t, "type": kind} for s, t, kind in sorted(edges)],
+        "base": base,
+        "nodes": [
+            {"id": i, "url": url, "title": title, "tags": tags} for i, url, title, tags in nodes
+        ],
+        "edges": [{"source": s, "target": t, "type": kind} for s, t, kind in edges],
     }
+
+
+def site_graph_text(site: PublicSite, graph: LinkGraph) -> GraphText:
+    """`_trellis/graph.json` and the local graph files' key, without the graph data."""
+    return graph_text(GRAPH_VERSION, LOCAL_KEY, *site_rows(site, graph))
 
 
 def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[dict[str, Any]]:
@@ -100,10 +98,6 @@ def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[d
         yield json.loads(text)
 
 
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
 @dataclass(frozen=True)
 class GraphFiles:
     """What a build wrote for the local graphs: the digest of the data they are made from
@@ -112,6 +106,9 @@ class GraphFiles:
 
     data: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    # The hash of `graph.json`'s bytes, when a build recorded it (taken over when the graph
+    # is the last build's: `trellis.build.reach.Reach.graph_same`).
+    whole: str = ""
 
 
 def emit_local_graphs(
@@ -120,29 +117,37 @@ def emit_local_graphs(
     last: GraphFiles | None = None,
     made: dict[str, str] | None = None,
 ) -> tuple[int, GraphFiles]:
-    """Write every note's neighbourhood; the file count, and what was written for the next
-    build.
+    """Write every note's neighbourhood from the graph data; see `emit_local_graph_files`."""
+    key = graph_text(GRAPH_VERSION, LOCAL_KEY, *data_rows(data)).local_key
+    ids = [node["id"] for node in data["nodes"]]
+    return emit_local_graph_files(key, ids, lambda: GraphIndex.of_data(data), writer, last, made)
+
+
+def emit_local_graph_files(
+    key: str,
+    ids: list[str],
+    index: Callable[[], GraphIndex],
+    writer: OutputWriter,
+    last: GraphFiles | None = None,
+    made: dict[str, str] | None = None,
+) -> tuple[int, GraphFiles]:
+    """Write the neighbourhood of every node (`ids`); the file count, and what was written
+    for the next build.
 
     The nodes carry no tags, so a save that changes only tags leaves these files alone (the
     planner sees it from the reads each emitter declares). Every neighbourhood is a function
-    of the graph data without tags: when that is the last build's (`last`), the files of the
-    last output are taken over (each checked against the hash recorded, as pages are)
-    instead of made again (at 10,000 notes, 9,000 files). Any file that fails
-    its check is made. `made`: the files this build's processes already wrote
-    (`write_local_graphs`, output path -> hash), beside their pages.
+    of the graph without tags, whose digest is `key` (`GraphText.local_key`): when that is
+    the last build's (`last`), the files of the last output are taken over (each checked
+    against the hash recorded, as pages are) instead of made again (at 10,000 notes, 9,000
+    files). Any file that fails its check is made from `index()`. `made`: the files this
+    build's processes already wrote (`write_local_graphs`, output path -> hash), beside
+    their pages.
     """
-    untagged = {  # with the format and its caps: files of another version are not taken over
-        "local": [LOCAL_VERSION, LOCAL_DEPTH, NODE_CAP, FIRST_STEP_CAP, CANDIDATES],
-        "base": data["base"],
-        "nodes": [{k: v for k, v in node.items() if k != "tags"} for node in data["nodes"]],
-        "edges": data["edges"],
-    }
-    data_digest = hashlib.blake2b(_json(untagged).encode("utf-8"), digest_size=16).hexdigest()
     files: dict[str, str] = dict(made or {})
     missing: set[str] = set()
-    wanted = {local_graph_file(node["id"]): node["id"] for node in data["nodes"]}
+    wanted = {local_graph_file(node_id): node_id for node_id in ids}
     previous = writer.previous
-    kept = last.files if last is not None and last.data == data_digest else {}
+    kept = last.files if last is not None and last.data == key else {}
     for path, center in wanted.items():
         if path in files:
             continue
@@ -152,8 +157,8 @@ def emit_local_graphs(
         else:
             missing.add(center)
     if missing:
-        files.update(write_local_graphs(GraphIndex.of_data(data), writer, missing))
-    return len(wanted), GraphFiles(data_digest, files)
+        files.update(write_local_graphs(index(), writer, missing))
+    return len(wanted), GraphFiles(key, files)
 
 
 def local_graphs_made_here(last: GraphFiles | None, writer: OutputWriter) -> bool:

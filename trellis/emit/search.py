@@ -96,6 +96,7 @@ from trellis.emit.pagefind_cli import pagefind_binary
 from trellis.emit.search_runs import IndexOne, ShardRuns
 from trellis.emit.search_shards import (
     BundleFile,
+    LastBundle,
     ShardedIndex,
     ShardPlan,
     ShardRecord,
@@ -168,11 +169,8 @@ def start_search(
     last = writer.previous / BUNDLE_DIR if writer.previous is not None else None
     work = writer.staging / _WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
-    in_bundle = f"{BUNDLE_DIR}/"
-    plan, index_one = _plan(
-        binary, writer.staging, site, page_digests, work, last_records, last,
-        as_recorded=lambda name: writer.previous_as_recorded(in_bundle + name),
-    )  # fmt: skip
+    checked = LastBundle(last, writer, f"{BUNDLE_DIR}/") if last is not None else None
+    plan, index_one = _plan(binary, writer.staging, site, page_digests, work, last_records, checked)
     runs = ShardRuns(index_one, plan.to_index(), site.settings.jobs).start()
     return SearchRun(writer, diagnostics, indexing=_Indexing(plan, runs, last, work))
 
@@ -268,7 +266,8 @@ def refresh_search_bundle(
     fresh, old = target.with_name(".pagefind-new"), target.with_name(".pagefind-old")
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
         work = Path(scratch)
-        plan, index_one = _plan(binary, out, site, page_digests, work, last_records, target)
+        last = LastBundle(target)
+        plan, index_one = _plan(binary, out, site, page_digests, work, last_records, last)
         problem, made = ShardRuns(index_one, plan.to_index(), 1, stop).run()
         index = ShardedIndex(problem=problem) if problem else assemble_index(plan, target, made)
         if index.problem:
@@ -299,8 +298,7 @@ def _plan(
     page_digests: dict[str, str] | None,
     scratch: Path,
     last_records: list[ShardRecord] | None,
-    last_bundle: Path | None,
-    as_recorded: Callable[[str], bool] = lambda name: False,
+    last_bundle: LastBundle | None,
 ) -> tuple[ShardPlan, IndexOne]:
     """The shards of the searchable pages in `site_dir` (`plan_index`: those the last
     bundle holds unchanged are taken over), and how to index one of the others: one
@@ -339,7 +337,7 @@ def _plan(
         files = [] if problem else pagefind_cli.bundle_files(bundle, shared=number == 1)
         return problem, [(folder + p.relative_to(bundle).as_posix(), p) for p in files]
 
-    plan = plan_index(pages, SHARD_PAGES, engine, last_bundle, last_records, as_recorded)
+    plan = plan_index(pages, SHARD_PAGES, engine, last_bundle, last_records)
     return plan, index_one
 
 

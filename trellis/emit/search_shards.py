@@ -35,7 +35,12 @@ no other. When a file is not as recorded (a restored copy has new inodes; a chan
 every such file must hash as recorded and the shard's fragments (one per indexed page, gzip
 JSON naming the page's URL) must name exactly the URLs of its pages now: a page that left
 the site (made private, deleted) cannot come back from an index built when it was
-published. Whatever fails a check is indexed again. Until session 10 the fragments were read
+published. Whatever fails a check is indexed again. Each file is read once for both checks
+(`LastBundle.look`: its hash, and a fragment's URL from its first 512 bytes unpacked), by the
+build or ahead by its helper (`trellis.emit.output_hashes`), and files that hashed as
+recorded are not read again when the shard is taken over. Since a file whose stat is not
+the recorded one is hashed anyway, the fragment check adds no read, only the unpacking
+(~5 us a fragment). Until session 10 the fragments were read
 on every build (1.0 s of a one-note rebuild at 10,000 notes); what that defended in addition
 is a cache forged to name a stale shard under a current key: someone who can write the
 cache and read the output's stats (the same user) can still do that, as they can make any
@@ -67,17 +72,14 @@ memory is live data.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
-from trellis.emit.writer import hashes_to
-from trellis.vault.files import CheckedPath, file_digest
+from trellis.emit.output_files import FileStat, LastOutputChecks, looked_at, read_checked
+from trellis.vault.files import file_digest
 
 FRAGMENTS = "fragment/"
 ENTRY = "pagefind-entry.json"
@@ -194,36 +196,67 @@ def page_url(page: str) -> str:
     return "/" + page.removesuffix("index.html")
 
 
-def fragment_urls(bundle: Path, folder: str, files: Iterable[str]) -> set[str] | None:
-    """The URLs named by a shard's fragments among `files` (paths inside `bundle`); None
-    when one cannot be read as Pagefind writes them."""
-    urls = set()
-    for name in files:
-        if not name.startswith(folder + FRAGMENTS):
+@dataclass(frozen=True)
+class LastBundle:
+    """The last output's search bundle in `folder`, as the new index's shards check it:
+    through the build's writer (`checks`, the bundle at `prefix` in its last output: the
+    stats recorded, files hashed once per build), else every file read (the preview's
+    refresh)."""
+
+    folder: Path
+    checks: LastOutputChecks | None = None
+    prefix: str = ""
+
+    def as_recorded(self, name: str) -> bool:
+        """Is `name` the very file the build that recorded its stat left?"""
+        return self.checks is not None and self.checks.previous_as_recorded(self.prefix + name)
+
+    def look(self, name: str) -> tuple[FileStat, str, str | None] | None:
+        """`name`'s stat and hash, and the URL it names if it is a fragment."""
+        if self.checks is not None:
+            return self.checks.previous_look(self.prefix + name)
+        read = read_checked(self.folder, self.folder / name)
+        return None if read is None else looked_at(name, *read)
+
+    def vouch(self, name: str, found: FileStat) -> None:
+        """`name`, with stat `found`, hashed as recorded: its next check this build is a stat."""
+        if self.checks is not None:
+            self.checks.vouched[self.prefix + name] = found
+
+
+def fragment_urls(
+    last: LastBundle, folder: str, files: dict[str, str], unverified: set[str]
+) -> tuple[set[str], list[tuple[str, FileStat]]] | None:
+    """The URLs a shard's fragments among `files` (path in the bundle -> recorded hash)
+    name, and the stats of the `unverified` files, each read once and hashed as recorded;
+    None when a file fails its hash or a fragment cannot be read as Pagefind writes them."""
+    urls: set[str] = set()
+    hashed: list[tuple[str, FileStat]] = []
+    fragments = folder + FRAGMENTS
+    for name, digest in files.items():
+        fragment = name.startswith(fragments)
+        if not fragment and name not in unverified:
             continue
-        try:
-            with CheckedPath(bundle, bundle / name).open() as (handle, _):
-                text = gzip.decompress(handle.read()).decode("utf-8")
-            page = json.loads(text.removeprefix("pagefind_dcd"))
-            urls.add(unquote(page["url"]))
-        except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile):
+        look = last.look(name)
+        if look is None or (name in unverified and look[1] != digest):
             return None
-    return urls
+        if name in unverified:
+            hashed.append((name, look[0]))
+        if fragment:
+            if look[2] is None:
+                return None
+            urls.add(look[2])
+    return urls, hashed
 
 
-def restorable(
-    record: ShardRecord,
-    bundle: Path,
-    folder: str,
-    pages: list[str],
-    as_recorded: Callable[[str], bool] = lambda name: False,
-) -> bool:
-    """May the last build's shard in `bundle/folder` be taken over for `pages` (its key
+def restorable(record: ShardRecord, last: LastBundle, folder: str, pages: list[str]) -> bool:
+    """May the last build's shard in `folder` of `last` be taken over for `pages` (its key
     already matched)? Nothing it records lies outside the shard's folder, and either every
     file is the very one the build that indexed it left (`as_recorded`: the stat recorded
-    after that build, as pages are checked), or its fragments name exactly the URLs of
-    `pages` and every file not as recorded hashes as recorded (a restored or changed
-    output: see "Checked, never trusted" above)."""
+    after that build, as pages are checked), or every file not as recorded hashes as
+    recorded and its fragments name exactly the URLs of `pages` (a restored or changed
+    output: see "Checked, never trusted" above). Files hashed are vouched for: taking the
+    shard over (`SearchRun.finish`) does not hash them again."""
     files = record.files
     if folder + ENTRY not in files:
         return False
@@ -231,12 +264,15 @@ def restorable(
         outside = not name.startswith(folder) or (not folder and name.startswith("shard-"))
         if outside or ".." in name.split("/"):
             return False
-    unverified = [name for name in files if not as_recorded(name)]
+    unverified = {name for name in files if not last.as_recorded(name)}
     if not unverified:
         return True
-    if fragment_urls(bundle, folder, files) != {page_url(page) for page in pages}:
+    checked = fragment_urls(last, folder, files, unverified)
+    if checked is None or checked[0] != {page_url(page) for page in pages}:
         return False
-    return all(hashes_to(bundle / name, bundle, files[name]) for name in unverified)
+    for name, found in checked[1]:
+        last.vouch(name, found)
+    return True
 
 
 @dataclass(frozen=True)
@@ -266,9 +302,8 @@ def plan_index(
     pages: dict[str, str],
     shard_pages: int,
     engine: str,
-    last_bundle: Path | None = None,
+    last_bundle: LastBundle | None = None,
     last_records: list[ShardRecord] | None = None,
-    as_recorded: Callable[[str], bool] = lambda name: False,
 ) -> ShardPlan:
     """Plan the shards of `pages` (output path -> page digest) and take over each one the
     last bundle holds under the same key, once checked (`restorable`)."""
@@ -281,7 +316,7 @@ def plan_index(
         if (
             record is not None
             and last_bundle is not None
-            and not restorable(record, last_bundle, folder, shard, as_recorded)
+            and not restorable(record, last_bundle, folder, shard)
         ):
             plan.rejected.append(
                 f"search shard {number} in the last output is not the one the build "

@@ -20,6 +20,9 @@ What keeps it safe:
   (or other non-file) in it is removed, the link itself, never what it leads to, so no
   later write, `mkdir` or removal in the folder (this writer's, or Pagefind's shard folder)
   can go through one. Files are replaced by rename, which never follows a link either.
+- A restored copy of the folder and its cache (new inodes and times: a CI job) is updated
+  in place too; each file kept is then hashed against the cache's record, once, ahead of
+  need by a helper process when the copy looks restored (`trellis.emit.output_hashes`).
 - Who serves straight from the output folder sees pages change one at a time during a
   build, and an interrupted build leaves the site incomplete until the next one: the setting
   `atomic_output` keeps the staging folder and its swap for them.
@@ -38,7 +41,8 @@ from pathlib import Path
 
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.emit.inplace import InPlaceWriter
-from trellis.emit.output_files import FileStat, file_stat, hashes_to
+from trellis.emit.output_files import FileStat, bytes_digest, file_stat, read_plain
+from trellis.emit.output_hashes import OutputHashes, is_fragment, looks_restored
 from trellis.emit.writer import (
     MARKER,
     SITE_MARK,
@@ -87,6 +91,8 @@ class SiteUpdate(InPlaceWriter):
         # Files kept because their stat is the recorded one: relative path -> that stat.
         self._kept: dict[str, FileStat] = {}
         self._root = f"{self.out}/"
+        # A restored copy's files hashed ahead by a helper process (`output_hashes`).
+        self._ahead: OutputHashes | None = None
 
     def start(self) -> None:
         """Mark the site as being updated, then clear it of symlinks (see above)."""
@@ -95,6 +101,9 @@ class SiteUpdate(InPlaceWriter):
             self._set_marker(self._mark)
             self._updating = True
             self._survey()
+            if looks_restored(self._root, self.previous_stats):
+                with contextlib.suppress(OSError):  # (no helper: the build reads them all)
+                    self._ahead = OutputHashes(self._root, self.previous_stats)
         except OSError as error:
             raise FatalError(
                 f"cannot update output folder {self.out}: {error.strerror or error}"
@@ -181,22 +190,43 @@ class SiteUpdate(InPlaceWriter):
         found = _lstat(self._root + rel_path)
         if found is None:
             return False
-        if self.previous_stats.get(rel_path) == found:
+        if found == self.previous_stats.get(rel_path) or found == self.vouched.get(rel_path):
             self._kept[rel_path] = found
-        elif digest and not hashes_to(self.out / rel_path, self.out, digest):
-            return False
+        elif digest:  # not the file recorded (a restored copy): its bytes must be
+            ahead = self._ahead.get(rel_path) if self._ahead is not None else None
+            if ahead is None or ahead[0] != found:  # not hashed ahead as it is now
+                read = read_plain(self._root + rel_path)
+                ahead = (read[0], bytes_digest(read[1])) if read is not None else None
+            if ahead is None or ahead[1] != digest:
+                return False
+            self._kept[rel_path] = self.vouched[rel_path] = ahead[0]
         # Counted as this build's; its folder is there (a later file in it makes sure).
         self.written.add(rel_path)
         return True
 
+    def previous_look(self, rel_path: str) -> tuple[FileStat, str, str | None] | None:
+        """As `OutputWriter.previous_look`, from the helper's reading when it read the file
+        as it is now (`output_hashes`)."""
+        ahead = self._ahead.get(rel_path) if self._ahead is not None else None
+        if (
+            ahead is not None
+            and (ahead[2] is not None or not is_fragment(rel_path))
+            and _lstat(self._root + rel_path) == ahead[0]
+        ):
+            return ahead
+        return super().previous_look(rel_path)
+
+    def previous_file(self, rel_path: str) -> tuple[FileStat, bytes] | None:
+        """As `OutputWriter.previous_file`; a plain name is read straight (the survey left
+        no symlink in the folder), with half the system calls."""
+        if not _plain(rel_path):
+            return super().previous_file(rel_path)
+        return read_plain(self._root + rel_path)
+
     def _reuse_checked(self, rel_path: str, digest: str) -> bool:
         """`reuse` of a name `_target` must check (and warn about) first."""
         path = self.out / rel_path
-        found = file_stat(path)
-        if found is None:
-            return False
-        recorded = not digest or self.previous_stats.get(rel_path) == found
-        if not recorded and not hashes_to(path, self.out, digest):
+        if file_stat(path) is None or (digest and not self.previous_holds(rel_path, digest)):
             return False
         self._folders.add(path.parent)
         OutputWriter._target(self, rel_path)
@@ -264,6 +294,7 @@ class SiteUpdate(InPlaceWriter):
 
     def commit(self) -> None:
         """Remove what this build neither wrote nor kept, then mark the site finished."""
+        self._stop_ahead()
         if not self._updating or not _holds_marker(self.out, self._mark):
             raise FatalError(f"output folder {self.out} was changed by someone else")
         try:
@@ -274,6 +305,11 @@ class SiteUpdate(InPlaceWriter):
                 f"cannot update output folder {self.out}: {error.strerror or error}"
             ) from None
         self._updating = False
+
+    def _stop_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     def _sweep(self) -> None:
         written = self.written
@@ -299,6 +335,7 @@ class SiteUpdate(InPlaceWriter):
     def abort(self) -> None:
         """Leave the marker saying the site is incomplete (the next build makes it anew),
         unless nothing in it changed yet: then it is the finished site it was."""
+        self._stop_ahead()
         if self._updating and not self._changed[0] and _holds_marker(self.out, self._mark):
             with contextlib.suppress(OSError):
                 self._set_marker(SITE_MARK)

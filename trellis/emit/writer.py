@@ -38,7 +38,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from trellis.diagnostics import Diagnostics, FatalError
-from trellis.emit.output_files import FileStat, copy_checked, file_stat, hashes_to
+from trellis.emit.output_files import (
+    FileStat,
+    LastOutputChecks,
+    copy_checked,
+    file_stat,
+    hashes_to,
+)
 from trellis.emit.output_folder import (
     MARKER,
     OLD_SUFFIX,
@@ -62,7 +68,7 @@ __all__ = [
 ]
 
 
-class OutputWriter:
+class OutputWriter(LastOutputChecks):
     def __init__(
         self, out: Path, vault: Path, diagnostics: Diagnostics, cache_file: Path | None = None
     ) -> None:
@@ -76,10 +82,11 @@ class OutputWriter:
         self._staging_mark = f"Trellis staging folder {secrets.token_hex(16)}\n"
         self.written: set[str] = set()
         self._folders: set[Path] = set()  # folders `_target` made (or found) this run
-        # The folder of the last build, whose unchanged files may be linked instead of copied.
+        # The folder of the last build, whose unchanged files may be linked instead of copied,
+        # and how its files are checked (`LastOutputChecks`).
         self.previous: Path | None = None
-        # The `FileStat` of files of `previous` as the last build recorded them (see above).
         self.previous_stats: dict[str, FileStat] = {}
+        self.vouched: dict[str, FileStat] = {}
         real_out = self.out.resolve()
         if real_out == self.vault or self.vault.is_relative_to(real_out):
             raise FatalError(
@@ -281,8 +288,11 @@ class OutputWriter:
         source = previous / rel_path
         if not source.is_file() or source.is_symlink():
             return False
-        checked = not digest or self._as_recorded(rel_path, previous, source)
-        if not checked and not hashes_to(source, previous, digest):
+        if digest and not (
+            self.previous_holds(rel_path, digest)
+            if previous == self.previous
+            else hashes_to(source, previous, digest)
+        ):
             return False
         path = self._target(rel_path)
         if path is None:
@@ -296,20 +306,6 @@ class OutputWriter:
                 self.written.discard(posixpath.normpath(rel_path))
                 return False
         return True
-
-    def previous_as_recorded(self, rel_path: str) -> bool:
-        """Is the last output's `rel_path` unchanged since its stat was recorded?"""
-        previous = self.previous
-        return previous is not None and self._as_recorded(rel_path, previous, previous / rel_path)
-
-    def relinked(self, rel_paths: Iterable[str]) -> None:
-        """`rel_paths` were linked elsewhere and unlinked since they were kept (their change
-        time moved): nothing to do here, `stats_of` always looks at every file."""
-
-    def _as_recorded(self, rel_path: str, previous: Path, source: Path) -> bool:
-        """Is `source` (the last output's `rel_path`) unchanged since its stat was recorded?"""
-        recorded = self.previous_stats.get(rel_path) if previous == self.previous else None
-        return recorded is not None and file_stat(source) == recorded
 
     def stats_of(self, rel_paths: Iterable[str]) -> dict[str, FileStat]:
         """The `FileStat` of each of `rel_paths` in the output folder (after `commit`)."""

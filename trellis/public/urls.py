@@ -148,6 +148,7 @@ def output_file(site_path: str) -> str:
     return posixpath.join(inner, "index.html") if inner else "index.html"
 
 
+@functools.lru_cache(maxsize=65536)
 def href(base_path: str, site_path: str, fragment: str = "") -> str:
     """A link to `site_path` under the base path, percent-encoded, with an optional fragment."""
     url = quote(base_path + site_path.lstrip("/"), safe="/:@!$&'()*+,;=-._~")

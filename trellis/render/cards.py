@@ -11,6 +11,8 @@ alone, so it is kept per note (`forget` drops those of edited notes), and so is 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment
@@ -138,8 +140,15 @@ def note_dates(meta: dict[str, Any], language: str) -> list[NoteDate]:
         day = value.date()
         if dates and dates[0].iso == day.isoformat():
             continue
-        dates.append(NoteDate(kind, day.isoformat(), long_date(day, language)))
+        dates.append(NoteDate(kind, day.isoformat(), _long_date(day, language)))
     return dates
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    """`long_date`, once per day and language: Babel reads the month names of the locale on
+    every call (a quarter of a millisecond: most of a note page's context)."""
+    return long_date(day, language)
 
 
 def shorten(text: str, limit: int) -> str:

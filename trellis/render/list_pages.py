@@ -85,8 +85,11 @@ class ListPages:
 
     @cached_property
     def card_lists(self) -> CardLists:
-        """The list pages' encoded cards, and each tag page's list kept between saves."""
-        return CardLists(self.cards, lambda: self._title_rank)
+        """The list pages' encoded cards, and each tag page's list kept between saves.
+        (Given the ranks, not a function of this renderer: no cycle through it, so it is
+        freed by reference counting, even with the cycle collector off.)"""
+        ranks = self._title_rank
+        return CardLists(self.cards, lambda: ranks)
 
     @cached_property
     def _may_splice(self) -> bool:

@@ -9,7 +9,8 @@ Nothing here writes to disk: each method returns a `Page` (output path and HTML)
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
+from html import unescape
 from typing import Any
 
 from jinja2 import Environment
@@ -96,7 +97,7 @@ class PageRenderer(ListPages):
             "description": self.site.settings.description,
             "image": "",
             "features": [],
-            "show": asdict(display),
+            "show": dict(_shown(display)),
             "searchable": False,
             "breadcrumbs": [],
             "meta_tags": {},
@@ -182,6 +183,7 @@ class PageRenderer(ListPages):
             **context,
             "body_title": Markup(title),
             "body": Markup(rest),
+            "body_has_text": shows_text(rest),
             "features": sorted(body.features),
         }
         template = "episode.html" if note.episode is not None else "note.html"
@@ -235,6 +237,13 @@ class PageRenderer(ListPages):
         return Page("404.html", self.render_template("404.html", page))
 
 
+@lru_cache(maxsize=256)
+def _shown(display: NoteDisplay) -> dict[str, Any]:
+    """`page.show`: a site has few distinct displays, and `asdict` was a tenth of a note
+    page's context (copied per page: a template may change its page's)."""
+    return asdict(display)
+
+
 def _tree_order(note: PublishedNote) -> tuple[bool, str, str]:
     return (not note.display.pinned, note.title.lower(), note.rel_path)
 
@@ -260,6 +269,27 @@ def _css_classes(meta: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value) if isinstance(value, str | int) else ""
+
+
+def shows_text(html: str) -> bool:
+    """Whether `html` reads as text once its tags are gone: `html|striptags|trim` is not
+    empty (what `note.html` asks of the body), in one pass. markupsafe's `striptags` copies
+    the rest of the string once per tag, which made it a tenth of a note page's template
+    time. Equal to it (`tests/test_render_text.py`); comments, rare in a body, go to it."""
+    if "<!--" in html:
+        return bool(Markup(html).striptags().strip())
+    pieces, position = [], 0
+    while (start := html.find("<", position)) != -1:
+        end = html.find(">", start)
+        if end == -1:
+            break
+        pieces.append(html[position:start])
+        position = end + 1
+    pieces.append(html[position:])
+    text = "".join(pieces)
+    if "&" in text:  # an entity may stand for a space
+        text = unescape(" ".join(text.split()))
+    return bool(text.strip())
 
 
 def _split_title(html: str) -> tuple[str, str]:
