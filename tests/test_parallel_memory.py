@@ -4,7 +4,6 @@ note texts in an unnamed spill file, and each worker's link graph cut to its sha
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 from helpers import snapshot
@@ -137,14 +136,20 @@ def test_workers_with_everything_spilled_write_what_one_process_writes(
 
 
 def test_texts_are_moved_out_before_the_fork(tmp_path, generated, monkeypatch):
-    seen: list[type] = []
-    original = forked.Workers.__init__
+    sites: list[object] = []
+    seen: list[set[type]] = []
+    make_parallel, make_workers = forked.ParallelNotes.__init__, forked.Workers.__init__
 
-    def spy(self, count, main):  # type: ignore[no-untyped-def]
-        site = sys._getframe(1).f_locals["site"]
-        seen.extend({type(n.source.__dict__["_body_stored"]) for n in site.notes})
-        original(self, count, main)
+    def parallel_spy(self, site, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sites.append(site)
+        make_parallel(self, site, *args, **kwargs)
 
-    monkeypatch.setattr(forked.Workers, "__init__", spy)
+    def workers_spy(self, count, main):  # type: ignore[no-untyped-def]
+        # What each note's text is at the moment the workers are forked.
+        seen.append({type(n.source.__dict__["_body_stored"]) for n in sites[-1].notes})
+        make_workers(self, count, main)
+
+    monkeypatch.setattr(forked.ParallelNotes, "__init__", parallel_spy)
+    monkeypatch.setattr(forked.Workers, "__init__", workers_spy)
     build(generated, tmp_path / "two", processes(2), use_cache=False)
-    assert seen == [Spilled]
+    assert seen == [{Spilled}]
