@@ -92,12 +92,16 @@ jobs:
         uses: actions/configure-pages@v5
       - name: Install Trellis
         run: {INSTALL}
-      # Trellis's build cache: restored from the last run, saved after this one, so a
-      # publish after a small change renders only what changed.
-      - name: Restore the build cache
+      # Trellis's build cache and the last site: restored from the last run, saved after
+      # this one, so a publish after a small change renders and indexes only what changed
+      # (without the last site every page would be written and indexed again). Every kept
+      # file of a restored site is checked against the cache's record of it.
+      - name: Restore the build cache and the last site
         uses: actions/cache@v4
         with:
-          path: {CACHE_DIR}
+          path: |
+            {CACHE_DIR}
+            {OUTPUT}
           key: trellis-${{{{ github.ref_name }}}}-${{{{ github.run_id }}}}
           restore-keys: trellis-${{{{ github.ref_name }}}}-
       - name: Build
