@@ -87,7 +87,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
         self._links: dict[str, LinkRecord] = {}  # where each note's links went (`link_cache`)
-        self._frontmatter: dict[str, KeptBlock] = {}  # the blocks the last scan parsed
+        # The blocks the last scan parsed with YAML, kept in memory only: the cache file
+        # gives none, a forged one would decide which notes are published.
+        self._frontmatter: dict[str, KeptBlock] = {}
         self._page_keys: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
@@ -280,7 +282,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen, links, kept_blocks,
+                        emitting.graph_files, stats, self._seen, links, {},
                         reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))
