@@ -64,7 +64,6 @@ from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import prepare_queries
 from trellis.render.templates import checked, create_environment
 from trellis.signature import SeenFile, build_inputs
 from trellis.vault.frontmatter import FrontmatterMemo, KeptBlock
@@ -213,11 +212,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
             with clock("queries"):
-                notes.queries = (  # (`query_facts`: the same test, made before parsing)
-                    prepare_queries(site, notes, diagnostics, source.attachments)
-                    if notes.query_facts
-                    else None
-                )
+                notes.queries = None
+                if notes.query_facts:  # (the same test, made before parsing)
+                    from trellis.render.queries import prepare_queries  # the engine: only here
+
+                    notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
             state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
