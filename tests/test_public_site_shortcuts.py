@@ -1,6 +1,8 @@
-"""The shortcuts building the public site takes give what the long ways give: `slugify` of
-ASCII text by a table, one shared `NoteDisplay` for notes that set no display key, and
-`clean_permalink` skipping the filter of control characters for printable text."""
+"""The shortcuts building the public site (and reporting it) takes give what the long ways
+give: `slugify` of ASCII text by a table, one shared `NoteDisplay` for notes that set no
+display key, `clean_permalink` skipping the filter of control characters for printable
+text, a note's folder without a path object, a warning's kind without trying a vault path
+where there is none."""
 
 from __future__ import annotations
 
@@ -69,3 +71,32 @@ def test_printable_text_holds_no_character_the_permalink_filter_drops(text: str)
 def test_a_permalink_with_control_characters_is_still_cleaned():
     assert clean_permalink("/a\u200bb/c\x07d/") == ("/ab/cd/", True)
     assert clean_permalink("/plain/path/") == ("/plain/path/", False)
+
+
+@settings(max_examples=500, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(["'a b'", '"c"', "Folder/N.md", "x.md;", "12", "3.5", " ", "md", ".", "'"])
+        | st.text(max_size=4),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_warning_kind_is_what_the_one_pattern_gives(message: str):
+    from trellis.diagnostics import _QUOTED, warning_kind
+
+    assert warning_kind(message) == _QUOTED.sub("…", message)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.lists(st.text(st.characters(exclude_characters="/\x00"), min_size=1), min_size=1))
+def test_a_note_folder_is_its_path_parent(segments: list[str]):
+    from pathlib import Path, PurePosixPath
+
+    from trellis.vault.records import SourceNote
+
+    rel_path = "/".join(segments)
+    parent = str(PurePosixPath(rel_path).parent)
+    if "." in segments[:-1] or rel_path.startswith("./"):
+        return  # (the walk never names a file so)
+    note = SourceNote(rel_path=rel_path, abs_path=Path("/"), meta={}, body="", body_line=1)
+    assert note.folder == ("" if parent == "." else parent)

@@ -97,9 +97,9 @@ class SourceNote:
 
     @cached_property
     def folder(self) -> str:
-        """Worked out once: every list of notes (tags, folders, backlinks) asks for it."""
-        parent = str(PurePosixPath(self.rel_path).parent)
-        return "" if parent == "." else parent
+        """Worked out once: every list of notes (tags, folders, backlinks) asks for it.
+        (`rel_path` is as the walk made it, no `.` or empty segment: no path is needed.)"""
+        return self.rel_path.rpartition("/")[0]
 
     @cached_property
     def tags(self) -> tuple[str, ...]:
