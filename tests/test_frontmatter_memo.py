@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from corpora_check import corpora_dir
 from helpers import snapshot, write_vault
 from test_cache_head import split_cache
 
@@ -17,7 +18,7 @@ from trellis.pipeline import build
 from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = corpora_dir() or ROOT.parent / "shared" / "corpora"  # (TRELLIS_CORPORA too)
 
 BLOCKS = [
     "---\ntitle: Plain\ntags: [a, b]\n---\nBody\n",
