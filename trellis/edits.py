@@ -58,7 +58,7 @@ from trellis.public.urls import publication_problem
 from trellis.render.notes import NoteRenderer
 from trellis.render.page_records import NoteLink
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import holds_query_marks, update_queries
+from trellis.render.query_marks import holds_query_marks
 from trellis.render.templates import static_dirs, theme_files
 from trellis.vault.records import SourceNote
 from trellis.vault.scan import read_note
@@ -224,6 +224,8 @@ def apply_edits(
             affected[id(shown)] = shown
         for embedding in graph.embedding(note):
             affected[id(embedding)] = embedding
+
+    from trellis.render.queries import update_queries  # (the engine: loaded when needed)
 
     moved = update_queries(notes, [edit.note for edit in edits])  # results the edits change
     if moved is None:

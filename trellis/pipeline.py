@@ -64,7 +64,6 @@ from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import prepare_queries
 from trellis.render.templates import checked, create_environment
 from trellis.signature import SeenFile, build_inputs
 from trellis.vault.frontmatter import FrontmatterMemo, KeptBlock
@@ -87,7 +86,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self.options = options or BuildOptions()
         self._parsed: dict[str, ParsedEntry] = {}
         self._links: dict[str, LinkRecord] = {}  # where each note's links went (`link_cache`)
-        self._frontmatter: dict[str, KeptBlock] = {}  # the blocks the last scan parsed
+        # The blocks the last scan parsed with YAML, kept in memory only: the cache file
+        # gives none, a forged one would decide which notes are published.
+        self._frontmatter: dict[str, KeptBlock] = {}
         self._page_keys: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}  # output path -> hash of the page's bytes
         self._inputs = ""
@@ -211,11 +212,11 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
             with clock("queries"):
-                notes.queries = (  # (`query_facts`: the same test, made before parsing)
-                    prepare_queries(site, notes, diagnostics, source.attachments)
-                    if notes.query_facts
-                    else None
-                )
+                notes.queries = None
+                if notes.query_facts:  # (the same test, made before parsing)
+                    from trellis.render.queries import prepare_queries  # the engine: only here
+
+                    notes.queries = prepare_queries(site, notes, diagnostics, source.attachments)
             state.enter(Stage.WRITE)
             result.graph = graph
             pages = PageRenderer(site, templates, graph)
@@ -280,7 +281,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen, links, kept_blocks,
+                        emitting.graph_files, stats, self._seen, links, {},
                         reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))

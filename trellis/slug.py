@@ -18,6 +18,8 @@ _DASHES = re.compile(r"-{2,}")
 
 def slugify(text: str) -> str:
     """Lowercase `text`, keep letters/marks/digits of every script, join words with `-`."""
+    if text.isascii():  # (no marks: each character alone says what it becomes)
+        return _DASHES.sub("-", text.lower().translate(_ASCII)).strip("-")
     text = unicodedata.normalize("NFC", text).lower()
     out: list[str] = []
     for char in text:
@@ -31,6 +33,24 @@ def slugify(text: str) -> str:
             out.append("-")
         # Symbols (emoji, +, &, ...) and control characters vanish.
     return _DASHES.sub("-", "".join(out)).strip("-")
+
+
+def _ascii_table() -> dict[int, str]:
+    """What `slugify` makes of each ASCII character (lowercased already), by its rules."""
+    table = {}
+    for code in range(128):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category[0] in _KEEP_CATEGORIES:
+            table[code] = char
+        elif char in "-_" or category[0] == "Z" or char.isspace() or category[0] == "P":
+            table[code] = "-"
+        else:
+            table[code] = ""
+    return table
+
+
+_ASCII = _ascii_table()
 
 
 class UniqueSlugs:

@@ -24,7 +24,6 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.writer import cache_path, site_finished
 from trellis.public.redirects import PublishedURL
 from trellis.signature import SeenFile
-from trellis.vault.frontmatter import KeptBlock
 
 
 class CacheFileLoad:
@@ -35,7 +34,6 @@ class CacheFileLoad:
     overrides: dict[str, Any]
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
-    _frontmatter: dict[str, KeptBlock]
     _reach: ReachRecord | None  # what the last build's plan recorded (`trellis.build.reach`)
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
@@ -83,7 +81,6 @@ class CacheFileLoad:
         data = read.data
         self._parsed, self._links = data["parsed"], data.get("links", {})
         self._parsed_parts = data.get(PARTS)
-        self._frontmatter = data.get("frontmatter", {})
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])
         if self._last_out is not None:

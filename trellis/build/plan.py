@@ -16,7 +16,7 @@ from trellis.build.options import BuildOptions
 from trellis.config import Settings
 from trellis.emit.pages import PageKeys
 from trellis.public.site import PublicSite
-from trellis.render.queries import BOARD_EXTENSIONS, holds_query_marks
+from trellis.render.query_marks import BOARD_EXTENSIONS, holds_query_marks
 from trellis.vault.records import Attachment, SourceNote
 
 # Frontmatter keys that decide whether a note is published, its URL, its place in the file

@@ -18,7 +18,7 @@ from trellis.episodes.detect import looks_like_episode
 from trellis.episodes.kept import EpisodeRecord, attach_episodes_kept, record_of
 from trellis.public.site import PublicSite
 from trellis.render.notes import NoteRenderer
-from trellis.render.queries import holds_query_marks
+from trellis.render.query_marks import holds_query_marks
 
 
 def parse_in_process(

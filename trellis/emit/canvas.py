@@ -6,17 +6,22 @@ File nodes naming unpublished notes or files become placeholders that name nothi
 
 from __future__ import annotations
 
-from trellis.canvas import render_canvas
+from typing import TYPE_CHECKING
+
 from trellis.emit.writer import OutputWriter
 from trellis.public.urls import output_file
 from trellis.render.pages import PageRenderer
-from trellis.render.queries import QueryResults
+
+if TYPE_CHECKING:  # (query results exist only where the engine was loaded)
+    from trellis.render.queries import QueryResults
 
 
 def emit_canvases(results: QueryResults | None, pages: PageRenderer, writer: OutputWriter) -> int:
     """Write the published canvases' pages (none without query results); how many."""
     if results is None:
         return 0
+    from trellis.canvas import render_canvas
+
     hooks = results.canvas_hooks()
     for page in results.canvases:
         with results.notes.standalone():

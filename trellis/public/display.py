@@ -52,7 +52,20 @@ class NoteDisplay:
     note_icon: str = ""
 
 
-def note_display(meta: dict[str, Any], settings: Settings) -> NoteDisplay:
+# Every key `note_display` reads: a note with none of them shows the site's defaults.
+_DISPLAY_KEYS = frozenset(
+    {*_SHOW_KEYS, "dg-hide", "dg-hide-in-graph", "dg-hide-in-filetree", "dg-pinned"}
+    | {"dg-note-icon"}
+)
+
+
+def note_display(
+    meta: dict[str, Any], settings: Settings, defaults: NoteDisplay | None = None
+) -> NoteDisplay:
+    """How the note of `meta` is shown; `defaults`: what `note_display({}, settings)` gives,
+    handed (frozen, shared) to every note that sets none of its keys."""
+    if defaults is not None and _DISPLAY_KEYS.isdisjoint(meta):
+        return defaults
     values: dict[str, Any] = {}
     for key, attribute in _SHOW_KEYS.items():
         own = _flag(meta.get(key))

@@ -302,6 +302,13 @@ def claims_home(meta: dict[str, Any]) -> bool:
     )
 
 
+def _claims_home(note: SourceNote) -> bool:
+    """`claims_home` of the note's frontmatter, from its tags as worked out once
+    (`SourceNote.tags`, which pages and lists ask for again)."""
+    meta = note.meta
+    return _is_true(meta.get("dg-home")) or any(tag.lower() == "gardenentry" for tag in note.tags)
+
+
 def build_public_site(
     vault: Vault,
     settings: Settings,
@@ -328,10 +335,12 @@ def build_public_site(
             chosen.append(note)
     # Without a note claiming the home page, a Quartz content folder's `index.md` is it
     # (that name exactly, as Quartz has it: an `Index.md` note of a vault keeps its page).
-    quartz_home = not any(claims_home(note.meta) for note in chosen)
-    for note in chosen:
+    claims = [_claims_home(note) for note in chosen]
+    quartz_home = not any(claims)
+    display = note_display({}, settings)
+    for note, claimed in zip(chosen, claims, strict=True):
         url = _site_path(note, settings, diagnostics)
-        is_home = claims_home(note.meta) or (quartz_home and note.rel_path == "index.md")
+        is_home = claimed or (quartz_home and note.rel_path == "index.md")
         if is_home:
             if site.home is None:
                 url = "/"
@@ -360,7 +369,7 @@ def build_public_site(
             title=_title(note),
             is_home=is_home,
             aliases=note_aliases(note),
-            display=note_display(note.meta, settings),
+            display=note_display(note.meta, settings, display),
         )
         site.by_url[url] = published_note
         site.notes.append(published_note)

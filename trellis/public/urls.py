@@ -133,7 +133,9 @@ def clean_permalink(permalink: str) -> tuple[str, bool]:
     text = text.split("?", 1)[0].split("#", 1)[0]
     segments = []
     for part in text.split("/"):
-        part = "".join(c for c in part if unicodedata.category(c)[0] != "C").strip()
+        if not part.isprintable():  # (printable: no character of the category C)
+            part = "".join(c for c in part if unicodedata.category(c)[0] != "C")
+        part = part.strip()
         if part in ("", ".", "..") or ":" in part:
             continue
         segments.append(cap_segment(part))

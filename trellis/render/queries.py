@@ -37,29 +37,11 @@ from trellis.query import Dependencies, PublishedView, Rendered, diff_views, run
 from trellis.query.facts import page_facts, query_blocks
 from trellis.query.records import note_record
 from trellis.render.query_hooks import QueryHooks
+from trellis.render.query_marks import BOARD_EXTENSIONS, may_have_queries
 from trellis.vault.records import Attachment
 
 if TYPE_CHECKING:
     from trellis.render.notes import NoteRenderer
-
-BOARD_EXTENSIONS = (".base", ".canvas")
-
-
-def may_have_queries(site: PublicSite, boards: Iterable[Attachment]) -> bool:
-    """Whether any published note might hold a query or embed a base or canvas (a cheap
-    text test made before parsing: the build then renders its pages in one process)."""
-    if any(a.suffix in BOARD_EXTENSIONS for a in boards):
-        return True
-    return any(map(holds_query_marks, site.notes))
-
-
-QUERY_MARKS = ("```dataview", "```base", "~~~dataview", "~~~base", "`=")
-
-
-def holds_query_marks(note: PublishedNote) -> bool:
-    """Whether the note's text may hold a query or a base embed (a function of its bytes)."""
-    body = note.source.body
-    return any(mark in body for mark in QUERY_MARKS)
 
 
 class QueryResults:

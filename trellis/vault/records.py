@@ -17,8 +17,9 @@ from trellis.vault.history import NoteHistory
 
 
 class CompactText:
-    """A text field kept as UTF-8 when that is smaller than the `str` (given and read as
-    `str`, the same characters: lone surrogates pass through).
+    """A text field kept as UTF-8 when that is smaller than the `str` (given as `str`, or
+    as valid UTF-8 kept as it is; read as `str`, the same characters: lone surrogates pass
+    through).
 
     Why: a `str` takes 4 bytes a character as soon as one character lies beyond the Basic
     Multilingual Plane (an emoji). 84% of the generated vault's notes hold one: their bodies
@@ -40,7 +41,11 @@ class CompactText:
             stored = stored.read()
         return stored.decode("utf-8", "surrogatepass")
 
-    def __set__(self, instance: object, value: str) -> None:
+    def __set__(self, instance: object, value: str | bytes) -> None:
+        if type(value) is bytes:  # UTF-8 already (`trellis.vault.scan`): kept as it is
+            instance.__dict__[self.slot] = value
+            return
+        assert isinstance(value, str)
         encoded = value.encode("utf-8", "surrogatepass")
         smaller = len(encoded) + 33 < sys.getsizeof(value) - _EMPTY_STR
         instance.__dict__[self.slot] = encoded if smaller else value
@@ -92,9 +97,9 @@ class SourceNote:
 
     @cached_property
     def folder(self) -> str:
-        """Worked out once: every list of notes (tags, folders, backlinks) asks for it."""
-        parent = str(PurePosixPath(self.rel_path).parent)
-        return "" if parent == "." else parent
+        """Worked out once: every list of notes (tags, folders, backlinks) asks for it.
+        (`rel_path` is as the walk made it, no `.` or empty segment: no path is needed.)"""
+        return self.rel_path.rpartition("/")[0]
 
     @cached_property
     def tags(self) -> tuple[str, ...]:
