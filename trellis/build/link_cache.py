@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
+from trellis.build.cache_checks import lengths, only
 from trellis.diagnostics import Diagnostics
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
 from trellis.public.private_names import PrivateNames
@@ -200,29 +203,24 @@ def _replay(
 
 
 def well_formed(records: Any) -> bool:
-    """Is `records` (from a cache file) vault path -> `LinkRecord`?"""
-    if not isinstance(records, dict):
+    """Is `records` (from a cache file) vault path -> `LinkRecord`? (Checked by columns,
+    `trellis.build.cache_checks`: 9,000 notes' records hold ~90,000 links.)"""
+    if type(records) is not dict or not only(records, str):
         return False
-    for path, record in records.items():
-        if not (isinstance(path, str) and isinstance(record, tuple) and len(record) == 3):
-            return False
-        key, hrefs, said = record
-        if not (isinstance(key, str) and isinstance(hrefs, tuple) and isinstance(said, tuple)):
-            return False
-        for pair in hrefs:
-            if not (isinstance(pair, tuple) and len(pair) == 2 and _all_str(pair)):
-                return False
-        for item in said:
-            if not (
-                isinstance(item, tuple)
-                and len(item) == 3
-                and isinstance(item[0], str)
-                and (item[1] is None or isinstance(item[1], int))
-                and isinstance(item[2], str)
-            ):
-                return False
-    return True
-
-
-def _all_str(values: tuple[Any, ...]) -> bool:
-    return all(isinstance(value, str) for value in values)
+    values = list(records.values())
+    if not (only(values, tuple) and lengths(values, 3)):
+        return False
+    keys, hrefs, said = (list(map(itemgetter(i), values)) for i in range(3))
+    if not (only(keys, str) and only(hrefs, tuple) and only(said, tuple)):
+        return False
+    pairs = list(chain.from_iterable(hrefs))
+    if not (only(pairs, tuple) and lengths(pairs, 2) and only(chain.from_iterable(pairs), str)):
+        return False
+    items = list(chain.from_iterable(said))
+    return (
+        only(items, tuple)
+        and lengths(items, 3)
+        and only(map(itemgetter(0), items), str)
+        and only(map(itemgetter(1), items), int, type(None))
+        and only(map(itemgetter(2), items), str)
+    )
