@@ -155,13 +155,22 @@ CACHE_CLASSES = frozenset(
 CLEAN = "; it was not used: every page is built again"
 
 
+# Each class of `CACHE_CLASSES` as found once (each of 9,000 parses is its own pickle,
+# naming its classes again).
+_FOUND: dict[tuple[str, str], Any] = {}
+
+
 class _CacheUnpickler(pickle.Unpickler):
     """Unpickles the classes in `CACHE_CLASSES` and the builtin containers, nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         if (module, name) not in CACHE_CLASSES:
             raise pickle.UnpicklingError(f"it names {module}.{name}, which no build cache holds")
-        return super().find_class(module, name)
+        found = _FOUND[module, name] = super().find_class(module, name)
+        return found
 
 
 # What the head of the file holds (the rest is the body).
