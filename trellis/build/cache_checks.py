@@ -41,7 +41,7 @@ def column(records: Iterable[Any], name: str) -> list[Any]:
 
 def fields_of(records: list[Any], kinds: dict[str, tuple[type, ...]]) -> bool:
     """Is each attribute of each of `records` of the kinds given for its name?"""
-    return all(only(column(records, name), *types) for name, types in kinds.items())
+    return all(only(map(attrgetter(name), records), *types) for name, types in kinds.items())
 
 
 def lengths(values: Iterable[Any], length: int) -> bool:
