@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from helpers import build_vault, published, snapshot
 
-from trellis.build.cache import cache_file_bytes
+from trellis.build.cache import cache_file_bytes, load_cache_file
 from trellis.diagnostics import Diagnostic
 from trellis.emit.writer import cache_path
 from trellis.model.content import Heading, LinkRef
@@ -87,3 +87,23 @@ def test_a_wrong_value_in_the_cache_leaves_the_build_clean(tmp_path: Path, name:
     assert result.pages_rendered == result.notes_published == 3
     build(tmp_path / "vault", tmp_path / "clean", use_cache=False)
     assert snapshot(site.out) == snapshot(tmp_path / "clean")
+
+
+def test_a_cache_a_build_wrote_passes_every_check(tmp_path: Path) -> None:
+    """The checks take what builds write: query facts (fields, tasks with tags and links),
+    query blocks, block ids, features, warnings, episode readings left aside."""
+    vault: dict[str, str | bytes] = {
+        **VAULT,
+        "Tasks.md": published(
+            "rating:: 4\n\n- [ ] Task #tag with [[Alpha]] ^task\n  - [x] Done [due:: 2024-01-01]\n"
+            "- plain item\n\n## Part\n\n$x^2$ and a footnote[^1].\n\n[^1]: Note.\n"
+        ),
+        "Query.md": published("```dataview\nLIST FROM #tag\n```\n\n`= this.rating`\n"),
+    }
+    site = build_vault(tmp_path, vault)
+    read = load_cache_file(cache_path(site.out)).with_body()
+    assert read.problem == "" and read.data is not None
+    parsed = read.data["parsed"]
+    assert parsed["Tasks.md"].content.query_facts is not None
+    assert parsed["Query.md"].content.queries
+    assert parsed["Alpha.md"].content.block_ids

@@ -107,49 +107,62 @@ def graph_files(graph: Any) -> bool:
     )
 
 
-# The fields of the records a kept parse holds, and the types a build reads them as.
-_HEADING = {"level": (int,), "text": (str,), "id": (str,), "line": (int,)}
-_LINK = {
-    "target": (str,),
-    "embed": (bool,),
-    "line": (int,),
-    "markdown": (bool,),
-    "context": (str,),
-    "html": (bool,),
-}
-_CONTENT = {
-    "headings": (list,),
-    "block_ids": (dict,),
-    "links": (list,),
-    "tags": (list,),
-    "features": (set, frozenset),
-    "description": (str,),
-    "queries": (tuple,),
-}
-
-
 def sound_contents(contents: list[Any]) -> bool:
     """Are `contents` (kept parses' `NoteContent`s) made of the types a build reads, down
     to each heading, link, tag and block id? (The unpickler builds the record classes
-    from whatever values the file gives them.)"""
+    from whatever values the file gives them.) One pass per content, each record's fields
+    read together: column by column read ~140,000 scattered links and headings once per
+    field, several times slower at 10,000 notes."""
     from trellis.model.content import Heading, LinkRef, NoteContent
 
-    if not (only(contents, NoteContent) and fields_of(contents, _CONTENT)):
-        return False
-    headings = list(chain.from_iterable(column(contents, "headings")))
-    links = list(chain.from_iterable(column(contents, "links")))
-    blocks = chain.from_iterable(map(dict.items, column(contents, "block_ids")))
-    facts = [c for c in contents if c.query_facts is not None or c.queries]
-    return (
-        only(headings, Heading)
-        and fields_of(headings, _HEADING)
-        and only(links, LinkRef)
-        and fields_of(links, _LINK)
-        and only(chain.from_iterable(column(contents, "tags")), str)
-        and only(chain.from_iterable(column(contents, "features")), str)
-        and only(chain.from_iterable(blocks), str)
-        and (not facts or _sound_facts(facts))
-    )
+    facts = []
+    for content in contents:
+        if type(content) is not NoteContent:
+            return False
+        headings, links, tags, features = (
+            content.headings,
+            content.links,
+            content.tags,
+            content.features,
+        )
+        block_ids = content.block_ids
+        if not (
+            type(headings) is list
+            and type(links) is list
+            and type(tags) is list
+            and type(features) in (set, frozenset)
+            and type(block_ids) is dict
+            and type(content.description) is str
+            and type(content.queries) is tuple
+        ):
+            return False
+        for link in links:
+            if not (
+                type(link) is LinkRef
+                and type(link.target) is str
+                and type(link.embed) is bool
+                and type(link.line) is int
+                and type(link.markdown) is bool
+                and type(link.context) is str
+                and type(link.html) is bool
+            ):
+                return False
+        for heading in headings:
+            if not (
+                type(heading) is Heading
+                and type(heading.level) is int
+                and type(heading.text) is str
+                and type(heading.id) is str
+                and type(heading.line) is int
+            ):
+                return False
+        if not (only(tags, str) and only(features, str)):
+            return False
+        if block_ids and not (only(block_ids, str) and only(block_ids.values(), str)):
+            return False
+        if content.query_facts is not None or content.queries:
+            facts.append(content)
+    return not facts or _sound_facts(facts)
 
 
 def _pairs(values: Iterable[Any]) -> bool:
