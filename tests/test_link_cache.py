@@ -11,6 +11,7 @@ import pytest
 from helpers import published, snapshot, write_vault
 
 import trellis.build.link_cache as link_cache
+import trellis.pipeline as pipeline
 from trellis.pipeline import BuildResult, build
 
 SETTINGS = {"git_dates": False}
@@ -107,3 +108,46 @@ def test_a_private_note_that_appears_changes_the_warning(tmp_path, monkeypatch):
     secret = published("Private.\n").replace("dg-publish: true", "dg-publish: false")
     _, result = rebuilt(tmp_path, {"Missing.md": secret}, monkeypatch)
     assert any("[[Missing]] links to a private note" in str(d) for d in result.diagnostics.items)
+
+
+def test_one_name_in_two_folders_replays_each_folders_attachment(tmp_path, monkeypatch):
+    """A replayed attachment link is looked up once per name and folder in a build: two
+    notes naming `pic.png` reach their own folder's file, with the same warnings."""
+    files: dict[str, str | bytes] = {
+        "A/pic.png": PICTURE + b"a",
+        "B/pic.png": PICTURE + b"b",
+        "A/One.md": published("Shows ![[pic.png]] and ![[pic.png#x]], [[Gone]].\n"),
+        "A/Two.md": published("Also ![[pic.png]].\n"),
+        "B/Three.md": published("Shows ![[pic.png]], [[Gone too]].\n"),
+        "Edited.md": published("Links [[One]].\n"),
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    build(vault, tmp_path / "site", SETTINGS)
+    write_vault(vault, {"Edited.md": published("Links [[One]] and [[Three]].\n")})
+    asked: list[str] = []
+    linking: list[bool] = []  # (only the link stage's questions are counted)
+    real_find, real_link = link_cache.PublicSite.find_attachment, link_cache.link_site
+
+    def counted(site, target, source):  # type: ignore[no-untyped-def]
+        if linking:
+            asked.append(f"{source.rel_path.rpartition('/')[0]}/{target}")
+        return real_find(site, target, source)
+
+    def link_site(*args):  # type: ignore[no-untyped-def]
+        linking.append(True)
+        try:
+            return real_link(*args)
+        finally:
+            linking.clear()
+
+    monkeypatch.setattr(link_cache.PublicSite, "find_attachment", counted)
+    monkeypatch.setattr(pipeline, "link_site", link_site)
+    result = build(vault, tmp_path / "site", SETTINGS)
+    monkeypatch.undo()
+    assert sorted(asked) == ["A/pic.png", "B/pic.png"]  # each once, though four links name one
+    clean = build(vault, tmp_path / "clean", SETTINGS, use_cache=False)
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "clean")
+    assert [str(d) for d in result.diagnostics.items] == [str(d) for d in clean.diagnostics.items]
+    one, three = (tmp_path / "site/a/one/index.html"), (tmp_path / "site/b/three/index.html")
+    assert one.read_bytes().count(b"/attachments/") and three.read_bytes().count(b"/attachments/")
+    assert one.read_bytes() != three.read_bytes()

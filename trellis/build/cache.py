@@ -41,15 +41,23 @@ import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from trellis.build.cache_checks import (
     all_of,
+    column,
+    diagnostics,
     episode_record,
-    file_stat,
+    fields_of,
     file_stats,
     graph_files,
+    lengths,
+    only,
+    sound_contents,
+    stat_values,
     str_map,
 )
 from trellis.build.cache_parts import PARTS, ParsedParts, decode_parses, encode_parses
@@ -147,13 +155,22 @@ CACHE_CLASSES = frozenset(
 CLEAN = "; it was not used: every page is built again"
 
 
+# Each class of `CACHE_CLASSES` as found once (each of 9,000 parses is its own pickle,
+# naming its classes again).
+_FOUND: dict[tuple[str, str], Any] = {}
+
+
 class _CacheUnpickler(pickle.Unpickler):
     """Unpickles the classes in `CACHE_CLASSES` and the builtin containers, nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         if (module, name) not in CACHE_CLASSES:
             raise pickle.UnpicklingError(f"it names {module}.{name}, which no build cache holds")
-        return super().find_class(module, name)
+        found = _FOUND[module, name] = super().find_class(module, name)
+        return found
 
 
 # What the head of the file holds (the rest is the body).
@@ -197,7 +214,9 @@ def _checked(data: dict[str, Any], path: Path) -> CacheRead:
         return CacheRead(None, _damaged(path), path)
     parts = ParsedParts()
     for rel_path, entry in entries.items():
-        entry.content = entry.content.without_tokens()  # no loader, tokens or env from a file
+        content = entry.content
+        if content._tokens is not None or content._env is not None or content.loader is not None:
+            entry.content = content.without_tokens()  # no loader, tokens or env from a file
         if rel_path in blobs:
             parts.remember(rel_path, entry, blobs[rel_path])
     return CacheRead({**data, PARTS: parts}, "", path)
@@ -249,51 +268,77 @@ def read_cache(path: Path) -> dict[str, Any] | None:
 def _head_well_formed(head: dict[str, Any]) -> bool:
     """Has every record of the head the type the build reads it as?"""
     seen = head.get("seen", {})
-    return (
+    if not (
         str_map(head.get("attachments"))
         and isinstance(head.get("inputs"), str)
-        and isinstance(head.get("summary"), Summary)
-        and isinstance(seen, dict)
-        and all_of(seen, str)
-        and all(
-            isinstance(value, tuple)
-            and len(value) == 2
-            and file_stat(value[0])
-            and isinstance(value[1], str)
-            for value in seen.values()
+        and _summary(head.get("summary"))
+        and type(seen) is dict
+        and only(seen, str)
+    ):
+        return False
+    values = list(seen.values())
+    if not (only(values, tuple) and lengths(values, 2)):
+        return False
+    return only(map(itemgetter(1), values), str) and stat_values(list(map(itemgetter(0), values)))
+
+
+def _summary(summary: Any) -> bool:
+    return (
+        type(summary) is Summary
+        and fields_of([summary], {"notes": (int,), "pages": (int,), "attachments": (int,)})
+        and type(summary.warnings) is list
+        and diagnostics(summary.warnings)
+    )
+
+
+def _urls(urls: Any) -> bool:
+    """A list of `PublishedURL`s of strings."""
+    return (
+        type(urls) is list
+        and only(urls, PublishedURL)
+        and fields_of(urls, {"url": (str,), "rel_path": (str,), "content_hash": (str,)})
+    )
+
+
+def _sound_parses(parsed: Any) -> bool:
+    """Is `parsed` vault path -> `ParsedEntry`, down to each value its content holds?"""
+    if type(parsed) is not dict or not only(parsed, str):
+        return False
+    entries = list(parsed.values())
+    return (
+        only(entries, ParsedEntry)
+        and fields_of(
+            entries,
+            {
+                "content_hash": (str,),
+                "warnings": (list,),
+                "file_time": (int, float),
+                "plain": (bool,),
+                "quiet": (bool,),
+            },
         )
+        and diagnostics(chain.from_iterable(column(entries, "warnings")))
+        and all(map(episode_record, column(entries, "episode")))
+        and sound_contents(column(entries, "content"))
     )
 
 
 def _well_formed(data: dict[str, Any]) -> bool:
     """Has every record the type the build reads it as (a damaged file could crash a build)?"""
-    parsed = data.get("parsed")
     return (
         _head_well_formed(data)
-        and isinstance(parsed, dict)
-        and all_of(parsed, str)
-        and all(
-            isinstance(entry, ParsedEntry)
-            and isinstance(entry.content, NoteContent)
-            and isinstance(entry.content_hash, str)
-            and isinstance(entry.warnings, list)
-            and all_of(entry.warnings, Diagnostic)
-            and isinstance(entry.file_time, int | float)
-            and episode_record(entry.episode)
-            and isinstance(entry.plain, bool)
-            and isinstance(entry.quiet, bool)
-            for entry in parsed.values()
-        )
+        and _sound_parses(data.get("parsed"))
         and str_map(data.get("page_keys"))
         and str_map(data.get("page_digests"))
         and isinstance(data.get("layout", ""), str)
         and isinstance(data.get("search_shards"), list)
         and all(
-            isinstance(record, ShardRecord) and str_map(record.files)
+            isinstance(record, ShardRecord)
+            and isinstance(record.key, str)
+            and str_map(record.files)
             for record in data["search_shards"]
         )
-        and isinstance(data.get("urls", []), list)
-        and all_of(data.get("urls", []), PublishedURL)
+        and _urls(data.get("urls", []))
         and graph_files(data.get("graph"))
         and file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))

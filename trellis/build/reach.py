@@ -37,8 +37,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
+from trellis.build.cache_checks import lengths, only
 from trellis.emit.pages import EMBED_KEY_DEPTH, PageKeys, digest
 from trellis.emit.tags import TagIndex, tag_keys
 from trellis.model.tags import build_tag_index
@@ -245,18 +248,18 @@ def _embedding(graph: LinkGraph, notes: Iterable[PublishedNote]) -> set[Publishe
 
 
 def well_formed(record: Any) -> bool:
-    """Is `record` (from a cache file) a `ReachRecord`?"""
-    if not (isinstance(record, tuple) and len(record) == 2 and isinstance(record[0], str)):
+    """Is `record` (from a cache file) a `ReachRecord`? (Checked by columns.)"""
+    if not (type(record) is tuple and len(record) == 2 and type(record[0]) is str):
         return False
     seats = record[1]
-    if not isinstance(seats, dict):
+    if type(seats) is not dict or not only(seats, str):
         return False
-    for path, seat in seats.items():
-        if not (isinstance(path, str) and isinstance(seat, tuple) and len(seat) == 7):
-            return False
-        if not all(isinstance(seat[i], str) for i in (0, 3, 4, 5, 6)):
-            return False
-        for part in (seat[1], seat[2]):
-            if not (isinstance(part, tuple) and all(isinstance(item, str) for item in part)):
-                return False
-    return True
+    values = list(seats.values())
+    if not (only(values, tuple) and lengths(values, 7)):
+        return False
+    parts = [list(map(itemgetter(i), values)) for i in range(7)]
+    return (
+        all(only(parts[i], str) for i in (0, 3, 4, 5, 6))
+        and all(only(parts[i], tuple) for i in (1, 2))
+        and only(chain.from_iterable(chain(parts[1], parts[2])), str)
+    )

@@ -31,8 +31,8 @@ def parse_date(value: Any) -> datetime | None:
 
 def first_date(meta: dict[str, Any], keys: tuple[str, ...]) -> datetime | None:
     for key in keys:
-        found = parse_date(meta.get(key))
-        if found is not None:
+        value = meta.get(key)
+        if value is not None and (found := parse_date(value)) is not None:
             return found
     return None
 
