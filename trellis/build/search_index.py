@@ -110,6 +110,8 @@ def start_index(
     no page left it: a stale index may hold old text of published pages, never a page that
     is no longer published."""
     early = begun.early if begun is not None else None
+    if early is not None:  # their bundles made while the others are planned
+        early.begin(writer.staging)
     searchable = frozenset(searchable_pages(site))
     previous = writer.previous
     if (

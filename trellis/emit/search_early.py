@@ -31,9 +31,9 @@ fall back to the command line, which says what went wrong if it fails too.
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from trellis.emit import pagefind_cli
@@ -46,49 +46,96 @@ from trellis.emit.writer import OutputWriter
 EARLY_DIR = "_trellis/.pagefind-early"
 
 
-@dataclass
 class EarlyShard:
     """Shard `number` (its `pages`), walked by `service` (request `walk`) after each page's
-    stat was taken (`stats`)."""
+    stat was taken: `given` holds, for each page, the stat of the file the service last
+    read it from."""
 
-    number: int
-    pages: list[str]
-    stats: dict[str, FileStat]
-    service: PagefindService
-    walk: int
+    def __init__(
+        self, number: int, pages: list[str], stats: dict[str, FileStat],
+        service: PagefindService, walk: int,
+    ) -> None:  # fmt: skip
+        self.number, self.pages, self.given = number, pages, stats
+        self.service, self._walk = service, walk
+        self._halt = threading.Event()
+        self._ahead: threading.Thread | None = None
+        self._made: tuple[str, list[tuple[str, bytes]]] = ("not made", [])
+
+    def begin(self, site_dir: Path) -> None:
+        """Have the bundle made in the background from the pages as they are now (the
+        pages are written): `finish` takes it if no page changed since, else makes it again.
+        A shard taken over after all wasted a little CPU, nothing else."""
+        self._ahead = threading.Thread(target=self._make_ahead, args=(site_dir,), daemon=True)
+        self._ahead.start()
 
     def finish(self, site_dir: Path, bundle: Path, stop: Callable[[], bool]) -> str:
-        """Give the service again each page whose file changed since the walk, and write
-        the bundle it makes into `bundle`: "" once written, else what went wrong."""
-        deadline = time.monotonic() + pagefind_cli.TIMEOUT_SECONDS
-        service = self.service
-        root = f"{site_dir}/"
+        """Write the bundle of the shard's pages as they are now into `bundle`: "" once
+        written, else what went wrong (`STOPPED` when `stop` said so)."""
         try:
-            walked = service.reply(self.walk, stop, deadline)
-            if walked.get("page_count") != len(self.pages):
-                return f"the service read {walked.get('page_count')} pages, not {len(self.pages)}"
-            for page in self.pages:
-                if file_stat(Path(root + page)) == self.stats[page]:
-                    continue
-                with open(root + page, "rb") as handle:
-                    text = handle.read().decode("utf-8")
-                url = page_url(page)
-                added = service.reply(service.add_file(url, text), stop, deadline)
-                if added.get("page_url") != url:  # (then it was not put in the walked one's place)
-                    return f"the service gave {page} another URL"
-            files = service.files(stop, deadline)
-        except ServiceError as error:
-            return str(error)
-        except (OSError, UnicodeDecodeError) as error:
-            return f"cannot read a page again: {error}"
+            if self._ahead is not None:
+                while self._ahead.is_alive():
+                    if stop():
+                        self._halt.set()
+                    self._ahead.join(pagefind_cli.STOP_POLL_SECONDS)
+            problem, files = self._made
+            if problem or self._changed(site_dir):  # made before, or from pages since replaced
+                problem, files = self._make(site_dir, stop)
         finally:
-            service.close()
+            self.close()
+        if problem:
+            return problem
         try:
             _write_bundle(bundle, files)
         except (OSError, ValueError) as error:
             return f"cannot write the bundle: {error}"
         pagefind_cli.sort_languages(bundle / "pagefind-entry.json")
         return ""
+
+    def close(self) -> None:
+        """End the service (and the background request, if any)."""
+        self._halt.set()
+        if self._ahead is not None:
+            self._ahead.join()
+        self.service.close()
+
+    def _make_ahead(self, site_dir: Path) -> None:
+        self._made = self._make(site_dir, self._halt.is_set)
+
+    def _changed(self, site_dir: Path) -> bool:
+        root = f"{site_dir}/"
+        return any(file_stat(Path(root + page)) != self.given[page] for page in self.pages)
+
+    def _make(
+        self, site_dir: Path, stop: Callable[[], bool]
+    ) -> tuple[str, list[tuple[str, bytes]]]:
+        """Give the service again each page whose file is not the one it read, then have
+        it make the bundle: ("", its files), or (what went wrong, [])."""
+        deadline = time.monotonic() + pagefind_cli.TIMEOUT_SECONDS
+        service, root = self.service, f"{site_dir}/"
+        try:
+            if self._walk:
+                walked = service.reply(self._walk, stop, deadline)
+                if walked.get("page_count") != len(self.pages):
+                    return f"the service read {walked.get('page_count')} pages", []
+                self._walk = 0
+            for page in self.pages:
+                found = file_stat(Path(root + page))  # (before the read: a later write shows)
+                if found is None:
+                    return f"{page} is gone", []
+                if found == self.given[page]:
+                    continue
+                with open(root + page, "rb") as handle:
+                    text = handle.read().decode("utf-8")
+                url = page_url(page)
+                added = service.reply(service.add_file(url, text), stop, deadline)
+                if added.get("page_url") != url:  # (then it was not put in the walked one's place)
+                    return f"the service gave {page} another URL", []
+                self.given[page] = found
+            return "", service.files(stop, deadline)
+        except ServiceError as error:
+            return str(error), []
+        except (OSError, UnicodeDecodeError) as error:
+            return f"cannot read a page again: {error}", []
 
 
 def _write_bundle(bundle: Path, files: list[tuple[str, bytes]]) -> None:
@@ -115,11 +162,16 @@ class EarlyShards:
     def numbers(self) -> list[int]:
         return sorted(self._shards)
 
+    def begin(self, site_dir: Path) -> None:
+        """The note pages are written: each shard's bundle made in the background meanwhile."""
+        for number in self.numbers:
+            self._shards[number].begin(site_dir)
+
     def take(self, number: int, pages: list[str]) -> EarlyShard | None:
         """Shard `number` if it was walked with exactly `pages` (the run's now own it)."""
         shard = self._shards.pop(number, None)  # (runs take shards from several threads)
         if shard is not None and shard.pages != pages:
-            shard.service.close()
+            shard.close()
             return None
         return shard
 
@@ -127,7 +179,7 @@ class EarlyShards:
         """End every service no run took, and remove their folder."""
         while self._shards:
             _, shard = self._shards.popitem()
-            shard.service.close()
+            shard.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
