@@ -28,7 +28,7 @@ from trellis.build.result import BuildResult
 from trellis.emit import pagefind_cli
 from trellis.emit.pagefind_service import PagefindService
 from trellis.emit.search import BUNDLE_DIR
-from trellis.emit.search_early import EARLY_DIR
+from trellis.emit.search_early import EARLY_DIR, start_early
 from trellis.emit.search_shards import plan_shards
 from trellis.pipeline import SiteBuilder, build
 
@@ -224,4 +224,57 @@ def test_a_build_failing_after_the_walk_leaves_no_service_and_no_folder(
         one_build(vault, out)
     assert events == ["walk"]
     assert not [p for p in psutil_children() if "pagefind" in p]
+    assert not (out / EARLY_DIR).exists()
+
+
+class InPlace:
+    """What `start_early` reads of a writer: an update in place of `out`."""
+
+    def __init__(self, out: Path) -> None:
+        self.staging = self.previous = out
+
+
+def bundle_bytes(bundle: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(bundle).as_posix(): path.read_bytes()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_page_replaced_after_the_bundle_was_made_ahead_is_given_again(
+    vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = SiteBuilder(vault, out, options=BuildOptions(keep_cache=False)).build()
+    assert first.site is not None
+    pages = search.searchable_pages(first.site)
+    shard = plan_shards(pages, SHARD_PAGES)[0]
+    binary = pagefind_cli.pagefind_binary()
+    assert binary is not None
+    early = start_early(binary, InPlace(out), pages, SHARD_PAGES, [shard[0]], 2)  # type: ignore[arg-type]
+    assert early is not None and early.numbers == [1]
+    early.begin(out)  # made ahead from the pages as they are
+    walked = early.take(1, shard)
+    assert walked is not None and walked._ahead is not None
+    walked._ahead.join()
+    assert walked._made[0] == ""
+    # Then a page of the shard is replaced (renamed over, as the writer does).
+    page = out / shard[1]
+    replaced = page.with_name("new.html")
+    replaced.write_bytes(page.read_bytes().replace(b"</main>", f"<p>{WORD}</p></main>".encode()))
+    replaced.replace(page)
+    made = walked.finish(out, tmp_path / "early", lambda: False)
+    assert made == ""
+    problem = pagefind_cli.run_pagefind(
+        binary, out, tmp_path / "cli", tmp_path, None, pagefind_cli.pages_glob(shard)
+    )
+    assert problem == ""
+    assert bundle_bytes(tmp_path / "early") == bundle_bytes(tmp_path / "cli")
+    assert WORD.encode() in b"".join(
+        gzip.decompress(data)
+        for name, data in bundle_bytes(tmp_path / "early").items()
+        if name.endswith(".pf_fragment")
+    )
+    early.cancel()
     assert not (out / EARLY_DIR).exists()

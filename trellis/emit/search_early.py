@@ -7,9 +7,11 @@ of a run is reading and parsing the pages, and all but the edited ones are alrea
 output, as the last build left them. So as soon as the build knows which notes changed
 (before it parses them), each of their shards gets a Pagefind service
 (`trellis.emit.pagefind_service`) walking the output for the shard's pages (`AddDir`, the
-command line's own walk and parse); once the pages are written, the shard's run
-(`trellis.emit.search`) gives it again every page whose file is not the one it read
-(`AddFile`, which replaces that page where it stands) and has the bundle written (`finish`).
+command line's own walk and parse). Once the pages are written, a thread gives it again
+every page whose file is not the one it read (`AddFile`, which replaces that page where it
+stands) and has the bundle made (`GetFiles`) while the build plans the other shards (the CI
+case checks them all) and makes its other outputs; the shard's run (`trellis.emit.search`)
+takes that bundle if no page of the shard changed since, else makes it again (`finish`).
 
 The same bundle as a run of the command line over the final pages, byte for byte: the
 pages are read in the walk's order and a page given again keeps its place, so the index
@@ -162,6 +164,9 @@ class EarlyShards:
     def numbers(self) -> list[int]:
         return sorted(self._shards)
 
+    def add(self, shard: EarlyShard) -> None:
+        self._shards[shard.number] = shard
+
     def begin(self, site_dir: Path) -> None:
         """The note pages are written: each shard's bundle made in the background meanwhile."""
         for number in self.numbers:
@@ -230,7 +235,7 @@ def start_early(
             continue
         walked = _walk(binary, site_dir, folder, number, shard)
         if walked is not None:
-            early._shards[number] = walked
+            early.add(walked)
     if not early.numbers:
         early.cancel()
         return None
