@@ -74,14 +74,18 @@ class EarlyShard:
         """Write the bundle of the shard's pages as they are now into `bundle`: "" once
         written, else what went wrong (`STOPPED` when `stop` said so)."""
         try:
-            if self._ahead is not None:
+            if self._ahead is None:  # (not begun: made now)
+                problem, files = self._make(site_dir, stop)
+            else:
                 while self._ahead.is_alive():
                     if stop():
                         self._halt.set()
                     self._ahead.join(pagefind_cli.STOP_POLL_SECONDS)
-            problem, files = self._made
-            if problem or self._changed(site_dir):  # made before, or from pages since replaced
-                problem, files = self._make(site_dir, stop)
+                problem, files = self._made  # a failure is final: the command line takes over
+                if stop():
+                    problem = pagefind_cli.STOPPED
+                elif not problem and self._changed(site_dir):  # made from pages since replaced
+                    problem, files = self._make(site_dir, stop)
         finally:
             self.close()
         if problem:
