@@ -43,7 +43,7 @@ from trellis.build.options import BuildOptions
 from trellis.build.plan import may_hold_queries, plan_build
 from trellis.build.reach import ReachRecord, global_key, plan_reach
 from trellis.build.result import BuildResult, PhaseClock, Progress, fewer_collections, uncollected
-from trellis.build.search_index import SearchIndexState, SearchStage, start_index
+from trellis.build.search_index import SearchIndexState, SearchStage, begin_index, start_index
 from trellis.build.stages import parse_in_process, parse_in_workers
 from trellis.build.state import BuildState, Stage
 from trellis.config import load_settings
@@ -197,7 +197,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         plan, site, notes, self._parsed, diagnostics, progress, setup
                     )
                     result.worker_processes = plan.workers
-                else:
+                else:  # the edited notes' search shards walked meanwhile (never with a fork)
+                    changed = (site.notes[index].output_path for index in plan.to_parse)
+                    searching = begin_index(site, writer, changed, self.options.defer_search)
                     self._parsed, held, afresh = parse_in_process(
                         plan, site, notes, self._parsed, diagnostics, progress
                     )
@@ -240,7 +242,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             with clock("search"):  # Pagefind reads note pages only: it runs while the rest is made
                 searching = start_index(
                     site, writer, diagnostics, keys.current_digests, self._search,
-                    self.options.defer_search,
+                    self.options.defer_search, searching,
                 )  # fmt: skip
             emitting = EmitContext(
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source

@@ -2,7 +2,8 @@
 
 Begun as soon as the note pages are written and ended after the other outputs
 (`start_index`, `SearchStage.finish`): Pagefind runs in the background meanwhile
-(`trellis.emit.search_runs`).
+(`trellis.emit.search_runs`). The shards of the notes whose bytes changed are begun earlier
+still, before the notes are parsed (`begin_index`, `trellis.emit.search_early`).
 
 What a builder keeps between builds for it is `SearchIndexState`: the records of the last
 index's shards (keys and file hashes, `trellis.emit.search_shards`), whether that index is
@@ -13,6 +14,7 @@ next build or refresh re-indexes exactly the shards whose pages changed since.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +25,11 @@ from trellis.emit.search import (
     SearchRun,
     needs_segmentation,
     pagefind_binary,
+    searchable_count,
     searchable_pages,
     start_search,
 )
+from trellis.emit.search_early import EarlyShards, start_early
 from trellis.emit.search_shards import (
     ShardedIndex,
     ShardRecord,
@@ -51,9 +55,15 @@ class SearchStage:
     written (Pagefind reads nothing else) and ended by `finish` after the other outputs,
     or by `cancel` when the build fails: no Pagefind is left running either way."""
 
-    def __init__(self, searchable: frozenset[str], kept: SearchIndexState | None = None,
-                 run: SearchRun | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        searchable: frozenset[str],
+        kept: SearchIndexState | None = None,
+        run: SearchRun | None = None,
+        early: EarlyShards | None = None,
+    ) -> None:
         self.searchable, self._kept, self._run = searchable, kept, run
+        self.early = early  # shards walked before the pages were written (`begin_index`)
 
     def finish(self) -> tuple[SearchIndexState, ShardedIndex]:
         """The new index's state and what indexing did (the last index's, when kept)."""
@@ -66,6 +76,24 @@ class SearchStage:
     def cancel(self) -> None:
         if self._run is not None:
             self._run.cancel()
+        if self.early is not None:
+            self.early.cancel()
+
+
+def begin_index(
+    site: PublicSite, writer: OutputWriter, changed: Iterable[str], defer: bool
+) -> SearchStage:
+    """The search stage begun before the notes are parsed: the shards of the pages of
+    `changed` (notes whose bytes changed) walked early, for `start_index` to finish. Not
+    with `defer` (serve may take the last index over) or with forked workers (the caller)."""
+    if defer or searchable_count(site) == 0:
+        return SearchStage(frozenset())
+    binary = pagefind_binary(extended=needs_segmentation(site))
+    if binary is None:
+        return SearchStage(frozenset())
+    pages, jobs = searchable_pages(site), site.settings.jobs
+    early = start_early(binary, writer, pages, search.SHARD_PAGES, changed, jobs)
+    return SearchStage(frozenset(), early=early)
 
 
 def start_index(
@@ -75,10 +103,15 @@ def start_index(
     page_digests: dict[str, str],
     last: SearchIndexState,
     defer: bool,
+    begun: SearchStage | None = None,
 ) -> SearchStage:
-    """Start indexing the staged site (only the shards that changed), or with `defer`
-    (serve) take the last index over as it is, stale, while no page left it: a stale index
-    may hold old text of published pages, never a page that is no longer published."""
+    """Start indexing the staged site (only the shards that changed; those `begun` walked
+    are finished), or with `defer` (serve) take the last index over as it is, stale, while
+    no page left it: a stale index may hold old text of published pages, never a page that
+    is no longer published."""
+    early = begun.early if begun is not None else None
+    if early is not None:  # their bundles made while the others are planned
+        early.begin(writer.staging)
     searchable = frozenset(searchable_pages(site))
     previous = writer.previous
     if (
@@ -88,8 +121,10 @@ def start_index(
         and not _current(site, writer.staging, page_digests, last.records)
         and writer.reuse_tree(BUNDLE_DIR, previous)
     ):
+        if early is not None:
+            early.cancel()
         return SearchStage(searchable, SearchIndexState(last.records, True, last.searchable))
-    run = start_search(site, writer, diagnostics, page_digests, last.records)
+    run = start_search(site, writer, diagnostics, page_digests, last.records, early)
     return SearchStage(searchable, run=run)
 
 

@@ -164,11 +164,11 @@ def run_pagefind(
         return f"Pagefind failed ({process.returncode}): {said}"
     if not (bundle / "pagefind.js").is_file():
         return "Pagefind wrote no pagefind.js"
-    _sort_languages(bundle / "pagefind-entry.json")
+    sort_languages(bundle / "pagefind-entry.json")
     return ""
 
 
-def _sort_languages(entry: Path) -> None:
+def sort_languages(entry: Path) -> None:
     """Pagefind lists a multilingual site's languages in a different order on every run;
     sorted, the same input writes the same bytes (its script looks languages up by name)."""
     try:

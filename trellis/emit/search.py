@@ -93,6 +93,7 @@ from pathlib import Path
 from trellis.diagnostics import Diagnostics
 from trellis.emit import pagefind_cli
 from trellis.emit.pagefind_cli import pagefind_binary
+from trellis.emit.search_early import EarlyShards, finish_early
 from trellis.emit.search_runs import IndexOne, ShardRuns
 from trellis.emit.search_shards import (
     BundleFile,
@@ -154,14 +155,18 @@ def start_search(
     diagnostics: Diagnostics,
     page_digests: dict[str, str] | None = None,
     last_records: list[ShardRecord] | None = None,
+    early: EarlyShards | None = None,
 ) -> SearchRun:
     """Begin indexing the staged site's note pages, shard by shard, up to the `jobs` setting
     at once, in the background; a shard whose pages the last output's index (`writer.previous`,
-    `last_records`) shows unchanged is taken over. Call once every note page is written."""
+    `last_records`) shows unchanged is taken over, one walked `early` is finished. Call once
+    every note page is written."""
     if searchable_count(site) == 0:
+        if early is not None:
+            early.cancel()
         return SearchRun(writer, diagnostics, ShardedIndex())
     binary = pagefind_binary(extended=needs_segmentation(site))
-    if binary is None:
+    if binary is None:  # (then nothing was walked early)
         diagnostics.warn(
             "", "search index not built: Pagefind is not installed (pip install 'pagefind[bin]')"
         )
@@ -170,9 +175,11 @@ def start_search(
     work = writer.staging / _WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     checked = LastBundle(last, writer, f"{BUNDLE_DIR}/") if last is not None else None
-    plan, index_one = _plan(binary, writer.staging, site, page_digests, work, last_records, checked)
+    plan, index_one = _plan(
+        binary, writer.staging, site, page_digests, work, last_records, checked, early
+    )
     runs = ShardRuns(index_one, plan.to_index(), site.settings.jobs).start()
-    return SearchRun(writer, diagnostics, indexing=_Indexing(plan, runs, last, work))
+    return SearchRun(writer, diagnostics, indexing=_Indexing(plan, runs, last, work, early))
 
 
 class SearchRun:
@@ -225,8 +232,12 @@ class SearchRun:
 class _Indexing:
     """Pagefind running over the shards of `plan` to index (`runs`), writing into `work`."""
 
-    def __init__(self, plan: ShardPlan, runs: ShardRuns, last: Path | None, work: Path) -> None:
+    def __init__(
+        self, plan: ShardPlan, runs: ShardRuns, last: Path | None, work: Path,
+        early: EarlyShards | None = None,
+    ) -> None:  # fmt: skip
         self.plan, self.runs, self.last, self.work = plan, runs, last, work
+        self.early = early
 
     def finish(self) -> ShardedIndex:
         """The new index, or its problem, once every run ended (`_listed`)."""
@@ -237,6 +248,8 @@ class _Indexing:
 
     def cancel(self) -> None:
         self.runs.cancel()
+        if self.early is not None:
+            self.early.cancel()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -299,6 +312,7 @@ def _plan(
     scratch: Path,
     last_records: list[ShardRecord] | None,
     last_bundle: LastBundle | None,
+    early: EarlyShards | None = None,
 ) -> tuple[ShardPlan, IndexOne]:
     """The shards of the searchable pages in `site_dir` (`plan_index`: those the last
     bundle holds unchanged are taken over), and how to index one of the others: one
@@ -317,20 +331,9 @@ def _plan(
         number: int, shard: list[str], stop: Callable[[], bool]
     ) -> tuple[str, list[tuple[str, Path]]]:
         bundle = scratch / f"bundle-{number}"
-        glob = pagefind_cli.pages_glob(shard)
-        problem = pagefind_cli.GLOB_REFUSED
-        if glob is not None:  # Pagefind reads the shard's pages where they are
-            problem = pagefind_cli.run_pagefind(binary, site_dir, bundle, scratch, stop, glob)
-        if pagefind_cli.GLOB_REFUSED in problem:  # no glob names them: hard links do
-            shutil.rmtree(bundle, ignore_errors=True)
-            linked = site_dir / f"{_SHARD_PAGES_DIR}-{number}"
-            try:
-                pagefind_cli.link_pages(site_dir, shard, linked)
-                problem = pagefind_cli.run_pagefind(binary, linked, bundle, scratch, stop)
-            except OSError as error:
-                problem = f"cannot gather the pages of a shard: {error.strerror or error}"
-            finally:
-                shutil.rmtree(linked, ignore_errors=True)
+        problem = finish_early(early, number, shard, site_dir, bundle, stop)
+        if problem is None:  # not walked early (or that failed): the command line
+            problem = _run_shard(binary, site_dir, bundle, scratch, stop, number, shard)
         if problem and problem != pagefind_cli.STOPPED:
             problem = f"{problem} (shard {number})"
         folder = shard_folder(number)
@@ -339,6 +342,28 @@ def _plan(
 
     plan = plan_index(pages, SHARD_PAGES, engine, last_bundle, last_records)
     return plan, index_one
+
+
+def _run_shard(
+    binary: Path, site_dir: Path, bundle: Path, scratch: Path, stop: Callable[[], bool],
+    number: int, shard: list[str],
+) -> str:  # fmt: skip
+    """One run of the command line over `shard`'s pages in `site_dir` (see `_plan`)."""
+    glob = pagefind_cli.pages_glob(shard)
+    problem = pagefind_cli.GLOB_REFUSED
+    if glob is not None:  # Pagefind reads the shard's pages where they are
+        problem = pagefind_cli.run_pagefind(binary, site_dir, bundle, scratch, stop, glob)
+    if pagefind_cli.GLOB_REFUSED in problem:  # no glob names them: hard links do
+        shutil.rmtree(bundle, ignore_errors=True)
+        linked = site_dir / f"{_SHARD_PAGES_DIR}-{number}"
+        try:
+            pagefind_cli.link_pages(site_dir, shard, linked)
+            problem = pagefind_cli.run_pagefind(binary, linked, bundle, scratch, stop)
+        except OSError as error:
+            problem = f"cannot gather the pages of a shard: {error.strerror or error}"
+        finally:
+            shutil.rmtree(linked, ignore_errors=True)
+    return problem
 
 
 def _listed(index: ShardedIndex, scratch: Path) -> ShardedIndex:
