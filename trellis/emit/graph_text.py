@@ -96,8 +96,8 @@ def graph_text(
 
     Made as UTF-8 a few thousand rows at a time, the digest fed as it goes: the whole
     document as one `str` (four bytes a character once a title has an emoji), its rows'
-    strings and the edges' rows all held at once took ~13 times the file's size (~575 MiB
-    at 50,000 notes, the cold build's peak)."""
+    strings and the edges' rows all held at once took about ten times the file's size, at
+    the cold build's peak."""
     encode = _ENCODER.encode
     ids = {node_id: encode(node_id) for node_id, _, _, _ in nodes}
     kinds = {"link": '"link"', "embed": '"embed"'}

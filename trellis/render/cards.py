@@ -120,7 +120,7 @@ class Cards:
     def render(self, card: NoteLink, in_folder: bool) -> Markup:
         """`html` made again, not kept: list pages keep each card's HTML encoded
         (`trellis.render.card_lists`), and a `str` kept beside it took two to four times as
-        much again (~170 MiB at 50,000 notes)."""
+        much again."""
         return Markup(self.env.get_template(CARD_TEMPLATE).render(note=card, in_folder=in_folder))
 
     def template_functions(self) -> dict[str, Any]:
