@@ -5,10 +5,13 @@ otherwise (filters or measures it) is rendered whole, and the splice mark never 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from helpers import build_vault, published
+from pytest import MonkeyPatch
 
 from trellis.render.card_lists import LIST_MARK
+from trellis.render.cards import Cards
 
 NOTES = {
     "A/One.md": published("One says hello.\n", tags="[shared]"),
@@ -44,3 +47,21 @@ def test_an_override_that_measures_the_cards_is_rendered_whole(tmp_path: Path) -
     assert "ONE SAYS HELLO" in site.html("/tags/shared/")  # the cards, filtered
     assert str(LIST_MARK) not in all_output(site.out)
     assert str(LIST_MARK).upper() not in all_output(site.out)
+
+
+def test_list_pages_keep_a_card_only_encoded(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """Tag, folder and home list pages keep each card's HTML once, as UTF-8 bytes: not also
+    as the `Markup` it was rendered to (two to four times the bytes), which `Cards.html`
+    keeps only for templates calling `note_card` themselves."""
+    made: list[Cards] = []
+    start = Cards.__init__
+
+    def recording(self: Cards, *args: Any) -> None:
+        start(self, *args)
+        made.append(self)
+
+    monkeypatch.setattr(Cards, "__init__", recording)
+    site = build_vault(tmp_path, NOTES)
+    assert len(site.page("/tags/shared/").css("ul.notes > li.note-card")) == 2
+    assert len(site.page("/a/").css("ul.notes > li.note-card")) == 2
+    assert made and all(not cards._html for cards in made)

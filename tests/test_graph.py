@@ -11,8 +11,10 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import BuiltSite, build_vault, published
 
+import trellis.emit.graph_text as graph_text_module
 from trellis.build.cache import read_cache
 from trellis.emit.graph import (
     FIRST_STEP_CAP,
@@ -370,3 +372,37 @@ def test_below_the_caps_direct_links_are_all_kept(tmp_path: Path) -> None:
         ("/hub/", 2),
         ("/n000/", 1),
     ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096])
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_the_graph_text_made_in_chunks_is_the_data_encoded(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, count: int
+) -> None:
+    """`graph_text` encodes its rows a chunk at a time and feeds the local key as it goes:
+    the same bytes and key as encoding the whole data at once, whatever the chunk size
+    (rows on both sides of a boundary, an empty graph, a node without edges, non-ASCII)."""
+    monkeypatch.setattr(graph_text_module, "CHUNK", chunk)
+    nodes = [
+        (f"/n{i}-ä/", f"/b/n{i}-%C3%A4/", f'T{i} "q" 🌱', [f"t{i}", "x"][: i % 3])
+        for i in range(count)
+    ]
+    edges = [
+        (nodes[i][0], nodes[j][0], "embed" if (i + j) % 3 == 0 else "link")
+        for i in range(count)
+        for j in range(count)
+        if i != j and (i * j) % 2 == 0
+    ]
+    made = graph_text_module.graph_text(1, LOCAL_KEY, "/b/", nodes, iter(edges))
+
+    def encoded(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+    node_data = [{"id": i, "url": u, "title": t, "tags": g} for i, u, t, g in nodes]
+    edge_data = [{"source": s, "target": t, "type": k} for s, t, k in edges]
+    whole = {"version": 1, "base": "/b/", "nodes": node_data, "edges": edge_data}
+    assert made.text == encoded(whole)
+    untagged = [{k: v for k, v in node.items() if k != "tags"} for node in node_data]
+    local = {"local": LOCAL_KEY, "base": "/b/", "nodes": untagged, "edges": edge_data}
+    assert made.local_key == blake2b(encoded(local), digest_size=16).hexdigest()
+    assert made.ids == [node[0] for node in nodes]

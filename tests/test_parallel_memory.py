@@ -72,8 +72,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory):
 
 def test_a_worker_is_sent_only_what_its_pages_read(generated):
     """The graph a worker decodes: every edge, the texts around links only on edges into
-    its share, resolved links only for the notes its pages show; reading any other note's
-    resolved links is an error, never "no links"."""
+    its share, resolved links only for the notes its pages show, and of those only the text
+    page keys read; reading any other note's resolved links is an error, never "no links"."""
     diagnostics = Diagnostics()
     settings = Settings()
     source = read_vault(generated, diagnostics)
@@ -97,8 +97,11 @@ def test_a_worker_is_sent_only_what_its_pages_read(generated):
             inside = notes.index(full.target) in share
             into_share += inside and bool(full.context)
             assert edge.context == (full.context if inside else "")
-        if at in shown:
-            assert cut.resolved[note] == whole.resolved[note]
+        if at in shown:  # as the page keys read them: their text, and nothing else
+            assert repr(cut.resolved[note]) == repr(whole.resolved[note])
+            assert isinstance(cut.resolved[note], wire.KeyedLinks)
+            with pytest.raises(LookupError):
+                list(cut.resolved[note])
         else:
             with pytest.raises(LookupError):
                 repr(cut.resolved[note])

@@ -54,6 +54,7 @@ from trellis.public.urls import output_file
 from trellis.render.pages import PageRenderer
 from trellis.render.templates import checked, static_dirs, theme_files
 from trellis.vault.records import Vault
+from trellis.workers import give_back_free_memory
 
 
 class Input(Enum):
@@ -338,6 +339,7 @@ def run_emitters(
         before = set(ctx.writer.written) if track else set()
         with clock(emitter.phase):
             count = emitter.emit(ctx)
+            give_back_free_memory()  # the holes its list pages or graph file left in the heap
         if emitter.counts == "pages":
             result.pages_written += count
         elif emitter.counts == "attachments":

@@ -92,7 +92,7 @@ from trellis.public.graph import LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.templates import checked
-from trellis.workers import Channel, Workers
+from trellis.workers import Channel, Workers, give_back_free_memory
 
 
 def note_shares(notes: list[PublishedNote], count: int) -> list[list[int]]:
@@ -166,6 +166,7 @@ class ParallelNotes:
                     entry[1].loader = episode_loader(self.site, self.notes, notes[entry[0]])
                 episodes.append(entry)
         episodes.sort(key=lambda entry: entry[0])
+        give_back_free_memory()  # what unpickling the workers' parses left freed
         return parsed, episodes
 
     def share_parses(self) -> None:
@@ -251,6 +252,7 @@ class ParallelNotes:
         with _filed_apart(self.site.diagnostics):
             own = checked(lambda: self.job.write_pages(self.shares[0], graph, here))
         let_go_of_tokens(self.site, self.notes, self.job.tokens)
+        give_back_free_memory()  # the tokens' holes, before the workers' pages come in
         if self._local_graphs:
             centers = {self.site.notes[index].url for index in self.shares[0]}
             index = local_graph_index(self.site, graph)

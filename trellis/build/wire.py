@@ -85,8 +85,9 @@ def encode_graph(
     With `share` (the notes a worker writes pages of), only what those pages read: every
     edge (embeds reached, the local graph files), but the text around a link only on the
     edges into the share (its backlinks), and each note's resolved links only for the notes
-    its pages show (`shown`: the share and the notes they embed, for the page keys). At
-    50,000 notes the whole graph took ~220 MiB in each worker, most of it those texts."""
+    its pages show (`shown`: the share and the notes they embed, for the page keys), as the
+    text the page keys read of them (`KeyedLinks`). At 50,000 notes the whole graph took
+    ~220 MiB in each worker, most of it those texts."""
     index = {id(note): position for position, note in enumerate(site.notes)}
     edges = [
         [
@@ -101,7 +102,11 @@ def encode_graph(
         for note in site.notes
     ]
     resolved = [
-        graph.resolved[note] if share is None or at in shown else None
+        graph.resolved[note]
+        if share is None
+        else repr(graph.resolved[note]).encode("utf-8", "surrogatepass")
+        if at in shown
+        else None
         for at, note in enumerate(site.notes)
     ]
     return pickle.dumps((edges, resolved), pickle.HIGHEST_PROTOCOL)
@@ -118,6 +123,19 @@ class NotSent(list):  # type: ignore[type-arg]
     __iter__ = __repr__ = __len__ = __getitem__ = _refuse  # type: ignore[assignment]
 
 
+class KeyedLinks(NotSent):
+    """A note's resolved links as a worker gets them: only what a page key reads of them
+    (`BodyKeys.of`: their `repr`, kept as UTF-8), not a tuple and two strings per link (a
+    third of the graph a worker decoded); reading them otherwise is refused as `NotSent`'s."""
+
+    def __init__(self, text: bytes) -> None:
+        super().__init__()
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text.decode("utf-8", "surrogatepass")
+
+
 def decode_graph(site: PublicSite, blob: bytes) -> LinkGraph:
     """The graph `encode_graph` sent, its lists in the same order as the parent's."""
     edges, resolved = pickle.loads(blob)
@@ -128,7 +146,12 @@ def decode_graph(site: PublicSite, blob: bytes) -> LinkGraph:
         graph.incoming[note] = []
     not_sent = NotSent()
     for note, note_edges, note_resolved in zip(notes, edges, resolved, strict=True):
-        graph.resolved[note] = not_sent if note_resolved is None else note_resolved
+        if note_resolved is None:
+            graph.resolved[note] = not_sent
+        elif isinstance(note_resolved, bytes):
+            graph.resolved[note] = KeyedLinks(note_resolved)
+        else:
+            graph.resolved[note] = note_resolved
         for target, embed, context, line in note_edges:
             edge = Edge(note, notes[target], embed, context, line)
             graph.outgoing[note].append(edge)

@@ -100,6 +100,7 @@ class WorkerJob:
         self.settle_tokens(share, graph)
         written_pages = checked(lambda: self.write_pages(share, graph, channel))
         self.let_go_of_tokens()
+        give_back_free_memory()
         graph_files = self.write_local_graphs(share, graph) if local_graphs else {}
         writer = self.setup.writer
         channel.send(Rendered(written_pages, writer.written, self.setup.used.all(), graph_files))

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trellis.emit.graph_local import GraphIndex, neighbourhood_texts
-from trellis.emit.graph_text import GraphText, data_rows, graph_text, site_rows
+from trellis.emit.graph_text import GraphText, data_rows, graph_text, site_row_stream, site_rows
 from trellis.emit.pages import page_digest
 from trellis.emit.writer import OutputWriter
 from trellis.public.graph import LinkGraph
@@ -77,7 +77,7 @@ def graph_data(site: PublicSite, graph: LinkGraph) -> dict[str, Any]:
 
 def site_graph_text(site: PublicSite, graph: LinkGraph) -> GraphText:
     """`_trellis/graph.json` and the local graph files' key, without the graph data."""
-    return graph_text(GRAPH_VERSION, LOCAL_KEY, *site_rows(site, graph))
+    return graph_text(GRAPH_VERSION, LOCAL_KEY, *site_row_stream(site, graph))
 
 
 def neighbourhoods(data: dict[str, Any], depth: int = LOCAL_DEPTH) -> Iterator[dict[str, Any]]:

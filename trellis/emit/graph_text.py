@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from trellis.public.graph import LinkGraph
@@ -25,6 +27,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 NodeRow = tuple[str, str, str, list[str]]  # id, url, title, tags
 EdgeRow = tuple[str, str, str]  # source id, target id, "link" or "embed"
+CHUNK = 4096  # rows encoded at a time
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,26 @@ class GraphText:
 
 def site_rows(site: PublicSite, graph: LinkGraph) -> tuple[str, list[NodeRow], list[EdgeRow]]:
     """The base and rows of `trellis.emit.graph.graph_data`, as tuples (the same filter:
-    notes hidden from the graph are neither nodes nor the end of an edge). Edges come in
-    (source, target, type) order: by source as the nodes are, each source's sorted alone
-    (sorting all 77,000 edges of 10,000 notes at once took three times as long)."""
+    notes hidden from the graph are neither nodes nor the end of an edge; `edge_rows`)."""
+    base, nodes, edges = site_row_stream(site, graph)
+    return base, nodes, list(edges)
+
+
+def site_row_stream(
+    site: PublicSite, graph: LinkGraph
+) -> tuple[str, list[NodeRow], Iterator[EdgeRow]]:
+    """`site_rows` with the edges made as they are read (a 50,000-note graph has ~400,000)."""
     shown = sorted((n for n in site.notes if not n.display.hide_in_graph), key=_url)
-    visible = {id(n) for n in shown}
     href = site.href
     nodes = [(n.url, href(n.url), n.title, n.tags) for n in shown]
-    edges: list[EdgeRow] = []
+    return href("/"), nodes, edge_rows(graph, shown)
+
+
+def edge_rows(graph: LinkGraph, shown: list[PublishedNote]) -> Iterator[EdgeRow]:
+    """The edges among `shown` in (source, target, type) order: by source as the nodes are,
+    each source's sorted alone (sorting all 77,000 edges of 10,000 notes at once took three
+    times as long)."""
+    visible = {id(n) for n in shown}
     outgoing = graph.outgoing
     for note in shown:
         ends = {
@@ -54,8 +69,8 @@ def site_rows(site: PublicSite, graph: LinkGraph) -> tuple[str, list[NodeRow], l
             if edge.target is not note and id(edge.target) in visible
         }
         url = note.url
-        edges.extend([(url, target, kind) for target, kind in sorted(ends)])
-    return href("/"), nodes, edges
+        for target, kind in sorted(ends):
+            yield url, target, kind
 
 
 def _url(note: PublishedNote) -> str:
@@ -74,34 +89,49 @@ def graph_text(
     local: list[int],
     base: str,
     nodes: list[NodeRow],
-    edges: list[EdgeRow],
+    edges: Iterable[EdgeRow],
 ) -> GraphText:
     """The file `{"version", "base", "nodes", "edges"}` and the digest of the same without
-    tags and with `{"local": local}` first (what every local graph file is made from)."""
+    tags and with `{"local": local}` first (what every local graph file is made from).
+
+    Made as UTF-8 a few thousand rows at a time, the digest fed as it goes: the whole
+    document as one `str` (four bytes a character once a title has an emoji), its rows'
+    strings and the edges' rows all held at once took about ten times the file's size, at
+    the cold build's peak."""
     encode = _ENCODER.encode
     ids = {node_id: encode(node_id) for node_id, _, _, _ in nodes}
     kinds = {"link": '"link"', "embed": '"embed"'}
-    untagged = [
-        f'{{"id":{ids[node_id]},"url":{encode(url)},"title":{encode(title)}'
-        for node_id, url, title, _ in nodes
-    ]
-    tagged = [
-        f'{row},"tags":{encode(tags)}}}'
-        for row, (_, _, _, tags) in zip(untagged, nodes, strict=True)
-    ]
-    edge_rows = ",".join(
-        [
-            f'{{"source":{ids[source]},"target":{ids[target]},"type":{kinds[kind]}}}'
-            for source, target, kind in edges
-        ]
-    )
     base_text = encode(base)
-    document = (
-        f'{{"version":{encode(version)},"base":{base_text},"nodes":[{",".join(tagged)}],'
-        f'"edges":[{edge_rows}]}}'
-    )
     key = hashlib.blake2b(digest_size=16)
     key.update(f'{{"local":{encode(local)},"base":{base_text},"nodes":['.encode())
-    key.update("},".join(untagged).encode())
-    key.update(f'{"}" if untagged else ""}],"edges":[{edge_rows}]}}'.encode())
-    return GraphText(document.encode("utf-8"), key.hexdigest(), [row[0] for row in nodes])
+    pieces = [f'{{"version":{encode(version)},"base":{base_text},"nodes":['.encode()]
+    for start in range(0, len(nodes), CHUNK):
+        untagged = [
+            f'{{"id":{ids[node_id]},"url":{encode(url)},"title":{encode(title)}'
+            for node_id, url, title, _ in nodes[start : start + CHUNK]
+        ]
+        tagged = [
+            f'{row},"tags":{encode(tags)}}}'
+            for row, (_, _, _, tags) in zip(untagged, nodes[start : start + CHUNK], strict=True)
+        ]
+        after = "," if start else ""
+        pieces.append((after + ",".join(tagged)).encode())
+        key.update((("}," if start else "") + "},".join(untagged)).encode())
+    pieces.append(b'],"edges":[')
+    key.update(f'{"}" if nodes else ""}],"edges":['.encode())
+    rows = iter(edges)
+    after = ""
+    while chunk := list(islice(rows, CHUNK)):
+        text = after + ",".join(
+            [
+                f'{{"source":{ids[source]},"target":{ids[target]},"type":{kinds[kind]}}}'
+                for source, target, kind in chunk
+            ]
+        )
+        piece = text.encode()
+        pieces.append(piece)
+        key.update(piece)
+        after = ","
+    pieces.append(b"]}")
+    key.update(b"]}")
+    return GraphText(b"".join(pieces), key.hexdigest(), [row[0] for row in nodes])

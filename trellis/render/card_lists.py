@@ -85,12 +85,12 @@ class CardLists:
         self._encoded: dict[tuple[int, bool], tuple[NoteLink, bytes]] = {}
 
     def encoded(self, card: NoteLink, in_folder: bool = False) -> bytes:
-        """The card's HTML (`Cards.html`) as UTF-8, encoded once per card."""
+        """The card's HTML (`Cards.render`) as UTF-8, made and encoded once per card."""
         key = (id(card), in_folder)
         kept = self._encoded.get(key)
         if kept is not None and kept[0] is card:
             return kept[1]
-        data = self.cards.html(card, in_folder).encode("utf-8")
+        data = self.cards.render(card, in_folder).encode("utf-8")
         self._encoded[key] = (card, data)
         return data
 

@@ -113,9 +113,15 @@ class Cards:
         kept = self._html.get(key)
         if kept is not None and kept[0] is card:
             return kept[1]
-        html = Markup(self.env.get_template(CARD_TEMPLATE).render(note=card, in_folder=in_folder))
+        html = self.render(card, in_folder)
         self._html[key] = (card, html)
         return html
+
+    def render(self, card: NoteLink, in_folder: bool) -> Markup:
+        """`html` made again, not kept: list pages keep each card's HTML encoded
+        (`trellis.render.card_lists`), and a `str` kept beside it took two to four times as
+        much again."""
+        return Markup(self.env.get_template(CARD_TEMPLATE).render(note=card, in_folder=in_folder))
 
     def template_functions(self) -> dict[str, Any]:
         return {"note_card": self.html}
