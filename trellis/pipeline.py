@@ -32,7 +32,6 @@ from trellis.build.cache import (
     dump_cache,
     keep_file_times,
     recorded_files,
-    theme_signature,
 )
 from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
@@ -64,7 +63,7 @@ from trellis.public.redirects import PublishedURL, published_urls
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
 from trellis.render.pages import PageRenderer
-from trellis.render.templates import checked, create_environment
+from trellis.render.templates import checked, create_environment, theme_signature
 from trellis.signature import SeenFile, build_inputs
 from trellis.vault.frontmatter import FrontmatterMemo, KeptBlock
 from trellis.vault.scan import read_vault
@@ -283,7 +282,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen, links, {},
+                        emitting.graph_files, stats, self._seen, links,
                         reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))

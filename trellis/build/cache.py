@@ -35,9 +35,7 @@ and the build starts clean.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,7 +45,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from trellis.build.cache_checks import (
-    all_of,
     column,
     diagnostics,
     episode_record,
@@ -65,8 +62,7 @@ from trellis.build.link_cache import LinkRecord
 from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.build.reach import ReachRecord
 from trellis.build.reach import well_formed as reach_well_formed
-from trellis.config import SETTINGS_FILE
-from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.diagnostics import Diagnostic
 from trellis.emit.graph import GRAPH_PATH, GraphFiles
 from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
@@ -74,9 +70,7 @@ from trellis.emit.search_shards import ShardRecord
 from trellis.episodes.kept import EpisodeRecord
 from trellis.model.content import NoteContent
 from trellis.public.redirects import PublishedURL
-from trellis.render.templates import template_dirs, theme_files
 from trellis.signature import SeenFile
-from trellis.vault.frontmatter import KeptBlock, plain_block
 from trellis.vault.records import SourceNote
 from trellis.versions import output_versions
 
@@ -342,9 +336,6 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and graph_files(data.get("graph"))
         and file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))
-        and isinstance(data.get("frontmatter", {}), dict)
-        and all_of(data.get("frontmatter", {}), str)
-        and all(map(plain_block, data.get("frontmatter", {}).values()))
         and (data.get("reach") is None or reach_well_formed(data["reach"]))
     )
 
@@ -363,7 +354,6 @@ def cache_records(
     file_stats: dict[str, FileStat] | None = None,
     seen: dict[str, SeenFile] | None = None,
     links: dict[str, LinkRecord] | None = None,
-    frontmatter: dict[str, KeptBlock] | None = None,
     reach: ReachRecord | None = None,
     parts: ParsedParts | None = None,
 ) -> dict[str, Any]:
@@ -385,7 +375,6 @@ def cache_records(
         "graph": graph,
         "file_stats": file_stats or {},
         "links": links or {},
-        "frontmatter": frontmatter or {},
         "reach": reach,
     }
 
@@ -428,17 +417,3 @@ def recorded_files(
     bundle = [f"{BUNDLE_DIR}/{name}" for record in shards for name in record.files]
     graph_files = [*graph.files, *([GRAPH_PATH] if graph.whole else [])] if graph else []
     return [*page_digests, *graph_files, *bundle]
-
-
-def theme_signature(vault: Path) -> str:
-    """Templates are part of every page: their contents go into each page's key."""
-    digest = hashlib.blake2b(digest_size=16)
-    for name, file in sorted(theme_files(template_dirs(vault), vault, Diagnostics()).items()):
-        try:
-            digest.update(os.fsencode(name) + b"\0" + file.read())
-        except OSError as error:
-            digest.update(os.fsencode(name) + f"\0unreadable {error.errno}".encode())
-    settings_file = vault / SETTINGS_FILE
-    if settings_file.is_file():
-        digest.update(settings_file.read_bytes())
-    return digest.hexdigest()

@@ -8,6 +8,8 @@ what the page context already computed; every decision lives in Python where tes
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +24,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from trellis.config import OVERRIDES_DIR
+from trellis.config import OVERRIDES_DIR, SETTINGS_FILE
 from trellis.diagnostics import Diagnostics, FatalError
 from trellis.package_data import theme_folder
 from trellis.vault.files import CheckedPath, FileTree, walk
@@ -117,3 +119,17 @@ def checked(action: Callable[[], Result]) -> Result:
         ) from None
     except TemplateError as error:
         raise FatalError(f"template error: {error}") from None
+
+
+def theme_signature(vault: Path) -> str:
+    """Templates are part of every page: their contents go into each page's key."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, file in sorted(theme_files(template_dirs(vault), vault, Diagnostics()).items()):
+        try:
+            digest.update(os.fsencode(name) + b"\0" + file.read())
+        except OSError as error:
+            digest.update(os.fsencode(name) + f"\0unreadable {error.errno}".encode())
+    settings_file = vault / SETTINGS_FILE
+    if settings_file.is_file():
+        digest.update(settings_file.read_bytes())
+    return digest.hexdigest()
