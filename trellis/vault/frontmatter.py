@@ -37,6 +37,8 @@ import yaml
 from trellis.vault.plain_frontmatter import read_plain
 
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
+# The same fence in a note's bytes (`trellis.vault.scan` splits UTF-8 notes undecoded).
+FENCE_BYTES = re.compile(_FENCE.pattern.encode(), re.MULTILINE)
 # Values (counting each alias expansion again) a frontmatter block may hold.
 MAX_NODES = 100_000
 # Levels of nesting a frontmatter value may have (real ones use two or three).

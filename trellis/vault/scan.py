@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import re
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
-from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter
+from trellis.vault.frontmatter import FENCE_BYTES, FrontmatterMemo, split_frontmatter
 from trellis.vault.history import git_blob, read_history
 from trellis.vault.records import Attachment, SourceNote, Vault
 
@@ -155,7 +154,6 @@ def decode_note(data: bytes, rel_path: str, diagnostics: Diagnostics) -> str | N
 
 # Starts after which `decode_note` may do more than decode UTF-8 (a BOM, UTF-16, binary).
 _SPECIAL_STARTS = (*_BINARY_MAGIC, b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_FENCE_BYTES = re.compile(rb"^-{3,}[ \t]*$", re.MULTILINE)
 
 
 def _plain_parts(data: bytes) -> tuple[str, bytes] | None:
@@ -165,10 +163,10 @@ def _plain_parts(data: bytes) -> tuple[str, bytes] | None:
     UTF-8 (`CompactText`), was most of reading an unchanged note."""
     if data.startswith(_SPECIAL_STARTS) or b"\x00" in data or b"\r" in data:
         return None
-    opening = _FENCE_BYTES.match(data)
+    opening = FENCE_BYTES.match(data)
     start = 0
     if opening is not None:
-        closing = _FENCE_BYTES.search(data, opening.end())
+        closing = FENCE_BYTES.search(data, opening.end())
         if closing is None:  # an unclosed fence: the whole text is the body
             return None
         start = closing.end() + (data[closing.end() : closing.end() + 1] == b"\n")
