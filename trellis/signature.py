@@ -45,7 +45,7 @@ from trellis.diagnostics import Diagnostics
 from trellis.emit.output_files import FileStat
 from trellis.emit.snippets import find_snippets
 from trellis.render.templates import static_dirs, template_dirs, theme_files
-from trellis.vault.files import CheckedPath, file_digest
+from trellis.vault.files import CheckedPath, FolderDescriptors, file_digest, read_to_end
 from trellis.vault.history import head_commit
 from trellis.vault.scan import MAX_NOTE_BYTES, VaultWalk, walk_files
 from trellis.versions import output_versions
@@ -90,34 +90,34 @@ def input_signature(
 
     The digest depends on the inputs alone, not on what the last build did."""
     digest = hashlib.blake2b(context.encode(), digest_size=16)
-    ignored = Diagnostics()
     unseen = dict(published)
-    reader = _Reader(known or {})
     files: list[tuple[str, CheckedPath, bool]] = []
     walked = walk_files(vault, exclude)  # its warnings are the build's (`read_vault`)
-    for found in walked.found:
-        # Bases and canvases are read by the build (queries, canvas pages): by content too.
-        by_content = found.rel_path.lower().endswith((".md", ".base", ".canvas"))
-        files.append((found.rel_path, found.file, by_content))
-        expected = unseen.pop(found.rel_path, None)
-        if expected is not None and reader.attachment(found.rel_path, found.file) != expected:
-            unseen[found.rel_path] = expected
-    for label, folders in (("templates", template_dirs(vault)), ("static", static_dirs(vault))):
-        for name, file in theme_files(folders, vault, ignored).items():
-            files.append((f"\0{label}/{name}", file, True))
-    for name, file, by_content in files:
-        digest.update(os.fsencode(f"\n{name}\0{file.path}\0"))
-        try:
-            if by_content and name.lower().endswith(".md"):
-                digest.update(reader.note(name, file).encode())
-            elif by_content:
-                digest.update(reader.content(name, file.path).encode())
-            else:
-                info = os.stat(file.path, follow_symlinks=False)
-                stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-                digest.update(repr(stamp).encode())
-        except OSError as error:
-            digest.update(f"unreadable {error.errno}".encode())
+    reader = _Reader(known or {}, FolderDescriptors(walked.root))
+    with reader.folders:
+        for found in walked.found:
+            # Bases and canvases are read by the build (queries, canvas pages): by content.
+            by_content = found.rel_path.lower().endswith((".md", ".base", ".canvas"))
+            files.append((found.rel_path, found.file, by_content))
+            expected = unseen.pop(found.rel_path, None)
+            if expected is not None and reader.attachment(found.rel_path, found.file) != expected:
+                unseen[found.rel_path] = expected
+        for label, theme in (("templates", template_dirs(vault)), ("static", static_dirs(vault))):
+            for name, file in theme_files(theme, vault, Diagnostics()).items():
+                files.append((f"\0{label}/{name}", file, True))
+        for name, file, by_content in files:
+            digest.update(os.fsencode(f"\n{name}\0{file.path}\0"))
+            try:
+                if by_content and name.lower().endswith(".md"):
+                    digest.update(reader.note(name, file).encode())
+                elif by_content:
+                    digest.update(reader.content(name, file.path).encode())
+                else:
+                    info = os.stat(file.path, follow_symlinks=False)
+                    stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                    digest.update(repr(stamp).encode())
+            except OSError as error:
+                digest.update(f"unreadable {error.errno}".encode())
     return InputSignature(digest.hexdigest(), not unseen, reader.seen, reader.notes_read, walked)
 
 
@@ -127,8 +127,9 @@ _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0
 class _Reader:
     """Digests of files' bytes, taken from `known` while a file's stat is the one recorded."""
 
-    def __init__(self, known: Mapping[str, SeenFile]) -> None:
+    def __init__(self, known: Mapping[str, SeenFile], folders: FolderDescriptors) -> None:
         self.known = known
+        self.folders = folders  # the vault's, kept open through the scan
         self.seen: dict[str, SeenFile] = {}
         self.notes_read: dict[str, NoteBytes] = {}
         # Files changed after this may share their times with a later rewrite (`RACY_NS`).
@@ -146,16 +147,20 @@ class _Reader:
             return self._digest(name, handle, lambda: _content_digest(handle))
 
     def note(self, name: str, file: CheckedPath) -> str:
-        """`content` for a note: read as the build reads it (`CheckedPath.open`), and kept
-        with its `fstat` for `read_vault`, so a cold build opens and hashes each note once."""
+        """`content` for a note: read as the build reads it (`FolderDescriptors.open`), and
+        kept with its `fstat` for `read_vault`, so a cold build opens and hashes each note once."""
         kept = self.known.get(name)
-        if kept is not None and _stat(os.stat(file.path, follow_symlinks=False)) == kept[0]:
+        if kept is not None and _stat(self.folders.lstat(file)) == kept[0]:
             self._record(name, kept)
             return kept[1]
-        with file.open() as (handle, info):
-            if info.st_size > MAX_NOTE_BYTES:  # skipped by the build: hash, keep nothing
+        fd, info = self.folders.open(file)
+        if info.st_size > MAX_NOTE_BYTES:  # skipped by the build: hash, keep nothing
+            with os.fdopen(fd, "rb") as handle:
                 return self._digest(name, handle, lambda: _content_digest(handle))
-            data = handle.read()
+        try:
+            data = read_to_end(fd, info.st_size)
+        finally:
+            os.close(fd)
         found = _content_digest(io.BytesIO(data))  # hashes the buffer itself: no copy
         self._record(name, (_stat(info), found))
         self.notes_read[name] = (data, info, found)

@@ -41,6 +41,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # A FIFO opened for reading would wait for a writer: never block, fstat says what it is.
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _OPENAT = os.open in os.supports_dir_fd and bool(_NOFOLLOW)
+_STATAT = _OPENAT and os.stat in os.supports_dir_fd
 
 
 def file_digest(handle: BinaryIO) -> str:
@@ -82,10 +83,10 @@ def open_checked(base: Path, path: Path) -> int:
         folder = os.open(base, _READ | _DIRECTORY)
         try:
             for part in parts[:-1]:
-                inner = os.open(part, _READ | _DIRECTORY | _NOFOLLOW, dir_fd=folder)
+                inner = os.open(_name(part), _READ | _DIRECTORY | _NOFOLLOW, dir_fd=folder)
                 os.close(folder)
                 folder = inner
-            fd = os.open(parts[-1], _READ | _NOFOLLOW | _NONBLOCK, dir_fd=folder)
+            fd = os.open(_name(parts[-1]), _READ | _NOFOLLOW | _NONBLOCK, dir_fd=folder)
         finally:
             os.close(folder)
     else:  # no openat (Windows): open, then make sure the path still has no symlink
@@ -93,14 +94,118 @@ def open_checked(base: Path, path: Path) -> int:
         if Path(os.path.realpath(path)) != path:
             os.close(fd)
             raise OSError(errno.ELOOP, "the path changed into a symlink")
+    _regular(fd)
+    return fd
+
+
+def _regular(fd: int) -> os.stat_result:
+    """The `fstat` of `fd`, which must be a regular file (else it is closed, and raised)."""
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(errno.EINVAL, f"not a regular file ({file_kind(mode)})")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({file_kind(info.st_mode)})")
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return info
+
+
+def _name(part: str) -> str:
+    """`part` as one name to open; `..` would climb out of the folder it is opened from."""
+    if part == "..":
+        raise OSError(errno.EINVAL, "a path climbing out of its folder ('..')")
+    return part
+
+
+class FolderDescriptors:
+    """Opens files below `base` as `open_checked` does, keeping the descriptors of the
+    folders on the way from one file to the next (a scan reads a folder's files one after
+    another): re-opening every folder above every note was most of opening it.
+
+    Each folder is opened once by name from its parent's descriptor, never through a
+    symlink, as `open_checked` opens it, and each file from its folder's descriptor. A
+    folder swapped for a symlink before it is opened fails to open (ELOOP); one swapped
+    after it was opened is still the folder opened, never the link, and only names its
+    caller found are read from it. Only the folders above the last file opened are kept:
+    as many descriptors as the tree is deep. Close it (`with`) when done.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._names: list[str] = []  # the folders open below `base`, outermost first
+        self._fds: list[int] = []  # `base`'s descriptor, then one per name
+        self._folder: str | None = None  # the path of the last folder in `_fds`
+
+    def __enter__(self) -> FolderDescriptors:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._folder = None
+        while self._fds:
+            os.close(self._fds.pop())
+        self._names.clear()
+
+    def open(self, file: CheckedPath) -> tuple[int, os.stat_result]:
+        """`open_checked(file.base, file.path)`, and its `fstat`."""
+        if not _OPENAT or file.base != self.base:
+            fd = open_checked(file.base, file.path)
+            return fd, os.fstat(fd)
+        folder, name = self._folder_of(file.path)
+        fd = os.open(name, _READ | _NOFOLLOW | _NONBLOCK, dir_fd=folder)
+        return fd, _regular(fd)
+
+    def lstat(self, file: CheckedPath) -> os.stat_result:
+        """The file's own stat (a symlink's, were it one), found as `open` finds it."""
+        if not _STATAT or file.base != self.base:
+            return os.stat(file.path, follow_symlinks=False)
+        folder, name = self._folder_of(file.path)
+        return os.stat(name, dir_fd=folder, follow_symlinks=False)
+
+    def _folder_of(self, path: Path) -> tuple[int, str]:
+        """The descriptor of the folder holding `path`, and the file's name in it."""
+        folder, _, name = str(path).rpartition(os.sep)
+        if folder == self._folder:  # the last file's folder: the usual case in a scan
+            return self._fds[-1], _name(name)
+        parts = _parts_below(self.base, path)
+        if not parts:
+            raise NotRegularFile(errno.EISDIR, "a folder, not a file")
+        self._folder = None  # (until the chain below is whole again)
+        if not self._fds:
+            self._fds.append(os.open(self.base, _READ | _DIRECTORY))
+        names, kept = self._names, 0
+        depth = len(parts) - 1
+        while kept < depth and kept < len(names) and names[kept] == parts[kept]:
+            kept += 1
+        while len(names) > kept:
+            names.pop()
+            os.close(self._fds.pop())
+        for part in parts[kept:depth]:
+            fd = os.open(_name(part), _READ | _DIRECTORY | _NOFOLLOW, dir_fd=self._fds[-1])
+            self._fds.append(fd)
+            names.append(part)
+        self._folder = folder
+        return self._fds[-1], _name(parts[-1])
+
+
+def read_to_end(fd: int, size: int, limit: int | None = None) -> bytes:
+    """The bytes of the open file `fd` (`size`: its `fstat` size), or the first `limit` + 1
+    when it holds more than `limit`. One read of the size expected, then one to see the end
+    (a buffered read of `limit` bytes allocated them all, for every note)."""
+    chunks: list[bytes] = []
+    total, want = 0, size + 1
+    while limit is None or total <= limit:
+        if limit is not None:
+            want = min(want, limit + 1 - total)
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = max(want, 1 << 16)  # it grew since the `fstat`: read on in larger pieces
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _parts_below(base: Path, path: Path) -> tuple[str, ...] | list[str]:

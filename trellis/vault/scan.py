@@ -21,7 +21,15 @@ from pathlib import Path
 
 from trellis.config import SETTINGS_FILE
 from trellis.diagnostics import Diagnostic, Diagnostics
-from trellis.vault.files import CheckedPath, FileTree, Found, NotRegularFile, walk
+from trellis.vault.files import (
+    CheckedPath,
+    FileTree,
+    FolderDescriptors,
+    Found,
+    NotRegularFile,
+    read_to_end,
+    walk,
+)
 from trellis.vault.frontmatter import FENCE_BYTES, FrontmatterMemo, split_frontmatter
 from trellis.vault.history import git_blob, read_history
 from trellis.vault.records import Attachment, SourceNote, Vault
@@ -193,13 +201,15 @@ def read_note(
     in_git: bool = True,
     frontmatter: FrontmatterMemo | None = None,
     read: ReadBytes | None = None,
+    folders: FolderDescriptors | None = None,
 ) -> SourceNote | None:
     """The note at `rel_path` (read from `file` when the walk found it), or None.
 
     Without `file`, `rel_path` is a real name under `root` and the symlink rule applies.
     `in_git=False` skips the git blob id (a SHA-1 of every byte) a vault outside git never uses.
     `frontmatter` holds the blocks the last build parsed. `read`: the note's bytes as the
-    scan read them through `file`'s checks, taken instead of reading it again.
+    scan read them through `file`'s checks, taken instead of reading it again. `folders`:
+    the descriptors a scan keeps open (for `file.base`), to open the note from.
     """
     if read is not None:
         data, info, content_hash = read
@@ -216,16 +226,11 @@ def read_note(
             return None
         file = located
     try:
-        with file.open() as (handle, info):
-            if info.st_size > MAX_NOTE_BYTES:
-                size = info.st_size / (1024 * 1024)
-                limit = MAX_NOTE_BYTES // (1024 * 1024)
-                diagnostics.warn(rel_path, f"note is {size:.0f} MB, more than {limit} MB; skipped")
-                return None
-            data = handle.read(MAX_NOTE_BYTES + 1)
-            if len(data) > MAX_NOTE_BYTES:
-                diagnostics.warn(rel_path, "note grew past the size limit while read; skipped")
-                return None
+        if folders is None:
+            with FolderDescriptors(file.base) as alone:
+                data, info = _read(file, alone)
+        else:
+            data, info = _read(file, folders)
     except NotRegularFile as error:
         diagnostics.warn(rel_path, f"{error.strerror}; skipped")
         return None
@@ -235,7 +240,26 @@ def read_note(
         else:
             diagnostics.warn(rel_path, f"cannot read note: {error.strerror or error}")
         return None
+    if info.st_size > MAX_NOTE_BYTES:
+        size = info.st_size / (1024 * 1024)
+        limit = MAX_NOTE_BYTES // (1024 * 1024)
+        diagnostics.warn(rel_path, f"note is {size:.0f} MB, more than {limit} MB; skipped")
+        return None
+    if len(data) > MAX_NOTE_BYTES:
+        diagnostics.warn(rel_path, "note grew past the size limit while read; skipped")
+        return None
     return _note_of(rel_path, file, (data, info), diagnostics, in_git, frontmatter)
+
+
+def _read(file: CheckedPath, folders: FolderDescriptors) -> tuple[bytes, os.stat_result]:
+    """The bytes of the note `file` (none when it is too big to read) and its `fstat`."""
+    fd, info = folders.open(file)
+    try:
+        if info.st_size > MAX_NOTE_BYTES:
+            return b"", info
+        return read_to_end(fd, info.st_size, MAX_NOTE_BYTES), info
+    finally:
+        os.close(fd)
 
 
 def _note_of(
@@ -304,20 +328,22 @@ def read_vault(
         entries = [entry for entry in walked.found if entry.rel_path != SETTINGS_FILE]
     else:
         entries = _walk(root, exclude, diagnostics, vault.skipped)
-    for entry in entries:
-        if _is_note(entry.rel_path):
-            note = read_note(
-                root,
-                entry.rel_path,
-                diagnostics,
-                entry.file,
-                bool(history),
-                frontmatter,
-                read.pop(entry.rel_path, None),
-            )
-            if note is not None:
-                note.history = history.get(note.rel_path)
-                vault.notes.append(note)
-        else:
-            vault.attachments.append(Attachment(entry.rel_path, entry.file))
+    with FolderDescriptors(root) as folders:
+        for entry in entries:
+            if _is_note(entry.rel_path):
+                note = read_note(
+                    root,
+                    entry.rel_path,
+                    diagnostics,
+                    entry.file,
+                    bool(history),
+                    frontmatter,
+                    read.pop(entry.rel_path, None),
+                    folders,
+                )
+                if note is not None:
+                    note.history = history.get(note.rel_path)
+                    vault.notes.append(note)
+            else:
+                vault.attachments.append(Attachment(entry.rel_path, entry.file))
     return vault
