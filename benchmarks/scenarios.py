@@ -28,6 +28,18 @@ def edit_one_note(vault: Path, round_number: int) -> Path:
     raise RuntimeError(f"no published note in {vault}")
 
 
+# A file changed this shortly before a build's scan is not recorded as seen by it (a few
+# ms of clock tick, `trellis.signature.RACY_NS` = 2 s): the next build reads it again.
+SETTLE_S = 2.2
+
+
+def settle() -> None:
+    """Wait until the files just written are older than a scan trusts, as in a vault not
+    written a moment ago: else an unchanged rebuild re-reads the files the generator (or a
+    copy) wrote in the 2 s before the first build, and its figure depends on their speed."""
+    time.sleep(SETTLE_S)
+
+
 def copy_fresh(source: Path, target: Path) -> None:
     """Copy a folder so that every file gets a new modification time (no `copy2`)."""
     shutil.copytree(source, target, copy_function=shutil.copyfile, symlinks=True)
