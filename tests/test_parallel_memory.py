@@ -4,6 +4,7 @@ note texts in an unnamed spill file, and each worker's link graph cut to its sha
 from __future__ import annotations
 
 import os
+import pickle
 
 import pytest
 from helpers import snapshot
@@ -13,9 +14,11 @@ import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.spill as spill_module
 import trellis.build.wire as wire
+from trellis.build.cache import ParsedEntry, _kept_entry
 from trellis.build.spill import Spill, Spilled, contents
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
+from trellis.model.content import LinkRef, NoteContent
 from trellis.pipeline import build
 from trellis.public.graph import build_link_graph
 from trellis.public.site import build_public_site
@@ -156,3 +159,49 @@ def test_texts_are_moved_out_before_the_fork(tmp_path, generated, monkeypatch):
     monkeypatch.setattr(forked.Workers, "__init__", workers_spy)
     build(generated, tmp_path / "two", processes(2), use_cache=False)
     assert seen == [{Spilled}]
+
+
+def test_spilled_links_read_back_as_the_list_and_pickle_as_it(tmp_path):
+    links = [
+        LinkRef("Other note#Part", False, 3, context="the text 🌱 around it"),
+        LinkRef("picture.png", True, 5),
+        LinkRef("../up.md", False, 7, markdown=True, context="a \udc80 surrogate"),
+    ]
+    content, empty = NoteContent(links=list(links)), NoteContent()
+    untouched = NoteContent(links=list(links))
+    spill_module.spill_links([content, empty], Spill(tmp_path))
+    spill_module.spill_links([untouched], Spill(None))  # nowhere to spill: left in memory
+    assert isinstance(content.links, spill_module.SpilledLinks)
+    assert empty.links == [] and untouched.links == links
+    assert len(content.links) == 3 and list(content.links) == links
+    assert content.links[1] == links[1] and content.links[-2:] == links[-2:]
+    assert list(tmp_path.iterdir()) == []
+    # Pickled (the cache, a message) as the plain list it stands for.
+    again = pickle.loads(pickle.dumps(content, pickle.HIGHEST_PROTOCOL))
+    assert type(again.links) is list and again.links == links
+    # The cache writes the bytes the list itself pickles to.
+    entry = ParsedEntry("hash", content, [], 1.0)
+    whole = ParsedEntry("hash", NoteContent(links=links), [], 1.0)
+    assert pickle.dumps(_kept_entry(entry)) == pickle.dumps(_kept_entry(whole))
+
+
+def test_the_build_holds_no_links_while_pages_are_written(tmp_path, generated, monkeypatch):
+    """After the link stage, the build's own process keeps each parse for the cache alone:
+    its links wait in the spill file (read back once, for the cache)."""
+    held: list[int] = []
+    moved: list[int] = []
+    render = forked.ParallelNotes.render
+
+    def spy(self, keys, writer, advance):  # type: ignore[no-untyped-def]
+        for note in self.site.notes:
+            links = note.content.links
+            (held if type(links) is list and links else moved).append(len(links))
+        return render(self, keys, writer, advance)
+
+    monkeypatch.setattr(forked.ParallelNotes, "render", spy)
+    one = build(generated, tmp_path / "one", processes(1))
+    two = build(generated, tmp_path / "two", processes(2))
+    assert held == [] and sum(moved) > len(moved) > 100
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert warnings(one) == warnings(two)
+    assert kept(tmp_path / "one") == kept(tmp_path / "two")

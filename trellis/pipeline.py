@@ -160,6 +160,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 already_read=signature.notes_read,
                 walked=signature.walked,
             )
+            # The walk's file records go with it: not held through the build (and the fork).
+            attachments_same = signature.attachments_same
+            del signature
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)
@@ -212,6 +215,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
+                    if not self.options.keep_live:  # read again only by the cache
+                        workers.spill_links(self._parsed)
             with clock("queries"):
                 notes.queries = None
                 if notes.query_facts:  # (the same test, made before parsing)
@@ -223,7 +228,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             pages = PageRenderer(site, templates, graph)
             with clock("plan"):  # the pages an edit can reach; the others keep their keys
                 site_wide = global_key(site, pages, keys, linked.table)
-                if afresh is not None and signature.attachments_same and notes.queries is None:
+                if afresh is not None and attachments_same and notes.queries is None:
                     afresh |= linked.afresh
                 else:  # an attachment changed, or a query may show any note: keys all
                     afresh = None

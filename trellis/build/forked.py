@@ -67,6 +67,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
+from trellis.build.cache import ParsedEntry
 from trellis.build.held import episode_loader, let_go_of_tokens
 from trellis.build.messages import (
     EpisodeNote,
@@ -80,7 +81,7 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
-from trellis.build.spill import spill_bodies
+from trellis.build.spill import spill_bodies, spill_links
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
@@ -240,6 +241,18 @@ class ParallelNotes:
         self.job.settle_tokens(self.shares[0], graph)
         self._graph = graph
         self._local_graphs = local_graphs
+
+    def spill_links(self, parsed: dict[str, ParsedEntry]) -> None:
+        """Once the link graph and its records are made: the links of the notes parsed in
+        this build go to the spill file (`trellis.build.spill.SpilledLinks`), read back by
+        the cache alone; kept parses keep theirs (the cache writes those back as read)."""
+        notes = self.site.notes
+        fresh: dict[int, NoteContent] = {}
+        for index in self.job.to_parse:
+            for content in (parsed[notes[index].rel_path].content, notes[index].content):
+                if content is not None:
+                    fresh[id(content)] = content
+        spill_links(fresh.values(), self.job.tokens.spill)
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]
