@@ -161,33 +161,34 @@ def test_texts_are_moved_out_before_the_fork(tmp_path, generated, monkeypatch):
     assert seen == [{Spilled}]
 
 
-def test_spilled_links_read_back_as_the_list_and_pickle_as_it(tmp_path):
+def test_packed_links_read_back_as_the_list_they_were(tmp_path):
     links = [
         LinkRef("Other note#Part", False, 3, context="the text 🌱 around it"),
         LinkRef("picture.png", True, 5),
         LinkRef("../up.md", False, 7, markdown=True, context="a \udc80 surrogate"),
     ]
-    content, empty = NoteContent(links=list(links)), NoteContent()
-    untouched = NoteContent(links=list(links))
-    spill_module.spill_links([content, empty], Spill(tmp_path))
-    spill_module.spill_links([untouched], Spill(None))  # nowhere to spill: left in memory
-    assert isinstance(content.links, spill_module.SpilledLinks)
-    assert empty.links == [] and untouched.links == links
-    assert len(content.links) == 3 and list(content.links) == links
-    assert content.links[1] == links[1] and content.links[-2:] == links[-2:]
+    sent, empty = NoteContent(links=list(links)), NoteContent()
+    spill_module.pack_links(sent, Spill(None))  # a worker's: pickled, in memory, sent
+    spill_module.pack_links(empty, Spill(None))
+    assert empty.links == [] and isinstance(sent.links, spill_module.SpilledLinks)
+    # Pickled (sent to the build) as the bytes; the build moves them to its spill file.
+    taken = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    spill_module.pack_links(taken, Spill(tmp_path))
+    for content in (sent, taken):
+        assert len(content.links) == 3 and list(content.links) == links
+        assert content.links[1] == links[1] and content.links[-2:] == links[-2:]
     assert list(tmp_path.iterdir()) == []
-    # Pickled (the cache, a message) as the plain list it stands for.
-    again = pickle.loads(pickle.dumps(content, pickle.HIGHEST_PROTOCOL))
-    assert type(again.links) is list and again.links == links
     # The cache writes the bytes the list itself pickles to.
-    entry = ParsedEntry("hash", content, [], 1.0)
     whole = ParsedEntry("hash", NoteContent(links=links), [], 1.0)
-    assert pickle.dumps(_kept_entry(entry)) == pickle.dumps(_kept_entry(whole))
+    for content in (sent, taken):
+        entry = ParsedEntry("hash", content, [], 1.0)
+        assert pickle.dumps(_kept_entry(entry)) == pickle.dumps(_kept_entry(whole))
 
 
 def test_the_build_holds_no_links_while_pages_are_written(tmp_path, generated, monkeypatch):
-    """After the link stage, the build's own process keeps each parse for the cache alone:
-    its links wait in the spill file (read back once, for the cache)."""
+    """The build's own process keeps every parse for the cache; their links, read by the
+    link stage and the cache alone, wait in its spill file (pickled as each note was
+    parsed, here or in a worker), and the output and cache are one process's."""
     held: list[int] = []
     moved: list[int] = []
     render = forked.ParallelNotes.render

@@ -215,8 +215,6 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
-                    if not self.options.keep_live:  # read again only by the cache
-                        workers.spill_links(self._parsed)
             with clock("queries"):
                 notes.queries = None
                 if notes.query_facts:  # (the same test, made before parsing)
@@ -238,6 +236,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             progress.phase("Writing pages", len(site.notes))
             with clock("render+write"):
                 if workers is not None:
+                    if not self.options.keep_live:  # (a live site may render any page again)
+                        workers.forget_other_contexts()
                     written = workers.render(keys, writer, progress.advance)
                 else:
                     assert held is not None

@@ -67,7 +67,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
-from trellis.build.cache import ParsedEntry
 from trellis.build.held import episode_loader, let_go_of_tokens
 from trellis.build.messages import (
     EpisodeNote,
@@ -81,7 +80,7 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
-from trellis.build.spill import spill_bodies, spill_links
+from trellis.build.spill import pack_links, spill_bodies
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
@@ -89,7 +88,7 @@ from trellis.emit.graph import local_graph_index, write_local_graphs
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
-from trellis.public.graph import LinkGraph
+from trellis.public.graph import Edge, LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.templates import checked
@@ -161,9 +160,11 @@ class ParallelNotes:
             blobs[worker] = b""
             for index, content, warnings in share_parsed:  # tokens made again if needed
                 content.loader = self.notes.token_loader(notes[index])
+                pack_links(content, self.job.tokens.spill)  # to this process's spill file
                 parsed[index] = (content, warnings)
             for entry in share_episodes:
                 if entry[1] is not None:
+                    pack_links(entry[1], self.job.tokens.spill)
                     entry[1].loader = episode_loader(self.site, self.notes, notes[entry[0]])
                 episodes.append(entry)
         episodes.sort(key=lambda entry: entry[0])
@@ -242,17 +243,27 @@ class ParallelNotes:
         self._graph = graph
         self._local_graphs = local_graphs
 
-    def spill_links(self, parsed: dict[str, ParsedEntry]) -> None:
-        """Once the link graph and its records are made: the links of the notes parsed in
-        this build go to the spill file (`trellis.build.spill.SpilledLinks`), read back by
-        the cache alone; kept parses keep theirs (the cache writes those back as read)."""
-        notes = self.site.notes
-        fresh: dict[int, NoteContent] = {}
-        for index in self.job.to_parse:
-            for content in (parsed[notes[index].rel_path].content, notes[index].content):
-                if content is not None:
-                    fresh[id(content)] = content
-        spill_links(fresh.values(), self.job.tokens.spill)
+    def forget_other_contexts(self) -> None:
+        """Let go of the text around each link into another share's notes: past the plan,
+        this process reads it only for the backlinks of its own pages (the workers were
+        sent theirs). Not for a build whose graph lives on (`keep_live`): an edit may
+        render any page again. At 50,000 notes the texts of the links into the worker's
+        share are ~90 MiB, held by the build through its pages (issue 17)."""
+        assert self._graph is not None, "start_rendering comes first"
+        graph, notes = self._graph, self.site.notes
+        own = {id(notes[index]) for index in self.shares[0]}
+        bare: dict[int, Edge] = {}  # id of an edge -> the same edge without its text
+        for note in notes:
+            incoming = graph.incoming.get(note, []) if id(note) not in own else []
+            for at, edge in enumerate(incoming):
+                if edge.context:
+                    incoming[at] = bare[id(edge)] = Edge(
+                        edge.source, edge.target, edge.embed, "", edge.line
+                    )
+        if bare:  # (each old edge is still in its source's list: no id was reused)
+            for edges in graph.outgoing.values():
+                for at, edge in enumerate(edges):
+                    edges[at] = bare.get(id(edge), edge)
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]

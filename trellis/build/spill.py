@@ -118,13 +118,16 @@ def spill_bodies(sources: Iterable[SourceNote], spill: Spill) -> None:
 
 
 class SpilledLinks:
-    """A parse's links, moved to a spill file once the link graph is made (`spill_links`):
-    read back, whole, each time they are read (the cache reads them once, at the end).
+    """A parse's links, pickled as soon as the note is parsed (`pack_links`) and, in the
+    build's own process, moved to its spill file: unpickled each time they are read (the
+    link stage reads them once, the cache once more at the end).
 
-    Why: after the link stage, the build's own process keeps every note's parse for the
-    cache, and a third of a parse's memory is its links (their targets and the text around
-    each), read by nothing else once the graph holds what pages need: ~100 MiB at 50,000
-    notes, held through the pages, the build's peak (issue 17)."""
+    Why: the build's own process keeps every note's parse (the workers' too) for the cache,
+    and links are the largest part of a parse (their targets and the text around each:
+    ~26 MiB of objects per 4,000 generated notes, ~2/3 of it the texts), while once the
+    link graph is made nothing but the cache reads them. Made one note at a time, they are
+    never all in memory at once (issue 17: the 50,000-note build's peak). Pickled, they
+    cross to the build as the bytes (`__reduce__`); the cache writes them as the list."""
 
     __slots__ = ("_count", "_kept")
 
@@ -144,19 +147,22 @@ class SpilledLinks:
     def __getitem__(self, index: Any) -> Any:
         return self._links()[index]
 
-    def __reduce__(self) -> tuple[type, tuple[list[LinkRef]]]:
-        return list, (self._links(),)  # pickled (sent, cached) as the list it stands for
+    def __reduce__(self) -> tuple[type, tuple[bytes, int]]:
+        return SpilledLinks, (contents(self._kept), self._count)
+
+    def spill(self, spill: Spill) -> None:
+        """Moved to `spill` (if still in memory, and `spill` has a file)."""
+        if type(self._kept) is bytes:
+            self._kept = spill.keep(self._kept)
 
 
-def spill_links(parses: Iterable[NoteContent], spill: Spill) -> None:
-    """Move each content's links to `spill` (`SpilledLinks`); those moved already, or
-    none, are left as they are. Only a published note's parse comes here: a spill file
-    lies in the output folder, and links are read from the note's own text (kept there
-    too: `spill_bodies`)."""
-    if spill.folder is None:
-        return
-    for content in parses:
-        links = content.links
-        if type(links) is list and links:
-            blob = pickle.dumps(links, pickle.HIGHEST_PROTOCOL)
-            content.links = SpilledLinks(spill.keep(blob), len(links))  # type: ignore[assignment]
+def pack_links(content: NoteContent, spill: Spill) -> None:
+    """Pickle `content`'s links (`SpilledLinks`), kept by `spill` (in memory: `Spill(None)`).
+    Only a published note's parse comes here: a spill file lies in the output folder, and
+    links are read from the note's own text (kept there too: `spill_bodies`)."""
+    links = content.links
+    if type(links) is list and links:
+        blob = pickle.dumps(links, pickle.HIGHEST_PROTOCOL)
+        content.links = SpilledLinks(spill.keep(blob), len(links))  # type: ignore[assignment]
+    elif isinstance(links, SpilledLinks):
+        links.spill(spill)
