@@ -256,9 +256,10 @@ def format_mode(row: dict[str, Any]) -> str:
     ]
     for phase in row["phases"]:
         pss = phase.get("pss", {"tree_mib": 0.0})
+        read = f"{pss['tree_mib']:>6.0f} ({shares(pss)})" if pss["tree_mib"] else "  (none read)"
         lines.append(
             f"  {phase['phase']:<16} {phase['s']:>7.2f} s  RSS sum {phase['tree_mib']:>6.0f} MiB "
-            f"({shares(phase)})  PSS sum {pss['tree_mib']:>6.0f} ({shares(pss)})"
+            f"({shares(phase)})  PSS sum {read}"
         )
     return "\n".join(lines)
 
