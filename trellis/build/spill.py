@@ -123,8 +123,8 @@ class SpilledLinks:
     link stage reads them once, the cache once more at the end).
 
     Why: the build's own process keeps every note's parse (the workers' too) for the cache,
-    and links are the largest part of a parse (their targets and the text around each:
-    ~26 MiB of objects per 4,000 generated notes, ~2/3 of it the texts), while once the
+    and links are the largest part of a parse (their targets and the text around each: up
+    to ~26 MiB of objects per 4,000 generated notes, most of it the texts), while once the
     link graph is made nothing but the cache reads them. Made one note at a time, they are
     never all in memory at once (issue 17: the 50,000-note build's peak). Pickled, they
     cross to the build as the bytes (`__reduce__`); the cache writes them as the list."""
