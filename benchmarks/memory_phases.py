@@ -6,6 +6,13 @@ says where the peak is (the build's own process, each worker, Pagefind) and in w
 a sampler reads the RSS of every process of its tree every 50 ms, and every 200 ms their
 PSS (proportional set size: a page shared by a forked worker and the build counts once,
 where the sum of RSS counts it in each process; the memory the machine really gives).
+Both sums are reported, the whole build's and each phase's peak.
+
+A child that shares the build's address space (`subprocess` starts Pagefind with `vfork`:
+until it execs, the child *is* the build's memory, and both its RSS and its PSS read the
+build's whole size) is left out of both sums: it was once sampled as a second build of
+1,310 MiB at 50,000 notes. A forked worker has an address space of its own and is counted
+(its RSS includes every page it still shares with the build: hence the PSS sum).
 
 Modes: `cold` (no cache), `jobs1` (cold, `jobs: 1`), `edit` (built, one note edited,
 built again with the cache: the second build is measured), `serve` (the first build of
@@ -22,8 +29,10 @@ Usage: python benchmarks/memory_phases.py [--notes 10000] [--modes cold edit] [-
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -48,17 +57,16 @@ class _Sampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.samples: list[tuple[float, dict[int, tuple[int, str]]]] = []
-        self.peak_pss_kib = 0
+        # (time, pid -> (RSS KiB, name), pid -> PSS KiB or None where not read that time)
+        self.samples: list[tuple[float, dict[int, tuple[int, str]], dict[int, int] | None]] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
         count = 0
         while not self._halt.is_set():
-            tree = process_tree(self.pid)
-            self.samples.append((time.time(), tree))
-            if count % 4 == 0:
-                self.peak_pss_kib = max(self.peak_pss_kib, sum(map(_pss_kib, tree)))
+            tree = _own_spaces(self.pid, process_tree(self.pid))
+            pss = {pid: _pss_kib(pid) for pid in tree} if count % 4 == 0 else None
+            self.samples.append((time.time(), tree, pss))
             count += 1
             self._halt.wait(0.05)
 
@@ -77,6 +85,32 @@ def _pss_kib(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _own_spaces(root: int, tree: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """`tree` without the children sharing the build's address space (see the module)."""
+    return {pid: entry for pid, entry in tree.items() if pid == root or not _same_space(root, pid)}
+
+
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
+
+
+def _same_space(one: int, other: int) -> bool:
+    """Do the two processes share one address space? `kcmp(KCMP_VM)` where known, else
+    the same sizes (a `vfork` child's are its parent's to the page)."""
+    if _KCMP is not None:
+        same = ctypes.CDLL(None, use_errno=True).syscall(_KCMP, one, other, 1, 0, 0)
+        if same >= 0:
+            return same == 0
+
+    def sizes(pid: int) -> list[str]:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            return [str(pid)]
+        return [line for line in lines if line.startswith(("VmSize", "VmRSS", "VmData"))]
+
+    return sizes(one) == sizes(other)
 
 
 def child(mode: str, vault: Path, out: Path, target: int = 0) -> int:
@@ -165,28 +199,41 @@ def measure(mode: str, vault: Path, work: Path, target: int = 0) -> dict[str, An
             return "build"
         return "pagefind" if "pagefind" in name else "worker"
 
-    def peak_in(start: float, end: float) -> dict[str, Any]:
-        best: dict[str, Any] = {"tree_mib": 0.0}
-        for at, tree in sampler.samples:
-            if start <= at <= end:
-                total = sum(rss for rss, _ in tree.values()) / 1024
-                if total > best["tree_mib"]:
-                    parts: dict[str, float] = {}
-                    for pid, (rss, name) in sorted(tree.items()):
-                        label = role(pid, name)
-                        if label == "worker":
-                            label = f"worker {sum(1 for k in parts if k.startswith('worker'))}"
-                        parts[label] = round(parts.get(label, 0) + rss / 1024, 1)
-                    best = {"tree_mib": round(total, 1), "at_s": round(at - started, 2), **parts}
-        return best
+    def parts_of(values: dict[int, int], tree: dict[int, tuple[int, str]]) -> dict[str, float]:
+        parts: dict[str, float] = {}
+        for pid, value in sorted(values.items()):
+            label = role(pid, tree[pid][1] if pid in tree else "?")
+            if label == "worker":
+                label = f"worker {sum(1 for k in parts if k.startswith('worker'))}"
+            parts[label] = round(parts.get(label, 0) + value / 1024, 1)
+        return parts
 
+    def peak_in(start: float, end: float) -> dict[str, Any]:
+        """The largest sum of RSS in the window (with each process's), and of PSS."""
+        best: dict[str, Any] = {"tree_mib": 0.0}
+        best_pss: dict[str, Any] = {"tree_mib": 0.0}
+        for at, tree, pss in sampler.samples:
+            if not start <= at <= end:
+                continue
+            total = sum(rss for rss, _ in tree.values()) / 1024
+            if total > best["tree_mib"]:
+                rss = {pid: value for pid, (value, _) in tree.items()}
+                best = {"tree_mib": round(total, 1), "at_s": round(at - started, 2)}
+                best.update(parts_of(rss, tree))
+            if pss is not None and sum(pss.values()) / 1024 > best_pss["tree_mib"]:
+                best_pss = {"tree_mib": round(sum(pss.values()) / 1024, 1)}
+                best_pss["at_s"] = round(at - started, 2)
+                best_pss.update(parts_of(pss, tree))
+        return {**best, "pss": best_pss}
+
+    peak = peak_in(started, ended)
     return {
         "mode": mode,
         "wall_s": round(ended - started, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_single_mib": round(usage.ru_maxrss / 1024, 1),
-        "peak_pss_tree_mib": round(sampler.peak_pss_kib / 1024, 1),
-        "peak": peak_in(started, ended),
+        "peak_pss_tree_mib": peak["pss"]["tree_mib"],
+        "peak": peak,
         "phases": [
             {"phase": name, "s": round(end - start, 2), **peak_in(start, end)}
             for name, start, end in spans
@@ -195,21 +242,24 @@ def measure(mode: str, vault: Path, work: Path, target: int = 0) -> dict[str, An
 
 
 def format_mode(row: dict[str, Any]) -> str:
+    def shares(peak: dict[str, Any]) -> str:
+        skip = ("phase", "s", "tree_mib", "at_s", "pss")
+        return ", ".join(f"{k} {v:.0f}" for k, v in peak.items() if k not in skip)
+
     peak = row["peak"]
-    parts = ", ".join(f"{k} {v:.0f}" for k, v in peak.items() if k not in ("tree_mib", "at_s"))
+    pss = peak.get("pss", {"tree_mib": row["peak_pss_tree_mib"]})
     lines = [
-        f"{row['mode']}: wall {row['wall_s']} s, CPU {row['cpu_s']} s, peak tree "
-        f"{peak['tree_mib']:.0f} MiB at {peak.get('at_s', 0)} s ({parts}); "
-        f"largest single process {row['peak_single_mib']:.0f} MiB; "
-        f"peak PSS of the tree {row['peak_pss_tree_mib']:.0f} MiB"
+        f"{row['mode']}: wall {row['wall_s']} s, CPU {row['cpu_s']} s, peak tree (RSS sum) "
+        f"{peak['tree_mib']:.0f} MiB at {peak.get('at_s', 0)} s ({shares(peak)}); "
+        f"peak PSS sum {pss['tree_mib']:.0f} MiB at {pss.get('at_s', 0)} s ({shares(pss)}); "
+        f"largest single process {row['peak_single_mib']:.0f} MiB"
     ]
     for phase in row["phases"]:
-        parts = ", ".join(
-            f"{k} {v:.0f}" for k, v in phase.items() if k not in ("phase", "s", "tree_mib", "at_s")
-        )
+        pss = phase.get("pss", {"tree_mib": 0.0})
+        read = f"{pss['tree_mib']:>6.0f} ({shares(pss)})" if pss["tree_mib"] else "  (none read)"
         lines.append(
-            f"  {phase['phase']:<16} {phase['s']:>7.2f} s  peak {phase['tree_mib']:>6.0f} MiB  "
-            f"({parts})"
+            f"  {phase['phase']:<16} {phase['s']:>7.2f} s  RSS sum {phase['tree_mib']:>6.0f} MiB "
+            f"({shares(phase)})  PSS sum {read}"
         )
     return "\n".join(lines)
 

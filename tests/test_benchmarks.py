@@ -258,3 +258,37 @@ def test_profile_summary_ranks_self_and_total_time() -> None:
     assert summary["functions_self"][0]["name"].startswith("search")
     assert summary["modules_self"][0]["name"] == "trellis/markdown/parser.py"
     assert [row["name"].split()[0] for row in summary["trellis_total"]] == ["build", "parse"]
+
+
+def test_memory_sums_leave_out_a_child_sharing_the_build_s_memory() -> None:
+    """A child started with `vfork` is the build's own memory until it execs (its RSS and
+    PSS read the build's): left out of the sums; a forked child (a worker) is counted."""
+    import os
+    import threading
+
+    phases = _import("memory_phases")
+    root = os.getpid()
+    ready, done = threading.Event(), threading.Event()
+    tids: list[int] = []
+
+    def task() -> None:  # a thread: another task on the same memory, as a vfork child is
+        tids.append(threading.get_native_id())
+        ready.set()
+        done.wait()
+
+    thread = threading.Thread(target=task)
+    thread.start()
+    ready.wait()
+    pid = os.fork()
+    if pid == 0:
+        done.wait(5)
+        os._exit(0)
+    try:
+        tree = {root: (100, "python"), tids[0]: (100, "python"), pid: (100, "python")}
+        assert phases._same_space(root, tids[0]) and not phases._same_space(root, pid)
+        assert set(phases._own_spaces(root, tree)) == {root, pid}
+    finally:
+        done.set()
+        thread.join()
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)

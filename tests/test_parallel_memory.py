@@ -4,6 +4,7 @@ note texts in an unnamed spill file, and each worker's link graph cut to its sha
 from __future__ import annotations
 
 import os
+import pickle
 
 import pytest
 from helpers import snapshot
@@ -13,9 +14,11 @@ import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.spill as spill_module
 import trellis.build.wire as wire
+from trellis.build.cache import ParsedEntry, _kept_entry
 from trellis.build.spill import Spill, Spilled, contents
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
+from trellis.model.content import LinkRef, NoteContent
 from trellis.pipeline import build
 from trellis.public.graph import build_link_graph
 from trellis.public.site import build_public_site
@@ -156,3 +159,50 @@ def test_texts_are_moved_out_before_the_fork(tmp_path, generated, monkeypatch):
     monkeypatch.setattr(forked.Workers, "__init__", workers_spy)
     build(generated, tmp_path / "two", processes(2), use_cache=False)
     assert seen == [{Spilled}]
+
+
+def test_packed_links_read_back_as_the_list_they_were(tmp_path):
+    links = [
+        LinkRef("Other note#Part", False, 3, context="the text 🌱 around it"),
+        LinkRef("picture.png", True, 5),
+        LinkRef("../up.md", False, 7, markdown=True, context="a \udc80 surrogate"),
+    ]
+    sent, empty = NoteContent(links=list(links)), NoteContent()
+    spill_module.pack_links(sent, Spill(None))  # a worker's: pickled, in memory, sent
+    spill_module.pack_links(empty, Spill(None))
+    assert empty.links == [] and isinstance(sent.links, spill_module.SpilledLinks)
+    # Pickled (sent to the build) as the bytes; the build moves them to its spill file.
+    taken = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    spill_module.pack_links(taken, Spill(tmp_path))
+    for content in (sent, taken):
+        assert len(content.links) == 3 and list(content.links) == links
+        assert content.links[1] == links[1] and content.links[-2:] == links[-2:]
+    assert list(tmp_path.iterdir()) == []
+    # The cache writes the bytes the list itself pickles to.
+    whole = ParsedEntry("hash", NoteContent(links=links), [], 1.0)
+    for content in (sent, taken):
+        entry = ParsedEntry("hash", content, [], 1.0)
+        assert pickle.dumps(_kept_entry(entry)) == pickle.dumps(_kept_entry(whole))
+
+
+def test_the_build_holds_no_links_while_pages_are_written(tmp_path, generated, monkeypatch):
+    """The build's own process keeps every parse for the cache; their links, read by the
+    link stage and the cache alone, wait in its spill file (pickled as each note was
+    parsed, here or in a worker), and the output and cache are one process's."""
+    held: list[int] = []
+    moved: list[int] = []
+    render = forked.ParallelNotes.render
+
+    def spy(self, keys, writer, advance):  # type: ignore[no-untyped-def]
+        for note in self.site.notes:
+            links = note.content.links
+            (held if type(links) is list and links else moved).append(len(links))
+        return render(self, keys, writer, advance)
+
+    monkeypatch.setattr(forked.ParallelNotes, "render", spy)
+    one = build(generated, tmp_path / "one", processes(1))
+    two = build(generated, tmp_path / "two", processes(2))
+    assert held == [] and sum(moved) > len(moved) > 100
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert warnings(one) == warnings(two)
+    assert kept(tmp_path / "one") == kept(tmp_path / "two")

@@ -160,6 +160,9 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 already_read=signature.notes_read,
                 walked=signature.walked,
             )
+            # The walk's file records go with it: not held through the build (and the fork).
+            attachments_same = signature.attachments_same
+            del signature
             result.cache_problem, self._cache_problem = self._cache_problem, ""
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)
@@ -223,7 +226,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             pages = PageRenderer(site, templates, graph)
             with clock("plan"):  # the pages an edit can reach; the others keep their keys
                 site_wide = global_key(site, pages, keys, linked.table)
-                if afresh is not None and signature.attachments_same and notes.queries is None:
+                if afresh is not None and attachments_same and notes.queries is None:
                     afresh |= linked.afresh
                 else:  # an attachment changed, or a query may show any note: keys all
                     afresh = None
@@ -233,6 +236,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             progress.phase("Writing pages", len(site.notes))
             with clock("render+write"):
                 if workers is not None:
+                    if not self.options.keep_live:  # (a live site may render any page again)
+                        workers.forget_other_contexts()
                     written = workers.render(keys, writer, progress.advance)
                 else:
                     assert held is not None

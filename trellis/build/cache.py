@@ -382,6 +382,8 @@ def cache_records(
 def _kept_entry(e: ParsedEntry) -> ParsedEntry:
     """The entry as the cache keeps it: its content without tokens."""
     content = e.content.without_tokens()
+    if type(content.links) is not list:  # moved to a spill file (`trellis.build.spill`)
+        content.links = list(content.links)
     return ParsedEntry(
         e.content_hash, content, e.warnings, e.file_time, e.episode, e.plain, e.quiet
     )

@@ -80,7 +80,7 @@ from trellis.build.messages import (
     WrittenPage,
     expect,
 )
-from trellis.build.spill import spill_bodies
+from trellis.build.spill import pack_links, spill_bodies
 from trellis.build.state import BuildState, StageReport
 from trellis.build.worker_job import RenderSetup, WorkerJob
 from trellis.diagnostics import Diagnostic, Diagnostics
@@ -88,7 +88,7 @@ from trellis.emit.graph import local_graph_index, write_local_graphs
 from trellis.emit.pages import NotePagesWritten, PageKeys
 from trellis.emit.writer import OutputWriter
 from trellis.model.content import NoteContent
-from trellis.public.graph import LinkGraph
+from trellis.public.graph import Edge, LinkGraph
 from trellis.public.site import PublicSite, PublishedNote
 from trellis.render.notes import NoteRenderer
 from trellis.render.templates import checked
@@ -160,9 +160,11 @@ class ParallelNotes:
             blobs[worker] = b""
             for index, content, warnings in share_parsed:  # tokens made again if needed
                 content.loader = self.notes.token_loader(notes[index])
+                pack_links(content, self.job.tokens.spill)  # to this process's spill file
                 parsed[index] = (content, warnings)
             for entry in share_episodes:
                 if entry[1] is not None:
+                    pack_links(entry[1], self.job.tokens.spill)
                     entry[1].loader = episode_loader(self.site, self.notes, notes[entry[0]])
                 episodes.append(entry)
         episodes.sort(key=lambda entry: entry[0])
@@ -240,6 +242,28 @@ class ParallelNotes:
         self.job.settle_tokens(self.shares[0], graph)
         self._graph = graph
         self._local_graphs = local_graphs
+
+    def forget_other_contexts(self) -> None:
+        """Let go of the text around each link into another share's notes: past the plan,
+        this process reads it only for the backlinks of its own pages (the workers were
+        sent theirs). Not for a build whose graph lives on (`keep_live`): an edit may
+        render any page again. (Read from 4,000 notes: at 50,000, ~90 MiB of texts of links
+        into the worker's share, held by the build through its pages; issue 17.)"""
+        assert self._graph is not None, "start_rendering comes first"
+        graph, notes = self._graph, self.site.notes
+        own = {id(notes[index]) for index in self.shares[0]}
+        bare: dict[int, Edge] = {}  # id of an edge -> the same edge without its text
+        for note in notes:
+            incoming = graph.incoming.get(note, []) if id(note) not in own else []
+            for at, edge in enumerate(incoming):
+                if edge.context:
+                    incoming[at] = bare[id(edge)] = Edge(
+                        edge.source, edge.target, edge.embed, "", edge.line
+                    )
+        if bare:  # (each old edge is still in its source's list: no id was reused)
+            for edges in graph.outgoing.values():
+                for at, edge in enumerate(edges):
+                    edges[at] = bare.get(id(edge), edge)
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]

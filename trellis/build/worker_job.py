@@ -32,7 +32,7 @@ from trellis.build.messages import (
     expect,
 )
 from trellis.build.parse import parse_note
-from trellis.build.spill import Spill, contents
+from trellis.build.spill import Spill, contents, pack_links
 from trellis.build.state import UsedAttachments, new_warnings
 from trellis.diagnostics import Diagnostics
 from trellis.emit.graph import local_graph_index, write_local_graphs
@@ -111,7 +111,7 @@ class WorkerJob:
 
         Each note's tokens are kept as they are while the budget allows, else packed.
         """
-        parsed, episodes = self._parse_share(share, channel)
+        parsed, episodes = self._parse_share(share, channel, Spill(None))  # links: sent
         whole = pickle.dumps((parsed, episodes), pickle.HIGHEST_PROTOCOL)
         for index, _, _ in parsed:  # this share's pages do not read them either
             content = self.site.notes[index].content
@@ -125,7 +125,7 @@ class WorkerJob:
         """`_parse` for the share the build's own process renders: its parses as objects,
         the notes' own contents (tokens, or their loaders, included) where pages read them,
         and the lean pickle the workers take in."""
-        parsed, episodes = self._parse_share(share, channel)
+        parsed, episodes = self._parse_share(share, channel, self.tokens.spill)
         notes = self.site.notes
         own = [
             (index, content if notes[index].episode is not None else notes[index].content, found)
@@ -138,8 +138,10 @@ class WorkerJob:
         return own, own_episodes, lean_parses(parsed, episodes)  # type: ignore[return-value]
 
     def _parse_share(
-        self, share: list[int], channel: Sender
+        self, share: list[int], channel: Sender, links: Spill
     ) -> tuple[list[ParsedNote], list[EpisodeNote]]:
+        """Each note's links are pickled as soon as it is parsed, kept by `links` (read
+        by the link stage and the cache alone: `trellis.build.spill.SpilledLinks`)."""
         site = self.site
         parsed: list[ParsedNote] = []
         episodes: list[EpisodeNote] = []
@@ -150,6 +152,7 @@ class WorkerJob:
             if index in self.to_parse:
                 warnings = parse_note(self.notes, note)
                 assert note.content is not None
+                pack_links(note.content, links)
                 parsed.append((index, note.content.without_tokens(), warnings))
             local = Diagnostics()
             if attach_episode(site, note, local):
