@@ -39,7 +39,7 @@ import io
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -68,7 +68,7 @@ from trellis.emit.output_files import FileStat
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord
 from trellis.episodes.kept import EpisodeRecord
-from trellis.model.content import NoteContent
+from trellis.model.content import Heading, LinkRef, NoteContent
 from trellis.public.redirects import PublishedURL
 from trellis.signature import SeenFile
 from trellis.vault.records import SourceNote
@@ -210,7 +210,10 @@ def _checked(data: dict[str, Any], path: Path) -> CacheRead:
     for rel_path, entry in entries.items():
         content = entry.content
         if content._tokens is not None or content._env is not None or content.loader is not None:
-            entry.content = content.without_tokens()  # no loader, tokens or env from a file
+            entry.content = content = content.without_tokens()  # no loader, tokens or env
+        # Headings and links as the file keeps them (plain tuples, checked): records again.
+        content.headings = list(map(tuple.__new__, repeat(Heading), content.headings))
+        content.links = list(map(tuple.__new__, repeat(LinkRef), content.links))
         if rel_path in blobs:
             parts.remember(rel_path, entry, blobs[rel_path])
     return CacheRead({**data, PARTS: parts}, "", path)
@@ -380,10 +383,12 @@ def cache_records(
 
 
 def _kept_entry(e: ParsedEntry) -> ParsedEntry:
-    """The entry as the cache keeps it: its content without tokens."""
+    """The entry as the cache keeps it: its content without tokens, its headings and links
+    as plain tuples (read back without a call each, and checked by columns)."""
     content = e.content.without_tokens()
-    if type(content.links) is not list:  # moved to a spill file (`trellis.build.spill`)
-        content.links = list(content.links)
+    content.headings = list(map(tuple, content.headings))  # type: ignore[arg-type]
+    # (links may be held in the spill file, `trellis.build.spill`: read back here)
+    content.links = list(map(tuple, content.links))  # type: ignore[arg-type]
     return ParsedEntry(
         e.content_hash, content, e.warnings, e.file_time, e.episode, e.plain, e.quiet
     )

@@ -23,20 +23,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
 from trellis.diagnostics import Diagnostic, Diagnostics
+from trellis.model.content import NoteContent
 from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
-from trellis.public.private_names import PrivateNames
+from trellis.public.private_names import PrivateNames, private_names
 from trellis.public.site import (
     PublicSite,
     PublishedNote,
     ResolvedLink,
     looks_like_file,
-    note_aliases,
 )
 from trellis.vault.records import Vault
 
@@ -47,19 +47,48 @@ ATTACHMENT = ""  # never a note's vault path
 NOWHERE = "\0"  # nor this: a link leading nowhere
 
 
-def names_digest(site: PublicSite, vault: Vault) -> str:
-    """The digest of everything a note's links read besides the note itself."""
-    # The settings: hrefs read the base path, and a note's links as parsed may read others.
+def names_digest(site: PublicSite, vault: Vault, private: PrivateNames | None = None) -> str:
+    """The digest of everything a note's links read besides the note itself: the settings
+    (hrefs read the base path, a note's links as parsed may read others), each published
+    note's path, URL, aliases, headings (text and id) and block ids, which notes are private
+    (every note's path and aliases: `PrivateNames`) and which files the vault has.
+
+    The strings are gathered by C-level maps and hashed joined, with how many each note
+    has: a repr of each note's names was ~0.1 s at 10,000 notes."""
     digest = hashlib.blake2b(repr(site.settings.for_output()).encode(), digest_size=16)
-    for note in site.notes:
-        content = note.content
-        headings = [(h.text, h.id) for h in content.headings] if content else []
-        blocks = sorted(content.block_ids.items()) if content else []
-        digest.update(repr((note.rel_path, note.url, note.aliases, headings, blocks)).encode())
-    # Which notes are private (`PrivateNames`), and which files the vault has.
-    digest.update(repr([(note.rel_path, note_aliases(note)) for note in vault.notes]).encode())
+    notes = site.notes
+    contents = [note.content or _NO_CONTENT for note in notes]
+    aliases = list(map(_ALIASES, notes))
+    headings = list(map(_HEADINGS, contents))
+    blocks = list(map(_BLOCK_IDS, contents))
+    strings = list(
+        chain(
+            map(_REL_PATH, notes),
+            map(_URL, notes),
+            chain.from_iterable(aliases),
+            chain.from_iterable(map(_TEXT_AND_ID, chain.from_iterable(headings))),
+            chain.from_iterable(chain.from_iterable(map(dict.items, blocks))),
+        )
+    )
+    text = "\0".join(strings)
+    if strings and text.count("\0") != len(strings) - 1:  # a name holding NUL: no split
+        text = repr(strings)
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    counts = (len(notes), *map(len, aliases), *map(len, headings), *map(len, blocks))
+    digest.update(repr(counts).encode())
+    names = private.names if private is not None else private_names(vault)
+    digest.update(repr(names).encode())
     digest.update(repr([attachment.rel_path for attachment in vault.attachments]).encode())
     return digest.hexdigest()
+
+
+_NO_CONTENT = NoteContent()
+_ALIASES = attrgetter("aliases")
+_HEADINGS = attrgetter("headings")
+_BLOCK_IDS = attrgetter("block_ids")
+_REL_PATH = attrgetter("source.rel_path")
+_URL = attrgetter("url")
+_TEXT_AND_ID = itemgetter(1, 2)  # of a `Heading`
 
 
 @dataclass
@@ -86,17 +115,15 @@ def link_site(
     for note in site.notes:
         graph.outgoing[note] = []
         graph.incoming.setdefault(note, [])
-    table = names_digest(site, vault)
+    table = names_digest(site, vault, private_names)
     by_path = {note.rel_path: note for note in site.notes}
     records: dict[str, LinkRecord] = {}
     linked = LinkedSite(graph, records, table)
     replayed: list[Diagnostic] = []  # the warnings of notes replayed, filed in one step
-    hrefs: dict[tuple[str, str], str | None] = {}  # attachments found, by (target, folder)
+    hrefs: dict[tuple[str, str], str | None] = {}  # attachments found, by (path, folder)
     for note in site.notes:
         rel_path = note.rel_path
-        key = hashlib.blake2b(
-            repr((table, rel_path, note.source.content_hash)).encode(), digest_size=16
-        ).hexdigest()
+        key = table + note.source.content_hash  # (records are kept by vault path)
         record = kept.get(rel_path)
         fits = record is not None and record[0] == key
         if fits and record is not None and _replay(site, graph, note, record, by_path, hrefs):
@@ -183,32 +210,43 @@ def _replay(
     found: dict[tuple[str, str], str | None],
 ) -> bool:
     """Put `note`'s kept links into `graph`; False (nothing put) if the record does not fit
-    (a note it names is gone, or an attachment link no longer finds one)."""
+    (a note it names is gone, or an attachment link no longer finds one).
+
+    By C-level maps over the note's links, a Python step only for a link that reaches no
+    note: ~90,000 links at 10,000 notes, a loop step each was most of the link stage."""
     assert note.content is not None
     links = note.content.links
-    if len(record[1]) != len(links):
+    pairs = record[1]
+    if len(pairs) != len(links):
         return False
-    resolved: list[tuple[str, str | None]] = []
-    edges: list[Edge] = []
-    for link, (href, path) in zip(links, record[1], strict=True):
-        if path == NOWHERE:
-            resolved.append((link.target, None))
-        elif path == ATTACHMENT:
-            live = _attachment(site, link.target, note, found)
-            if live is None:
+    targets = list(map(by_path.get, map(_PATH, pairs)))  # (no note has the path "" or NOWHERE)
+    resolved = list(zip(map(_TARGET, links), map(_HREF, pairs), strict=True))
+    if None in targets:  # (notes compare by identity)
+        for at, target in enumerate(targets):
+            if target is not None:
+                continue
+            path, written = pairs[at][1], links[at][0]
+            if path == NOWHERE:
+                resolved[at] = (written, None)
+            elif path == ATTACHMENT and (live := _attachment(site, written, note, found)):
+                resolved[at] = (written, live)
+            else:
                 return False
-            resolved.append((link.target, live))
-        elif (target := by_path.get(path)) is not None:
-            resolved.append((link.target, href))
-            edges.append(Edge(note, target, link.embed, link.context, link.line))
-        else:
-            return False
+    # Each edge made as a tuple, not through `Edge`'s constructor: (source, target, embed,
+    # context, line), of the links that reach a note.
+    rows = zip(repeat(note), targets, map(_EMBED, links), map(_CONTEXT, links), map(_LINE, links))
+    edges = list(map(tuple.__new__, repeat(Edge), compress(rows, targets)))
     graph.resolved[note] = resolved
     graph.outgoing[note] += edges
     incoming = graph.incoming
     for edge in edges:
-        incoming[edge.target].append(edge)  # (every note has its list: `link_site`)
+        incoming[edge[1]].append(edge)  # (every note has its list: `link_site`)
     return True
+
+
+# A kept record's (href, vault path); a `LinkRef`'s target, embed, context and line.
+_HREF, _PATH = itemgetter(0), itemgetter(1)
+_TARGET, _EMBED, _LINE, _CONTEXT = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(4)
 
 
 def well_formed(records: Any) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.plugins.media import media_kind
@@ -21,8 +22,10 @@ from trellis.public.site import PublicSite, PublishedNote, ResolvedLink, looks_l
 MAX_EMBED_DEPTH = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
+    """A link between published notes. A tuple: a build makes one per link of every note
+    (~60,000 at 10,000 notes), most replayed from the cache (`trellis.build.link_cache`)."""
+
     source: PublishedNote
     target: PublishedNote
     embed: bool

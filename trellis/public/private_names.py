@@ -14,14 +14,24 @@ from trellis.public.site import PublicSite, note_aliases
 from trellis.vault.records import Vault
 
 
+def private_names(vault: Vault) -> list[tuple[str, tuple[str, ...]]]:
+    """Every note's vault path and aliases, published or not."""
+    return [(note.rel_path, note_aliases(note)) for note in vault.notes]
+
+
 class PrivateNames:
     """Made on the first question (a build with no link to nowhere asks none)."""
 
     def __init__(self, vault: Vault, site: PublicSite) -> None:
         # Names only: the graph holding this outlives the build in `serve`, bodies must not.
-        self._names = [(note.rel_path, note_aliases(note)) for note in vault.notes]
+        self._names = private_names(vault)
         self._published = {note.rel_path for note in site.notes}
         self._index: PathIndex[str] | None = None
+
+    @property
+    def names(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every note's vault path and aliases (`private_names`), as this index has them."""
+        return self._names
 
     def is_private(self, target: str, source_folder: str) -> bool:
         """True when the link target (`Note`, `Folder/Note`, an alias) names a private note."""
