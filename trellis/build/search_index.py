@@ -3,7 +3,7 @@
 Begun as soon as the note pages are written and ended after the other outputs
 (`start_index`, `SearchStage.finish`): Pagefind runs in the background meanwhile
 (`trellis.emit.search_runs`). The shards of the notes whose bytes changed are begun earlier
-still, before the notes are parsed (`begin_index`, `trellis.emit.search_early`).
+still, once the notes are parsed and linked (`begin_index`, `trellis.emit.search_early`).
 
 What a builder keeps between builds for it is `SearchIndexState`: the records of the last
 index's shards (keys and file hashes, `trellis.emit.search_shards`), whether that index is
@@ -83,7 +83,7 @@ class SearchStage:
 def begin_index(
     site: PublicSite, writer: OutputWriter, changed: Iterable[str], defer: bool
 ) -> SearchStage:
-    """The search stage begun before the notes are parsed: the shards of the pages of
+    """The search stage begun before the pages are written: the shards of the pages of
     `changed` (notes whose bytes changed) walked early, for `start_index` to finish. Not
     with `defer` (serve may take the last index over) or with forked workers (the caller)."""
     if defer or searchable_count(site) == 0:

@@ -1,17 +1,20 @@
-"""The search shards of the edited notes, indexed early: while the build parses and renders.
+"""The search shards of the edited notes, indexed early: while the build renders its pages.
 
-Why: a one-note rebuild at 10,000 notes re-indexes the edited page's shard (~500 pages).
-Run once the note pages were written, Pagefind took ~1.2 s of wall time while the build
-had ~0.3 s of other outputs left, so the build waited for it (`ShardRuns.wait`). About half
-of a run is reading and parsing the pages, and all but the edited ones are already in the
-output, as the last build left them. So as soon as the build knows which notes changed
-(before it parses them), each of their shards gets a Pagefind service
-(`trellis.emit.pagefind_service`) walking the output for the shard's pages (`AddDir`, the
-command line's own walk and parse). Once the pages are written, a thread gives it again
-every page whose file is not the one it read (`AddFile`, which replaces that page where it
-stands) and has the bundle made (`GetFiles`) while the build plans the other shards (the CI
-case checks them all) and makes its other outputs; the shard's run (`trellis.emit.search`)
-takes that bundle if no page of the shard changed since, else makes it again (`finish`).
+Why: a one-note rebuild at 10,000 notes re-indexes the edited page's shard (~500 pages). Run
+once the note pages were written, Pagefind took ~1.2 s of wall time while the build had ~0.3
+s of other outputs left, so the build waited for it (`ShardRuns.wait`). About half of a run
+is reading and parsing the pages, and all but the edited ones are already in the output, as
+the last build left them. So once the build has parsed the notes that changed and resolved
+the links, each of their shards gets a Pagefind service (`trellis.emit.pagefind_service`)
+walking the output for the shard's pages (`AddDir`, the command line's own walk and parse)
+while the pages are planned and written. (Begun before the parse, it paid less: the build's
+own parse and link ran 1.5-2x slower beside it, the two CPUs here sharing caches, and that
+was most of the build left before the pages.) Once the pages are written, a thread gives it
+again every page whose file is not the one it read (`AddFile`, which replaces that page
+where it stands) and has the bundle made (`GetFiles`) while the build plans the other shards
+(the CI case checks them all) and makes its other outputs; the shard's run
+(`trellis.emit.search`) takes that bundle if no page of the shard changed since, else makes
+it again (`finish`).
 
 The same bundle as a run of the command line over the final pages, byte for byte: the
 pages are read in the walk's order and a page given again keeps its place, so the index

@@ -93,6 +93,9 @@ class SiteUpdate(InPlaceWriter):
         self._root = f"{self.out}/"
         # A restored copy's files hashed ahead by a helper process (`output_hashes`).
         self._ahead: OutputHashes | None = None
+        # Files `previous_as_recorded` found as recorded, with that stat, until `reuse`
+        # takes them (the search shards taken over: checked, then kept, ~9,000 files).
+        self._as_recorded: dict[str, FileStat] = {}
 
     def start(self) -> None:
         """Mark the site as being updated, then clear it of symlinks (see above)."""
@@ -187,7 +190,9 @@ class SiteUpdate(InPlaceWriter):
             return False
         if not _plain(rel_path) or rel_path in self.written:
             return self._reuse_checked(rel_path, digest)
-        found = _lstat(self._root + rel_path)
+        # (A file found as recorded this build is not looked at again: nothing of the build
+        # writes over a last output's file it keeps.)
+        found = self._as_recorded.pop(rel_path, None) or _lstat(self._root + rel_path)
         if found is None:
             return False
         if found == self.previous_stats.get(rel_path) or found == self.vouched.get(rel_path):
@@ -235,9 +240,10 @@ class SiteUpdate(InPlaceWriter):
     def previous_as_recorded(self, rel_path: str) -> bool:
         """Is the output's `rel_path` the very file whose stat the last build recorded?"""
         recorded = self.previous_stats.get(rel_path)
-        if recorded is None or not _plain(rel_path):
+        if recorded is None or not _plain(rel_path) or _lstat(self._root + rel_path) != recorded:
             return False
-        return _lstat(self._root + rel_path) == recorded
+        self._as_recorded[rel_path] = recorded
+        return True
 
     def relinked(self, rel_paths: Iterable[str]) -> None:
         """`rel_paths` were hard-linked and unlinked again since `reuse` kept them (Pagefind
