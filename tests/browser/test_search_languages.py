@@ -11,7 +11,7 @@ import pytest
 from helpers import build_vault, published
 from test_search_ui import search
 
-from trellis.emit.search import needs_segmentation, pagefind_binary
+from trellis.emit.search import pagefind_binary, searchable
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +51,8 @@ def test_a_word_in_any_script_finds_its_note(page, languages, serve_site, url, t
 
 
 def test_the_extended_build_only_where_it_is_needed(languages, tmp_path: Path):
-    assert needs_segmentation(languages.result.site)
+    assert searchable(languages.result.site).segmented
     english = build_vault(tmp_path, {"Garden.md": published("Tomatoes.")})
-    assert not needs_segmentation(english.result.site)
+    assert not searchable(english.result.site).segmented
     assert "extended" in pagefind_binary(extended=True).name
     assert "extended" not in pagefind_binary(extended=False).name

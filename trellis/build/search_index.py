@@ -22,11 +22,10 @@ from trellis.diagnostics import Diagnostics
 from trellis.emit import search
 from trellis.emit.search import (
     BUNDLE_DIR,
+    Searchable,
     SearchRun,
-    needs_segmentation,
     pagefind_binary,
-    searchable_count,
-    searchable_pages,
+    searchable,
     start_search,
 )
 from trellis.emit.search_early import EarlyShards, start_early
@@ -61,9 +60,11 @@ class SearchStage:
         kept: SearchIndexState | None = None,
         run: SearchRun | None = None,
         early: EarlyShards | None = None,
+        found: Searchable | None = None,
     ) -> None:
         self.searchable, self._kept, self._run = searchable, kept, run
         self.early = early  # shards walked before the pages were written (`begin_index`)
+        self.found = found  # the pages to index, when `begin_index` made them
 
     def finish(self) -> tuple[SearchIndexState, ShardedIndex]:
         """The new index's state and what indexing did (the last index's, when kept)."""
@@ -86,14 +87,15 @@ def begin_index(
     """The search stage begun before the pages are written: the shards of the pages of
     `changed` (notes whose bytes changed) walked early, for `start_index` to finish. Not
     with `defer` (serve may take the last index over) or with forked workers (the caller)."""
-    if defer or searchable_count(site) == 0:
+    if defer:
         return SearchStage(frozenset())
-    binary = pagefind_binary(extended=needs_segmentation(site))
+    found = searchable(site)
+    binary = pagefind_binary(extended=found.segmented) if found.pages else None
     if binary is None:
-        return SearchStage(frozenset())
-    pages, jobs = searchable_pages(site), site.settings.jobs
+        return SearchStage(frozenset(), found=found)
+    pages, jobs = found.pages, site.settings.jobs
     early = start_early(binary, writer, pages, search.SHARD_PAGES, changed, jobs)
-    return SearchStage(frozenset(), early=early)
+    return SearchStage(frozenset(), early=early, found=found)
 
 
 def start_index(
@@ -112,28 +114,29 @@ def start_index(
     early = begun.early if begun is not None else None
     if early is not None:  # their bundles made while the others are planned
         early.begin(writer.staging)
-    searchable = frozenset(searchable_pages(site))
+    found = (begun.found if begun is not None else None) or searchable(site)
+    pages = frozenset(found.pages)
     previous = writer.previous
     if (
         defer
         and previous is not None
-        and searchable >= last.searchable
-        and not _current(site, writer.staging, page_digests, last.records)
+        and pages >= last.searchable
+        and not _current(found, writer.staging, page_digests, last.records)
         and writer.reuse_tree(BUNDLE_DIR, previous)
     ):
         if early is not None:
             early.cancel()
-        return SearchStage(searchable, SearchIndexState(last.records, True, last.searchable))
-    run = start_search(site, writer, diagnostics, page_digests, last.records, early)
-    return SearchStage(searchable, run=run)
+        return SearchStage(pages, SearchIndexState(last.records, True, last.searchable))
+    run = start_search(site, writer, diagnostics, page_digests, last.records, early, found)
+    return SearchStage(pages, run=run)
 
 
 def _current(
-    site: PublicSite, site_dir: Path, page_digests: dict[str, str], records: list[ShardRecord]
+    found: Searchable, site_dir: Path, page_digests: dict[str, str], records: list[ShardRecord]
 ) -> bool:
     """Would indexing take every shard over (no Pagefind run)?"""
-    binary = pagefind_binary(extended=needs_segmentation(site))
+    binary = pagefind_binary(extended=found.segmented)
     if binary is None:
         return True
-    pages = page_digests_in(site_dir, searchable_pages(site), page_digests)
+    pages = page_digests_in(site_dir, found.pages, page_digests)
     return shards_current(pages, search.SHARD_PAGES, engine_id(binary), records)

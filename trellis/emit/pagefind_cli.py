@@ -52,7 +52,7 @@ def pagefind_binary(extended: bool = False) -> Path | None:
 
     Pagefind's lookup always prefers the extended build once installed; Trellis does not:
     on the sample it costs 2.0 s and 340 MB per index run against 0.11 s and 13 MB, and
-    only Chinese and Japanese need its word segmentation (see `needs_segmentation`)."""
+    only Chinese and Japanese need its word segmentation (see `search.Searchable`)."""
     order = ("pagefind_bin_extended", "pagefind_bin")
     for name in order if extended else order[::-1]:
         try:

@@ -88,6 +88,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from trellis.diagnostics import Diagnostics
@@ -127,26 +128,27 @@ _WORK_DIR = "_trellis/.pagefind-work"
 SEGMENTED = frozenset({"zh", "ja"})
 
 
-def needs_segmentation(site: PublicSite) -> bool:
-    """Whether a searchable page is in Chinese or Japanese (its `lang` or the site's)."""
+@dataclass(frozen=True)
+class Searchable:
+    """The output paths of the pages marked `data-pagefind-body` (see `note_page`), sorted:
+    the shard order; and whether one is in Chinese or Japanese (its `lang` or the site's),
+    which only the extended Pagefind segments. Made once a build and handed on: each was a
+    pass over every note, made up to five times."""
+
+    pages: list[str]
+    segmented: bool
+
+
+def searchable(site: PublicSite) -> Searchable:
     default = site.settings.language
-    return any(
-        primary(note_language(n.meta) or default) in SEGMENTED
-        for n in site.notes
-        if n.display.enable_search and not n.display.hidden
-    )
-
-
-def searchable_count(site: PublicSite) -> int:
-    """How many notes the templates mark `data-pagefind-body` (see `note_page`)."""
-    return sum(1 for n in site.notes if n.display.enable_search and not n.display.hidden)
+    shown = [n for n in site.notes if n.display.enable_search and not n.display.hidden]
+    segmented = any(primary(note_language(n.meta) or default) in SEGMENTED for n in shown)
+    return Searchable(sorted({n.output_path for n in shown}), segmented)
 
 
 def searchable_pages(site: PublicSite) -> list[str]:
-    """The output paths of the pages marked `data-pagefind-body`, sorted: the shard order."""
-    return sorted(
-        {n.output_path for n in site.notes if n.display.enable_search and not n.display.hidden}
-    )
+    """`Searchable.pages` alone."""
+    return searchable(site).pages
 
 
 def start_search(
@@ -156,16 +158,18 @@ def start_search(
     page_digests: dict[str, str] | None = None,
     last_records: list[ShardRecord] | None = None,
     early: EarlyShards | None = None,
+    found: Searchable | None = None,
 ) -> SearchRun:
-    """Begin indexing the staged site's note pages, shard by shard, up to the `jobs` setting
-    at once, in the background; a shard whose pages the last output's index (`writer.previous`,
-    `last_records`) shows unchanged is taken over, one walked `early` is finished. Call once
-    every note page is written."""
-    if searchable_count(site) == 0:
+    """Begin indexing the staged site's note pages (`found`, else made here), shard by
+    shard, up to the `jobs` setting at once, in the background; a shard whose pages the
+    last output's index (`writer.previous`, `last_records`) shows unchanged is taken over,
+    one walked `early` is finished. Call once every note page is written."""
+    found = found or searchable(site)
+    if not found.pages:
         if early is not None:
             early.cancel()
         return SearchRun(writer, diagnostics, ShardedIndex())
-    binary = pagefind_binary(extended=needs_segmentation(site))
+    binary = pagefind_binary(extended=found.segmented)
     if binary is None:  # (then nothing was walked early)
         diagnostics.warn(
             "", "search index not built: Pagefind is not installed (pip install 'pagefind[bin]')"
@@ -176,7 +180,7 @@ def start_search(
     work.mkdir(parents=True, exist_ok=True)
     checked = LastBundle(last, writer, f"{BUNDLE_DIR}/") if last is not None else None
     plan, index_one = _plan(
-        binary, writer.staging, site, page_digests, work, last_records, checked, early
+        binary, writer.staging, found.pages, page_digests, work, last_records, checked, early
     )
     runs = ShardRuns(index_one, plan.to_index(), site.settings.jobs).start()
     return SearchRun(writer, diagnostics, indexing=_Indexing(plan, runs, last, work, early))
@@ -270,9 +274,10 @@ def refresh_search_bundle(
     shards are indexed one after another: the preview refreshes while idle, and leaves the
     other core to the next save.
     """
-    if searchable_count(site) == 0:
+    found = searchable(site)
+    if not found.pages:
         return ShardedIndex()
-    binary = pagefind_binary(extended=needs_segmentation(site))
+    binary = pagefind_binary(extended=found.segmented)
     if binary is None:
         return ShardedIndex()  # the full build said so already
     target = out / BUNDLE_DIR
@@ -280,7 +285,7 @@ def refresh_search_bundle(
     with tempfile.TemporaryDirectory(prefix="trellis-pagefind-") as scratch:
         work = Path(scratch)
         last = LastBundle(target)
-        plan, index_one = _plan(binary, out, site, page_digests, work, last_records, last)
+        plan, index_one = _plan(binary, out, found.pages, page_digests, work, last_records, last)
         problem, made = ShardRuns(index_one, plan.to_index(), 1, stop).run()
         index = ShardedIndex(problem=problem) if problem else assemble_index(plan, target, made)
         if index.problem:
@@ -307,16 +312,16 @@ def refresh_search_bundle(
 def _plan(
     binary: Path,
     site_dir: Path,
-    site: PublicSite,
+    page_paths: list[str],
     page_digests: dict[str, str] | None,
     scratch: Path,
     last_records: list[ShardRecord] | None,
     last_bundle: LastBundle | None,
     early: EarlyShards | None = None,
 ) -> tuple[ShardPlan, IndexOne]:
-    """The shards of the searchable pages in `site_dir` (`plan_index`: those the last
-    bundle holds unchanged are taken over), and how to index one of the others: one
-    Pagefind run writing into `scratch`.
+    """The shards of `page_paths` (the searchable pages) in `site_dir` (`plan_index`: those
+    the last bundle holds unchanged are taken over), and how to index one of the others:
+    one Pagefind run writing into `scratch`.
 
     Each run sees only its shard's pages: Pagefind reads the site with a glob naming
     exactly them (`pagefind_cli.pages_glob`), or, where no glob can, hard links (copies
@@ -324,7 +329,7 @@ def _plan(
     way the URLs in the index are the pages' own, and runs at the same time do not see
     each other's pages.
     """
-    pages = page_digests_in(site_dir, searchable_pages(site), page_digests or {})
+    pages = page_digests_in(site_dir, page_paths, page_digests or {})
     engine = engine_id(binary)
 
     def index_one(

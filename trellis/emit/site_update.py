@@ -122,12 +122,13 @@ class SiteUpdate(InPlaceWriter):
     def _survey(self) -> None:
         """List the output's files and folders; remove every entry that is neither (a
         symlink, a socket...) without following it."""
-        pending = [""]
+        pending, root = [""], self._root  # (strings: a Path a folder was ~1/3 of the walk)
         while pending:
             folder = pending.pop()
-            with os.scandir(self.out / folder) as entries:
+            prefix = f"{folder}/" if folder else ""
+            with os.scandir(root + folder) as entries:
                 for entry in entries:
-                    rel = f"{folder}/{entry.name}" if folder else entry.name
+                    rel = prefix + entry.name
                     if entry.is_dir(follow_symlinks=False):
                         self._found_folders.append(rel)
                         pending.append(rel)
