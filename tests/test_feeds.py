@@ -299,3 +299,16 @@ def test_a_note_taking_the_feed_name_is_moved_aside(tmp_path: Path) -> None:
     assert site.warned("A.md", "reserved")
     items = xml_root(site, "rss.xml").findall("channel/item")
     assert sorted(i.findtext("title") or "" for i in items) == ["A", "B"]
+
+
+def test_feedgen_is_imported_only_to_make_a_feed():
+    """feedgen (and lxml under it) cost every build's start ~0.03 s when imported there."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, trellis.cli, trellis.pipeline\n"
+        "print(sorted(m for m in ('feedgen', 'lxml') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -23,8 +23,6 @@ import re
 import uuid
 from datetime import datetime
 
-from feedgen.feed import FeedGenerator
-
 from trellis import __version__
 from trellis.emit.sitemap import (
     EPOCH,
@@ -168,6 +166,8 @@ def _newness(dated: DatedNote) -> tuple[datetime, datetime]:
 
 def feed_documents(site: PublicSite, notes: list[DatedNote]) -> tuple[bytes, bytes]:
     """(Atom, RSS) bytes for `notes`, in the order given."""
+    from feedgen.feed import FeedGenerator  # (and lxml): only when a feed is made
+
     settings = site.settings
     absolute = bool(settings.site_origin)
     home = public_url(site, "/")
