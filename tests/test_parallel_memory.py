@@ -210,14 +210,31 @@ def test_the_build_holds_no_links_while_pages_are_written(tmp_path, generated, m
     assert kept(tmp_path / "one") == kept(tmp_path / "two")
 
 
+class _Records(dict):  # type: ignore[type-arg]
+    """The link stage's records, in a dict one can hold a weak reference to."""
+
+
 def test_past_the_plan_the_build_keeps_resolved_links_as_key_text(tmp_path, generated, monkeypatch):
     """While pages are written, the build's own process holds a note's resolved links only
     as the text page keys read (its own pages and the notes they embed), none of the other
-    notes'; the output and cache are one process's."""
+    notes', and the link records (read again by the cache alone) only packed; the output
+    and cache are one process's."""
+    import weakref
+
+    import trellis.pipeline as pipeline
+
     found: list[dict[str, int]] = []
-    render = forked.ParallelNotes.render
+    records: list[weakref.ref[_Records]] = []
+    render, link_site = forked.ParallelNotes.render, pipeline.link_site
+
+    def link_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        linked = link_site(*args, **kwargs)
+        linked.records = _Records(linked.records)
+        records.append(weakref.ref(linked.records))
+        return linked
 
     def spy(self, keys, writer, advance):  # type: ignore[no-untyped-def]
+        assert records[-1]() is None  # packed
         graph, notes = self._graph, self.site.notes
         share = [notes[index] for index in self.shares[0]]
         shown = set(share) | graph.embeds_reached(share)
@@ -235,6 +252,7 @@ def test_past_the_plan_the_build_keeps_resolved_links_as_key_text(tmp_path, gene
         return render(self, keys, writer, advance)
 
     monkeypatch.setattr(forked.ParallelNotes, "render", spy)
+    monkeypatch.setattr(pipeline, "link_site", link_spy)
     one = build(generated, tmp_path / "one", processes(1))
     two = build(generated, tmp_path / "two", processes(2))
     [kinds] = found

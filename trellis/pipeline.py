@@ -216,7 +216,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     workers.share_parses()
                 private = PrivateNames(source, site)
                 linked = link_site(site, diagnostics, private, self._links, source)
-                graph, links = linked.graph, linked.records
+                graph, link_records = linked.graph, Aside(linked.records)
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
@@ -247,6 +247,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     if not self.options.keep_live:  # (a live site may render any page again)
                         workers.forget_other_contexts()
+                        del linked  # its records: packed, read again by the cache alone
+                        link_records.pack()
                     written = workers.render(keys, writer, progress.advance)
                 else:
                     assert held is not None
@@ -292,6 +294,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 )
                 urls = published_urls(site, redirects)
                 seen, kept_blocks = aside.value
+                links = link_records.value
                 if self.options.keep_cache:
                     records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,

@@ -9,7 +9,9 @@ frontmatter blocks of the published notes (the next `serve` build's memo); and t
 private notes no page reads at all. Pickled and compressed before the fork, they take a
 fraction of that, and the memory they let go of is taken by what each process makes next
 (parses, pages). They stay in memory: they name private notes, and nothing of those may
-be written anywhere (the spill file lies in the output folder).
+be written anywhere (the spill file lies in the output folder). The link stage's records
+(read again by the cache alone) are packed so too once the pages' plan is made: the
+build's own process holds them through its pages, at the build's peak.
 """
 
 from __future__ import annotations
