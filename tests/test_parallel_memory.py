@@ -14,16 +14,18 @@ import trellis.build.budget as costs
 import trellis.build.forked as forked
 import trellis.build.spill as spill_module
 import trellis.build.wire as wire
+from trellis.build.aside import Aside
 from trellis.build.cache import ParsedEntry, _kept_entry
-from trellis.build.spill import Spill, Spilled, contents
+from trellis.build.spill import Compressed, Spill, Spilled, contents
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics
+from trellis.emit.writer import cache_path
 from trellis.model.content import LinkRef, NoteContent
 from trellis.pipeline import build
 from trellis.public.graph import build_link_graph
 from trellis.public.site import build_public_site
 from trellis.render.notes import NoteRenderer
-from trellis.vault.records import SourceNote
+from trellis.vault.records import SourceNote, Vault
 from trellis.vault.scan import read_vault
 
 
@@ -206,3 +208,123 @@ def test_the_build_holds_no_links_while_pages_are_written(tmp_path, generated, m
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert warnings(one) == warnings(two)
     assert kept(tmp_path / "one") == kept(tmp_path / "two")
+
+
+class _Records(dict):  # type: ignore[type-arg]
+    """The link stage's records, in a dict one can hold a weak reference to."""
+
+
+def test_past_the_plan_the_build_keeps_resolved_links_as_key_text(tmp_path, generated, monkeypatch):
+    """While pages are written, the build's own process holds a note's resolved links only
+    as the text page keys read (its own pages and the notes they embed), none of the other
+    notes', and the link records (read again by the cache alone) only packed; the output
+    and cache are one process's."""
+    import weakref
+
+    import trellis.pipeline as pipeline
+
+    found: list[dict[str, int]] = []
+    records: list[weakref.ref[_Records]] = []
+    render, link_site = forked.ParallelNotes.render, pipeline.link_site
+
+    def link_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        linked = link_site(*args, **kwargs)
+        linked.records = _Records(linked.records)
+        records.append(weakref.ref(linked.records))
+        return linked
+
+    def spy(self, keys, writer, advance):  # type: ignore[no-untyped-def]
+        assert records[-1]() is None  # packed
+        graph, notes = self._graph, self.site.notes
+        share = [notes[index] for index in self.shares[0]]
+        shown = set(share) | graph.embeds_reached(share)
+        kinds = {"keyed": 0, "not sent": 0, "list": 0}
+        for note, links in graph.resolved.items():
+            if isinstance(links, wire.KeyedLinks):
+                assert note in shown
+                kinds["keyed"] += 1
+            elif isinstance(links, wire.NotSent):
+                assert note not in shown
+                kinds["not sent"] += 1
+            else:
+                kinds["list"] += 1
+        found.append(kinds)
+        return render(self, keys, writer, advance)
+
+    monkeypatch.setattr(forked.ParallelNotes, "render", spy)
+    monkeypatch.setattr(pipeline, "link_site", link_spy)
+    one = build(generated, tmp_path / "one", processes(1))
+    two = build(generated, tmp_path / "two", processes(2))
+    [kinds] = found
+    assert kinds["list"] == 0 and kinds["keyed"] > 50 and kinds["not sent"] > 50
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert warnings(one) == warnings(two)
+    assert kept(tmp_path / "one") == kept(tmp_path / "two")
+
+
+def test_what_only_the_cache_reads_is_packed_before_the_fork(tmp_path, generated, monkeypatch):
+    """When the workers are forked, the build holds neither the scan's `seen` nor the
+    frontmatter memo (the blocks of every note, private ones too) as objects, and private
+    notes' texts only compressed: all in memory (`Aside`), never written anywhere; the
+    cache and the builder's records after the build are one process's."""
+    import weakref
+
+    import trellis.pipeline as pipeline
+
+    memos: list[weakref.ref[object]] = []
+    builders: list[pipeline.SiteBuilder] = []
+    at_fork: list[tuple[bool, int]] = []
+    texts: list[list[type]] = []  # how each note's text is held at the fork
+    vaults: list[Vault] = []
+
+    class Memo(pipeline.FrontmatterMemo):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            memos.append(weakref.ref(self))
+
+    make_workers, run_build = forked.Workers.__init__, pipeline.SiteBuilder.build
+
+    def workers_spy(self, count, main):  # type: ignore[no-untyped-def]
+        at_fork.append((memos[-1]() is None, len(builders[-1]._seen)))
+        texts.append([type(n.__dict__["_body_stored"]) for n in vaults[-1].notes])
+        make_workers(self, count, main)
+
+    def read_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        vaults.append(read_vault(*args, **kwargs))
+        return vaults[-1]
+
+    def build_spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        builders.append(self)
+        return run_build(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "FrontmatterMemo", Memo)
+    monkeypatch.setattr(forked.Workers, "__init__", workers_spy)
+    monkeypatch.setattr(pipeline.SiteBuilder, "build", build_spy)
+    monkeypatch.setattr(pipeline, "read_vault", read_spy)
+    one = pipeline.SiteBuilder(generated, tmp_path / "one", processes(1))
+    two = pipeline.SiteBuilder(generated, tmp_path / "two", processes(2))
+    one.build()
+    published = two.build().notes_published
+    assert at_fork == [(True, 0)]
+    [held] = texts
+    assert held.count(Spilled) == published and held.count(Compressed) == len(held) - published
+    assert published < len(held)  # private notes: their texts compressed, in memory
+    assert kept(tmp_path / "one") == kept(tmp_path / "two")
+    # The seen files as the cache's head holds them (the two builds' differ: which files
+    # were seen depends on their age when read, and a file just written is not).
+    for builder in (one, two):
+        assert builder.out is not None
+        with cache_path(builder.out).open("rb") as head:
+            assert builder._seen == pickle.load(head)["seen"]
+    assert len(two._seen) > 200
+    assert one._frontmatter == two._frontmatter
+    outputs = {"one", "two", ".one.trellis-cache", ".two.trellis-cache"}
+    assert {p.name for p in tmp_path.iterdir()} == outputs  # nothing else written
+
+
+def test_an_aside_gives_back_what_it_packed():
+    value = ({"a.md": ((1, 2, 3.5), "hash")}, {"key": ({"title": "🌱 x"}, {"title": 2}, True, [])})
+    aside = Aside(value)
+    aside.pack()
+    assert aside._value is None and aside._packed
+    assert aside.value == value and aside.value is aside.value

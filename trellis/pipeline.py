@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from trellis.build.aside import Aside
 from trellis.build.cache import (
     ParsedEntry,
     Summary,
@@ -167,6 +168,12 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             keep_file_times(source.notes, self._parsed)
             site = build_public_site(source, settings, diagnostics, state.attachments.use)
             site.snippets = list(find_snippets(self.vault, settings, diagnostics))
+            # Read again only for the cache: packed before any worker is forked (`Aside`);
+            # `_seen` is back at the end (after a failed build, the next reads every file).
+            blocks = frontmatter.published(note.rel_path for note in site.notes)
+            aside = Aside((self._seen, blocks), source.notes)
+            self._seen = {}
+            del frontmatter, blocks
         result.site = site
         result.notes_published = len(site.notes)
         templates = checked(lambda: create_environment(self.vault, diagnostics))
@@ -196,7 +203,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if plan.workers and not notes.query_facts:
                     setup = RenderSetup(templates, keys, writer, state.attachments)
                     self._parsed, workers = parse_in_workers(
-                        plan, site, notes, self._parsed, diagnostics, progress, setup
+                        plan, site, notes, self._parsed, diagnostics, progress, setup, aside
                     )
                     result.worker_processes = plan.workers
                 else:
@@ -209,7 +216,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     workers.share_parses()
                 private = PrivateNames(source, site)
                 linked = link_site(site, diagnostics, private, self._links, source)
-                graph, links = linked.graph, linked.records
+                graph, link_records = linked.graph, Aside(linked.records)
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
@@ -240,6 +247,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     if not self.options.keep_live:  # (a live site may render any page again)
                         workers.forget_other_contexts()
+                        del linked  # its records: packed, read again by the cache alone
+                        link_records.pack()
                     written = workers.render(keys, writer, progress.advance)
                 else:
                     assert held is not None
@@ -284,12 +293,13 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                     recorded_files(keys.current_digests, emitting.graph_files, search.records)
                 )
                 urls = published_urls(site, redirects)
-                kept_blocks = frontmatter.published(note.rel_path for note in site.notes)
+                seen, kept_blocks = aside.value
+                links = link_records.value
                 if self.options.keep_cache:
                     records = cache_records(
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
-                        emitting.graph_files, stats, self._seen, links,
+                        emitting.graph_files, stats, seen, links,
                         reach.record, self._parsed_parts,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))
@@ -302,6 +312,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._links, self._frontmatter, self._reach = links, kept_blocks, reach.record
+        self._seen = seen
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files
         self._published_attachments = state.attachments.digests()

@@ -67,6 +67,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from trellis.build import budget, wire
+from trellis.build.aside import Aside
 from trellis.build.held import episode_loader, let_go_of_tokens
 from trellis.build.messages import (
     EpisodeNote,
@@ -119,6 +120,7 @@ class ParallelNotes:
         to_parse: set[int],
         count: int,
         setup: RenderSetup,
+        aside: Aside[Any] | None = None,
     ) -> None:
         self.site, self.notes, self.used = site, notes, setup.used
         self.shares = note_shares(site.notes, count)
@@ -126,6 +128,8 @@ class ParallelNotes:
         limit = budget.token_budget(len(site.notes), count, target)
         self.job = WorkerJob(site, notes, to_parse, self.shares, setup, limit)
         spill_bodies((note.source for note in site.notes), self.job.tokens.spill)
+        if aside is not None:  # what only this process reads (at its end), or none: packed
+            aside.pack(note.source for note in site.notes)
         # Share 0 is this process's own; worker `w` renders share `w + 1`.
         self.workers = Workers(count - 1, self._run_worker)
         self._parses: list[bytes] = [b""] * count  # what each share sends the others
@@ -244,11 +248,13 @@ class ParallelNotes:
         self._local_graphs = local_graphs
 
     def forget_other_contexts(self) -> None:
-        """Let go of the text around each link into another share's notes: past the plan,
-        this process reads it only for the backlinks of its own pages (the workers were
-        sent theirs). Not for a build whose graph lives on (`keep_live`): an edit may
-        render any page again. (Read from 4,000 notes: at 50,000, ~90 MiB of texts of links
-        into the worker's share, held by the build through its pages; issue 17.)"""
+        """Let go of what this process's pages no longer read, past the plan: the text
+        around each link into another share's notes (it reads it only for the backlinks of
+        its own pages; the workers were sent theirs), and each note's resolved links but
+        as the text page keys read (`_resolved_as_keys`). Not for a build whose graph lives
+        on (`keep_live`): an edit may render any page again. (Read from 4,000 notes: at
+        50,000, ~90 MiB of texts of links into the worker's share, held by the build
+        through its pages; issue 17.)"""
         assert self._graph is not None, "start_rendering comes first"
         graph, notes = self._graph, self.site.notes
         own = {id(notes[index]) for index in self.shares[0]}
@@ -264,6 +270,24 @@ class ParallelNotes:
             for edges in graph.outgoing.values():
                 for at, edge in enumerate(edges):
                     edges[at] = bare.get(id(edge), edge)
+        self._resolved_as_keys()
+
+    def _resolved_as_keys(self) -> None:
+        """Each note's resolved links as a worker gets them (`wire.KeyedLinks`): past the
+        plan, this process reads them only in the keys of its own pages and of the notes
+        they embed (their `repr`); the link records for the cache are made already. The
+        others' are not kept at all (`wire.NotSent`: reading them is an error)."""
+        assert self._graph is not None
+        graph, notes = self._graph, self.site.notes
+        share = [notes[index] for index in self.shares[0]]
+        shown = {id(note) for note in share} | {id(n) for n in graph.embeds_reached(share)}
+        not_sent = wire.NotSent()
+        resolved = graph.resolved
+        for note, links in resolved.items():
+            if id(note) not in shown:
+                resolved[note] = not_sent
+            elif not isinstance(links, wire.KeyedLinks):
+                resolved[note] = wire.KeyedLinks(repr(links).encode("utf-8", "surrogatepass"))
 
     def render(
         self, keys: PageKeys, writer: OutputWriter, advance: Callable[[], None]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,32 @@ def spill_bodies(sources: Iterable[SourceNote], spill: Spill) -> None:
     body = vars(SourceNote)["body"]
     for source in sources:
         body.move(source, spill.keep)
+
+
+class Compressed:
+    """Bytes kept compressed in memory; `read` gives them back (as `Spilled` does)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = zlib.compress(data, 1)
+
+    def read(self) -> bytes:
+        return zlib.decompress(self._data)
+
+
+def compress_private_bodies(sources: Iterable[SourceNote], published: Iterable[SourceNote]) -> None:
+    """Compress in memory the text of each note of `sources` not in `published`.
+
+    Why: the scan keeps every note's text, a private note's too, though no page reads
+    them; each worker forked later counts them in its resident memory as the build does. A
+    private text may not go to the spill file (it lies in the output folder), nor anywhere
+    else: it stays in memory, a fraction of its size."""
+    shown = {id(source) for source in published}
+    body = vars(SourceNote)["body"]
+    for source in sources:
+        if id(source) not in shown:
+            body.move(source, Compressed)
 
 
 class SpilledLinks:

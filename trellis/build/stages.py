@@ -6,6 +6,9 @@ takes its kept parse (`reuse_parse`); the warnings come out in note order whiche
 
 from __future__ import annotations
 
+from typing import Any
+
+from trellis.build.aside import Aside
 from trellis.build.cache import ParsedEntry
 from trellis.build.forked import ParallelNotes
 from trellis.build.held import TokensHere
@@ -80,12 +83,14 @@ def parse_in_workers(
     diagnostics: Diagnostics,
     progress: Progress,
     setup: RenderSetup,
+    aside: Aside[Any] | None = None,
 ) -> tuple[dict[str, ParsedEntry], ParallelNotes]:
-    """Fork the workers, which parse their shares (and read episodes), then render pages."""
+    """Fork the workers, which parse their shares (and read episodes), then render pages;
+    `aside` is packed just before (`trellis.build.aside`)."""
     for index, note in enumerate(site.notes):
         if plan.reuses(index):  # the workers make its tokens again if they need them
             reuse_parse(notes, note, kept[note.rel_path], tokens_here=False)
-    workers = ParallelNotes(site, notes, set(plan.to_parse), plan.workers, setup)
+    workers = ParallelNotes(site, notes, set(plan.to_parse), plan.workers, setup, aside)
     try:
         parsed, episodes = workers.parse(progress.advance)
     except BaseException:
