@@ -127,6 +127,8 @@ class Garden:
             other = Path(self.pick(index + 1)).stem
             self.notes[path] = (meta, body + f"\nSee [[{other}]] about {word}.\n")
         elif kind == "unlink":  # the note's links gone: backlinks of what it linked change
+            if "[[" not in body:
+                return  # (the same bytes written again: only the file time would change)
             self.notes[path] = (meta, body.replace("[[", "(").replace("]]", ")"))
         elif kind == "embed":  # an embed and a new heading (embeds may form a cycle)
             other = Path(self.pick(index + 2)).stem
