@@ -14,7 +14,7 @@ from helpers import published, snapshot, write_vault
 from test_cache_edits_property import assert_same_site
 
 from trellis.build.cache import cache_file_bytes
-from trellis.build.link_kept import owners
+from trellis.build.link_kept import cyclic, owners
 from trellis.emit.writer import cache_path
 from trellis.pipeline import BuildResult, build
 from trellis.public.graph import NoteLists
@@ -60,6 +60,14 @@ EDITS: dict[str, tuple[dict[str, str | bytes], tuple[str, ...]]] = {
     "link added": ({"Spoke 5.md": _spoke("Links [[Hub]], [[Spoke 6]], [[Spoke 9]].")}, ()),
     "links removed": ({"Spoke 5.md": _spoke("Spoke 5 links nothing now.")}, ()),
     "embed cycle": ({"Spoke 2.md": _spoke("Shows ![[Hub#Part]].")}, ()),
+    "long embed cycle": (
+        {
+            "Spoke 7.md": _spoke("Shows ![[Spoke 8]] and ![[Spoke 7#Part]]."),
+            "Spoke 8.md": _spoke("Shows ![[Spoke 9]]."),
+            "Spoke 9.md": _spoke("Shows ![[Spoke 7]], ![[Spoke 3]]."),
+        },
+        (),
+    ),
     "embed removed": ({"Hub.md": published("Hub links [[Spoke 1]].\n\n## Part\nhub part\n")}, ()),
     "private link": ({"Spoke 5.md": _spoke("Links [[Secret]] and [[Hub]].")}, ()),
     "attachment link": ({"Spoke 5.md": _spoke("Shows ![[pic.png]], [[Hub]].")}, ()),
@@ -79,12 +87,12 @@ def test_a_rebuild_after_an_edit_is_a_clean_build(tmp_path: Path, name: str) -> 
 
 def test_a_body_edit_makes_the_lists_of_few_notes(tmp_path: Path) -> None:
     """Spoke 20's page is keyed again (its links, and its backlinks: Spoke 19's link), and
-    Spoke 21's, which it links to (its links, and its backlinks: Spoke 20's); embed cycles
-    are looked for from the Hub (it embeds Spoke 2). No other spoke's record is read."""
+    Spoke 21's, which it links to (its links, and its backlinks: Spoke 20's). The Hub's
+    embed leads to no cycle: read from its record, no edge made. No other record is read."""
     result = _check(tmp_path, {"Spoke 20.md": _spoke("Spoke 20 links [[Spoke 21]]. More.")})
     assert result.graph is not None
     made = {note.rel_path for note in result.graph.outgoing.made}  # type: ignore[attr-defined]
-    assert made == {"Spoke 19.md", "Spoke 20.md", "Spoke 21.md", "Hub.md", "Spoke 2.md"}
+    assert made == {"Spoke 19.md", "Spoke 20.md", "Spoke 21.md"}
     backlinks = {note.rel_path for note in result.graph.incoming.made}  # type: ignore[attr-defined]
     assert backlinks == {"Spoke 20.md", "Spoke 21.md"}
 
@@ -164,3 +172,14 @@ def test_note_lists_make_each_list_once_when_read() -> None:
     stranger = object()
     lists[stranger] = [7]  # type: ignore[index]
     assert len(lists) == 4 and list(lists)[-1] is stranger
+
+
+def test_cyclic_finds_the_nodes_on_a_cycle_only() -> None:
+    """A self-embed, a three-note cycle with a tail into it and out of it, a chain."""
+    a, b, c, d, e, f, g, h = (object() for _ in range(8))
+    targets: dict[Any, list[Any]] = {a: [a], b: [c], c: [d, e], d: [b], f: [b], g: [h], e: []}
+    assert cyclic(targets) == {a, b, c, d}
+    deep = [object() for _ in range(5000)]  # (deeper than Python's recursion)
+    chain = {node: [deep[at + 1]] for at, node in enumerate(deep[:-1])}
+    assert cyclic(chain) == set()
+    assert cyclic({**chain, deep[-1]: [deep[0]]}) == set(deep)

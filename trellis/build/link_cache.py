@@ -30,7 +30,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
-from trellis.build.link_kept import ATTACHMENT, NOWHERE, KeptLinks
+from trellis.build.link_kept import ATTACHMENT, NOWHERE, KeptLinks, cyclic
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph, link_note, warn_embed_cycles
@@ -129,12 +129,12 @@ def link_site(
     hrefs: dict[tuple[str, str], str | None] = {}  # attachments found, by (path, folder)
     lazy = KeptLinks(notes, by_path, [(note, record[1]) for note, record in candidates], hrefs)
     refused = {id(candidates[number][0]) for number in lazy.strays()}
-    attached = {id(candidates[number][0]) for number in lazy.attached()}
+    attached = {id(candidates[n][0]): at for n, at in lazy.attached().items()}
     records: dict[str, LinkRecord] = {}
     graph = LinkGraph(private_names=private_names)  # the lists of notes linked afresh
     linked = LinkedSite(graph, records, table)
     replayed: list[Diagnostic] = []  # the warnings of notes replayed, filed in one step
-    embedding: list[PublishedNote] = []  # the notes that may start an embed cycle
+    embeds: dict[PublishedNote, list[str] | None] = {}  # kept notes' embedded notes' paths
     fits = {id(note): record for note, record in candidates}
     for note in notes:
         rel_path = note.rel_path
@@ -142,17 +142,18 @@ def link_site(
         if (
             record is not None
             and id(note) not in refused
-            and (id(note) not in attached or _attachments_found(site, note, record, hrefs))
+            and (id(note) not in attached or _found(site, note, attached[id(note)], hrefs))
         ):
             if record[2]:
                 replayed += [
                     Diagnostic(rel_path, line, text, code) for text, line, code in record[2]
                 ]
             records[rel_path] = record
-            if _embeds(note, record):
-                embedding.append(note)
+            embedded = _embedded(note, record)
+            if embedded != []:
+                embeds[note] = embedded
             continue
-        embedding.append(note)  # (its edges are made: an embed cycle is looked for there)
+        embeds[note] = None  # (its edges are made: read there)
         lazy.drop(note)
         diagnostics.extend(replayed)  # (in note order)
         replayed = []
@@ -171,41 +172,60 @@ def link_site(
             records[rel_path] = made
     diagnostics.extend(replayed)
     lazy.graph(graph)
-    warn_embed_cycles(graph, diagnostics, embedding)
+    warn_embed_cycles(graph, diagnostics, _in_cycles(graph, embeds, by_path))
     return linked
 
 
-def _embeds(note: PublishedNote, record: LinkRecord) -> bool:
-    """May kept `note` start an embed cycle: does it embed a note? (Links held in a spill
-    file, `trellis.build.spill`, are not read for it: its edges are.)"""
+def _embedded(note: PublishedNote, record: LinkRecord) -> list[str] | None:
+    """The vault paths of the notes kept `note` embeds (None: its links are held in a spill
+    file, `trellis.build.spill`, and not read for this: its edges are)."""
     assert note.content is not None
     links = note.content.links
     if type(links) is not list:
-        return True
+        return None
     if not any(map(_EMBED, links)):
-        return False
-    return any(
-        embed and path not in (ATTACHMENT, NOWHERE)
+        return []
+    return [
+        path
         for embed, (_, path) in zip(map(_EMBED, links), record[1], strict=True)
-    )
+        if embed and path not in (ATTACHMENT, NOWHERE)
+    ]
+
+
+def _in_cycles(
+    graph: LinkGraph,
+    embeds: dict[PublishedNote, list[str] | None],
+    by_path: dict[str, PublishedNote],
+) -> list[PublishedNote]:
+    """The notes of `embeds` (in note order) with an embed that may lead back to them: in
+    one strongly connected part of the embed graph (`cyclic`). Only those can get an embed
+    cycle's warning, and `warn_embed_cycles` follows embeds from each embed of each note."""
+    targets: dict[PublishedNote, list[PublishedNote]] = {}
+    for note, paths in embeds.items():
+        if paths is None:
+            targets[note] = [edge.target for edge in graph.outgoing[note] if edge.embed]
+        else:
+            targets[note] = [by_path[path] for path in paths]
+    found = cyclic(targets)
+    return [note for note in embeds if note in found]
 
 
 _EMBED = itemgetter(1)  # of a `LinkRef`
 
 
-def _attachments_found(
+def _found(
     site: PublicSite,
     note: PublishedNote,
-    record: LinkRecord,
+    places: list[int],
     hrefs: dict[tuple[str, str], str | None],
 ) -> bool:
-    """Does each attachment link of `note`'s record find an attachment again? (Looked up on
-    every build: the lookup counts the file as used.)"""
+    """Does each link of `note` at `places` (kept as an attachment's) find an attachment
+    again? (Looked up on every build: the lookup counts the file as used.)"""
     assert note.content is not None
-    for (_, path), link in zip(record[1], note.content.links, strict=True):
-        if path == ATTACHMENT and _attachment(site, link[0], note, hrefs) is None:
-            return False
-    return True
+    links = note.content.links
+    if type(links) is not list:  # (held in a spill file: read once)
+        links = list(links)
+    return all(_attachment(site, links[at][0], note, hrefs) is not None for at in places)
 
 
 def _record(

@@ -82,9 +82,18 @@ class KeptLinks:
         stray = set(self._flat) - self.by_path.keys() - {ATTACHMENT, NOWHERE}
         return {number for path in stray for number in owners(self._flat, self._starts, path)}
 
-    def attached(self) -> set[int]:
-        """The numbers of the records holding a link to an attachment (looked up again)."""
-        return set(owners(self._flat, self._starts, ATTACHMENT))
+    def attached(self) -> dict[int, list[int]]:
+        """Record number -> the places of its links to an attachment (looked up again)."""
+        found: dict[int, list[int]] = {}
+        flat, starts, at = self._flat, self._starts, 0
+        try:
+            while True:
+                at = flat.index(ATTACHMENT, at)
+                number = bisect_right(starts, at) - 1
+                found.setdefault(number, []).append(at - starts[number])
+                at += 1
+        except ValueError:
+            return found
 
     def drop(self, note: PublishedNote) -> None:
         """`note` is linked afresh: its record is not read."""
@@ -177,3 +186,50 @@ class KeptLinks:
 
 
 _NOTE, _PAIRS = itemgetter(0), itemgetter(1)
+
+
+def cyclic(targets: dict[PublishedNote, list[PublishedNote]]) -> set[PublishedNote]:
+    """The nodes of the graph `targets` (node -> the nodes it leads to) on a cycle: in a
+    strongly connected part of two or more, or leading to themselves. Tarjan's algorithm,
+    iterative (an embed chain may be deeper than Python's recursion)."""
+    index: dict[PublishedNote, int] = {}
+    low: dict[PublishedNote, int] = {}
+    stack: list[PublishedNote] = []
+    on_stack: set[PublishedNote] = set()
+    found: set[PublishedNote] = set()
+    for root in targets:
+        if root in index:
+            continue
+        work = [(root, iter(targets.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, ahead = work[-1]
+            step = next(ahead, None)
+            if step is not None:
+                if step is node:
+                    found.add(node)
+                elif step not in index:
+                    index[step] = low[step] = len(index)
+                    stack.append(step)
+                    on_stack.add(step)
+                    work.append((step, iter(targets.get(step, ()))))
+                elif step in on_stack:
+                    low[node] = min(low[node], index[step])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                part = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    part.append(member)
+                    if member is node:
+                        break
+                if len(part) > 1:
+                    found.update(part)
+    return found
