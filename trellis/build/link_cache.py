@@ -8,7 +8,9 @@ every published note's path, aliases and URL, its headings and block ids (`Note#
 the settings (the base path of hrefs). A note's record is kept under a key made of its
 bytes, its path and that whole table's digest, so a note whose key is unchanged takes its
 record: its links' hrefs and targets, and the warnings resolving them gave (an ambiguous
-name, an unknown heading), replayed in place.
+name, an unknown heading), replayed in place. Every kept record is checked on every build,
+but made into the note's edges and hrefs only when read (`trellis.build.link_kept`): a
+one-note edit reads the lists of a few notes.
 
 A link to an attachment is kept as "an attachment": its href names the hash of the file's
 bytes, so it is looked up again on every build (which also counts the file as used), and
@@ -23,14 +25,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
+from trellis.build.link_kept import ATTACHMENT, NOWHERE, KeptLinks, cyclic
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
-from trellis.public.graph import Edge, LinkGraph, link_note, warn_embed_cycles
+from trellis.public.graph import LinkGraph, link_note, warn_embed_cycles
 from trellis.public.private_names import PrivateNames, private_names
 from trellis.public.site import (
     PublicSite,
@@ -43,8 +46,6 @@ from trellis.vault.records import Vault
 # (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
 # the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
 LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
-ATTACHMENT = ""  # never a note's vault path
-NOWHERE = "\0"  # nor this: a link leading nowhere
 
 
 def names_digest(site: PublicSite, vault: Vault, private: PrivateNames | None = None) -> str:
@@ -110,29 +111,53 @@ def link_site(
     vault: Vault,
 ) -> LinkedSite:
     """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
-    each note's kept record when its key is unchanged; and the records for the next build."""
-    graph = LinkGraph(private_names=private_names)
-    for note in site.notes:
-        graph.outgoing[note] = []
-        graph.incoming.setdefault(note, [])
+    each note's kept record when its key is unchanged; and the records for the next build.
+
+    A kept record is checked here, all at once (its length, each path a published note's,
+    an attachment found again, or nowhere); its note's lists are made when read
+    (`trellis.build.link_kept`)."""
+    notes = site.notes
     table = names_digest(site, vault, private_names)
-    by_path = {note.rel_path: note for note in site.notes}
+    by_path = {note.rel_path: note for note in notes}
+    candidates: list[tuple[PublishedNote, LinkRecord]] = []
+    for note in notes:
+        record = kept.get(note.rel_path)  # (records are kept by vault path)
+        if record is not None and record[0] == table + note.source.content_hash:
+            assert note.content is not None
+            if len(record[1]) == len(note.content.links):
+                candidates.append((note, record))
+    hrefs: dict[tuple[str, str], str | None] = {}  # attachments found, by (path, folder)
+    lazy = KeptLinks(notes, by_path, [(note, record[1]) for note, record in candidates], hrefs)
+    refused = {id(candidates[number][0]) for number in lazy.strays()}
+    attached = {id(candidates[n][0]): at for n, at in lazy.attached().items()}
     records: dict[str, LinkRecord] = {}
+    graph = LinkGraph(private_names=private_names)  # the lists of notes linked afresh
     linked = LinkedSite(graph, records, table)
     replayed: list[Diagnostic] = []  # the warnings of notes replayed, filed in one step
-    hrefs: dict[tuple[str, str], str | None] = {}  # attachments found, by (path, folder)
-    for note in site.notes:
+    embeds: dict[PublishedNote, list[str] | None] = {}  # kept notes' embedded notes' paths
+    fits = {id(note): record for note, record in candidates}
+    for note in notes:
         rel_path = note.rel_path
-        key = table + note.source.content_hash  # (records are kept by vault path)
-        record = kept.get(rel_path)
-        fits = record is not None and record[0] == key
-        if fits and record is not None and _replay(site, graph, note, record, by_path, hrefs):
-            replayed += [Diagnostic(rel_path, line, text, code) for text, line, code in record[2]]
+        record = fits.get(id(note))
+        if (
+            record is not None
+            and id(note) not in refused
+            and (id(note) not in attached or _found(site, note, attached[id(note)], hrefs))
+        ):
+            if record[2]:
+                replayed += [
+                    Diagnostic(rel_path, line, text, code) for text, line, code in record[2]
+                ]
             records[rel_path] = record
+            embedded = _embedded(note, record)
+            if embedded != []:
+                embeds[note] = embedded
             continue
+        embeds[note] = None  # (its edges are made: read there)
+        lazy.drop(note)
         diagnostics.extend(replayed)  # (in note order)
         replayed = []
-        linked.afresh.add(note.rel_path)
+        linked.afresh.add(rel_path)
         recorder = Diagnostics()  # the warnings of this note's links, kept with its record
         site.diagnostics, saved = recorder, site.diagnostics
         graph.found = {}
@@ -142,12 +167,65 @@ def link_site(
             site.diagnostics = saved
         found, graph.found = graph.found.get(note, []), None
         diagnostics.extend(recorder.items)
-        made = _record(site, graph, note, key, recorder, found)
+        made = _record(site, graph, note, table + note.source.content_hash, recorder, found)
         if made is not None:
-            records[note.rel_path] = made
+            records[rel_path] = made
     diagnostics.extend(replayed)
-    warn_embed_cycles(graph, diagnostics, site.notes)
+    lazy.graph(graph)
+    warn_embed_cycles(graph, diagnostics, _in_cycles(graph, embeds, by_path))
     return linked
+
+
+def _embedded(note: PublishedNote, record: LinkRecord) -> list[str] | None:
+    """The vault paths of the notes kept `note` embeds (None: its links are held in a spill
+    file, `trellis.build.spill`, and not read for this: its edges are)."""
+    assert note.content is not None
+    links = note.content.links
+    if type(links) is not list:
+        return None
+    if not any(map(_EMBED, links)):
+        return []
+    return [
+        path
+        for embed, (_, path) in zip(map(_EMBED, links), record[1], strict=True)
+        if embed and path not in (ATTACHMENT, NOWHERE)
+    ]
+
+
+def _in_cycles(
+    graph: LinkGraph,
+    embeds: dict[PublishedNote, list[str] | None],
+    by_path: dict[str, PublishedNote],
+) -> list[PublishedNote]:
+    """The notes of `embeds` (in note order) with an embed that may lead back to them: in
+    one strongly connected part of the embed graph (`cyclic`). Only those can get an embed
+    cycle's warning, and `warn_embed_cycles` follows embeds from each embed of each note."""
+    targets: dict[PublishedNote, list[PublishedNote]] = {}
+    for note, paths in embeds.items():
+        if paths is None:
+            targets[note] = [edge.target for edge in graph.outgoing[note] if edge.embed]
+        else:
+            targets[note] = [by_path[path] for path in paths]
+    found = cyclic(targets)
+    return [note for note in embeds if note in found]
+
+
+_EMBED = itemgetter(1)  # of a `LinkRef`
+
+
+def _found(
+    site: PublicSite,
+    note: PublishedNote,
+    places: list[int],
+    hrefs: dict[tuple[str, str], str | None],
+) -> bool:
+    """Does each link of `note` at `places` (kept as an attachment's) find an attachment
+    again? (Looked up on every build: the lookup counts the file as used.)"""
+    assert note.content is not None
+    links = note.content.links
+    if type(links) is not list:  # (held in a spill file: read once)
+        links = list(links)
+    return all(_attachment(site, links[at][0], note, hrefs) is not None for at in places)
 
 
 def _record(
@@ -199,54 +277,6 @@ def _attachment(
     found = site.find_attachment(path, note) if path and looks_like_file(path) else None
     hrefs[asked] = href = None if found is None else site.href(found.url)
     return href
-
-
-def _replay(
-    site: PublicSite,
-    graph: LinkGraph,
-    note: PublishedNote,
-    record: LinkRecord,
-    by_path: dict[str, PublishedNote],
-    found: dict[tuple[str, str], str | None],
-) -> bool:
-    """Put `note`'s kept links into `graph`; False (nothing put) if the record does not fit
-    (a note it names is gone, or an attachment link no longer finds one).
-
-    By C-level maps over the note's links, a Python step only for a link that reaches no
-    note: ~90,000 links at 10,000 notes, a loop step each was most of the link stage."""
-    assert note.content is not None
-    links = note.content.links
-    pairs = record[1]
-    if len(pairs) != len(links):
-        return False
-    targets = list(map(by_path.get, map(_PATH, pairs)))  # (no note has the path "" or NOWHERE)
-    resolved = list(zip(map(_TARGET, links), map(_HREF, pairs), strict=True))
-    if None in targets:  # (notes compare by identity)
-        for at, target in enumerate(targets):
-            if target is not None:
-                continue
-            path, written = pairs[at][1], links[at][0]
-            if path == NOWHERE:
-                resolved[at] = (written, None)
-            elif path == ATTACHMENT and (live := _attachment(site, written, note, found)):
-                resolved[at] = (written, live)
-            else:
-                return False
-    # Each edge made as a tuple, not through `Edge`'s constructor: (source, target, embed,
-    # context, line), of the links that reach a note.
-    rows = zip(repeat(note), targets, map(_EMBED, links), map(_CONTEXT, links), map(_LINE, links))
-    edges = list(map(tuple.__new__, repeat(Edge), compress(rows, targets)))
-    graph.resolved[note] = resolved
-    graph.outgoing[note] += edges
-    incoming = graph.incoming
-    for edge in edges:
-        incoming[edge[1]].append(edge)  # (every note has its list: `link_site`)
-    return True
-
-
-# A kept record's (href, vault path); a `LinkRef`'s target, embed, context and line.
-_HREF, _PATH = itemgetter(0), itemgetter(1)
-_TARGET, _EMBED, _LINE, _CONTEXT = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(4)
 
 
 def well_formed(records: Any) -> bool:

@@ -152,6 +152,8 @@ def listing_folders(pages: PageRenderer) -> dict[int, str]:
 
 def has_cover(note: PublishedNote) -> bool:
     meta = note.meta
+    if meta.keys().isdisjoint(COVER_KEYS):  # (most notes: one C-level test)
+        return False
     return any(isinstance(meta.get(key), str) for key in COVER_KEYS)
 
 

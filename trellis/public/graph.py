@@ -7,9 +7,9 @@ previews and incremental rebuilds share. Only published notes can appear on eith
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from trellis.diagnostics import Diagnostics
 from trellis.markdown.plugins.media import media_kind
@@ -24,7 +24,8 @@ MAX_EMBED_DEPTH = 5
 
 class Edge(NamedTuple):
     """A link between published notes. A tuple: a build makes one per link of every note
-    (~60,000 at 10,000 notes), most replayed from the cache (`trellis.build.link_cache`)."""
+    (~60,000 at 10,000 notes), or made from a kept record when read
+    (`trellis.build.link_kept`)."""
 
     source: PublishedNote
     target: PublishedNote
@@ -33,13 +34,73 @@ class Edge(NamedTuple):
     line: int = 0
 
 
+T = TypeVar("T")
+
+
+class NoteLists(MutableMapping[PublishedNote, list[T]], Generic[T]):
+    """Note -> list, each list made when first read (`make`; None: not a key).
+
+    Why: the link stage with a cache (`trellis.build.link_cache`) would otherwise make every
+    note's edges and hrefs on every build (~60,000 edges at 10,000 notes), though a one-note
+    edit reads those of a few pages. Every note of `notes` is a key; a list once made (or
+    set) is kept, so callers may change it in place as they do a dict's."""
+
+    def __init__(
+        self, notes: Sequence[PublishedNote], make: Callable[[PublishedNote], list[T] | None]
+    ) -> None:
+        self.made: dict[PublishedNote, list[T]] = {}
+        self._notes = notes
+        self._make = make
+        self._extra: dict[PublishedNote, None] = {}  # keys set that are not of `notes`
+        self._ids: set[int] | None = None  # of `notes`, made on the first such question
+
+    def get(self, note: PublishedNote, default: Any = None) -> Any:  # (the hot path)
+        made = self.made.get(note)
+        if made is None:
+            made = self._make(note)
+            if made is None:
+                return default
+            self.made[note] = made
+        return made
+
+    def __getitem__(self, note: PublishedNote) -> list[T]:
+        made = self.get(note)
+        if made is None:
+            raise KeyError(note)
+        return made
+
+    def __setitem__(self, note: PublishedNote, value: list[T]) -> None:
+        if note not in self.made:
+            if self._ids is None:
+                self._ids = set(map(id, self._notes))
+            if id(note) not in self._ids:
+                self._extra[note] = None
+        self.made[note] = value
+
+    def __delitem__(self, note: PublishedNote) -> None:
+        raise TypeError("a note's list is emptied, never removed")
+
+    def __iter__(self) -> Iterator[PublishedNote]:
+        yield from self._notes
+        yield from list(self._extra)
+
+    def __len__(self) -> int:
+        return len(self._notes) + len(self._extra)
+
+
 @dataclass
 class LinkGraph:
-    outgoing: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
-    incoming: dict[PublishedNote, list[Edge]] = field(default_factory=dict)
+    """Each published note's outgoing links and backlinks (edges to and from published
+    notes only) and its links as written with their hrefs. Plain dicts, or `NoteLists`
+    made when read (`trellis.build.link_cache`)."""
+
+    outgoing: MutableMapping[PublishedNote, list[Edge]] = field(default_factory=dict)
+    incoming: MutableMapping[PublishedNote, list[Edge]] = field(default_factory=dict)
     # Every link and embed of a note as written, with the href it resolved to (None: nowhere).
     # What a rendered body shows of other notes and files is a function of this list.
-    resolved: dict[PublishedNote, list[tuple[str, str | None]]] = field(default_factory=dict)
+    resolved: MutableMapping[PublishedNote, list[tuple[str, str | None]]] = field(
+        default_factory=dict
+    )
     # Tells a link to a private note from one to a missing note, in warnings only.
     private_names: PrivateNames | None = field(default=None, repr=False)
     # While a link cache records notes (`trellis.build.link_cache`): each link's resolution
