@@ -30,7 +30,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
-from trellis.build.link_kept import ATTACHMENT, NOWHERE, KeptLinks, cyclic
+from trellis.build.link_kept import ATTACHMENT, NOWHERE, KeptLinks, attachment_key, cyclic
 from trellis.diagnostics import Diagnostic, Diagnostics
 from trellis.model.content import NoteContent
 from trellis.public.graph import LinkGraph, link_note, warn_embed_cycles
@@ -270,8 +270,8 @@ def _attachment(
     """The href of the attachment the link `target` of `note` reaches, or None. `hrefs`:
     those found so far in this build, by path and folder (what `find_attachment` reads of
     the note; asking again would count a file used a second time, which changes nothing)."""
-    path = target.partition("#")[0].strip()
-    asked = (path, note.rel_path.rpartition("/")[0])
+    asked = attachment_key(target, note)
+    path = asked[0]
     if asked in hrefs:
         return hrefs[asked]
     found = site.find_attachment(path, note) if path and looks_like_file(path) else None

@@ -32,6 +32,13 @@ FULL_AFTER = 64  # backlink searches before every backlink list is made at once
 
 _HREF, _PATH = itemgetter(0), itemgetter(1)
 _TARGET, _EMBED, _LINE, _CONTEXT = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(4)
+_NOTE, _PAIRS = itemgetter(0), itemgetter(1)
+
+
+def attachment_key(written: str, note: PublishedNote) -> tuple[str, str]:
+    """Where `link_site` files the href an attachment link of `note` found (`written`: its
+    target as written): the path it names and the note's folder, what the lookup reads."""
+    return written.partition("#")[0].strip(), note.rel_path.rpartition("/")[0]
 
 
 def owners(flat: list[str], starts: list[int], value: str) -> list[int]:
@@ -133,12 +140,10 @@ class KeptLinks:
         targets = list(map(self.by_path.get, map(_PATH, pairs)))
         resolved = list(zip(map(_TARGET, links), map(_HREF, pairs), strict=True))
         if None in targets:  # (notes compare by identity)
-            folder = note.rel_path.rpartition("/")[0]
             for at, target in enumerate(targets):
                 if target is None:
                     written = links[at][0]
-                    path = written.partition("#")[0].strip()
-                    href = self.attachments.get((path, folder))
+                    href = self.attachments.get(attachment_key(written, note))
                     attached = pairs[at][1] == ATTACHMENT and href is not None
                     resolved[at] = (written, href if attached else None)
         # Each edge made as a tuple, not through `Edge`'s constructor: (source, target,
@@ -183,9 +188,6 @@ class KeptLinks:
         made = self.incoming.made
         for note, edges in lists.items():
             made.setdefault(note, edges)
-
-
-_NOTE, _PAIRS = itemgetter(0), itemgetter(1)
 
 
 def cyclic(targets: dict[PublishedNote, list[PublishedNote]]) -> set[PublishedNote]:
