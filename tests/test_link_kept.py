@@ -154,6 +154,31 @@ def test_a_forged_record_of_the_wrong_length_is_linked_afresh(tmp_path: Path) ->
     _forge(tmp_path, change)
 
 
+def test_a_forged_href_never_reaches_a_page(tmp_path: Path) -> None:
+    """A kept record's hrefs are read into page keys only (and the preview's check of
+    moved anchors): a page's links are resolved again when it is rendered. So records
+    naming the right notes with a `javascript:` address, another note's page, a heading id
+    the target does not have, or text after the right address change no page; the pages
+    holding those links are rendered in that build (the edit gives Hub a backlink)."""
+
+    def change(links: dict[str, Any]) -> None:
+        key, pairs, said = links["Hub.md"]
+        assert pairs[1][0].endswith("#part"), pairs  # (the embed of Spoke 2#Part)
+        links["Hub.md"] = (key, (("javascript:alert(1)", pairs[0][1]), pairs[1]), said)
+        key, pairs, said = links["Spoke 3.md"]
+        links["Spoke 3.md"] = (key, ((links["Spoke 1.md"][1][0][0], pairs[0][1]), pairs[1]), said)
+        key, pairs, said = links["Spoke 4.md"]
+        links["Spoke 4.md"] = (key, ((pairs[0][0] + "#nothere", pairs[0][1]), pairs[1]), said)
+        key, pairs, said = links["Spoke 10.md"]
+        links["Spoke 10.md"] = (key, ((pairs[0][0] + '"onclick', pairs[0][1]),), said)
+
+    out = _forge(tmp_path, change)
+    hub = (out / "hub" / "index.html").read_text()
+    assert 'href="/spoke-1/"' in hub and 'href="/spoke-9/"' in hub  # (rendered, new backlink)
+    for page in out.rglob("*.html"):
+        assert b"javascript:" not in page.read_bytes() and b"nothere" not in page.read_bytes()
+
+
 def test_note_lists_make_each_list_once_when_read() -> None:
     notes: list[Any] = [object(), object(), object()]
     asked: list[int] = []

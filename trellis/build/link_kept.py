@@ -12,7 +12,10 @@ once per page.
 
 Nothing here decides what a record may name: `link_site` checked every kept record before
 (each link's target a published note, an attachment found again, or nowhere) and took the
-note's lists from the record only then.
+note's lists from the record only then. A record's hrefs are not checked: they are read
+into page keys (`trellis.emit.pages.BodyKeys`) and the preview's check of moved anchors
+only, as a page's links are resolved again when it is rendered; a forged href changes a
+key, never a page.
 """
 
 from __future__ import annotations
