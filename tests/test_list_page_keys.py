@@ -121,3 +121,26 @@ def test_a_note_made_private_leaves_every_list_and_the_search_index(tmp_path):
         assert not [name for name in records if "secret" in name or "hidden" in name]
     for records in (cache["parsed"], cache["links"]):
         assert "Shed/Secret.md" not in records
+
+
+def test_notes_of_one_title_swapping_vault_path_order_rewrite_their_lists(tmp_path):
+    """Lists show notes by title, then vault path: two notes titled alike, one renamed so
+    that their paths' order flips while its URL (a permalink), folder and card stay the
+    same, change the order of the folder page (its members come pinned first) and of the
+    tag page. The pages' keys read the members' vault paths, so both are rendered again."""
+    twin = {"title": "Twin", "tags": "[pair]"}
+    files = {
+        "Pair/a.md": published("First twin.\n", permalink="/one/", dg_pinned="true", **twin),
+        "Pair/b.md": published("Second twin.\n", permalink="/two/", **twin),
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    build(vault, tmp_path / "site", SETTINGS)
+    first = (tmp_path / "site" / "pair" / "index.html").read_text()
+    assert first.index('href="/one/"') < first.index('href="/two/"')
+    (vault / "Pair" / "a.md").rename(vault / "Pair" / "c.md")
+    build(vault, tmp_path / "site", SETTINGS)
+    build(vault, tmp_path / "clean", SETTINGS, use_cache=False)
+    for page in ("pair/index.html", "tags/pair/index.html"):
+        shown = (tmp_path / "clean" / page).read_text()
+        assert shown.index('href="/two/"') < shown.index('href="/one/"'), page
+        assert (tmp_path / "site" / page).read_text() == shown, page
