@@ -29,10 +29,8 @@ Usage: python benchmarks/memory_phases.py [--notes 10000] [--modes cold edit] [-
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -43,10 +41,10 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from benchmarks.run import cached_vault, process_tree
+    from benchmarks.run import cached_vault, own_spaces, process_tree
     from benchmarks.scenarios import edit_one_note
 except ImportError:  # run as a script
-    from run import cached_vault, process_tree
+    from run import cached_vault, own_spaces, process_tree
     from scenarios import edit_one_note
 
 MODES = ("cold", "jobs1", "edit", "serve")
@@ -64,7 +62,7 @@ class _Sampler(threading.Thread):
     def run(self) -> None:
         count = 0
         while not self._halt.is_set():
-            tree = _own_spaces(self.pid, process_tree(self.pid))
+            tree = own_spaces(self.pid, process_tree(self.pid))
             pss = {pid: _pss_kib(pid) for pid in tree} if count % 4 == 0 else None
             self.samples.append((time.time(), tree, pss))
             count += 1
@@ -85,32 +83,6 @@ def _pss_kib(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-def _own_spaces(root: int, tree: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
-    """`tree` without the children sharing the build's address space (see the module)."""
-    return {pid: entry for pid, entry in tree.items() if pid == root or not _same_space(root, pid)}
-
-
-_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
-
-
-def _same_space(one: int, other: int) -> bool:
-    """Do the two processes share one address space? `kcmp(KCMP_VM)` where known, else
-    the same sizes (a `vfork` child's are its parent's to the page)."""
-    if _KCMP is not None:
-        same = ctypes.CDLL(None, use_errno=True).syscall(_KCMP, one, other, 1, 0, 0)
-        if same >= 0:
-            return same == 0
-
-    def sizes(pid: int) -> list[str]:
-        try:
-            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-        except OSError:
-            return [str(pid)]
-        return [line for line in lines if line.startswith(("VmSize", "VmRSS", "VmData"))]
-
-    return sizes(one) == sizes(other)
 
 
 def child(mode: str, vault: Path, out: Path, target: int = 0) -> int:

@@ -262,11 +262,11 @@ def test_profile_summary_ranks_self_and_total_time() -> None:
 
 def test_memory_sums_leave_out_a_child_sharing_the_build_s_memory() -> None:
     """A child started with `vfork` is the build's own memory until it execs (its RSS and
-    PSS read the build's): left out of the sums; a forked child (a worker) is counted."""
+    PSS read the build's): left out of the sums (`memory_phases.py`'s and `run.py`'s peak);
+    a forked child (a worker) is counted."""
     import os
     import threading
 
-    phases = _import("memory_phases")
     root = os.getpid()
     ready, done = threading.Event(), threading.Event()
     tids: list[int] = []
@@ -285,8 +285,10 @@ def test_memory_sums_leave_out_a_child_sharing_the_build_s_memory() -> None:
         os._exit(0)
     try:
         tree = {root: (100, "python"), tids[0]: (100, "python"), pid: (100, "python")}
-        assert phases._same_space(root, tids[0]) and not phases._same_space(root, pid)
-        assert set(phases._own_spaces(root, tree)) == {root, pid}
+        assert runner.same_space(root, tids[0]) and not runner.same_space(root, pid)
+        assert set(runner.own_spaces(root, tree)) == {root, pid}
+        own = runner.own_spaces(root, runner.process_tree(root))  # (what `run.py` sums)
+        assert root in own and pid in own
     finally:
         done.set()
         thread.join()
