@@ -59,6 +59,36 @@ def test_an_unchanged_build_reads_no_note(tmp_path: Path, monkeypatch: pytest.Mo
     assert again.unchanged and reads == [0]
 
 
+def test_an_unchanged_build_records_files_it_read_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Every note touched (same bytes, new times, as a checkout leaves them): the build
+    after reads and hashes each, finds nothing changed, and writes the head again with
+    their new stats, the body as it was; the build after that reads none."""
+    settled_build(tmp_path)
+    cache = cache_path(tmp_path / "site")
+    _, body_before = split_cache(cache)
+    notes = sorted((tmp_path / "vault").rglob("*.md"))
+    later = time.time_ns() - 3_600_000_000_000  # (an hour ago: any time but the old one)
+    for note in notes:
+        os.utime(note, ns=(later, later))
+    settle()  # (the change times are new)
+    reads = count_reads(monkeypatch)
+    touched = build(tmp_path / "vault", tmp_path / "site", SETTINGS)
+    assert touched.unchanged and reads[0] >= len(notes)
+    head, body = split_cache(cache)
+    assert body == body_before
+    for note in notes:
+        name = note.relative_to(tmp_path / "vault").as_posix()
+        assert head["seen"][name][0][3] == os.stat(note).st_mtime_ns == later, name
+    reads[0] = 0
+    assert build(tmp_path / "vault", tmp_path / "site", SETTINGS).unchanged and reads == [0]
+    write_vault(tmp_path / "vault", {"Epsilon.md": FILES["Epsilon.md"] + "\nMore.\n"})
+    edited = build(tmp_path / "vault", tmp_path / "site", SETTINGS)  # (the body read)
+    assert not edited.cache_problem and edited.pages_rendered < edited.notes_published
+    assert "More." in (tmp_path / "site" / "epsilon" / "index.html").read_text()
+
+
 def test_a_note_changed_just_before_a_build_is_not_recorded(tmp_path: Path):
     """Its stat may not show a second write within the same clock tick: read it next time."""
     settled_build(tmp_path)

@@ -149,6 +149,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 and self._last_out == out
                 and site_finished(out)
             ):
+                self.keep_seen(writer, signature.seen)
                 return self._unchanged(result, started, state)
             self._take_rest()
             frontmatter = FrontmatterMemo(self._frontmatter)

@@ -5,12 +5,19 @@ takes the file's head (the inputs' digest, the last report, the published attach
 stats of the files the last scan read), which is all such a build reads; `_take_rest` the
 body (parses, page keys, search shards...: tens of MB at 10,000 notes) once the build has
 work to do. A body found damaged then leaves the build as clean as a missing file.
+
+A build that finds nothing changed writes nothing, but for one thing: when its scan recorded
+files the head did not hold as they are now (a checkout, a restored copy, a `touch`: the same
+bytes with new stats, which it read and hashed), the head is written again, with the body as
+read after it (`keep_seen`); else every later build would read and hash them again.
 """
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
 from trellis.build.cache_parts import PARTS, ParsedParts
@@ -21,7 +28,7 @@ from trellis.config import load_settings
 from trellis.diagnostics import Diagnostics
 from trellis.emit.graph import GraphFiles
 from trellis.emit.output_files import FileStat
-from trellis.emit.writer import cache_path, site_finished
+from trellis.emit.writer import OutputWriter, cache_path, site_finished
 from trellis.public.redirects import PublishedURL
 from trellis.signature import SeenFile
 
@@ -88,3 +95,18 @@ class CacheFileLoad:
             self._layout, self._graph_files = data.get("layout", ""), data.get("graph")
             self._file_stats = data.get("file_stats", {})
             self._reach = data.get("reach")
+
+    def keep_seen(self, writer: OutputWriter, seen: dict[str, SeenFile]) -> None:
+        """For a build that found nothing changed: write the head again with the files its
+        scan recorded (`seen`), when they differ from the head's, the body as read after it."""
+        read = self._cache_rest
+        if read is None or read.data is None or not read.raw or read.data.get("seen") == seen:
+            return
+        head, body = {**read.data, "seen": seen}, memoryview(read.raw)[read.body_at :]
+
+        def dump(file: BinaryIO) -> None:
+            pickle.dump(head, file, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(body)
+
+        writer.write_cache(dump)
+        self._cache_rest = replace(read, data=head)  # (`serve`: the file as it is now)
