@@ -233,9 +233,9 @@ class SiteUpdate(InPlaceWriter):
         changed = set()
         for name in names:
             rel_path = prefix + name
-            stat = recorded.get(rel_path)
-            if stat is not None and _plain(rel_path) and _lstat(root + rel_path) == stat:
-                checked[rel_path] = stat
+            was = recorded.get(rel_path)
+            if was is not None and _plain(rel_path) and _lstat(root + rel_path) == was:
+                checked[rel_path] = was
             else:
                 changed.add(name)
         return changed
