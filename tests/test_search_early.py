@@ -252,7 +252,8 @@ def test_a_page_replaced_after_the_bundle_was_made_ahead_is_given_again(
     shard = plan_shards(pages, SHARD_PAGES)[0]
     binary = pagefind_cli.pagefind_binary()
     assert binary is not None
-    early = start_early(binary, InPlace(out), pages, SHARD_PAGES, [shard[0]], 2)  # type: ignore[arg-type]
+    shards = plan_shards(pages, SHARD_PAGES)
+    early = start_early(binary, InPlace(out), shards, [shard[0]], 2)  # type: ignore[arg-type]
     assert early is not None and early.numbers == [1]
     early.begin(out)  # made ahead from the pages as they are
     walked = early.take(1, shard)

@@ -258,7 +258,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             with clock("search"):  # Pagefind reads note pages only: it runs while the rest is made
                 searching = start_index(
                     site, writer, diagnostics, keys.current_digests, self._search,
-                    self.options.defer_search, searching,
+                    self.options.defer_search, searching, keys.taken,
                 )  # fmt: skip
             emitting = EmitContext(
                 site, pages, graph, writer, diagnostics, self.vault, state.attachments, source

@@ -18,7 +18,8 @@ from trellis.build.result import BuildResult, fewer_collections
 from trellis.build.search_index import SearchIndexState
 from trellis.diagnostics import Diagnostics
 from trellis.edits import LiveSite, apply_edits, apply_static_edits, plan_edits
-from trellis.emit.search import refresh_search_bundle, searchable_pages
+from trellis.emit.search import searchable_pages
+from trellis.emit.search_refresh import refresh_search_bundle
 
 
 class PreviewEdits:

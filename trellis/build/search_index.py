@@ -14,7 +14,7 @@ next build or refresh re-indexes exactly the shards whose pages changed since.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,8 +93,7 @@ def begin_index(
     binary = pagefind_binary(extended=found.segmented) if found.pages else None
     if binary is None:
         return SearchStage(frozenset(), found=found)
-    pages, jobs = found.pages, site.settings.jobs
-    early = start_early(binary, writer, pages, search.SHARD_PAGES, changed, jobs)
+    early = start_early(binary, writer, found.shards, changed, site.settings.jobs)
     return SearchStage(frozenset(), early=early, found=found)
 
 
@@ -106,11 +105,12 @@ def start_index(
     last: SearchIndexState,
     defer: bool,
     begun: SearchStage | None = None,
+    present: Container[str] = (),
 ) -> SearchStage:
     """Start indexing the staged site (only the shards that changed; those `begun` walked
     are finished), or with `defer` (serve) take the last index over as it is, stale, while
     no page left it: a stale index may hold old text of published pages, never a page that
-    is no longer published."""
+    is no longer published. The pages of `present` were taken over: they are there."""
     early = begun.early if begun is not None else None
     if early is not None:  # their bundles made while the others are planned
         early.begin(writer.staging)
@@ -127,7 +127,7 @@ def start_index(
         if early is not None:
             early.cancel()
         return SearchStage(pages, SearchIndexState(last.records, True, last.searchable))
-    run = start_search(site, writer, diagnostics, page_digests, last.records, early, found)
+    run = start_search(site, writer, diagnostics, page_digests, last.records, early, found, present)
     return SearchStage(pages, run=run)
 
 

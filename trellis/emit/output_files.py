@@ -152,6 +152,11 @@ class LastOutputChecks:
         previous = self.previous
         return previous is not None and self._as_recorded(rel_path, previous, previous / rel_path)
 
+    def previous_changed(self, prefix: str, names: Iterable[str]) -> set[str]:
+        """Those of `names` (under `prefix` in the last output) not unchanged since their
+        stats were recorded."""
+        return {name for name in names if not self.previous_as_recorded(prefix + name)}
+
     def previous_holds(self, rel_path: str, digest: str) -> bool:
         """Does the last output's `rel_path` hold bytes hashing to `digest`? Not read while
         its stat is the one recorded after the last build, or the one it had when this build

@@ -47,6 +47,9 @@ class PageKeys:
     reach: frozenset[str] | None = None
     # Keys the plan made itself, by output path (the file tree's: `Reach.explorer_key`).
     given: dict[str, str] = field(default_factory=dict)
+    # The pages taken over in this process (so in the output: the search index needs not
+    # look for them, `search_shards.page_digests_in`).
+    taken: set[str] = field(default_factory=set)
 
     def kept(self, output: str) -> str | None:
         """The last build's key of `output`, when the plan says nothing it reads changed."""
@@ -66,6 +69,7 @@ class PageKeys:
             and writer.reuse(output, self.previous_out, recorded)
         ):
             self.current_digests[output] = recorded
+            self.taken.add(output)
             return True
         return False
 

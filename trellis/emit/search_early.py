@@ -44,7 +44,7 @@ from pathlib import Path, PurePosixPath
 from trellis.emit import pagefind_cli
 from trellis.emit.output_files import FileStat, file_stat
 from trellis.emit.pagefind_service import PagefindService, ServiceError
-from trellis.emit.search_shards import page_url, plan_shards
+from trellis.emit.search_shards import page_url
 from trellis.emit.writer import OutputWriter
 
 # Where the early services run (their working and log folder), inside the output folder.
@@ -219,23 +219,22 @@ def finish_early(
 def start_early(
     binary: Path,
     writer: OutputWriter,
-    pages: list[str],
-    shard_pages: int,
+    shards: list[list[str]],
     changed: Iterable[str],
     most: int,
 ) -> EarlyShards | None:
-    """Start a service walking each shard of `pages` (all searchable pages, sorted) that
+    """Start a service walking each of `shards` (all searchable pages, `plan_shards`) that
     holds a page of `changed` (notes whose bytes changed), at most `most` of them; None when
     the build is not an update in place or no such shard can be walked."""
     site_dir = writer.staging
     if writer.previous is None or writer.previous != site_dir:
         return None
-    changed = set(changed).intersection(pages)
+    changed = set(changed)
     if not changed:
         return None
     folder = site_dir / EARLY_DIR
     early = EarlyShards(folder, {})
-    for number, shard in enumerate(plan_shards(pages, shard_pages), start=1):
+    for number, shard in enumerate(shards, start=1):
         if len(early.numbers) >= max(1, most):
             break
         if changed.isdisjoint(shard):

@@ -307,6 +307,14 @@ class OutputWriter(LastOutputChecks):
                 return False
         return True
 
+    def reuse_files(self, rel_paths: list[str], previous: Path, digests: list[str]) -> str:
+        """`reuse` each of `rel_paths` (with its digest of `digests`): "" once all are taken
+        over, else the first that could not be (the ones after it are not tried)."""
+        for rel_path, digest in zip(rel_paths, digests, strict=True):
+            if not self.reuse(rel_path, previous, digest):
+                return rel_path
+        return ""
+
     def stats_of(self, rel_paths: Iterable[str]) -> dict[str, FileStat]:
         """The `FileStat` of each of `rel_paths` in the output folder (after `commit`)."""
         stats = {}

