@@ -35,6 +35,7 @@ class CacheFileLoad:
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
     _reach: ReachRecord | None  # what the last build's plan recorded (`trellis.build.reach`)
+    _names: dict[str, str]  # each note's part of the names table (`link_cache.names_table`)
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str
@@ -80,6 +81,7 @@ class CacheFileLoad:
             return
         data = read.data
         self._parsed, self._links = data["parsed"], data.get("links", {})
+        self._names = data.get("names", {})
         self._parsed_parts = data.get(PARTS)
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])

@@ -64,7 +64,8 @@ class PathIndex(Generic[T]):
         """Sort candidate lists once, after every item was added."""
         for table in (self._by_name, self._by_alias):
             for candidates in table.values():
-                candidates.sort(key=lambda pair: _rank(pair[0].lower()))
+                if len(candidates) > 1:  # (most names: one note)
+                    candidates.sort(key=lambda pair: _rank(pair[0].lower()))
 
     def resolve(self, target: str, source_folder: str = "") -> Match[T] | None:
         key = normalise_target(target, self._strip_md)

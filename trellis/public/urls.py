@@ -57,8 +57,15 @@ def _reserved(segment: str, first: bool) -> bool:
 
 def unreserved(site_path: str) -> str:
     """`site_path` with `-note` added to each segment that is a name Trellis uses itself
-    (`/static/x/` -> `/static-note/x/`, `/.trellis-site/` -> `/.trellis-site-note/`)."""
-    segments = site_path.strip("/").split("/")
+    (`/static/x/` -> `/static-note/x/`, `/.trellis-site/` -> `/.trellis-site-note/`).
+
+    Most paths are told apart by two tests of the whole: a reserved first segment, and no
+    `.trellis` anywhere (each internal name and suffix holds it)."""
+    inner = site_path.strip("/")
+    first = inner.partition("/")[0].lower()
+    if inner and ".trellis" not in inner.lower() and first not in RESERVED_ROOTS:
+        return "/" + inner + "/"
+    segments = inner.split("/")
     moved = [s + "-note" if _reserved(s, i == 0) else s for i, s in enumerate(segments)]
     return "/" + "/".join(moved) + "/" if site_path.strip("/") else site_path
 
