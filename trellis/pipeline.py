@@ -38,7 +38,7 @@ from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
-from trellis.build.link_cache import LinkRecord, link_site
+from trellis.build.link_cache import LinkRecord, NamePart, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import may_hold_queries, plan_build
 from trellis.build.reach import ReachRecord, global_key, plan_reach
@@ -108,7 +108,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
         self._seen: dict[str, SeenFile] = {}  # the files the last scan read, with their stats
         self._reach: ReachRecord | None = None  # what an edit can reach (`build.reach`)
-        self._names: dict[str, str] = {}  # each note's part of the names table (`link_cache`)
+        self._names: dict[str, NamePart] = {}  # each note's part of the names table
 
     # -- one build ----------------------------------------------------------------------
 

@@ -19,12 +19,12 @@ _DASHES = re.compile(r"-{2,}")
 def slugify(text: str) -> str:
     """Lowercase `text`, keep letters/marks/digits of every script, join words with `-`."""
     if text.isascii():  # (no marks: each character alone says what it becomes)
-        return _DASHES.sub("-", text.lower().translate(_ASCII)).strip("-")
-    text = unicodedata.normalize("NFC", text).lower()
-    out = text.translate(_UNICODE)
-    if _MARK in out:  # a mark with nothing before it (after an emoji, say) is a stray
-        out = _STRAY_MARKS.sub(r"\1", out).replace(_MARK, "")
-    return _DASHES.sub("-", out).strip("-")
+        out = text.lower().translate(_ASCII)
+    else:
+        out = unicodedata.normalize("NFC", text).lower().translate(_UNICODE)
+        if _MARK in out:  # a mark with nothing before it (after an emoji, say) is a stray
+            out = _STRAY_MARKS.sub(r"\1", out).replace(_MARK, "")
+    return (_DASHES.sub("-", out) if "--" in out else out).strip("-")
 
 
 def _ascii_table() -> dict[int, str]:

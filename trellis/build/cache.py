@@ -58,7 +58,7 @@ from trellis.build.cache_checks import (
     str_map,
 )
 from trellis.build.cache_parts import PARTS, ParsedParts, decode_parses, encode_parses
-from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import LinkRecord, NamePart, names_well_formed
 from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.build.reach import ReachRecord
 from trellis.build.reach import well_formed as reach_well_formed
@@ -340,7 +340,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and graph_files(data.get("graph"))
         and file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))
-        and str_map(data.get("names", {}))
+        and names_well_formed(data.get("names", {}))
         and (data.get("reach") is None or reach_well_formed(data["reach"]))
     )
 
@@ -361,7 +361,7 @@ def cache_records(
     links: dict[str, LinkRecord] | None = None,
     reach: ReachRecord | None = None,
     parts: ParsedParts | None = None,
-    names: dict[str, str] | None = None,
+    names: dict[str, NamePart] | None = None,
 ) -> dict[str, Any]:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
     every record of the cache (`dump_cache` writes them). `parts`: the parses as read from

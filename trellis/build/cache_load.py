@@ -14,7 +14,7 @@ from typing import Any
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
 from trellis.build.cache_parts import PARTS, ParsedParts
-from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import LinkRecord, NamePart
 from trellis.build.reach import ReachRecord
 from trellis.build.search_index import SearchIndexState
 from trellis.config import load_settings
@@ -35,7 +35,7 @@ class CacheFileLoad:
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
     _reach: ReachRecord | None  # what the last build's plan recorded (`trellis.build.reach`)
-    _names: dict[str, str]  # each note's part of the names table (`link_cache.names_table`)
+    _names: dict[str, NamePart]  # each note's part of the names table (`names_table`)
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str

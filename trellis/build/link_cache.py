@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import attrgetter, is_, itemgetter
+from operator import attrgetter, is_, itemgetter, ne
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
@@ -43,6 +43,8 @@ from trellis.public.site import (
 )
 from trellis.vault.records import Vault
 
+# (hash of the note's bytes, its `names_part`)
+NamePart = tuple[str, str]
 # (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
 # the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
 LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
@@ -54,13 +56,16 @@ def names_digest(site: PublicSite, vault: Vault, private: PrivateNames | None = 
 
 
 def names_table(
-    site: PublicSite, vault: Vault, private: PrivateNames | None, kept: dict[str, str] | None
-) -> tuple[str, dict[str, str]]:
+    site: PublicSite,
+    vault: Vault,
+    private: PrivateNames | None,
+    kept: dict[str, NamePart] | None,
+) -> tuple[str, dict[str, NamePart]]:
     """The digest of everything a note's links read besides the note itself: the settings
     (hrefs read the base path, a note's links as parsed may read others), each published
     note's path, URL, aliases, headings (text and id) and block ids, which notes are private
     (every note's path and aliases: `PrivateNames`) and which files the vault has. And each
-    note's part of it (`names_part`: its headings and block ids) by its bytes' hash and its
+    note's part of it (`names_part`: its headings and block ids) with its bytes' hash, by its
     path, for the next build (none without `kept`, the last build's).
 
     Why parts: the headings and block ids are a function of the note's parse, kept while its
@@ -87,21 +92,21 @@ def names_table(
 
 
 def _parts(
-    notes: list[PublishedNote], kept: dict[str, str] | None
-) -> tuple[list[str], dict[str, str]]:
-    """Each note's `names_part`, taken from `kept` by its bytes' hash and path when there;
-    and the parts by that key (of the notes that have a parse) for the next build."""
+    notes: list[PublishedNote], kept: dict[str, NamePart] | None
+) -> tuple[list[str], dict[str, NamePart]]:
+    """Each note's `names_part`, taken from `kept` (by path) while its bytes hash as kept;
+    and (hash, part) by path, of the notes that have a parse, for the next build."""
     if kept is None:
         return [names_part(note.content or _NO_CONTENT) for note in notes], {}
-    hashes = map(_CONTENT_HASH, notes)
-    keys = list(map("\0".join, zip(hashes, map(_REL_PATH, notes), strict=True)))
-    parts = list(map(kept.get, keys))
-    for place in list(compress(range(len(parts)), map(is_, parts, repeat(None)))):
+    paths = list(map(_REL_PATH, notes))
+    hashes = list(map(_CONTENT_HASH, notes))
+    found = list(map(kept.get, paths, repeat(_UNKNOWN)))
+    parts = list(map(_PART, found))
+    for place in list(compress(range(len(notes)), map(ne, map(_HASH, found), hashes))):
         parts[place] = names_part(notes[place].content or _NO_CONTENT)
-    made = dict(zip(keys, parts, strict=True))
-    unparsed = compress(keys, map(is_, map(_CONTENT, notes), repeat(None)))
-    for key in list(unparsed):  # (no parse to key the part by)
-        made.pop(key, None)
+    made = dict(zip(paths, zip(hashes, parts, strict=True), strict=True))
+    for path in list(compress(paths, map(is_, map(_CONTENT, notes), repeat(None)))):
+        del made[path]  # (no parse to keep the part with)
     return parts, made
 
 
@@ -117,6 +122,8 @@ _ALIASES = attrgetter("aliases")
 _REL_PATH = attrgetter("source.rel_path")
 _CONTENT_HASH = attrgetter("source.content_hash")
 _CONTENT = attrgetter("content")
+_HASH, _PART = itemgetter(0), itemgetter(1)  # of a `NamePart`
+_UNKNOWN = ("", "")  # (no note's bytes hash to "")
 _URL = attrgetter("url")
 _TEXT_AND_ID = itemgetter(1, 2)  # of a `Heading`
 
@@ -130,7 +137,7 @@ class LinkedSite:
     records: dict[str, LinkRecord]
     table: str = ""
     afresh: set[str] = field(default_factory=set)  # vault paths
-    names: dict[str, str] = field(default_factory=dict)  # each note's part (`names_table`)
+    names: dict[str, NamePart] = field(default_factory=dict)  # (`names_table`)
 
 
 def link_site(
@@ -139,7 +146,7 @@ def link_site(
     private_names: PrivateNames | None,
     kept: dict[str, LinkRecord],
     vault: Vault,
-    kept_names: dict[str, str] | None = None,
+    kept_names: dict[str, NamePart] | None = None,
 ) -> LinkedSite:
     """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
     each note's kept record when its key is unchanged; and the records for the next build.
@@ -333,3 +340,11 @@ def well_formed(records: Any) -> bool:
         and only(map(itemgetter(1), items), int, type(None))
         and only(map(itemgetter(2), items), str)
     )
+
+
+def names_well_formed(parts: Any) -> bool:
+    """Is `parts` (from a cache file) vault path -> `NamePart`?"""
+    if type(parts) is not dict or not only(parts, str):
+        return False
+    values = list(parts.values())
+    return only(values, tuple) and lengths(values, 2) and only(chain.from_iterable(values), str)

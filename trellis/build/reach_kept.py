@@ -26,8 +26,9 @@ from trellis.emit.tags import TagIndex
 from trellis.model.tags import TagEntry
 from trellis.public.site import PublishedNote
 
-# (key, name, places of the notes tagged exactly so, places of the notes tagged so or below)
-KeptTag = tuple[str, str, bytes, bytes]
+# (key, name, places of the notes tagged so or below, places of the notes tagged exactly so:
+# None when they are the same notes, as for every tag no other nests under)
+KeptTag = tuple[str, str, bytes, bytes | None]
 TagTable = tuple[KeptTag, ...]
 _PLACE = "I"  # unsigned, 4 bytes on every platform CPython runs on
 _PLACE_SIZE = array(_PLACE).itemsize
@@ -41,8 +42,10 @@ def tag_table(index: TagIndex, notes: list[PublishedNote]) -> TagTable:
         (
             key,
             entry.name,
-            array(_PLACE, map(get, map(id, entry.direct))).tobytes(),
             array(_PLACE, map(get, map(id, entry.all))).tobytes(),
+            None
+            if entry.direct == entry.all
+            else array(_PLACE, map(get, map(id, entry.direct))).tobytes(),
         )
         for key, entry in index.items()
     )
@@ -53,11 +56,18 @@ def kept_index(table: TagTable, notes: list[PublishedNote]) -> TagIndex | None:
     index: TagIndex = {}
     get = notes.__getitem__
     count = len(notes)
-    for key, name, direct, every in table:
-        places = array(_PLACE, direct), array(_PLACE, every)
-        if any(len(found) and max(found) >= count for found in places):
+    for key, name, every, direct in table:
+        places = array(_PLACE, every)
+        if len(places) and max(places) >= count:
             return None
-        index[key] = TagEntry(name, list(map(get, places[0])), list(map(get, places[1])))
+        listed = list(map(get, places))
+        if direct is None:
+            index[key] = TagEntry(name, listed.copy(), listed)
+            continue
+        places = array(_PLACE, direct)
+        if len(places) and max(places) >= count:
+            return None
+        index[key] = TagEntry(name, list(map(get, places)), listed)
     return index
 
 
@@ -69,8 +79,7 @@ def table_well_formed(table: Any) -> bool:
         and type(kept[0]) is str
         and type(kept[1]) is str
         and type(kept[2]) is bytes
-        and type(kept[3]) is bytes
         and len(kept[2]) % _PLACE_SIZE == 0
-        and len(kept[3]) % _PLACE_SIZE == 0
+        and (kept[3] is None or (type(kept[3]) is bytes and len(kept[3]) % _PLACE_SIZE == 0))
         for kept in table
     )

@@ -55,7 +55,7 @@ class PathIndex(Generic[T]):
     def add(self, rel_path: str, item: T, aliases: Iterable[str] = ()) -> None:
         key = normalise_target(rel_path, self._strip_md)
         self._by_path[key] = (rel_path, item)
-        self._by_name[posixpath.basename(key)].append((rel_path, item))
+        self._by_name[key.rpartition("/")[2]].append((rel_path, item))  # (its basename)
         for alias in aliases:
             if alias.strip():
                 self._by_alias[alias.strip().lower()].append((rel_path, item))

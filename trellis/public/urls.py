@@ -119,11 +119,11 @@ def slug_segment(segment: str) -> str:
 
 
 def path_slug(path: str) -> str:
-    """`Folder/Sub Folder/Note.md` -> `/folder/sub-folder/note/` (empty segments dropped)."""
-    if path.lower().endswith(".md"):
+    """`Folder/Sub Folder/Note.md` -> `/folder/sub-folder/note/` (empty segments dropped).
+    (Slugged and filtered by C-level maps: every note's URL is made so on every build.)"""
+    if path[-3:].lower() == ".md":
         path = path[:-3]
-    segments = [slug_segment(part) for part in path.replace("\\", "/").split("/")]
-    segments = [s for s in segments if s]
+    segments = list(filter(None, map(slug_segment, path.replace("\\", "/").split("/"))))
     return "/" + "/".join(segments) + "/" if segments else "/"
 
 
