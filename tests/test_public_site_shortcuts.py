@@ -1,21 +1,26 @@
 """The shortcuts building the public site (and reporting it) takes give what the long ways
-give: `slugify` of ASCII text by a table, one shared `NoteDisplay` for notes that set no
-display key, `clean_permalink` skipping the filter of control characters for printable
-text, a note's folder without a path object, a warning's kind without trying a vault path
-where there is none."""
+give: `slugify` by a table (ASCII, then any character, marks found again in the result),
+one shared `NoteDisplay` for notes that set no display key, `clean_permalink` skipping the
+filter of control characters for printable text, a note's folder without a path object, a
+warning's kind without trying a vault path where there is none, `unreserved` telling most
+paths apart by two tests, the home page's `gardenEntry` tag looked for in the joined text
+before a note's tags are worked out."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trellis.config import Settings
 from trellis.public.display import _DISPLAY_KEYS, note_display
-from trellis.public.urls import clean_permalink
+from trellis.public.site import _claims_home, claims_home
+from trellis.public.urls import RESERVED_ROOTS, _reserved, clean_permalink, unreserved
 from trellis.slug import slugify
+from trellis.vault.records import SourceNote
 
 
 def slugify_by_characters(text: str) -> str:
@@ -36,6 +41,22 @@ def slugify_by_characters(text: str) -> str:
 @settings(max_examples=500, derandomize=True)
 @given(st.one_of(st.text(st.characters(max_codepoint=127)), st.text()))
 def test_slugify_gives_what_it_gave_character_by_character(text: str):
+    assert slugify(text) == slugify_by_characters(text)
+
+
+# Text where marks meet what slugs drop or join: emoji, dashes, spaces, symbols, letters.
+MARKED = st.lists(
+    st.sampled_from(
+        ["\u0301", "\u0308", "\u09c0", "\u05b7", "🌱", "-", " ", "_", "+", "a", "É", "জ"]
+    )
+    | st.characters(),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1000, derandomize=True)
+@given(MARKED)
+def test_slugify_keeps_and_drops_marks_as_character_by_character(text: str):
     assert slugify(text) == slugify_by_characters(text)
 
 
@@ -100,3 +121,41 @@ def test_a_note_folder_is_its_path_parent(segments: list[str]):
         return  # (the walk never names a file so)
     note = SourceNote(rel_path=rel_path, abs_path=Path("/"), meta={}, body="", body_line=1)
     assert note.folder == ("" if parent == "." else parent)
+
+
+def unreserved_by_segments(site_path: str) -> str:
+    """`unreserved` as written before its two tests of the whole path."""
+    segments = site_path.strip("/").split("/")
+    moved = [s + "-note" if _reserved(s, i == 0) else s for i, s in enumerate(segments)]
+    return "/" + "/".join(moved) + "/" if site_path.strip("/") else site_path
+
+
+SEGMENTS = st.sampled_from(
+    [*RESERVED_ROOTS, ".trellis-site", "a.trellis-tmp", "x.TRELLIS-OLD", "Static", "a", "Σ", ""]
+) | st.text(max_size=6)
+
+
+@settings(max_examples=1000, derandomize=True)
+@given(st.lists(SEGMENTS, max_size=5).map("/".join), st.booleans(), st.booleans())
+def test_unreserved_gives_what_it_gave_segment_by_segment(path: str, lead: bool, end: bool):
+    site_path = ("/" if lead else "") + path + ("/" if end else "")
+    assert unreserved(site_path) == unreserved_by_segments(site_path)
+
+
+TAG_ITEMS = st.sampled_from(
+    ["gardenEntry", "#GardenEntry", " gardenentry ", "garden", "entry", "x,gardenEntry", "ǅ"]
+) | st.text(max_size=6)
+TAG_VALUES = st.one_of(
+    st.none(),
+    TAG_ITEMS,
+    st.lists(st.one_of(TAG_ITEMS, st.integers(), st.booleans(), st.none()), max_size=4),
+    st.integers(),
+)
+
+
+@settings(max_examples=1000, derandomize=True)
+@given(TAG_VALUES, st.sampled_from(["tags", "tag"]), st.sampled_from([None, True, "true", "no"]))
+def test_the_home_claim_is_the_one_the_tags_give(value: object, key: str, home: object):
+    meta = {key: value, **({} if home is None else {"dg-home": home})}
+    note = SourceNote(rel_path="n.md", abs_path=Path("/"), meta=meta, body="", body_line=1)
+    assert _claims_home(note) == claims_home(meta)

@@ -38,7 +38,7 @@ from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup
 from trellis.build.held import TokensHere
-from trellis.build.link_cache import LinkRecord, link_site
+from trellis.build.link_cache import LinkRecord, NamePart, link_site
 from trellis.build.options import BuildOptions
 from trellis.build.plan import may_hold_queries, plan_build
 from trellis.build.reach import ReachRecord, global_key, plan_reach
@@ -108,6 +108,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
         self._cache_problem = ""  # why the cache file was rejected (said by the next build)
         self._seen: dict[str, SeenFile] = {}  # the files the last scan read, with their stats
         self._reach: ReachRecord | None = None  # what an edit can reach (`build.reach`)
+        self._names: dict[str, NamePart] = {}  # each note's part of the names table
 
     # -- one build ----------------------------------------------------------------------
 
@@ -216,8 +217,8 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                 if workers is not None:
                     workers.share_parses()
                 private = PrivateNames(source, site)
-                linked = link_site(site, diagnostics, private, self._links, source)
-                graph, link_records = linked.graph, Aside(linked.records)
+                linked = link_site(site, diagnostics, private, self._links, source, self._names)
+                graph, link_records, names = linked.graph, Aside(linked.records), linked.names
                 if workers is not None:
                     made_here = local_graphs_made_here(self._graph_files, writer)
                     workers.start_rendering(graph, local_graphs=made_here)
@@ -301,7 +302,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
                         self._parsed, keys.current, keys.current_digests, inputs, summary,
                         search.records, state.attachments.digests(), urls, keys.layout,
                         emitting.graph_files, stats, seen, links,
-                        reach.record, self._parsed_parts,
+                        reach.record, self._parsed_parts, names,
                     )  # fmt: skip
                     writer.write_cache(partial(dump_cache, records))
         except BaseException:
@@ -313,6 +314,7 @@ class SiteBuilder(PreviewEdits, CacheFileLoad):
             raise
         self._page_keys, self._inputs, self._summary = keys.current, inputs, summary
         self._links, self._frontmatter, self._reach = links, kept_blocks, reach.record
+        self._names = names
         self._seen = seen
         self._page_digests, self._file_stats = keys.current_digests, stats
         self._layout, self._graph_files = keys.layout, emitting.graph_files

@@ -19,20 +19,12 @@ _DASHES = re.compile(r"-{2,}")
 def slugify(text: str) -> str:
     """Lowercase `text`, keep letters/marks/digits of every script, join words with `-`."""
     if text.isascii():  # (no marks: each character alone says what it becomes)
-        return _DASHES.sub("-", text.lower().translate(_ASCII)).strip("-")
-    text = unicodedata.normalize("NFC", text).lower()
-    out: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category[0] in _KEEP_CATEGORIES:
-            # A mark with nothing before it (after an emoji, say) is a stray: drop it.
-            if category[0] == "M" and (not out or out[-1] == "-"):
-                continue
-            out.append(char)
-        elif char in "-_" or category[0] == "Z" or char.isspace() or category[0] == "P":
-            out.append("-")
-        # Symbols (emoji, +, &, ...) and control characters vanish.
-    return _DASHES.sub("-", "".join(out)).strip("-")
+        out = text.lower().translate(_ASCII)
+    else:
+        out = unicodedata.normalize("NFC", text).lower().translate(_UNICODE)
+        if _MARK in out:  # a mark with nothing before it (after an emoji, say) is a stray
+            out = _STRAY_MARKS.sub(r"\1", out).replace(_MARK, "")
+    return (_DASHES.sub("-", out) if "--" in out else out).strip("-")
 
 
 def _ascii_table() -> dict[int, str]:
@@ -51,6 +43,39 @@ def _ascii_table() -> dict[int, str]:
 
 
 _ASCII = _ascii_table()
+
+
+class _UnicodeTable(dict[int, str]):
+    """What `slugify` makes of each character (lowercased already), worked out the first
+    time a process meets it: `str.translate` then runs in C. Letters and digits are kept,
+    `-`, `_`, spaces and punctuation become `-`, the rest (emoji, symbols, control
+    characters) vanish; a mark is kept unless the slug made so far is empty or ends in `-`,
+    so it becomes `_MARK` and itself, and a stray one is found in the result.
+
+    Why: a name with one emoji or one letter beyond ASCII was slugged a Python test per
+    character; a build slugs every note's file name (6,000 such names at 10,000 notes,
+    ~10 us each). tests/test_public_site_shortcuts.py holds that loop and compares."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        kind = unicodedata.category(char)[0]
+        if kind == "M":
+            made = _MARK + char
+        elif kind in _KEEP_CATEGORIES:
+            made = char
+        elif char in "-_" or kind == "Z" or char.isspace() or kind == "P":
+            made = "-"
+        else:  # symbols (emoji, +, &, ...), control, private-use and unassigned characters
+            made = ""
+        self[code] = made
+        return made
+
+
+# A private-use character: one in the text is dropped (category C), so each in the result
+# stands before a mark.
+_MARK = "\U000f0000"
+_STRAY_MARKS = re.compile(f"(^|-)(?:{_MARK}.)+", re.DOTALL)
+_UNICODE = _UnicodeTable()
 
 
 class UniqueSlugs:

@@ -58,7 +58,7 @@ from trellis.build.cache_checks import (
     str_map,
 )
 from trellis.build.cache_parts import PARTS, ParsedParts, decode_parses, encode_parses
-from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import LinkRecord, NamePart, names_well_formed
 from trellis.build.link_cache import well_formed as links_well_formed
 from trellis.build.reach import ReachRecord
 from trellis.build.reach import well_formed as reach_well_formed
@@ -78,8 +78,9 @@ from trellis.versions import output_versions
 # 11: where notes' links went (`links`, `trellis.build.link_cache`); 12: frontmatter blocks;
 # 13: what an edit can reach (`reach`, `trellis.build.reach`), site globals in page keys,
 # `ParsedEntry.plain` and `quiet`; 14: each parse pickled alone (`trellis.build.cache_parts`),
-# a graph entry in each seat, `GraphFiles.whole`
-CACHE_VERSION = 14
+# a graph entry in each seat, `GraphFiles.whole`; 15: the tag index and the file tree's key
+# in `reach` (`trellis.build.reach_kept`), each note's part of the names table (`names`)
+CACHE_VERSION = 15
 
 
 @dataclass
@@ -339,6 +340,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
         and graph_files(data.get("graph"))
         and file_stats(data.get("file_stats", {}))
         and links_well_formed(data.get("links", {}))
+        and names_well_formed(data.get("names", {}))
         and (data.get("reach") is None or reach_well_formed(data["reach"]))
     )
 
@@ -359,6 +361,7 @@ def cache_records(
     links: dict[str, LinkRecord] | None = None,
     reach: ReachRecord | None = None,
     parts: ParsedParts | None = None,
+    names: dict[str, NamePart] | None = None,
 ) -> dict[str, Any]:
     """Parses (without tokens, which are cheap to re-make), page keys, the last report:
     every record of the cache (`dump_cache` writes them). `parts`: the parses as read from
@@ -379,6 +382,7 @@ def cache_records(
         "file_stats": file_stats or {},
         "links": links or {},
         "reach": reach,
+        "names": names or {},
     }
 
 

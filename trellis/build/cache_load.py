@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from trellis.build.cache import CacheRead, ParsedEntry, Summary, load_cache_file
 from trellis.build.cache_parts import PARTS, ParsedParts
-from trellis.build.link_cache import LinkRecord
+from trellis.build.link_cache import LinkRecord, NamePart
 from trellis.build.reach import ReachRecord
 from trellis.build.search_index import SearchIndexState
 from trellis.config import load_settings
@@ -42,6 +42,7 @@ class CacheFileLoad:
     _parsed: dict[str, ParsedEntry]
     _links: dict[str, LinkRecord]
     _reach: ReachRecord | None  # what the last build's plan recorded (`trellis.build.reach`)
+    _names: dict[str, NamePart]  # each note's part of the names table (`names_table`)
     _page_keys: dict[str, str]
     _page_digests: dict[str, str]
     _inputs: str
@@ -87,6 +88,7 @@ class CacheFileLoad:
             return
         data = read.data
         self._parsed, self._links = data["parsed"], data.get("links", {})
+        self._names = data.get("names", {})
         self._parsed_parts = data.get(PARTS)
         self._page_keys, self._page_digests = data["page_keys"], data["page_digests"]
         self._published_urls = data.get("urls", [])

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_, itemgetter, ne
 from typing import Any
 
 from trellis.build.cache_checks import lengths, only
@@ -43,51 +43,87 @@ from trellis.public.site import (
 )
 from trellis.vault.records import Vault
 
+# (hash of the note's bytes, its `names_part`)
+NamePart = tuple[str, str]
 # (key, ((href, target's vault path) for each link), ((message, line, code) for each warning));
 # the vault path is ATTACHMENT for a link to an attachment (looked up again when replayed).
 LinkRecord = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, int | None, str], ...]]
 
 
 def names_digest(site: PublicSite, vault: Vault, private: PrivateNames | None = None) -> str:
+    """The digest of everything a note's links read besides the note itself (`names_table`)."""
+    return names_table(site, vault, private, None)[0]
+
+
+def names_table(
+    site: PublicSite,
+    vault: Vault,
+    private: PrivateNames | None,
+    kept: dict[str, NamePart] | None,
+) -> tuple[str, dict[str, NamePart]]:
     """The digest of everything a note's links read besides the note itself: the settings
     (hrefs read the base path, a note's links as parsed may read others), each published
     note's path, URL, aliases, headings (text and id) and block ids, which notes are private
-    (every note's path and aliases: `PrivateNames`) and which files the vault has.
+    (every note's path and aliases: `PrivateNames`) and which files the vault has. And each
+    note's part of it (`names_part`: its headings and block ids) with its bytes' hash, by its
+    path, for the next build (none without `kept`, the last build's).
 
-    The strings are gathered by C-level maps and hashed joined, with how many each note
-    has: a repr of each note's names was ~0.1 s at 10,000 notes."""
+    Why parts: the headings and block ids are a function of the note's parse, kept while its
+    bytes hash the same; gathering every note's (~110,000 headings at 10,000 notes) was most
+    of this digest's time. A part taken from `kept` (the cache file: it may be forged) only
+    says whether names changed: at worst a forged one keeps a published page from being
+    keyed again, as a forged page key can; a digest never reaches a page. The strings are
+    gathered by C-level maps and hashed joined, with how many each note has."""
     digest = hashlib.blake2b(repr(site.settings.for_output()).encode(), digest_size=16)
     notes = site.notes
-    contents = [note.content or _NO_CONTENT for note in notes]
     aliases = list(map(_ALIASES, notes))
-    headings = list(map(_HEADINGS, contents))
-    blocks = list(map(_BLOCK_IDS, contents))
-    strings = list(
-        chain(
-            map(_REL_PATH, notes),
-            map(_URL, notes),
-            chain.from_iterable(aliases),
-            chain.from_iterable(map(_TEXT_AND_ID, chain.from_iterable(headings))),
-            chain.from_iterable(chain.from_iterable(map(dict.items, blocks))),
-        )
-    )
+    strings = list(chain(map(_REL_PATH, notes), map(_URL, notes), chain.from_iterable(aliases)))
     text = "\0".join(strings)
     if strings and text.count("\0") != len(strings) - 1:  # a name holding NUL: no split
         text = repr(strings)
     digest.update(text.encode("utf-8", "surrogatepass"))
-    counts = (len(notes), *map(len, aliases), *map(len, headings), *map(len, blocks))
-    digest.update(repr(counts).encode())
+    digest.update(repr((len(notes), *map(len, aliases))).encode())
+    parts, made = _parts(notes, kept)
+    digest.update("".join(parts).encode())
     names = private.names if private is not None else private_names(vault)
     digest.update(repr(names).encode())
     digest.update(repr([attachment.rel_path for attachment in vault.attachments]).encode())
-    return digest.hexdigest()
+    return digest.hexdigest(), made
+
+
+def _parts(
+    notes: list[PublishedNote], kept: dict[str, NamePart] | None
+) -> tuple[list[str], dict[str, NamePart]]:
+    """Each note's `names_part`, taken from `kept` (by path) while its bytes hash as kept;
+    and (hash, part) by path, of the notes that have a parse, for the next build."""
+    if kept is None:
+        return [names_part(note.content or _NO_CONTENT) for note in notes], {}
+    paths = list(map(_REL_PATH, notes))
+    hashes = list(map(_CONTENT_HASH, notes))
+    found = list(map(kept.get, paths, repeat(_UNKNOWN)))
+    parts = list(map(_PART, found))
+    for place in list(compress(range(len(notes)), map(ne, map(_HASH, found), hashes))):
+        parts[place] = names_part(notes[place].content or _NO_CONTENT)
+    made = dict(zip(paths, zip(hashes, parts, strict=True), strict=True))
+    for path in list(compress(paths, map(is_, map(_CONTENT, notes), repeat(None)))):
+        del made[path]  # (no parse to keep the part with)
+    return parts, made
+
+
+def names_part(content: NoteContent) -> str:
+    """The digest of what links read of a note's parse: its headings' texts and ids, and
+    its block ids (`^id` and the element id each got)."""
+    read = (list(map(_TEXT_AND_ID, content.headings)), content.block_ids)
+    return hashlib.blake2b(repr(read).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 _NO_CONTENT = NoteContent()
 _ALIASES = attrgetter("aliases")
-_HEADINGS = attrgetter("headings")
-_BLOCK_IDS = attrgetter("block_ids")
 _REL_PATH = attrgetter("source.rel_path")
+_CONTENT_HASH = attrgetter("source.content_hash")
+_CONTENT = attrgetter("content")
+_HASH, _PART = itemgetter(0), itemgetter(1)  # of a `NamePart`
+_UNKNOWN = ("", "")  # (no note's bytes hash to "")
 _URL = attrgetter("url")
 _TEXT_AND_ID = itemgetter(1, 2)  # of a `Heading`
 
@@ -101,6 +137,7 @@ class LinkedSite:
     records: dict[str, LinkRecord]
     table: str = ""
     afresh: set[str] = field(default_factory=set)  # vault paths
+    names: dict[str, NamePart] = field(default_factory=dict)  # (`names_table`)
 
 
 def link_site(
@@ -109,15 +146,17 @@ def link_site(
     private_names: PrivateNames | None,
     kept: dict[str, LinkRecord],
     vault: Vault,
+    kept_names: dict[str, NamePart] | None = None,
 ) -> LinkedSite:
     """The link graph (as `build_link_graph` makes it, warnings in the same order), taking
     each note's kept record when its key is unchanged; and the records for the next build.
 
     A kept record is checked here, all at once (its length, each path a published note's,
     an attachment found again, or nowhere); its note's lists are made when read
-    (`trellis.build.link_kept`)."""
+    (`trellis.build.link_kept`). `kept_names`: the last build's parts of the names table
+    (`names_table`)."""
     notes = site.notes
-    table = names_digest(site, vault, private_names)
+    table, names = names_table(site, vault, private_names, kept_names or {})
     by_path = {note.rel_path: note for note in notes}
     candidates: list[tuple[PublishedNote, LinkRecord]] = []
     for note in notes:
@@ -132,7 +171,7 @@ def link_site(
     attached = {id(candidates[n][0]): at for n, at in lazy.attached().items()}
     records: dict[str, LinkRecord] = {}
     graph = LinkGraph(private_names=private_names)  # the lists of notes linked afresh
-    linked = LinkedSite(graph, records, table)
+    linked = LinkedSite(graph, records, table, names=names)
     replayed: list[Diagnostic] = []  # the warnings of notes replayed, filed in one step
     embeds: dict[PublishedNote, list[str] | None] = {}  # kept notes' embedded notes' paths
     fits = {id(note): record for note, record in candidates}
@@ -301,3 +340,11 @@ def well_formed(records: Any) -> bool:
         and only(map(itemgetter(1), items), int, type(None))
         and only(map(itemgetter(2), items), str)
     )
+
+
+def names_well_formed(parts: Any) -> bool:
+    """Is `parts` (from a cache file) vault path -> `NamePart`?"""
+    if type(parts) is not dict or not only(parts, str):
+        return False
+    values = list(parts.values())
+    return only(values, tuple) and lengths(values, 2) and only(chain.from_iterable(values), str)

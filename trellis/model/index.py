@@ -55,7 +55,7 @@ class PathIndex(Generic[T]):
     def add(self, rel_path: str, item: T, aliases: Iterable[str] = ()) -> None:
         key = normalise_target(rel_path, self._strip_md)
         self._by_path[key] = (rel_path, item)
-        self._by_name[posixpath.basename(key)].append((rel_path, item))
+        self._by_name[key.rpartition("/")[2]].append((rel_path, item))  # (its basename)
         for alias in aliases:
             if alias.strip():
                 self._by_alias[alias.strip().lower()].append((rel_path, item))
@@ -64,7 +64,8 @@ class PathIndex(Generic[T]):
         """Sort candidate lists once, after every item was added."""
         for table in (self._by_name, self._by_alias):
             for candidates in table.values():
-                candidates.sort(key=lambda pair: _rank(pair[0].lower()))
+                if len(candidates) > 1:  # (most names: one note)
+                    candidates.sort(key=lambda pair: _rank(pair[0].lower()))
 
     def resolve(self, target: str, source_folder: str = "") -> Match[T] | None:
         key = normalise_target(target, self._strip_md)

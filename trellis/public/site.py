@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from trellis.config import Settings
@@ -32,6 +33,7 @@ from trellis.vault.records import Attachment, SourceNote, Vault
 
 # The inline tags of a note not parsed yet.
 _NO_TAGS: tuple[str, ...] = ()
+_REL_PATH = attrgetter("rel_path")
 
 
 @dataclass(eq=False)
@@ -304,9 +306,30 @@ def claims_home(meta: dict[str, Any]) -> bool:
 
 def _claims_home(note: SourceNote) -> bool:
     """`claims_home` of the note's frontmatter, from its tags as worked out once
-    (`SourceNote.tags`, which pages and lists ask for again)."""
+    (`SourceNote.tags`), and those only when its `tags` (or `tag`) may name `gardenEntry`:
+    working out every note's tags was most of this test's time, and a one-note rebuild
+    takes the other notes' tags from the last build (`trellis.build.reach`)."""
     meta = note.meta
-    return _is_true(meta.get("dg-home")) or any(tag.lower() == "gardenentry" for tag in note.tags)
+    if _is_true(meta.get("dg-home")):
+        return True
+    return _may_name_garden_entry(meta.get("tags", meta.get("tag"))) and any(
+        tag.lower() == "gardenentry" for tag in note.tags
+    )
+
+
+def _may_name_garden_entry(value: object) -> bool:
+    """False when no tag `frontmatter_tags` reads from `value` can be `gardenEntry`: each
+    such tag is part of a string item (or of the string), and lowering a text lowers each
+    character alone (only a final sigma depends on its neighbours), so a tag lowered to
+    `gardenentry` leaves that word in the items joined and lowered."""
+    if isinstance(value, str):
+        return "gardenentry" in value.lower()
+    if not isinstance(value, list):
+        return False
+    try:
+        return "gardenentry" in "\0".join(value).lower()
+    except TypeError:  # (an item that is no string: the tags decide)
+        return True
 
 
 def build_public_site(
@@ -324,7 +347,7 @@ def build_public_site(
         site.use_attachment = use_attachment
     site.checks = AttachmentCheck(settings, vault.note_files)
     chosen = []
-    for note in sorted(vault.notes, key=lambda n: n.rel_path):
+    for note in sorted(vault.notes, key=_REL_PATH):
         if not note.frontmatter_ok:
             continue
         published, problem = publication_problem(note.meta, settings)

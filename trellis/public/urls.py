@@ -56,8 +56,15 @@ def _reserved(segment: str, first: bool) -> bool:
 
 def unreserved(site_path: str) -> str:
     """`site_path` with `-note` added to each segment that is a name Trellis uses itself
-    (`/static/x/` -> `/static-note/x/`, `/.trellis-site/` -> `/.trellis-site-note/`)."""
-    segments = site_path.strip("/").split("/")
+    (`/static/x/` -> `/static-note/x/`, `/.trellis-site/` -> `/.trellis-site-note/`).
+
+    Most paths are told apart by two tests of the whole: a reserved first segment, and no
+    `.trellis` anywhere (each internal name and suffix holds it)."""
+    inner = site_path.strip("/")
+    first = inner.partition("/")[0].lower()
+    if inner and ".trellis" not in inner.lower() and first not in RESERVED_ROOTS:
+        return "/" + inner + "/"
+    segments = inner.split("/")
     moved = [s + "-note" if _reserved(s, i == 0) else s for i, s in enumerate(segments)]
     return "/" + "/".join(moved) + "/" if site_path.strip("/") else site_path
 
@@ -111,11 +118,11 @@ def slug_segment(segment: str) -> str:
 
 
 def path_slug(path: str) -> str:
-    """`Folder/Sub Folder/Note.md` -> `/folder/sub-folder/note/` (empty segments dropped)."""
-    if path.lower().endswith(".md"):
+    """`Folder/Sub Folder/Note.md` -> `/folder/sub-folder/note/` (empty segments dropped).
+    (Slugged and filtered by C-level maps: every note's URL is made so on every build.)"""
+    if path[-3:].lower() == ".md":
         path = path[:-3]
-    segments = [slug_segment(part) for part in path.replace("\\", "/").split("/")]
-    segments = [s for s in segments if s]
+    segments = list(filter(None, map(slug_segment, path.replace("\\", "/").split("/"))))
     return "/" + "/".join(segments) + "/" if segments else "/"
 
 
