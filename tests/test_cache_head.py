@@ -20,7 +20,8 @@ from helpers import snapshot, write_vault
 from test_cache_content_keys import FILES, SETTINGS, Payload, copy_with_new_times
 
 import trellis.signature as signature
-from trellis.build.cache import cache_file_bytes, read_cache
+from trellis.build.cache import read_cache
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.writer import cache_path
 from trellis.pipeline import build
 

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from helpers import build_vault, published, snapshot
 
-from trellis.build.cache import cache_file_bytes, load_cache_file
+from trellis.build.cache import load_cache_file
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.diagnostics import Diagnostic
 from trellis.emit.writer import cache_path
 from trellis.model.content import Heading, LinkRef

@@ -12,7 +12,7 @@ from corpora_check import corpora_dir
 from helpers import snapshot, write_vault
 from test_cache_head import split_cache
 
-from trellis.build.cache import cache_file_bytes
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.writer import cache_path
 from trellis.pipeline import build
 from trellis.vault.frontmatter import FrontmatterMemo, split_frontmatter

@@ -13,7 +13,7 @@ import pytest
 from helpers import published, snapshot, write_vault
 from test_cache_edits_property import assert_same_site
 
-from trellis.build.cache import cache_file_bytes
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.build.link_kept import cyclic, owners
 from trellis.emit.writer import cache_path
 from trellis.pipeline import BuildResult, build

@@ -13,7 +13,8 @@ from typing import Any
 
 from helpers import build_vault, published, snapshot
 
-from trellis.build.cache import cache_file_bytes, load_cache_file
+from trellis.build.cache import load_cache_file
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.build.link_cache import names_digest
 from trellis.emit.writer import cache_path
 from trellis.model.content import Heading, LinkRef, NoteContent

@@ -15,7 +15,8 @@ import trellis.build.forked as forked
 import trellis.build.spill as spill_module
 import trellis.build.wire as wire
 from trellis.build.aside import Aside
-from trellis.build.cache import ParsedEntry, _kept_entry
+from trellis.build.cache import ParsedEntry
+from trellis.build.cache_dump import _kept_entry
 from trellis.build.spill import Compressed, Spill, Spilled, contents
 from trellis.config import Settings
 from trellis.diagnostics import Diagnostics

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_cache_head import split_cache
 from test_frontmatter_memo import BLOCKS, real_notes
 
-from trellis.build.cache import cache_file_bytes
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.writer import cache_path
 from trellis.pipeline import build
 from trellis.vault.frontmatter import _FENCE, Frontmatter, _parse_block, split_frontmatter

@@ -21,7 +21,7 @@ from test_reach import WiderGarden, built, kept_parses
 
 import trellis.build.link_cache as link_cache
 import trellis.build.reach as reach
-from trellis.build.cache import cache_file_bytes
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.writer import cache_path
 
 SECRETS = (b"secretword", b"/draft/", b"Draft.md")

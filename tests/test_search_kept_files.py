@@ -22,7 +22,8 @@ from helpers import published, snapshot, write_vault
 from test_search_shard_checks import SECRET, SETTINGS, vault_files
 
 import trellis.emit.search as search
-from trellis.build.cache import cache_file_bytes, read_cache
+from trellis.build.cache import read_cache
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.output_files import bytes_digest
 from trellis.emit.search import BUNDLE_DIR
 from trellis.emit.search_shards import ShardRecord, names_inside

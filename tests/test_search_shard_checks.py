@@ -21,7 +21,8 @@ from test_cache_content_keys import copy_with_new_times
 
 import trellis.emit.search as search
 import trellis.emit.search_shards as search_shards
-from trellis.build.cache import cache_file_bytes, read_cache
+from trellis.build.cache import read_cache
+from trellis.build.cache_dump import cache_file_bytes
 from trellis.emit.search_shards import ShardRecord, plan_shards, shard_folder
 from trellis.emit.writer import cache_path
 from trellis.pipeline import build

@@ -26,14 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from trellis.build.aside import Aside
-from trellis.build.cache import (
-    ParsedEntry,
-    Summary,
-    cache_records,
-    dump_cache,
-    keep_file_times,
-    recorded_files,
-)
+from trellis.build.cache import ParsedEntry, Summary, keep_file_times
+from trellis.build.cache_dump import cache_records, dump_cache, recorded_files
 from trellis.build.cache_load import CacheFileLoad
 from trellis.build.emitters import EmitContext, run_emitters
 from trellis.build.forked import ParallelNotes, RenderSetup

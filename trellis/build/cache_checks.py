@@ -111,7 +111,7 @@ def sound_contents(contents: list[Any]) -> bool:
     """Are `contents` (kept parses' `NoteContent`s) made of the types a build reads, down
     to each heading, link, tag and block id? (The unpickler builds the record classes
     from whatever values the file gives them.) Headings and links are tuples: plain ones,
-    as the file keeps them (`cache._kept_entry`), or the record classes. One pass per
+    as the file keeps them (`cache_dump._kept_entry`), or the record classes. One pass per
     content, each tuple's values read together: faster than by columns here (~140,000
     tuples at 10,000 notes, a few values each)."""
     from trellis.model.content import Heading, LinkRef, NoteContent
