@@ -19,6 +19,7 @@ import pytest
 from helpers import snapshot, write_vault
 from test_cache_content_keys import FILES, SETTINGS, Payload, copy_with_new_times
 
+import trellis.build.cache_load as cache_load
 import trellis.signature as signature
 from trellis.build.cache import read_cache
 from trellis.build.cache_dump import cache_file_bytes
@@ -65,8 +66,10 @@ def test_an_unchanged_build_records_files_it_read_anew(
 ):
     """Every note touched (same bytes, new times, as a checkout leaves them): the build
     after reads and hashes each, finds nothing changed, and writes the head again with
-    their new stats, the body as it was; the build after that reads none."""
+    their new stats, the body as it was; the build after that reads none. (From more files
+    than `REWRITE_AFTER`: a few are read again, not the whole file written.)"""
     settled_build(tmp_path)
+    monkeypatch.setattr(cache_load, "REWRITE_AFTER", 2)
     cache = cache_path(tmp_path / "site")
     _, body_before = split_cache(cache)
     notes = sorted((tmp_path / "vault").rglob("*.md"))
@@ -88,6 +91,17 @@ def test_an_unchanged_build_records_files_it_read_anew(
     edited = build(tmp_path / "vault", tmp_path / "site", SETTINGS)  # (the body read)
     assert not edited.cache_problem and edited.pages_rendered < edited.notes_published
     assert "More." in (tmp_path / "site" / "epsilon" / "index.html").read_text()
+
+
+def test_an_unchanged_build_reading_a_few_files_anew_writes_nothing(tmp_path: Path):
+    settled_build(tmp_path)
+    cache = cache_path(tmp_path / "site")
+    before = cache.read_bytes()
+    note = tmp_path / "vault" / "Alpha.md"
+    os.utime(note, ns=(time.time_ns() - 3_600_000_000_000,) * 2)
+    settle()
+    assert build(tmp_path / "vault", tmp_path / "site", SETTINGS).unchanged
+    assert cache.read_bytes() == before
 
 
 def test_a_note_changed_just_before_a_build_is_not_recorded(tmp_path: Path):
