@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import signal
 import subprocess
 import textwrap
@@ -38,6 +39,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def unpacked(folder: Path) -> dict[str, bytes]:
+    """`snapshot` of `folder`, gzip files (Pagefind's) unpacked: to look for a text in a
+    search bundle."""
+    found = {}
+    for name, data in snapshot(folder).items():
+        try:
+            found[name] = gzip.decompress(data)
+        except (OSError, EOFError):
+            found[name] = data
+    return found
 
 
 class NullHooks:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from test_cache_content_keys import snapshot
 from test_cache_edits_property import assert_same_site
-from test_reach import WiderGarden, built, kept_parses
+from test_reach import WiderGarden, built, kept_parses, retitle
 
 import trellis.build.link_cache as link_cache
 import trellis.build.reach as reach
@@ -69,15 +69,6 @@ def retag(path: str, tags: str) -> Callable[[WiderGarden], None]:
         meta, body = garden.notes[path]
         others = [line for line in meta if not line.startswith("tags:")]
         garden.notes[path] = ([*others, f"tags: {tags}"] if tags else others, body)
-        garden.write(path)
-
-    return edit
-
-
-def retitle(path: str, title: str) -> Callable[[WiderGarden], None]:
-    def edit(garden: WiderGarden) -> None:
-        meta, body = garden.notes[path]
-        garden.notes[path] = ([*meta, f"title: {title}"], body)
         garden.write(path)
 
     return edit

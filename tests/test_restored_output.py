@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import published, snapshot, write_vault
+from helpers import published, snapshot, unpacked, write_vault
 from test_cache_content_keys import copy_with_new_times
 
 import trellis.emit.search as search
@@ -86,17 +86,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(site_update, "read_plain", read_plain)
     monkeypatch.setattr(output_files, "read_checked", read_checked)
     return seen
-
-
-def unpacked(folder: Path) -> dict[str, bytes]:
-    """Every file of `folder`, gzip files (Pagefind's) unpacked."""
-    found = {}
-    for name, data in snapshot(folder).items():
-        try:
-            found[name] = gzip.decompress(data)
-        except (OSError, EOFError):
-            found[name] = data
-    return found
 
 
 def test_a_restored_copy_reads_each_kept_file_once_and_the_next_build_none(

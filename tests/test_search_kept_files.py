@@ -13,12 +13,11 @@ name (the entry file) are always compared.
 
 from __future__ import annotations
 
-import gzip
 import os
 from pathlib import Path
 
 import pytest
-from helpers import published, snapshot, write_vault
+from helpers import published, snapshot, unpacked, write_vault
 from test_search_shard_checks import SECRET, SETTINGS, vault_files
 
 import trellis.emit.search as search
@@ -84,17 +83,6 @@ def test_a_rebuilt_shard_copies_only_its_new_files(
     assert all((out / BUNDLE_DIR / name).stat().st_ino == inodes[name] for name in kept)
 
 
-def texts(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder`, gzip files (Pagefind's) unpacked."""
-    found = {}
-    for name, data in snapshot(folder).items():
-        try:
-            found[name] = gzip.decompress(data)
-        except (OSError, EOFError):
-            found[name] = data
-    return found
-
-
 def test_a_forged_record_of_a_rebuilt_shard_keeps_nothing_of_a_private_note(
     tmp_path: Path,
 ) -> None:
@@ -103,7 +91,7 @@ def test_a_forged_record_of_a_rebuilt_shard_keeps_nothing_of_a_private_note(
     out = tmp_path / "site"
     first = build(vault, out, SETTINGS)
     assert first.site is not None
-    stale = texts(out / BUNDLE_DIR)
+    stale = unpacked(out / BUNDLE_DIR)
     assert [name for name, data in stale.items() if b"heronsecret" in data]
     write_vault(vault, {SECRET: vault_files(secret_published=False)[SECRET]})
     clean_out = tmp_path / "clean"
@@ -124,7 +112,7 @@ def test_a_forged_record_of_a_rebuilt_shard_keeps_nothing_of_a_private_note(
     again = build(vault, out, SETTINGS)
     assert again.search_shards_indexed >= 1
 
-    output = texts(out)
+    output = unpacked(out)
     assert not [name for name, data in output.items() if b"heronsecret" in data]
     assert not [name for name, data in output.items() if b"/shed/secret/" in data]
     assert not list(tmp_path.rglob("escaped.html"))

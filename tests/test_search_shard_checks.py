@@ -11,12 +11,11 @@ again, and nothing of the note now private is in the output.
 
 from __future__ import annotations
 
-import gzip
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers import published, snapshot, write_vault
+from helpers import published, unpacked, write_vault
 from test_cache_content_keys import copy_with_new_times
 
 import trellis.emit.search as search
@@ -91,17 +90,6 @@ def test_a_rebuild_in_place_reads_no_fragment_of_the_shards_it_keeps(
     assert reads == [other] and third.search_shards_reused == 2 and not third.cache_problem
 
 
-def texts(folder: Path) -> dict[str, bytes]:
-    """Every file of `folder`, gzip files (Pagefind's) unpacked."""
-    found = {}
-    for name, data in snapshot(folder).items():
-        try:
-            found[name] = gzip.decompress(data)
-        except (OSError, EOFError):
-            found[name] = data
-    return found
-
-
 def test_a_stale_shard_under_a_forged_key_in_a_restored_output_is_indexed_again(
     tmp_path: Path,
 ) -> None:
@@ -137,9 +125,9 @@ def test_a_stale_shard_under_a_forged_key_in_a_restored_output_is_indexed_again(
     again = build(tmp_path / "ci" / "vault", tmp_path / "ci" / "site", SETTINGS)
     assert f"search shard {number + 1} in the last output is not the one" in again.cache_problem
     assert again.search_shards_indexed >= 1
-    output = texts(tmp_path / "ci" / "site")
+    output = unpacked(tmp_path / "ci" / "site")
     assert not [name for name, data in output.items() if b"heronsecret" in data]
     assert not [name for name, data in output.items() if b"/shed/secret/" in data]
     # What was checked: the stale output had the note in its shard.
-    stale = texts(tmp_path / "stale-site")
+    stale = unpacked(tmp_path / "stale-site")
     assert [name for name, data in stale.items() if b"heronsecret" in data and "fragment" in name]
